@@ -1,0 +1,36 @@
+# Two commands on a fresh machine:  make site  (or make serve)  and  make test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: install site serve test check bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+site: install
+	$(BIN)/archive-build build
+	$(BIN)/mkdocs build --strict
+
+serve: install
+	$(BIN)/archive-build build
+	ARCHIVE_BUILD_ON_SERVE=1 $(BIN)/mkdocs serve --dirtyreload --watch raw --watch annotations --watch entities.yml
+
+check: install
+	$(BIN)/archive-build check
+
+test: install
+	$(BIN)/python -m pytest -n 2
+
+bench: install
+	$(BIN)/python -m bench.scale
+
+clean:
+	rm -rf site docs/articles docs/entities docs/browse docs/.generated .cache tests/artifacts

@@ -1,0 +1,15 @@
+"""``archive-build check``: validate contributed files in seconds, without building.
+
+It runs the same cleaning, anchoring and gazetteer validation as the build
+(through the same cache), but writes nothing.
+"""
+from __future__ import annotations
+
+from .build import collect
+from .errors import Problem
+from .project import Project
+
+
+def check(project: Project) -> list[Problem]:
+    result = collect(project, progress=False)
+    return result.problems

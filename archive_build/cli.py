@@ -1,0 +1,141 @@
+"""``archive-build``: build, check, inspect and the contributor commands.
+
+Every user error is printed as ``file:line: message`` and turns into a
+non-zero exit status; tracebacks are reserved for bugs in this program.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+from .errors import InputError, Problem
+from .project import Project
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for p in sorted(problems, key=lambda p: (p.severity != "error", p.path, p.line or 0, p.message)):
+        print(str(p), file=sys.stderr)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    project = Project.find(Path(args.root) if args.root else None)
+    result = build(project, keep_going=args.keep_going, workers=args.jobs, progress=not args.quiet)
+    _print_problems(result.problems)
+    n_warn = len(result.warnings) + sum(len(a.warnings) for a in result.articles)
+    print(
+        f"archive-build: {len(result.articles)} articles, {result.annotations} annotations, {result.entities} entities, "
+        f"{n_warn} warnings, {len(result.errors)} errors, {result.seconds:.1f} s "
+        f"({result.written} files written, {result.unchanged} unchanged)",
+        file=sys.stderr,
+    )
+    return 1 if result.errors else 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import check
+
+    project = Project.find(Path(args.root) if args.root else None)
+    start = time.perf_counter()
+    problems = check(project)
+    _print_problems(problems)
+    errors = [p for p in problems if p.severity == "error"]
+    print(f"archive-build check: {len(errors)} errors, {len(problems) - len(errors)} warnings, {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from .pipeline import clean_article
+    from .sidecar import load_sidecar, sidecar_path
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        print(f"{args.file}: cannot read file: {exc.strerror}", file=sys.stderr)
+        return 2
+    try:
+        side = sidecar_path(path)
+        sidecar = load_sidecar(side, str(side)) if side.exists() else None
+        article = clean_article(data, args.file, sidecar)
+    except InputError as exc:
+        print(str(exc.problem), file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(article.inspect_dict(), ensure_ascii=False, indent=2))
+    else:
+        from .writer import page_text
+
+        sys.stdout.write(page_text(article))
+    return 0
+
+
+def _lazy(module: str, name: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        import importlib
+
+        return importlib.import_module(f"archive_build.{module}").__dict__[name](args)
+
+    return run
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="archive-build", description="Build an annotated reading archive from raw articles.")
+    p.add_argument("--root", help="project directory (default: nearest with mkdocs.yml)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="build the whole archive into docs/")
+    b.add_argument("--keep-going", action="store_true", help="build even when annotations cannot be anchored")
+    b.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    b.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    b.set_defaults(func=cmd_build)
+
+    c = sub.add_parser("check", help="validate annotations, sidecars and the gazetteer without building")
+    c.set_defaults(func=cmd_check)
+
+    i = sub.add_parser("inspect", help="show what the cleaner makes of one raw file")
+    i.add_argument("file")
+    i.add_argument("--json", action="store_true")
+    i.set_defaults(func=cmd_inspect)
+
+    a = sub.add_parser("annotate", help="append an annotation stub for a quote")
+    a.add_argument("article")
+    a.add_argument("quote")
+    a.add_argument("--kind", default="note")
+    a.add_argument("--author", default="@you")
+    a.set_defaults(func=_lazy("annotations.commands", "cmd_annotate"))
+
+    s = sub.add_parser("suggest-entities", help="frequent names the gazetteer does not know yet")
+    s.add_argument("--min-count", type=int, default=2)
+    s.set_defaults(func=_lazy("entities.commands", "cmd_suggest"))
+
+    e = sub.add_parser("export", help="write open data (JSON-LD, CSL-JSON, BibTeX) without building the site")
+    e.add_argument("--format", choices=("jsonld", "csl", "bibtex"), required=True)
+    e.add_argument("--out", default="export")
+    e.set_defaults(func=_lazy("opendata.commands", "cmd_export"))
+
+    h = sub.add_parser("import-hypothesis", help="import annotations from a Hypothesis API export")
+    h.add_argument("export")
+    h.add_argument("--keep-unanchored", action="store_true")
+    h.set_defaults(func=_lazy("opendata.commands", "cmd_import_hypothesis"))
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print(str(exc.problem), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

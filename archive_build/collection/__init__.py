@@ -1,0 +1,29 @@
+"""Site-wide pages generated from the whole collection of articles.
+
+Everything here works from indexes built in one pass over the articles
+(never by comparing every pair), so it scales linearly with the archive.
+"""
+
+from ..errors import Problem
+from ..model import Article
+from ..project import Project
+from . import pages
+
+
+def enrich(project: Project, articles: list[Article], gazetteer: object, problems: list[Problem]) -> None:
+    """Collection-level changes to articles: internal links, backlinks, related reading."""
+
+
+def collection_pages(project: Project, articles: list[Article]) -> dict[str, dict[str, bytes]]:
+    """Every generated tree under ``docs/``: tree name → {relative path: bytes}."""
+    return {
+        "articles": {"index.md": pages.all_articles(articles)},
+        "browse": {
+            "timeline.md": pages.timeline(articles),
+            "sources.md": pages.sources(articles),
+            "authors.md": pages.authors(articles),
+            "annotations.md": b"# Annotations\n\nRecent annotations across the archive.\n",
+        },
+        ".generated": {"latest.md": pages.latest_snippet(articles)},
+        "entities": {"index.md": b"# Entities\n\nPeople, places and organisations in the archive.\n"},
+    }

@@ -1,0 +1,39 @@
+"""Shared helpers for collection pages: links, sort order, escaped list items."""
+from __future__ import annotations
+
+from ..markdown_text import escape_text
+from ..model import Article
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+
+
+def newest_first(articles: list[Article]) -> list[Article]:
+    """Dated articles newest first, then undated ones by id; stable and deterministic."""
+    dated = sorted((a for a in articles if a.date), key=lambda a: (a.date, a.id), reverse=True)
+    undated = sorted((a for a in articles if not a.date), key=lambda a: a.id)
+    return dated + undated
+
+
+def human_date(iso: str | None) -> str:
+    if not iso:
+        return "date unknown"
+    y, m, d = iso.split("-")
+    return f"{int(d)} {MONTHS[int(m) - 1]} {y}"
+
+
+def article_link(article: Article, from_dir: str) -> str:
+    """Markdown link to an article page from a page in ``from_dir`` (docs-relative)."""
+    depth = 0 if not from_dir else from_dir.count("/") + 1
+    return f"[{escape_text(article.title or article.id)}]({'../' * depth}articles/{article.id}.md)"
+
+
+def article_item(article: Article, from_dir: str, *, description: bool = False) -> str:
+    meta = [human_date(article.date)]
+    if article.source:
+        meta.append(escape_text(article.source))
+    if article.authors:
+        meta.append(escape_text(", ".join(article.authors)))
+    line = f"- {article_link(article, from_dir)} · <span class=\"ab-meta\">{' · '.join(meta)}</span>"
+    if description and article.description:
+        line += f"\n  <br><span class=\"ab-desc\">{escape_text(article.description)}</span>"
+    return line

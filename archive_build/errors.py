@@ -1,0 +1,29 @@
+"""Problems found in contributors' files, reported as ``file:line: message``.
+
+Every error a user can cause is a ``Problem``; code raises ``InputError`` to
+abort work on one file, and the CLI prints all problems at the end.  No user
+error is ever allowed to surface as a traceback.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int | None
+    message: str
+    severity: str = "error"  # error | warning
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity}: {self.message}"
+
+
+class InputError(Exception):
+    """A contributor's file cannot be used; carries the Problem to report."""
+
+    def __init__(self, path: str, message: str, line: int | None = None):
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+        self.problem = Problem(path, line, message)

@@ -1,0 +1,102 @@
+"""Turning untrusted text into Markdown that renders exactly as written.
+
+Two entry points: ``escape_text`` for plain prose (every Markdown-significant
+character is backslash-escaped; the site enables ``pymdownx.escapeall`` so
+any escaped character renders literally), and ``sanitize_markdown`` for
+Markdown input, which keeps emphasis, links, lists and quotes but escapes raw
+HTML and drops link targets with unsafe schemes.  The MkDocs hook sanitises
+the rendered HTML once more; this module is the first line, not the only one.
+"""
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urlsplit
+
+# Characters that start inline syntax anywhere in a line (Python-Markdown core,
+# attr_list braces, pymdownx mark/caret/tilde, tables' pipes, entities).
+_INLINE = re.compile(r"([\\`*_\[\]{}<>&=^~|])")
+# Constructs that only mean something at the start of a line.
+_LINE_START = re.compile(r"^(\s*)(#|>|[-+]\s|\d+(?=[.)]\s)|:|=+\s*$|-+\s*$)", re.M)
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def escape_text(text: str) -> str:
+    """Plain text → Markdown source that renders to the same characters."""
+    out = _INLINE.sub(r"\\\1", text)
+    out = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), out)
+    # Leading spaces would turn a line into a code block.
+    return re.sub(r"^[ \t]+", "", out, flags=re.M)
+
+
+def safe_url(url: str) -> str | None:
+    """The URL if it is safe to link to (http(s), mailto, relative), else None."""
+    candidate = html.unescape(url).strip()
+    candidate = re.sub(r"[\x00-\x20\x7f]+", "", candidate)
+    scheme = urlsplit(candidate).scheme.lower() if ":" in candidate.split("/")[0] else ""
+    if scheme and scheme not in SAFE_SCHEMES:
+        return None
+    if candidate.startswith("//"):
+        return candidate
+    return url.strip()
+
+
+_LINK = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.|\[[^\]]*\])*)\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?(\s+\"[^\"]*\")?\s*\)")
+_AUTOLINK = re.compile(r"<((?:[a-zA-Z][a-zA-Z0-9+.\-]{1,31}):[^\s<>]*)>")
+_REF_DEF = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(\s.*)?$", re.M)
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
+
+
+def _protect_code(text: str) -> tuple[str, list[str]]:
+    spans: list[str] = []
+
+    def stash(m: re.Match[str]) -> str:
+        spans.append(m.group(0))
+        return f"\x00{len(spans) - 1}\x00"
+
+    return _CODE_SPAN.sub(stash, text), spans
+
+
+def sanitize_markdown(text: str, dropped: list[str] | None = None) -> str:
+    """Markdown from a stranger → Markdown with no raw HTML and no unsafe links.
+
+    ``dropped`` collects the unsafe link targets that were removed, so the
+    caller can record them.
+    """
+    dropped = dropped if dropped is not None else []
+    text, spans = _protect_code(text)
+
+    def link(m: re.Match[str]) -> str:
+        bang, label, url, title = m.groups()
+        if safe_url(url) is None:
+            dropped.append(url)
+            return label  # keep the words, lose the target
+        if bang:  # images would load from another origin; keep them as links
+            return f"[{label or url}]({url}{title or ''})"
+        return m.group(0)
+
+    def autolink(m: re.Match[str]) -> str:
+        url = m.group(1)
+        if safe_url(url) is None:
+            dropped.append(url)
+            return escape_text(url)
+        return f"[{escape_text(url)}]({url})"
+
+    def refdef(m: re.Match[str]) -> str:
+        if safe_url(m.group(2)) is None:
+            dropped.append(m.group(2))
+            return escape_text(m.group(0))
+        return m.group(0)
+
+    text = _LINK.sub(link, text)
+    text = _AUTOLINK.sub(autolink, text)
+    text = _REF_DEF.sub(refdef, text)
+    # Every remaining "<" and "&" is text, not markup or an entity.
+    text = text.replace("&", "\\&")
+    text = re.sub(r"<", r"\\<", text)
+    # attr_list syntax from a stranger could set ids, classes or handlers.
+    text = text.replace("{:", "\\{:").replace("{ :", "\\{ :").replace("{#", "\\{#").replace("{.", "\\{.")
+    for i, span in enumerate(spans):
+        text = text.replace(f"\x00{i}\x00", span)
+    return text

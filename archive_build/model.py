@@ -1,0 +1,91 @@
+"""The one data model every stage shares.
+
+Readers produce an ``Article``; transforms are plain functions that take and
+return one; the writer turns it into Markdown with front matter.  Keeping a
+single mutable-by-replacement record (rather than per-stage types) is what
+lets a newcomer add a transform without touching the others.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, asdict
+from typing import Any
+
+
+@dataclass
+class Removed:
+    """Text taken out of the article, kept so that nothing is ever lost."""
+
+    text: str
+    reason: str
+
+
+@dataclass
+class Block:
+    """One paragraph-level unit of a raw article while it is being cleaned.
+
+    ``kind`` is one of ``para``, ``heading``, ``caption``, ``dateline``,
+    ``markdown`` (a block of Markdown input that must keep its syntax).
+    ``line`` is the 1-based line of the raw file where it starts, for messages.
+    """
+
+    text: str
+    line: int
+    kind: str = "para"
+    level: int = 0  # heading level, when kind == "heading"
+    credit: str = ""  # caption credit, when kind == "caption"
+
+
+@dataclass
+class Article:
+    id: str
+    raw: str  # path of the raw file, relative to the project root, POSIX style
+    sha256: str
+    format: str  # txt | md | html
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    date: str | None = None
+    updated: str | None = None
+    source: str | None = None
+    url: str | None = None
+    description: str | None = None
+    tags: list[str] = field(default_factory=list)
+    # Paragraph blocks while cleaning; ``body`` once rendered to Markdown.
+    blocks: list[Block] = field(default_factory=list)
+    body: str = ""
+    removed: list[Removed] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    # Anything else from front matter or the sidecar, passed through verbatim.
+    extra: dict[str, Any] = field(default_factory=dict)
+    # Filled by later transforms.
+    footnotes: list[str] = field(default_factory=list)  # Markdown footnote definitions
+    entities: dict[str, int] = field(default_factory=dict)
+    annotations: list[dict[str, Any]] = field(default_factory=list)
+    unanchored: list[dict[str, Any]] = field(default_factory=list)
+    links_out: list[dict[str, str]] = field(default_factory=list)  # internal links found
+    plain: str = ""
+    # Internal state passed between transforms; never written out.
+    flags: dict[str, Any] = field(default_factory=dict)  # plain text of the body, as annotations count in it
+
+    def remove(self, text: str, reason: str) -> None:
+        if text.strip():
+            self.removed.append(Removed(text, reason))
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def inspect_dict(self) -> dict[str, Any]:
+        """The shape `archive-build inspect --json` promises."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "authors": list(self.authors),
+            "date": self.date,
+            "updated": self.updated,
+            "source": self.source,
+            "url": self.url,
+            "description": self.description,
+            "body": self.body,
+            "removed": [asdict(r) for r in self.removed],
+            "warnings": list(self.warnings),
+        }

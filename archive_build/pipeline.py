@@ -1,0 +1,50 @@
+"""The per-article pipeline: raw bytes → cleaned ``Article`` with a Markdown body.
+
+This is the function the build runs in worker processes.  The order is the
+design: read → header/tail metadata → boilerplate → captions → headings →
+joins → description → sidecar → Markdown → the article's own notes and links.
+Collection-level steps (annotations, entities, backlinks) come later.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .model import Article
+from .readers import read_bytes
+from .transforms import clean, metadata, notes, render
+
+Transform = Callable[[Article], Article]
+
+CLEANING: tuple[Transform, ...] = (
+    metadata.detect_header,
+    metadata.detect_tail,
+    clean.remove_boilerplate,
+    clean.merge_captions,
+    clean.find_headings,
+    clean.join_split_paragraphs,
+    clean.describe,
+)
+
+AFTER_MARKDOWN: tuple[Transform, ...] = (
+    notes.convert_notes,
+    notes.link_bare_urls,
+    clean.flag_truncation,
+)
+
+
+def clean_article(data: bytes, path: str, sidecar: dict[str, Any] | None = None) -> Article:
+    article = read_bytes(data, path)
+    fm = article.extra.pop("front_matter", None)
+    if fm:
+        unknown = metadata.apply_fields(article, fm, origin="front matter")
+        for key in unknown:
+            article.warn(f"front matter: unknown field {key!r} ignored")
+    for step in CLEANING:
+        article = step(article)
+    if sidecar:
+        metadata.apply_fields(article, sidecar, origin="sidecar")
+    article = render.to_markdown(article)
+    for step in AFTER_MARKDOWN:
+        article = step(article)
+    article.blocks = []
+    return metadata.finalize(article)

@@ -1,0 +1,47 @@
+"""Where things live in an archive checkout."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "raw"
+
+    @property
+    def annotations(self) -> Path:
+        return self.root / "annotations"
+
+    @property
+    def gazetteer(self) -> Path:
+        return self.root / "entities.yml"
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / ".cache" / "archive-build"
+
+    def rel(self, path: Path) -> str:
+        """Path as shown in messages: relative to the project root, POSIX style."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return os.path.relpath(path, self.root).replace(os.sep, "/")
+
+    @classmethod
+    def find(cls, start: Path | None = None) -> "Project":
+        """The nearest directory holding ``mkdocs.yml`` or ``raw/``."""
+        here = (start or Path.cwd()).resolve()
+        for d in (here, *here.parents):
+            if (d / "mkdocs.yml").exists() or (d / "raw").is_dir():
+                return cls(d)
+        return cls(here)

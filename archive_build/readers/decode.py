@@ -1,0 +1,64 @@
+"""Bytes → clean Unicode text, or a clear error.
+
+Raw files arrive as UTF-8, UTF-8 with a BOM, or legacy single-byte encodings
+from old Windows tools; line endings are CRLF, CR or LF.  Everything later in
+the pipeline can assume NFC text with ``\n`` line endings.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+from charset_normalizer import from_bytes
+
+from ..errors import InputError
+
+#: Files larger than this are refused before decoding, so one bad file cannot
+#: exhaust memory or stall the build.
+MAX_RAW_BYTES = 5 * 1024 * 1024
+
+_BINARY_SIGNATURES = (
+    b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x7fELF",
+    b"RIFF", b"\x00\x00\x01\x00", b"II*\x00", b"MM\x00*", b"BM",
+)
+
+
+def _looks_binary(data: bytes) -> bool:
+    if any(data.startswith(sig) for sig in _BINARY_SIGNATURES if sig != b"BM"):
+        return True
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return controls > max(8, len(sample) // 100)
+
+
+def decode(data: bytes, path: str) -> str:
+    """Decode raw bytes; raise InputError naming ``path`` when that is impossible."""
+    if len(data) > MAX_RAW_BYTES:
+        raise InputError(path, f"file is {len(data):,} bytes; the limit for a raw article is {MAX_RAW_BYTES:,} bytes")
+    if not data.strip():
+        raise InputError(path, "file is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    elif _looks_binary(data):
+        raise InputError(path, "file is binary (not text); raw articles must be text, Markdown or HTML")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            best = from_bytes(data, cp_isolation=["cp1252", "latin_1", "iso8859_15", "cp1251", "mac_roman"]).best()
+            if best is None:
+                line = data[: exc.start].count(b"\n") + 1
+                raise InputError(path, "cannot decode text: not UTF-8 and no known encoding fits", line) from None
+            text = str(best)
+            if best.encoding in {"latin_1", "iso8859_15"}:
+                # cp1252 is a superset for printable text; Windows tools mislabel it.
+                try:
+                    text = data.decode("cp1252")
+                except UnicodeDecodeError:
+                    pass
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    if not text.strip():
+        raise InputError(path, "file holds only whitespace")
+    return text

@@ -1,0 +1,53 @@
+"""Plain text as copied from a browser, a wire service or an email.
+
+Two layouts occur: one paragraph per line (browser copy) and hard-wrapped
+paragraphs separated by blank lines (email, wire copy).  A block's lines are
+joined only where they look wrapped: long lines of similar width.
+"""
+from __future__ import annotations
+
+import re
+
+from ..model import Article, Block
+
+_LIST_OR_TABLE = re.compile(r"^\s*(?:[-*•]\s|\d{1,3}[.)]\s|\|)")
+WRAP_LIMIT = 100
+
+
+def _is_wrapped(line: str, width: int) -> bool:
+    return width <= WRAP_LIMIT and len(line) >= 0.6 * width and len(line) >= 40
+
+
+def split_lines_into_blocks(text: str, first_line: int = 1) -> list[Block]:
+    blocks: list[Block] = []
+    current: list[tuple[int, str]] = []
+
+    def flush() -> None:
+        if not current:
+            return
+        width = max(len(l) for _, l in current)
+        start_no, start = current[0]
+        buf = [start]
+        for (no, line), (_, prev) in zip(current[1:], current[:-1]):
+            if _is_wrapped(prev, width) and not _LIST_OR_TABLE.match(line) and not _LIST_OR_TABLE.match(prev):
+                buf.append(line)
+            else:
+                blocks.append(Block(" ".join(s.strip() for s in buf), start_no))
+                start_no, buf = no, [line]
+        blocks.append(Block(" ".join(s.strip() for s in buf), start_no))
+        current.clear()
+
+    for offset, line in enumerate(text.split("\n")):
+        if line.strip():
+            current.append((first_line + offset, line.rstrip()))
+        else:
+            flush()
+    flush()
+    for b in blocks:
+        b.text = b.text.strip()
+    return blocks
+
+
+def read_text(article: Article, text: str) -> Article:
+    article.blocks = split_lines_into_blocks(text)
+    return article

@@ -1,0 +1,203 @@
+"""Cleaning the body: boilerplate out, captions merged, headings found, split paragraphs joined.
+
+Each rule is a small function over the block list; each removal is recorded
+with its reason.  The rules are deliberately conservative: when unsure, the
+text stays in the article.
+"""
+from __future__ import annotations
+
+import re
+
+from ..model import Article, Block
+from .dates import date_line
+
+_SHARE_WORDS = r"(?:share(?: this)?(?: article| story| post| page)?(?: on)?|facebook|twitter|x|email|e-mail|whatsapp|linkedin|reddit|telegram|print|copy link|tweet|pinterest|messenger|bluesky|threads|mastodon)"
+_SHARE = re.compile(rf"^{_SHARE_WORDS}(?:[\s|,·•/:]+{_SHARE_WORDS})*[\s|,·•/:]*$", re.I)
+_AD = re.compile(r"^(?:advertisement|advertisements|sponsored(?: content)?|ad|story continues below(?: advertisement)?|scroll to continue(?: with content)?)$", re.I)
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b).{0,160}$|^.{0,120}\ball rights reserved\b.{0,80}$", re.I)
+_FOOTER_START = re.compile(
+    r"^(?:to contact\b|contact us\b|subscribe\b|sign up\b|follow us\b|support (?:our|independent) journalism|donate\b|"
+    r"get our (?:free )?newsletter|join our mailing list|read more at\b|related articles?:?$|more from\b)",
+    re.I,
+)
+_LINK_ONLY = re.compile(r"^\W*(?:\[[^\]]*\]\([^)]*\)|https?://\S+|www\.\S+|[\w.-]+\.(?:org|com|net)/\S*)\W*$")
+TERMINAL = tuple(".!?…\"”’»)]'*:;")
+
+
+def _text(block: Block) -> str:
+    t = block.text.strip()
+    t = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", t)
+    return re.sub(r"[*_]{1,2}", "", t).replace("  \n", " ").replace("\n", " ").strip()
+
+
+def remove_boilerplate(article: Article) -> Article:
+    keep: list[Block] = []
+    blocks = article.blocks
+    n = len(blocks)
+    footer_from = None
+    for idx in range(max(0, n - 6), n):
+        b = blocks[idx]
+        if b.kind in ("para", "markdown") and _FOOTER_START.match(_text(b)) and len(_text(b)) < 200:
+            # Everything after it must be short or a bare link for it to be a footer.
+            if all(len(_text(x)) < 200 for x in blocks[idx:]):
+                footer_from = idx
+                break
+    for idx, b in enumerate(blocks):
+        if footer_from is not None and idx >= footer_from:
+            article.remove(b.text, "site contact/subscription footer")
+            continue
+        t = _text(b) if b.kind in ("para", "markdown") else ""
+        if t and len(t) < 120 and _SHARE.match(t):
+            article.remove(b.text, "share buttons")
+        elif t and _AD.match(t):
+            article.remove(b.text, "advertisement marker")
+        elif t and _COPYRIGHT.match(t) and idx >= n // 2:
+            article.remove(b.text, "copyright line")
+        else:
+            keep.append(b)
+    article.blocks = keep
+    return article
+
+
+def merge_captions(article: Article) -> Article:
+    """A caption pasted twice, the second copy with the credit glued on the front."""
+    out: list[Block] = []
+    i = 0
+    blocks = article.blocks
+    while i < len(blocks):
+        a = blocks[i]
+        if i + 1 < len(blocks) and a.kind in ("para", "markdown"):
+            b = blocks[i + 1]
+            if len(a.text) >= 20 and b.text.endswith(a.text) and 2 <= len(b.text) - len(a.text) <= 80:
+                credit = b.text[: -len(a.text)].strip()
+                article.remove(a.text, "photo caption pasted twice (kept once, with its credit)")
+                out.append(Block(a.text, b.line, "caption", credit=credit))
+                i += 2
+                continue
+        out.append(a)
+        i += 1
+    article.blocks = out
+    return article
+
+
+_NOT_HEADING_END = tuple(".!?…\"”’»)]':;,-–—")
+_FUNCTION_END = re.compile(r"\b(?:the|a|an|of|and|or|to|in|on|for|with|by|at|from|as|that|which|who|is|are|was|were)$", re.I)
+
+
+def _heading_like(text: str) -> bool:
+    words = text.split()
+    return (
+        0 < len(words) <= 12
+        and len(text) <= 90
+        and not text.endswith(_NOT_HEADING_END)
+        and (text[:1].isupper() or text[:1].isdigit())
+        and not _FUNCTION_END.search(text)
+        and not re.search(r",\s+[a-z]", text)
+        and "  " not in text
+    )
+
+
+def find_headings(article: Article) -> Article:
+    """Promote standalone short lines to headings (plain text only).
+
+    A line directly followed by a date-only line ("February 24") opens a
+    section with its own date: it becomes ``##`` and the subheadings inside
+    such sections ``###``.
+    """
+    if article.format == "md":
+        return article
+    blocks = article.blocks
+    sections = set()
+    for i in range(len(blocks) - 1):
+        a, b = blocks[i], blocks[i + 1]
+        if a.kind == "para" and b.kind == "para" and len(a.text) <= 160 and i + 2 < len(blocks):
+            label, iso = date_line(b.text)
+            if iso and label is None and len(b.text) <= 30:
+                sections.add(i)
+                b.kind = "dateline"
+    sub_level = 3 if sections else 2
+    for i, a in enumerate(blocks):
+        if i in sections:
+            a.kind, a.level = "heading", 2
+        elif (
+            a.kind == "para"
+            and 0 < i < len(blocks) - 1
+            and blocks[i + 1].kind == "para"
+            and blocks[i - 1].kind not in ("heading",)
+            and _heading_like(a.text)
+            and len(blocks[i + 1].text) > len(a.text)
+        ):
+            a.kind, a.level = "heading", sub_level
+    return article
+
+
+def _joinable(a: Block, b: Block) -> bool:
+    if a.kind not in ("para", "markdown") or b.kind != a.kind:
+        return False
+    at, bt = a.text.rstrip(), b.text.lstrip()
+    if not at or not bt or at.endswith(TERMINAL) or at.endswith("  "):
+        return False
+    if a.kind == "markdown" and (re.match(r"^(?:[-*+>|]|\d+[.)]|\[\^)", bt) or re.match(r"^(?:[-*+>|]|\d+[.)])", at)):
+        return False
+    if not (bt[0].isalnum() or bt[0] in "“\"‘'("):
+        return False
+    return len(at.split()) >= 5 or bt[0].islower()
+
+
+def join_split_paragraphs(article: Article) -> Article:
+    """Paragraphs broken mid-sentence by a copy-paste ("…asked Democratic" / "Representative …")."""
+    out: list[Block] = []
+    for b in article.blocks:
+        if out and _joinable(out[-1], b):
+            out[-1] = Block(out[-1].text.rstrip() + " " + b.text.lstrip(), out[-1].line, out[-1].kind)
+            article.flags.setdefault("joined_lines", []).append(b.line)
+        else:
+            out.append(b)
+    article.blocks = out
+    return article
+
+
+_SENTENCE = re.compile(r"(.+?[.!?…][\"”’)]?)(?:\s+|$)", re.S)
+
+
+def describe(article: Article) -> Article:
+    """The standfirst, or the first sentences, as the description.
+
+    A copy-paste without a title often starts with the standfirst: a short
+    first block of whole sentences before the body proper.  It moves to the
+    description (recorded) instead of being printed twice.
+    """
+    paras = [b for b in article.blocks if b.kind in ("para", "markdown")]
+    if not paras:
+        return article
+    first = article.blocks[0]
+    if (
+        not article.description
+        and article.flags.get("title_in_text") is False
+        and first.kind == "para"
+        and 40 <= len(first.text) <= 320
+        and first.text.rstrip().endswith((".", "!", "?"))
+        and len(article.blocks) > 3
+    ):
+        article.description = first.text.strip()
+        article.remove(first.text, "standfirst (shown as the description)")
+        article.blocks = article.blocks[1:]
+        return article
+    if not article.description:
+        text = _text(paras[0])
+        desc = ""
+        for m in _SENTENCE.finditer(text):
+            if desc and len(desc) + len(m.group(1)) > 240:
+                break
+            desc = (desc + " " + m.group(1)).strip()
+        article.description = (desc or text)[:300].strip()
+    return article
+
+
+def flag_truncation(article: Article) -> Article:
+    prose = [b for b in article.blocks if b.kind in ("para", "markdown")]
+    if prose:
+        last = _text(prose[-1])
+        if last.endswith(":") or not last.endswith(TERMINAL):
+            article.warn("the text may be truncated: it ends mid-sentence" + (" (on a colon)" if last.endswith(":") else ""))
+    return article

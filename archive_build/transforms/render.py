@@ -1,0 +1,34 @@
+"""Blocks → Markdown body.  The last cleaning step, shared by all formats.
+
+Plain-text blocks are escaped so they render exactly as written; Markdown
+blocks are sanitised but keep their syntax.
+"""
+from __future__ import annotations
+
+from ..markdown_text import escape_text, sanitize_markdown
+from ..model import Article, Block
+
+
+def block_markdown(block: Block, article: Article) -> str:
+    if block.kind == "heading":
+        text = sanitize_markdown(block.text) if article.format == "md" else escape_text(block.text)
+        return "#" * max(2, block.level or 2) + " " + text.replace("\n", " ")
+    if block.kind == "caption":
+        credit = f" *{escape_text(block.credit)}*{{: .credit }}" if block.credit else ""
+        return f"{escape_text(block.text)}{credit}\n{{: .caption }}"
+    if block.kind == "dateline":
+        return f"{escape_text(block.text)}\n{{: .dateline }}"
+    if block.kind == "code":
+        return block.text
+    if block.kind == "markdown" or article.format == "md":
+        dropped: list[str] = []
+        out = sanitize_markdown(block.text, dropped)
+        for url in dropped:
+            article.remove(url, "unsafe link target (only http, https, mailto and relative links are kept)")
+        return out
+    return escape_text(block.text)
+
+
+def to_markdown(article: Article) -> Article:
+    article.body = "\n\n".join(block_markdown(b, article) for b in article.blocks) + "\n"
+    return article

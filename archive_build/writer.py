@@ -1,0 +1,77 @@
+"""Article → one Markdown file with YAML front matter.
+
+The output is plain Markdown plus front matter so that any renderer that
+reads ``mkdocs.yml`` can take it; the theme reads the front matter to draw
+the article header and the provenance block.  Output is deterministic: keys
+in a fixed order, lists in a fixed order, no timestamps.
+"""
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import yaml
+
+from .model import Article
+
+WORDS_PER_MINUTE = 230
+_WORD = re.compile(r"\w+(?:[’'\-]\w+)*")
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _str_presenter)
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000, default_flow_style=False)
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def front_matter(article: Article) -> dict[str, Any]:
+    words = word_count(article.plain or article.body)
+    fm: dict[str, Any] = {
+        "id": article.id,
+        "title": article.title,
+        "authors": list(article.authors),
+        "date": article.date,
+        "updated": article.updated,
+        "source": article.source,
+        "url": article.url,
+        "description": article.description,
+        "raw": article.raw,
+        "sha256": article.sha256,
+        "format": article.format,
+        "word_count": words,
+        "reading_time": max(1, math.ceil(words / WORDS_PER_MINUTE)),
+        "tags": list(article.tags),
+        "entities": dict(article.entities),
+        "annotation_count": len(article.annotations),
+        "annotations": article.annotations,
+        "related": article.flags.get("related", []),
+        "referenced_by": article.flags.get("referenced_by", []),
+        "removed": [{"text": r.text, "reason": r.reason} for r in article.removed],
+        "warnings": list(article.warnings),
+    }
+    for key in sorted(article.extra):
+        fm.setdefault(key, article.extra[key])
+    return {k: v for k, v in fm.items() if v is not None}
+
+
+def page_text(article: Article) -> str:
+    """The whole generated page: front matter, body, footnote definitions."""
+    parts = [article.body.rstrip("\n")]
+    if article.footnotes:
+        parts.append("\n\n".join(article.footnotes))
+    return "---\n" + dump_yaml(front_matter(article)) + "---\n\n" + "\n\n".join(p for p in parts if p) + "\n"
