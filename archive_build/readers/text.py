@@ -10,7 +10,8 @@ import re
 
 from ..model import Article, Block
 
-_LIST_OR_TABLE = re.compile(r"^\s*(?:[-*•]\s|\d{1,3}[.)]\s|\|)")
+# Lines that start a new block even inside a wrapped paragraph.
+_LIST_OR_TABLE = re.compile(r"^\s*(?:[-*•]\s|\d{1,3}[.)]\s|\||#|>)")
 WRAP_LIMIT = 100
 
 
@@ -29,7 +30,9 @@ def split_lines_into_blocks(text: str, first_line: int = 1) -> list[Block]:
         start_no, start = current[0]
         buf = [start]
         for (no, line), (_, prev) in zip(current[1:], current[:-1]):
-            if _is_wrapped(prev, width) and not _LIST_OR_TABLE.match(line) and not _LIST_OR_TABLE.match(prev):
+            # A caption pasted twice (the second copy ending with the first) is two blocks.
+            repeated = len(prev.strip()) >= 20 and line.rstrip().endswith(prev.strip())
+            if _is_wrapped(prev, width) and not repeated and not _LIST_OR_TABLE.match(line) and not _LIST_OR_TABLE.match(prev):
                 buf.append(line)
             else:
                 blocks.append(Block(" ".join(s.strip() for s in buf), start_no))

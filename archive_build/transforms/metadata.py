@@ -86,9 +86,12 @@ def detect_header(article: Article) -> Article:
     blocks = article.blocks
     i = 0
     had_title = bool(article.title)
-    if blocks and blocks[0].kind == "heading" and not article.title:
-        article.title = _md_plain(blocks[0].text)
-        article.remove(blocks[0].text, "metadata: title (moved to front matter)")
+    if blocks and blocks[0].kind == "heading" and (not article.title or blocks[0].level == 1):
+        if article.title:
+            article.remove(blocks[0].text, "metadata: title in the text (the front matter title wins)")
+        else:
+            article.title = _md_plain(blocks[0].text)
+            article.remove(blocks[0].text, "metadata: title (moved to front matter)")
         i = 1
     elif blocks and article.title and _md_plain(blocks[0].text).strip().lower() == article.title.strip().lower():
         article.remove(blocks[0].text, "metadata: title (repeats the page title)")
@@ -191,7 +194,16 @@ def apply_fields(article: Article, meta: dict[str, Any], *, origin: str) -> list
 
 
 def finalize(article: Article) -> Article:
-    """Warnings for what could not be found; never invent a value."""
+    """Warnings for what could not be found; never invent a value.
+
+    Metadata values get their whitespace collapsed (copy-pastes carry
+    non-breaking spaces and stray newlines into titles); the body keeps its own.
+    """
+    for name in ("title", "source", "description", "url"):
+        value = getattr(article, name)
+        if value:
+            setattr(article, name, " ".join(value.split()) or None)
+    article.authors = [" ".join(n.split()) for n in article.authors if n.split()]
     for name in ("title", "date", "source"):
         if not getattr(article, name):
             article.warn(f"no {name} found")
