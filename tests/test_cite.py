@@ -1,0 +1,66 @@
+"""Citations built from front matter: Chicago plain text, BibTeX, CSL-JSON."""
+from __future__ import annotations
+
+import bibtexparser
+
+from archive_build import cite
+
+PAGE = "https://archive.example.org/articles/a/"
+
+
+def meta(**kw: object) -> dict[str, object]:
+    base: dict[str, object] = {"id": "a", "title": "Drone attacks on Moscow", "authors": ["Jane Doe"], "date": "2023-05-30", "source": "Stern", "url": "https://stern.example/x"}
+    base.update(kw)
+    return base
+
+
+def test_chicago_entry_has_author_title_source_date_and_original_url() -> None:
+    assert cite.chicago(meta(), PAGE) == "Doe, Jane. \u201cDrone attacks on Moscow.\u201d Stern, May 30, 2023. https://stern.example/x."
+
+
+def test_chicago_lists_two_authors_with_only_the_first_inverted() -> None:
+    assert cite.chicago(meta(authors=["Jane Doe", "Bob Smith"]), PAGE).startswith("Doe, Jane, and Bob Smith. ")
+
+
+def test_chicago_without_author_or_date_starts_with_title_and_says_nd() -> None:
+    assert cite.chicago(meta(authors=[], date=None), PAGE) == "\u201cDrone attacks on Moscow.\u201d Stern, n.d. https://stern.example/x."
+
+
+def test_chicago_falls_back_to_the_archived_copy_without_an_original_url() -> None:
+    assert cite.chicago(meta(url=None), PAGE).endswith(f" {PAGE}.")
+
+
+def test_chicago_turns_double_quotes_inside_the_title_into_single_ones() -> None:
+    assert "\u201cPutin calls it \u2018terror\u2019.\u201d" in cite.chicago(meta(title='Putin calls it "terror"'), PAGE)
+
+
+def test_chicago_keeps_a_question_mark_instead_of_adding_a_period() -> None:
+    assert "\u201cWho sent the drones?\u201d Stern" in cite.chicago(meta(title="Who sent the drones?"), PAGE)
+
+
+def test_bibtex_entry_parses_back_to_the_same_fields() -> None:
+    entry = bibtexparser.loads(cite.bibtex(meta(authors=["Jane Doe", "Bob Smith"]), PAGE, "Reading Archive")).entries[0]
+    assert entry["ID"] == "a"
+    assert entry["ENTRYTYPE"] == "article"
+    assert entry["author"] == "Jane Doe and Bob Smith"
+    assert entry["journal"] == "Stern"
+    assert (entry["year"], entry["date"]) == ("2023", "2023-05-30")
+    assert entry["url"] == "https://stern.example/x"
+
+
+def test_bibtex_escapes_special_characters_so_they_print_as_written() -> None:
+    text = cite.bibtex(meta(title="50% of {drones} & #1 cost $5_000"), PAGE)
+    assert r"title = {{50\% of \{drones\} \& \#1 cost \$5\_000}}," in text
+
+
+def test_bibtex_braces_a_name_that_contains_and() -> None:
+    assert "author = {{Smith and Sons}}," in cite.bibtex(meta(authors=["Smith and Sons"]), PAGE)
+
+
+def test_csl_item_is_a_newspaper_article_with_split_names_and_date_parts() -> None:
+    item = cite.csl_json(meta(authors=["Jane Doe", "Reuters"]), PAGE, "Reading Archive")
+    assert item["type"] == "article-newspaper"
+    assert item["author"] == [{"family": "Doe", "given": "Jane"}, {"literal": "Reuters"}]
+    assert item["issued"] == {"date-parts": [[2023, 5, 30]]}
+    assert item["container-title"] == "Stern"
+    assert item["archive_location"] == PAGE
