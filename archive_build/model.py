@@ -85,7 +85,8 @@ class Article:
             "source": self.source,
             "url": self.url,
             "description": self.description,
-            "body": self.body,
+            # The page's Markdown as the writer emits it: footnote definitions follow the body.
+            "body": "\n\n".join([self.body.rstrip("\n"), *self.footnotes]) + "\n" if self.footnotes else self.body,
             "removed": [asdict(r) for r in self.removed],
             "warnings": list(self.warnings),
         }

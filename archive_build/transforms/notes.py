@@ -1,14 +1,410 @@
-"""The article's own notes and bare URLs (stub until the notes issue lands)."""
+"""The article's own notes and bare URLs, turned into real Markdown.
+
+Raw copies flatten an article's footnotes: markers become ``[1]``, ``(1)``,
+``¹`` or a number glued to a word, and the notes sit at the end under
+"Notes", "References"… as ``[1] …``, ``1. …`` or ``¹ …``.  ``convert_notes``
+finds the notes section first and only then looks for markers, so a number
+is taken as a note marker only when a note with that number exists: "the
+1990s", "$2 billion" or "Article 5" never match a marker shape, and the
+looser shapes (glued numbers, ``(1)``, superscripts) must also appear in
+order.  Whatever does not pair up stays as text and is listed in the
+article's warnings; nothing is dropped.
+
+Both steps run on the Markdown body: plain-text articles are backslash-
+escaped there (``\\[1\\]``, ``a\\_b``), Markdown articles keep their syntax,
+so every pattern accepts both spellings and never touches code, links or
+footnotes already present.
+"""
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from ..markdown_text import escape_text
 from ..model import Article
+
+NOTE_LABEL = '<span class="ab-note-label">Author’s note</span>'
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUPER_TO_DIGIT = str.maketrans(_SUPERSCRIPTS, "0123456789")
+# Backslash escapes as markdown_text.escape_text writes them.
+_UNESCAPE = re.compile(r"\\([\\`*_\[\]{}<>&=^~|#+\-.!:()])")
+
+# --- what must never be rewritten -------------------------------------------------
+
+_PROTECTED = re.compile(
+    r"^[ \t]*(```+|~~~+)[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)"  # fenced code
+    r"|(?<![\\`])(`+)(?:(?!\n\n).)+?(?<!`)\2(?!`)"  # code span
+    r"|(?<!\\)!?\[(?:[^\[\]\\\n]|\\.|\[[^\]\n]*\])*\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"\n]*\")?\s*\)"  # [link](target)
+    r"|(?<!\\)\[(?:[^\[\]\\\n]|\\.)*\]\[[^\]\n]*\]"  # [link][ref]
+    r"|^[ ]{0,3}\[\^[^\]\n]+\]:"  # footnote definition's label (its text is prose)
+    r"|^[ ]{0,3}\[[^\]^\n][^\]\n]*\]:[^\n]*$"  # reference definition
+    r"|\[\^[^\]\s]+\]"  # footnote reference
+    r"|(?<!\\)<[a-zA-Z][^<>\n]*>"  # autolink or our own inline HTML
+    r"|\{:[^{}\n]*\}",  # attribute list
+    re.M | re.S,
+)
+
+
+class _Mask:
+    """Spans of a text that the note and URL passes must leave alone."""
+
+    def __init__(self, text: str) -> None:
+        spans = [m.span() for m in _PROTECTED.finditer(text)]
+        self.starts = [s for s, _ in spans]
+        self.ends = [e for _, e in spans]
+
+    def hides(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, end - 1) - 1
+        return i >= 0 and self.ends[i] > start
+
+
+# --- the notes section ---------------------------------------------------------------
+
+_NOTES_WORDS = r"(?:(?:foot|end)?notes|references|sources|citations)"
+_HEADING = re.compile(
+    rf"^(?:#{{1,6}}[ \t]+)?(?:\\?[*_]){{0,2}}[ \t]*(?P<word>{_NOTES_WORDS}(?:[ \t]*(?:,|and|\\?&)[ \t]*{_NOTES_WORDS})?)"
+    r"[ \t]*:?[ \t]*(?:\\?[*_]){0,2}[ \t]*$",
+    re.I,
+)
+_RULE = re.compile(r"^[ \t]*\\?([-*_])(?:[ \t]*\\?\1){2,}[ \t]*$")
+_HASHES = re.compile(r"^#{1,6}[ \t]+")
+
+# Entry labels, each with the number in group "n".
+_ENTRY_STYLES: dict[str, str] = {
+    "bracket": r"\\?\[(?P<n>\d{1,3})\\?\](?!\(|:)[ \t]*",
+    "super": r"(?P<n>[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})[ \t]*",
+    "dot": r"\\?(?P<n>\d{1,3})\\?[.)][ \t]+",
+    "paren": r"\((?P<n>\d{1,3})\)[ \t]+",
+}
+_ENTRY_AT_START = {k: re.compile(v) for k, v in _ENTRY_STYLES.items()}
+# Inside a block: a label at a line start or after whitespace (wrapped lines are joined).
+_ENTRY_INSIDE = {k: re.compile(r"(?:(?<=\s)|^)" + v, re.M) for k, v in _ENTRY_STYLES.items()}
+
+
+def _number(text: str) -> int:
+    return int(text.translate(_SUPER_TO_DIGIT))
+
+
+@dataclass
+class _Entry:
+    number: int
+    raw: str  # the entry as it stood, label included
+    paragraphs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Section:
+    start: int  # index of the first block belonging to it (rule or heading or first entry)
+    end: int  # index after the last block belonging to it
+    entries: list[_Entry]
+    removed: list[tuple[str, str]]  # (text, reason) for the heading and the rule
+
+
+def _label_at_start(text: str) -> tuple[str, re.Match[str]] | None:
+    body = _HASHES.sub("", text.lstrip())
+    for style, rx in _ENTRY_AT_START.items():
+        m = rx.match(body)
+        if m:
+            return style, m
+    return None
+
+
+def _split_entries(text: str, style: str, expected: int) -> list[_Entry]:
+    """One block → the entries it holds, labels in sequence from ``expected``."""
+    text = _HASHES.sub("", text.strip())
+    cuts: list[tuple[int, int, int]] = []  # (label start, text start, number)
+    for m in _ENTRY_INSIDE[style].finditer(text):
+        if _number(m.group("n")) == expected and (cuts or m.start() == 0):
+            cuts.append((m.start(), m.end(), expected))
+            expected += 1
+    entries = []
+    for i, (start, body_start, n) in enumerate(cuts):
+        stop = cuts[i + 1][0] if i + 1 < len(cuts) else len(text)
+        raw = text[start:stop].rstrip()
+        entries.append(_Entry(n, raw, [text[body_start:stop].strip()]))
+    return entries
+
+
+def _parse_entries(blocks: list[str], first: int, loose_ok: bool) -> tuple[list[_Entry], int]:
+    """Entries starting at block ``first``; returns them and the index after the last block used."""
+    found = _label_at_start(blocks[first]) if first < len(blocks) else None
+    if not found:
+        return [], first
+    style, _ = found
+    if not loose_ok and style not in ("bracket", "super"):
+        return [], first
+    entries: list[_Entry] = []
+    pending: list[str] = []  # paragraphs without a label: a note's continuation, or the end
+    end = first
+    for j in range(first, len(blocks)):
+        expected = entries[-1].number + 1 if entries else _number(found[1].group("n"))
+        label = _label_at_start(blocks[j])
+        if label and label[0] == style and _number(label[1].group("n")) == expected:
+            if pending and entries:
+                entries[-1].paragraphs.extend(pending)
+                entries[-1].raw += "\n\n" + "\n\n".join(pending)
+            pending = []
+            entries.extend(_split_entries(blocks[j], style, expected))
+            end = j + 1
+        elif entries and not label and blocks[j].strip() and not _HEADING.match(blocks[j].strip()):
+            pending.append(blocks[j].strip())
+        else:
+            break
+    return entries, end
+
+
+def _as_written(block: str) -> str:
+    """A heading or rule as the raw article had it: no ``##`` added by the cleaner, no escapes."""
+    return _UNESCAPE.sub(r"\1", _HASHES.sub("", block.strip()))
+
+
+def _find_section(blocks: list[str]) -> _Section | None:
+    """The last heading/rule that opens numbered notes, or a trailing run of ``[1]``-style notes."""
+    for i in range(len(blocks) - 2, -1, -1):
+        text = blocks[i].strip()
+        if _HEADING.match(text):
+            entries, end = _parse_entries(blocks, i + 1, loose_ok=True)
+            if entries:
+                removed = [(_as_written(text), "notes section heading (replaced by the footnote block)")]
+                start = i
+                if i > 0 and _RULE.match(blocks[i - 1].strip()):
+                    removed.insert(0, (_as_written(blocks[i - 1]), "rule before the notes section (replaced by the footnote block)"))
+                    start = i - 1
+                return _Section(start, end, entries, removed)
+    for i in range(len(blocks) - 2, -1, -1):
+        if _RULE.match(blocks[i].strip()):
+            entries, end = _parse_entries(blocks, i + 1, loose_ok=True)
+            if entries and end == len(blocks):
+                return _Section(i, end, entries, [(_as_written(blocks[i]), "rule before the notes section (replaced by the footnote block)")])
+    # No heading, no rule: only the unmistakable labels, running to the end.
+    for i in range(len(blocks) - 1, 0, -1):
+        label = _label_at_start(blocks[i])
+        if label and _number(label[1].group("n")) == 1:
+            entries, end = _parse_entries(blocks, i, loose_ok=False)
+            if entries and end == len(blocks):
+                return _Section(i, end, entries, [])
+            break
+    return None
+
+
+# --- markers in the text --------------------------------------------------------------
+
+_MARKERS: dict[str, re.Pattern[str]] = {
+    # \[1\] in escaped prose, [1] in Markdown (not [1](…), [x][1] or [1]:).
+    "bracket": re.compile(r"\\\[(?P<n>\d{1,3})\\\]|(?<![\]!\\])\[(?P<m>\d{1,3})\](?![(\[:])"),
+    # <sup>1</sup> in Markdown comes out of the sanitiser as \<sup>1\</sup>.
+    "sup": re.compile(r"\\<sup>(?P<n>\d{1,3})\\</sup>"),
+    "super": re.compile(r"(?<=[^\s\d⁰¹²³⁴⁵⁶⁷⁸⁹])(?P<n>[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})(?![⁰¹²³⁴⁵⁶⁷⁸⁹\w])"),
+    # "said (1)." or "said(1)"; not "two demands: (1) a ceasefire" (lower-case word after it).
+    "paren": re.compile(r"(?:(?<=\S)|(?<=\S[ ]))\((?P<n>\d{1,3})\)(?=$|[.,;:!?)”\"’\\]|\s+(?![a-z]))", re.M),
+    # "reported.12 The" or "reported12 The": a number glued to a word or its punctuation.
+    "glued": re.compile(r"(?:(?<=[^\W\d_]{3})|(?<=[^\W\d_][.,;:!?”\"’)]))(?P<n>\d{1,3})(?=$|[\s.,;:!?)”\"’\\])", re.M),
+}
+# Marker shapes that are notes even without a notes section, and that must appear in order.
+_STRONG = ("bracket", "sup")
+_UNIT = re.compile(r"(?:\b(?:[kcmdµ]?m|ft|in|mi|yd|sq|cu)|[=+\-*/^)])$")
+_GLUED_PREFIX = re.compile(r"(?:^|[^\w\-])[^\W\d_]*[a-z][^\W\d_]*$|[^\W\d_][.,;:!?”\"’)]$")
+_MAX_GAP = 3  # a loose marker may skip at most this many note numbers
+
+
+@dataclass
+class _Marker:
+    start: int
+    end: int
+    number: int
+    text: str
+
+
+_REF_LABEL = re.compile(r"^[ ]{0,3}\[(\d{1,3})\]:", re.M)
+
+
+def _candidates(text: str, mask: _Mask, style: str, refs: set[str]) -> list[_Marker]:
+    """Every marker of one shape outside code and links (``refs``: labels of reference links)."""
+    out = []
+    for m in _MARKERS[style].finditer(text):
+        if mask.hides(m.start(), m.end()):
+            continue
+        before = text[max(0, m.start() - 40) : m.start()]
+        if style == "super" and _UNIT.search(before):
+            continue  # km², m³, x²: units and powers
+        if style == "glued" and (not _GLUED_PREFIX.search(before) or re.search(r"\d[.,]$", before)):
+            continue
+        n = m.group("n") or m.groupdict().get("m")
+        if m.groupdict().get("m") and m.group("m") in refs:
+            continue  # [1] with a "[1]: url" definition is a Markdown reference link
+        out.append(_Marker(m.start(), m.end(), _number(n), m.group(0)))
+    return out
+
+
+def _in_order(markers: list[_Marker], notes: set[int]) -> list[_Marker]:
+    """Loose markers count only when they cite the notes in order (repeats allowed)."""
+    kept: list[_Marker] = []
+    seen: set[int] = set()
+    top = 0
+    for mk in markers:
+        if mk.number in seen or (mk.number in notes and top < mk.number <= top + _MAX_GAP):
+            kept.append(mk)
+            seen.add(mk.number)
+            top = max(top, mk.number)
+    return kept
+
+
+def _choose_markers(text: str, notes: set[int], refs: set[str]) -> tuple[str | None, list[_Marker]]:
+    """The marker shape that pairs up with most notes (strong shapes win ties)."""
+    mask = _Mask(text)
+    best: tuple[int, str | None, list[_Marker]] = (0, None, [])
+    for style in ("bracket", "sup", "super", "paren", "glued"):
+        found = _candidates(text, mask, style, refs)
+        if style not in _STRONG:
+            found = _in_order(found, notes)
+        score = len({m.number for m in found} & notes)
+        if score > best[0]:
+            best = (score, style, found)
+    return best[1], best[2]
+
+
+def _listing(numbers: set[int] | list[int]) -> str:
+    return ", ".join(str(n) for n in sorted(set(numbers)))
+
+
+def _warn_stray_markers(article: Article, text: str, style: str | None, notes: set[int], refs: set[str]) -> None:
+    """Bracketed markers with no note behind them: kept as text, but worth a look."""
+    mask = _Mask(text)
+    for shape in _STRONG:
+        if style is not None and shape != style:
+            continue
+        stray = [m.number for m in _candidates(text, mask, shape, refs) if m.number not in notes]
+        if stray:
+            shown = ", ".join(f"[{n}]" for n in sorted(set(stray)))
+            article.warn(f"note marker{'s' if len(set(stray)) > 1 else ''} {shown} without a note in the article (kept as text)")
+
+
+def _replace(text: str, markers: list[_Marker], numbers: set[int]) -> str:
+    parts: list[str] = []
+    pos = 0
+    for mk in markers:
+        if mk.number in numbers:
+            parts.append(text[pos : mk.start])
+            parts.append(f"[^note-{mk.number}]")
+            pos = mk.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _definition(entry: _Entry) -> str:
+    paragraphs = [p for p in entry.paragraphs if p] or [""]
+    first = f"[^note-{entry.number}]: {NOTE_LABEL} {paragraphs[0]}".rstrip()
+    rest = ["    " + p.replace("\n", "\n    ") for p in paragraphs[1:]]
+    return "\n\n".join([first.replace("\n", "\n    "), *rest])
+
+
+_EXISTING_FOOTNOTES = re.compile(r"^[ ]{0,3}\[\^[^\]\s]+\]:", re.M)
 
 
 def convert_notes(article: Article) -> Article:
-    """Turn ``[1]``-style markers and a Notes section into Markdown footnotes."""
+    """Turn the article's own note markers and notes section into Markdown footnotes.
+
+    Definitions go to ``article.footnotes`` (labelled "Author's note", class
+    ``ab-note-label``); the heading and any rule before it are recorded as
+    removed; unpaired markers and notes stay in the body as text, with a
+    warning.  Articles that already use Markdown footnotes are left alone.
+    """
+    body = article.body
+    if _EXISTING_FOOTNOTES.search(body):
+        return article
+    refs = set(_REF_LABEL.findall(body))
+    blocks = body.split("\n\n")
+    section = _find_section(blocks)
+    if section is None:
+        _warn_stray_markers(article, body, None, set(), refs)
+        return article
+    notes = {e.number for e in section.entries}
+    text = "\n\n".join(blocks[: section.start])
+    style, markers = _choose_markers(text, notes, refs)
+    paired = {m.number for m in markers} & notes
+    if not paired:
+        _warn_stray_markers(article, text, None, set(), refs)
+        article.warn(f"notes {_listing(notes)} have no marker in the text (kept as text)")
+        return article
+    _warn_stray_markers(article, text, style, notes, refs)
+    unpaired = [e for e in section.entries if e.number not in paired]
+    if unpaired:
+        article.warn(
+            f"note{'s' if len(unpaired) > 1 else ''} {_listing([e.number for e in unpaired])} "
+            f"{'have' if len(unpaired) > 1 else 'has'} no marker in the text (kept as text)"
+        )
+    for removed_text, reason in section.removed:
+        article.remove(removed_text, reason)
+    head = _replace(text, markers, paired)
+    tail = [e.raw for e in unpaired] + blocks[section.end :]
+    article.body = "\n\n".join([p for p in [head] if p] + tail).rstrip("\n") + "\n"
+    article.footnotes.extend(_definition(e) for e in section.entries if e.number in paired)
     return article
 
 
+# --- bare URLs -------------------------------------------------------------------------
+
+# A run of URL characters starting with a scheme or "www.", not inside a word or an address.
+_BARE_URL = re.compile(r"(?<![\w/@.\-\\:])(?:(?i:https?://)|(?i:www\.))[^\s<>\[\]\"“”‘’«»`|{}]+")
+_TRAILING = ".,;:!?'*_~…"
+
+
+def _trim(raw: str) -> str:
+    """Drop trailing punctuation that belongs to the sentence, keeping balanced ``)``."""
+    while raw:
+        last = raw[-1]
+        if raw.endswith("\\"):
+            raw = raw[:-1]
+        elif len(raw) >= 2 and raw[-2] == "\\" and last in _TRAILING + ")":
+            raw = raw[:-2]
+        elif last in _TRAILING:
+            raw = raw[:-1]
+        elif last == ")" and raw.count("(") < raw.count(")"):
+            raw = raw[:-1]
+        else:
+            break
+    return raw
+
+
+def _link(raw: str) -> str | None:
+    """The Markdown link for one bare address as written in the body, or None."""
+    url = _UNESCAPE.sub(r"\1", raw)
+    host = re.sub(r"^(?i:https?://)", "", url).split("/")[0].split("?")[0].split("#")[0]
+    if "." not in host.strip(".") or host.startswith(".") or "\\" in url:
+        return None
+    target = url if re.match(r"(?i)https?://", url) else "https://" + url
+    if target.count("(") != target.count(")"):
+        target = target.replace("(", "%28").replace(")", "%29")
+    return f"[{escape_text(url)}]({target})"
+
+
+def _link_urls_in(text: str) -> str:
+    mask = _Mask(text)
+    parts: list[str] = []
+    pos = 0
+    for m in _BARE_URL.finditer(text):
+        if mask.hides(m.start(), m.end()):
+            continue
+        raw = _trim(m.group(0))
+        link = _link(raw) if raw else None
+        if link is None:
+            continue
+        parts.append(text[pos : m.start()])
+        parts.append(link)
+        pos = m.start() + len(raw)
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
 def link_bare_urls(article: Article) -> Article:
-    """Turn bare ``https://…`` and ``www.`` addresses in prose into links."""
+    """Turn bare ``https://…`` and ``www.`` addresses in prose (and in notes) into links.
+
+    The link text is the address as written; the target is the real address
+    (escapes undone, ``www.`` given ``https://``).  Sentence punctuation
+    after an address is not part of it; a closing parenthesis is, when the
+    address opened one (Wikipedia's ``Foo_(bar)``).
+    """
+    article.body = _link_urls_in(article.body)
+    article.footnotes = [_link_urls_in(f) for f in article.footnotes]
     return article
