@@ -1,12 +1,130 @@
-"""Reader annotations: loading ``annotations/<id>.yml``, anchoring quotes, rendering footnotes."""
+"""Reader annotations: loading ``annotations/<id>.yml``, anchoring quotes, rendering footnotes.
+
+``annotate`` runs in the build's worker processes, once per article, right
+after cleaning: it sets ``article.plain`` (the text annotation offsets count
+in), anchors each annotation, highlights its passage and adds its footnote.
+``link_annotations`` runs once over the whole collection, because only
+there is it known which articles an annotation's ``links`` may point to.
+"""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ..errors import Problem
 from ..model import Article
+from ..plaintext import scan
+from .anchor import Anchor, Miss, anchor, context, excerpt, normalise
+from .load import Spec, load_annotations
+from .render import Placed, footnote, highlight, see_also, unanchored_section
 
 
 def annotate(article: Article, path: Path | None, display: str, *, keep_going: bool = False) -> tuple[Article, list[Problem]]:
-    """Anchor and render the article's annotations (stub until the annotation issue lands)."""
-    return article, []
+    """Anchor and render the article's annotations.
+
+    An annotation that cannot be anchored is an error, or with ``keep_going``
+    a warning; either way it is listed under "Unanchored notes" at the end of
+    the article, so no note is ever silently dropped.
+    """
+    pmap = scan(article.body)
+    article.plain = pmap.text
+    if path is None:
+        return article, []
+    specs, problems = load_annotations(path, display, article.id)
+    article.flags["annotation_file"] = display
+    if not specs:
+        return article, problems
+    norm = normalise(pmap.text)
+    placed: list[tuple[Spec, Anchor]] = []
+    lost: list[Spec] = []
+    for spec in specs:
+        result = anchor(pmap.text, spec.quote, spec.prefix, spec.suffix, norm=norm)
+        if isinstance(result, Anchor):
+            if result.similarity < 100:
+                found = " ".join(pmap.text[result.start : result.end].split())
+                problems.append(Problem(display, spec.line, f"quote {_q(spec.quote)} not found exactly; re-anchored to {_q(found)} ({result.similarity:.0f}% similar) — update the quote", "warning"))
+            placed.append((spec, result))
+        else:
+            problems.append(Problem(display, spec.line, miss_message(pmap.text, spec.quote, result, article.id), "warning" if keep_going else "error"))
+            lost.append(spec)
+    placed.sort(key=lambda sa: (sa[1].start, sa[1].end))
+    article.body = highlight(article.body, pmap, [Placed(s.id, s.kind, a.start, a.end) for s, a in placed])
+    for spec, anch in placed:
+        article.annotations.append(_record(spec, pmap.text, anch))
+    for spec in lost:
+        article.unanchored.append(_record(spec, pmap.text, None))
+    if lost:
+        article.body = article.body.rstrip("\n") + "\n\n" + unanchored_section(lost)
+    for spec in [s for s, _ in placed] + lost:
+        dropped: list[str] = []
+        article.footnotes.append(footnote(spec, dropped))
+        for url in dropped:
+            problems.append(Problem(display, spec.line, f"unsafe link target removed from the body: {url[:80]!r} (only http, https, mailto and relative links are kept)", "warning"))
+    return article, problems
+
+
+def _q(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return f"\"{text[:limit]}{'…' if len(text) > limit else ''}\""
+
+
+def miss_message(plain: str, quote: str, miss: Miss, article_id: str) -> str:
+    """Why a quote could not be anchored, with what a contributor needs to fix it."""
+    if miss.reason == "empty":
+        return "quote is empty"
+    if miss.reason == "ambiguous":
+        n = len(miss.occurrences)
+        lines = [f"quote {_q(quote)} occurs {n} times in article {article_id}; add prefix: or suffix: (the words just before or after) to choose one:"]
+        for i, (s, e) in enumerate(miss.occurrences[:10], 1):
+            lines.append(f"    {i}. {excerpt(plain, s, e)}")
+        if n > 10:
+            lines.append(f"    … and {n - 10} more")
+        return "\n".join(lines)
+    msg = f"quote not found in article {article_id}: {_q(quote)}"
+    if miss.nearest:
+        s, e = miss.nearest
+        msg += f"; nearest: {_q(plain[s:e])} ({miss.similarity:.0f}%)"
+    return msg
+
+
+def _record(spec: Spec, plain: str, anch: Anchor | None) -> dict[str, Any]:
+    """The agreed shape of ``article.annotations`` / ``article.unanchored`` entries."""
+    rec: dict[str, Any] = {"id": spec.id, "kind": spec.kind, "author": spec.author, "created": spec.created}
+    if anch is not None:
+        prefix, suffix = context(plain, anch.start, anch.end)
+        rec.update(quote=plain[anch.start : anch.end], prefix=prefix, suffix=suffix)
+    else:
+        rec.update(quote=spec.quote, prefix=spec.prefix, suffix=spec.suffix)
+    rec.update(body=spec.body, links=list(spec.links))
+    if anch is not None:
+        rec.update(start=anch.start, end=anch.end, similarity=anch.similarity)
+    rec["line"] = spec.line
+    if spec.imported_from:
+        rec["imported_from"] = spec.imported_from
+    return rec
+
+
+def link_annotations(articles: list[Article], problems: list[Problem]) -> None:
+    """Check every annotation's ``links`` against the archive and add "See also" to its footnote.
+
+    An unknown article id is an error at the annotation's line; it is dropped
+    from ``links`` so that nothing downstream links to a missing page.
+    """
+    titles = {a.id: a.title or a.id for a in articles}
+    for article in articles:
+        display = article.flags.get("annotation_file", f"annotations/{article.id}.yml")
+        for ann in article.annotations + article.unanchored:
+            good = []
+            for target in ann.get("links", []):
+                if target not in titles:
+                    problems.append(Problem(display, ann.get("line"), f"links: no article {target!r} in the archive"))
+                elif target != article.id:
+                    good.append(target)
+            ann["links"] = good
+            if not good:
+                continue
+            label = f"[^ann-{ann['id']}]:"
+            for i, fn in enumerate(article.footnotes):
+                if fn.startswith(label):
+                    article.footnotes[i] = fn.rstrip("\n") + "\n\n" + see_also([(t, titles[t]) for t in good])
+                    break

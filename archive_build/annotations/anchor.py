@@ -1,0 +1,199 @@
+"""Finding an annotation's quote in an article's plain text.
+
+This is the W3C text-quote selector (exact + prefix + suffix), anchored the
+way Hypothesis anchors it: exact match first, on text with whitespace, curly
+quotes and dashes normalised; prefix/suffix pick one of several matches; if
+the quote is no longer in the text (the article was re-cleaned, or the quote
+has a typo), approximate matching with rapidfuzz finds the nearest passage
+and re-anchors to it when it is close enough.  Nothing here raises: the
+caller gets an ``Anchor`` or a ``Miss`` that says why, with the candidates.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+# Below this similarity (0-100) the nearest passage is reported, not used.
+FUZZY_THRESHOLD = 85.0
+CONTEXT = 32  # characters of prefix/suffix kept with an anchored annotation
+MAX_LISTED = 10  # occurrences listed in an "ambiguous" message
+
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'", "`": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+    }
+)
+_DROP = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class Normalised:
+    """Normalised text and, per character, its index in the original."""
+
+    text: str
+    index: list[int]
+
+
+def normalise(text: str) -> Normalised:
+    """Fold quotes and dashes, drop soft hyphens and zero-width characters, collapse whitespace."""
+    chars: list[str] = []
+    index: list[int] = []
+    prev_space = False
+    for i, ch in enumerate(text):
+        if ch in _DROP:
+            continue
+        if ch.isspace():
+            if not prev_space:
+                chars.append(" ")
+                index.append(i)
+            prev_space = True
+            continue
+        prev_space = False
+        if ch == "\u2026":  # … → ...
+            chars.extend("...")
+            index.extend((i, i, i))
+            continue
+        chars.append(ch.translate(_FOLD))
+        index.append(i)
+    return Normalised("".join(chars), index)
+
+
+def normalise_str(text: str) -> str:
+    return normalise(text).text
+
+
+@dataclass
+class Anchor:
+    start: int
+    end: int
+    similarity: float  # 100 for an exact (normalised) match
+
+
+@dataclass
+class Miss:
+    reason: str  # "ambiguous" | "not-found" | "empty"
+    occurrences: list[tuple[int, int]] = field(default_factory=list)  # ambiguous: every match
+    nearest: tuple[int, int] | None = None  # not-found: best approximate passage
+    similarity: float = 0.0
+
+
+def _common_suffix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(reversed(a), reversed(b)):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _span(norm: Normalised, plain: str, a: int, b: int) -> tuple[int, int]:
+    """Normalised [a, b) → original [start, end), whitespace trimmed."""
+    start = norm.index[a]
+    end = norm.index[b - 1] + 1
+    while start < end and plain[start].isspace():
+        start += 1
+    while end > start and plain[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def anchor(plain: str, quote: str, prefix: str = "", suffix: str = "", *, norm: Normalised | None = None, fuzzy: bool = True) -> Anchor | Miss:
+    """Anchor ``quote`` in ``plain``; ``norm`` may be passed to reuse ``normalise(plain)``."""
+    norm = norm or normalise(plain)
+    q = normalise_str(quote).strip()
+    if not q:
+        return Miss("empty")
+    hay = norm.text
+    found: list[int] = []
+    pos = hay.find(q)
+    while pos != -1:
+        found.append(pos)
+        pos = hay.find(q, pos + 1)
+    if len(found) == 1:
+        s, e = _span(norm, plain, found[0], found[0] + len(q))
+        return Anchor(s, e, 100.0)
+    if found:
+        chosen = _choose(hay, found, len(q), normalise_str(prefix).strip(), normalise_str(suffix).strip())
+        if chosen is None:
+            return Miss("ambiguous", [_span(norm, plain, f, f + len(q)) for f in found])
+        s, e = _span(norm, plain, chosen, chosen + len(q))
+        return Anchor(s, e, 100.0)
+    if not fuzzy or not hay.strip():
+        return Miss("not-found")
+    return _fuzzy(plain, norm, q, normalise_str(prefix).strip(), normalise_str(suffix).strip())
+
+
+def _choose(hay: str, found: list[int], length: int, prefix: str, suffix: str) -> int | None:
+    """The one occurrence whose surroundings best match prefix/suffix, or None if still ambiguous."""
+    if not prefix and not suffix:
+        return None
+    scored = []
+    for f in found:
+        before = hay[max(0, f - len(prefix) - 1) : f].rstrip()
+        after = hay[f + length : f + length + len(suffix) + 1].lstrip()
+        score = (_common_suffix(before, prefix) if prefix else 0) + (_common_prefix(after, suffix) if suffix else 0)
+        scored.append((score, f))
+    scored.sort(reverse=True)
+    if scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return scored[0][1]
+
+
+def _fuzzy(plain: str, norm: Normalised, q: str, prefix: str, suffix: str) -> Anchor | Miss:
+    """Nearest passage by rapidfuzz's best partial alignment (case-insensitive)."""
+    hay = norm.text
+    al = fuzz.partial_ratio_alignment(q.lower(), hay.lower())
+    if al is None or al.dest_end <= al.dest_start:
+        return Miss("not-found")
+    best: tuple[float, int, int] | None = None
+    # The alignment may cut words in two; also try the span widened to whole words.
+    for a, b in ((al.dest_start, al.dest_end), _whole_words(hay, al.dest_start, al.dest_end)):
+        s, e = _span(norm, plain, a, b)
+        if e <= s:
+            continue
+        # Score the whole quote against the passage found, not just the aligned part.
+        score = fuzz.ratio(q.lower(), normalise_str(plain[s:e]).lower())
+        if best is None or score > best[0]:
+            best = (score, s, e)
+    if best is None:
+        return Miss("not-found")
+    score, s, e = best
+    if score >= FUZZY_THRESHOLD:
+        return Anchor(s, e, round(score, 1))
+    wa, wb = _whole_words(hay, al.dest_start, al.dest_end)
+    return Miss("not-found", nearest=_span(norm, plain, wa, wb), similarity=round(score, 1))
+
+
+def _whole_words(hay: str, a: int, b: int) -> tuple[int, int]:
+    while a > 0 and hay[a - 1].isalnum() and hay[a].isalnum():
+        a -= 1
+    while b < len(hay) and hay[b - 1].isalnum() and hay[b].isalnum():
+        b += 1
+    return a, b
+
+
+def context(plain: str, start: int, end: int, width: int = CONTEXT) -> tuple[str, str]:
+    """The prefix and suffix kept with an anchored annotation (W3C TextQuoteSelector)."""
+    return plain[max(0, start - width) : start], plain[end : end + width]
+
+
+def excerpt(plain: str, start: int, end: int, width: int = 30) -> str:
+    """One-line view of a passage with some context, the passage in [brackets]."""
+    before = plain[max(0, start - width) : start]
+    after = plain[end : end + width]
+    text = f"{'…' if start > width else ''}{before}[{plain[start:end]}]{after}{'…' if end + width < len(plain) else ''}"
+    return _SPACE.sub(" ", text)

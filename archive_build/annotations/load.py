@@ -1,0 +1,197 @@
+"""Reading and validating ``annotations/<article-id>.yml``.
+
+Annotation files come from strangers through pull requests, so every
+mistake gets a ``file:line`` message a contributor can act on — an unknown
+key names the key it probably meant — and all of them are reported in one
+run rather than one per run.  Parsing itself goes through ``safe_yaml``
+(size limit, no aliases, anchors or custom tags).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, Problem
+from ..safe_yaml import line_of, load_file
+
+KINDS = ("note", "correction", "context", "source", "question")
+REQUIRED = ("id", "quote", "author", "created", "body")
+OPTIONAL = ("prefix", "suffix", "kind", "links", "imported_from")
+TOP_KEYS = ("article", "annotations")
+# An id becomes a footnote label and an HTML id: keep it to a URL-safe slug.
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_ARTICLE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9_-]|\.(?!\.))*$", re.I)
+
+
+@dataclass
+class Spec:
+    """One annotation as written in the file, validated."""
+
+    id: str
+    quote: str
+    author: str
+    created: str
+    body: str
+    line: int
+    kind: str = "note"
+    prefix: str = ""
+    suffix: str = ""
+    links: list[str] = field(default_factory=list)
+    imported_from: str | None = None
+
+
+def _did_you_mean(key: str, allowed: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def load_annotations(path: Path, display: str, article_id: str) -> tuple[list[Spec], list[Problem]]:
+    """Every valid annotation in the file, and a problem for each mistake."""
+    try:
+        data = load_file(path, display)
+    except InputError as exc:
+        return [], [exc.problem]
+    except ValueError as exc:  # YAML turns 2026-13-45 into a date and fails outside its error types
+        return [], [Problem(display, _bad_timestamp_line(path), f"not a valid date: {exc}; write dates as YYYY-MM-DD")]
+    return validate(data, display, article_id)
+
+
+def _bad_timestamp_line(path: Path) -> int | None:
+    """Line of the first date-like value YAML cannot turn into a date."""
+    import yaml
+
+    try:
+        root = yaml.compose(path.read_text("utf-8-sig"), Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        return None
+    stack = [root] if root is not None else []
+    ctor = yaml.SafeLoader("")
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag.endswith(":timestamp"):
+                try:
+                    ctor.construct_yaml_timestamp(node)
+                except ValueError:
+                    return node.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                stack.extend((k, v))
+    return None
+
+
+def validate(data: Any, display: str, article_id: str) -> tuple[list[Spec], list[Problem]]:
+    problems: list[Problem] = []
+
+    def err(line: int | None, message: str) -> None:
+        problems.append(Problem(display, line, message))
+
+    if data is None:
+        return [], []
+    if not isinstance(data, dict):
+        err(1, "an annotation file must be a mapping with 'article:' and 'annotations:'")
+        return [], problems
+    for key in data:
+        if key not in TOP_KEYS:
+            err(line_of(data, key), f"unknown key {key!r}{_did_you_mean(key, TOP_KEYS)}; allowed: {', '.join(TOP_KEYS)}")
+    article = data.get("article")
+    if article is None:
+        err(line_of(data), f"missing 'article:' (it must be {article_id!r}, the file's name)")
+    elif str(article) != article_id:
+        err(line_of(data, "article"), f"article {str(article)!r} does not match the file name: this file annotates {article_id!r}")
+    items = data.get("annotations")
+    if items is None:
+        if "annotations" not in data:
+            err(line_of(data), "missing 'annotations:' (a list of annotations)")
+        return [], problems
+    if not isinstance(items, list):
+        err(line_of(data, "annotations"), "'annotations:' must be a list (each item starting with '- ')")
+        return [], problems
+    specs: list[Spec] = []
+    seen: dict[str, int] = {}
+    for item in items:
+        spec = _validate_item(item, line_of(data, "annotations"), err)
+        if spec is None:
+            continue
+        if spec.id in seen:
+            err(spec.line, f"duplicate id {spec.id!r} (first used on line {seen[spec.id]}); ids must be unique within the file")
+            continue
+        seen[spec.id] = spec.line
+        specs.append(spec)
+    return specs, problems
+
+
+def _validate_item(item: Any, list_line: int | None, err: Any) -> Spec | None:
+    if not isinstance(item, dict):
+        err(list_line, "each annotation must be a mapping (id:, quote:, author:, created:, body: …)")
+        return None
+    line = line_of(item) or list_line or 1
+    ok = True
+    allowed = REQUIRED + OPTIONAL
+    for key in item:
+        if key not in allowed:
+            err(line_of(item, key), f"unknown key {key!r}{_did_you_mean(key, allowed)}; allowed: {', '.join(allowed)}")
+            ok = False
+    for key in REQUIRED:
+        if key not in item or item[key] is None or (isinstance(item[key], str) and not item[key].strip()):
+            err(line_of(item, key) if key in item else line, f"missing required field {key!r}")
+            ok = False
+
+    def text(key: str) -> str:
+        nonlocal ok
+        value = item.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            err(line_of(item, key), f"{key} must be text (put it in quotes)")
+            ok = False
+            return ""
+        return str(value)
+
+    ann_id = text("id")
+    if ann_id and not _ID.match(ann_id):
+        err(line_of(item, "id"), f"id {ann_id!r} must be lower-case letters, digits and '-' (at most 64), starting with a letter or digit")
+        ok = False
+    kind = text("kind") or "note"
+    if "kind" in item and kind not in KINDS:
+        err(line_of(item, "kind"), f"kind {kind!r} is not one of: {', '.join(KINDS)}")
+        ok = False
+    created = _date(item.get("created"))
+    if "created" in item and item.get("created") is not None and created is None:
+        err(line_of(item, "created"), f"created {item.get('created')!s:.40} is not a date; write it as YYYY-MM-DD")
+        ok = False
+    links_raw = item.get("links")
+    links: list[str] = []
+    if links_raw is not None:
+        if isinstance(links_raw, str):
+            links_raw = [links_raw]
+        if not isinstance(links_raw, list) or not all(isinstance(v, str) and _ARTICLE_ID.match(v) for v in links_raw):
+            err(line_of(item, "links"), "links must be a list of article ids, e.g. [2023-05-30-drone-attacks-on-moscow-stern]")
+            ok = False
+        else:
+            links = list(dict.fromkeys(links_raw))
+    quote, author, body = text("quote"), text("author"), text("body")
+    prefix, suffix, imported = text("prefix"), text("suffix"), text("imported_from")
+    if not ok:
+        return None
+    return Spec(ann_id, quote, author.strip(), created or "", body, line, kind, prefix, suffix, links, imported or None)
+
+
+def _date(value: Any) -> str | None:
+    """An ISO date string from what YAML gave us (a date, a datetime, or text)."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            return None
+    return None

@@ -1,0 +1,159 @@
+"""Putting anchored annotations into the article: highlights and footnotes.
+
+A passage becomes ``<mark class="ab-ann ab-ann-<kind>" id="ann-<id>">``
+followed by a footnote reference ``[^ann-<id>]``; the footnote holds a kind
+badge, author, date and the (sanitised) body, so Material's footnote
+tooltips show it in place.  Overlapping passages are cut at every boundary
+into pieces that each carry one nested ``<mark>`` per annotation covering
+them, so the HTML always nests properly; a piece that crosses inline
+formatting (emphasis, a link) is split again so no tag straddles Markdown
+syntax.  Only the first piece of an annotation carries its id.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass
+
+from ..markdown_text import escape_text, sanitize_markdown
+from ..plaintext import PlainMap
+from .load import Spec
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+KIND_LABELS = {"note": "Note", "correction": "Correction", "context": "Context", "source": "Source", "question": "Question"}
+
+
+@dataclass
+class Placed:
+    """An annotation with its passage in plain-text coordinates."""
+
+    id: str
+    kind: str
+    start: int
+    end: int
+
+
+def human_date(iso: str) -> str:
+    try:
+        d = dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def _runs(pmap: PlainMap, a: int, b: int) -> list[tuple[int, int]]:
+    """Source spans covering plain [a, b) that inline HTML can wrap without cutting markup."""
+    runs: list[tuple[int, int]] = []
+    k = a
+    while k < b:
+        if not pmap.markable[k]:
+            k += 1
+            continue
+        first = k
+        while k + 1 < b and pmap.markable[k + 1] and pmap.ends[k] == pmap.starts[k + 1]:
+            k += 1
+        if pmap.text[first : k + 1].strip():
+            runs.append((pmap.starts[first], pmap.ends[k]))
+        k += 1
+    return runs
+
+
+def _after_atomic(pos: int, atomic_starts: list[int], atomic: list[tuple[int, int]]) -> int:
+    """Move an insertion point out of a link or code span it falls inside."""
+    # Spans never overlap except a code span inside a link's text, so the
+    # containing spans are among the last few that start before ``pos``.
+    i = bisect.bisect_left(atomic_starts, pos) - 1
+    for j in range(i, max(-1, i - 4), -1):
+        s, e = atomic[j]
+        if s < pos < e:
+            pos = e
+    return pos
+
+
+def highlight(md: str, pmap: PlainMap, placed: list[Placed]) -> str:
+    """``md`` with every placed passage marked and followed by its footnote reference."""
+    if not placed:
+        return md
+    inserts: list[tuple[int, int, int, str]] = []  # (source position, 0 close / 1 ref / 2 open, sequence, text)
+    seq = 0
+    order = sorted(range(len(placed)), key=lambda i: (placed[i].start, -placed[i].end, i))
+    bounds = sorted({p.start for p in placed} | {p.end for p in placed})
+    by_start: dict[int, list[int]] = {}
+    for i in order:
+        by_start.setdefault(placed[i].start, []).append(i)
+    active: list[int] = []
+    opened: set[int] = set()
+    for lo, hi in zip(bounds, bounds[1:]):
+        active = [i for i in active if placed[i].end > lo] + by_start.get(lo, [])
+        if not active:
+            continue
+        for ra, rb in _runs(pmap, lo, hi):
+            opens, closes = [], []
+            for i in active:
+                p = placed[i]
+                ident = "" if i in opened else f' id="ann-{p.id}"'
+                opened.add(i)
+                opens.append(f'<mark class="ab-ann ab-ann-{p.kind}"{ident}>')
+                closes.append("</mark>")
+            inserts.append((ra, 2, seq, "".join(opens)))
+            inserts.append((rb, 0, seq, "".join(closes)))
+            seq += 1
+    atomic = sorted(pmap.atomic)
+    atomic_starts = [s for s, _ in atomic]
+    for i in order:
+        p = placed[i]
+        if p.end <= p.start:
+            continue
+        pos = _after_atomic(pmap.ends[p.end - 1], atomic_starts, atomic)
+        inserts.append((pos, 1, seq, f"[^ann-{p.id}]"))
+        seq += 1
+    inserts.sort()
+    out: list[str] = []
+    last = 0
+    for pos, _, _, text in inserts:
+        out.append(md[last:pos])
+        out.append(text)
+        last = pos
+    out.append(md[last:])
+    return "".join(out)
+
+
+def _indent(text: str) -> str:
+    return "\n".join(("    " + line) if line.strip() else "" for line in text.split("\n"))
+
+
+def footnote(spec: Spec, dropped: list[str]) -> str:
+    """The Markdown footnote definition for one annotation.
+
+    The body is a stranger's Markdown: sanitised (no raw HTML, only safe
+    link schemes), footnote syntax neutralised, and indented four spaces so
+    several paragraphs stay inside the footnote.
+    """
+    kind = KIND_LABELS.get(spec.kind, spec.kind.title())
+    head = (
+        f'<span class="ab-ann-kind ab-ann-kind-{spec.kind}">{kind}</span> '
+        f'<span class="ab-ann-by">{escape_text(spec.author)} · {human_date(spec.created)}</span> '
+        f'<a class="ab-ann-permalink" href="#ann-{spec.id}" title="Permalink to this annotation">#</a>'
+    )
+    body = sanitize_markdown(spec.body.replace("\r\n", "\n").strip(), dropped)
+    body = body.replace("[^", "\\[^")
+    return f"[^ann-{spec.id}]: {head}\n\n{_indent(body)}"
+
+
+def see_also(links: list[tuple[str, str]]) -> str:
+    """The footnote paragraph linking an annotation to other articles: (id, title) pairs."""
+    items = ", ".join(f"[{escape_text(title)}]({aid}.md)" for aid, title in links)
+    return _indent(f"See also: {items}")
+
+
+def unanchored_section(specs: list[Spec]) -> str:
+    """Notes whose quote could not be found, kept at the end of the article so none is lost."""
+    lines = [
+        "## Unanchored notes",
+        "",
+        "These reader notes could not be placed in the text: their quote was not found in this version of the article.",
+        "",
+    ]
+    for spec in specs:
+        lines.append(f"- “{escape_text(' '.join(spec.quote.split()))}”[^ann-{spec.id}]")
+    return "\n".join(lines) + "\n"

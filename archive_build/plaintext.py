@@ -1,0 +1,245 @@
+"""Markdown body → the plain text a reader sees, with a map back to the source.
+
+Annotations count their ``start``/``end`` in this plain text, so it must not
+change when the build inserts its own markup into the body: highlights
+(``<mark>`` tags), footnote references (``[^ann-x]``) and entity links
+(``[Kyiv](../entities/kyiv.md)``) all vanish from the plain text, exactly as
+they vanish from what the reader reads.  The map (source start and end of
+every plain character) lets the renderer put markup around a passage without
+ever cutting through an escape, a link target or a code span.
+
+This is a scanner for the Markdown the cleaner produces (escaped prose,
+sanitised Markdown), not a full CommonMark parser: no Markdown library
+reports character positions for inline text, and offsets are the whole
+point.  It runs in one pass and copies ordinary text in bulk, so its cost is
+linear in the body's length.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Same link shape as markdown_text.sanitize_markdown accepts: [label](target "title").
+_LINK = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.|\[[^\]]*\])*)\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?(\s+\"[^\"]*\")?\s*\)")
+_FOOTREF = re.compile(r"\[\^[^\]\s]+\]")
+_FOOTDEF = re.compile(r"[ ]{0,3}\[\^[^\]\s]+\]:")
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+_INLINE_ATTR = re.compile(r"\{:?\s*[:.#][^{}\n]*\}")
+_ATTR_LINE = re.compile(r"[ \t]*\{:?[^{}\n]*\}[ \t]*$")
+_RULE_LINE = re.compile(r"[ ]{0,3}(?:(?:[-*_][ \t]*){3,}|=+[ \t]*)$")
+_FENCE = re.compile(r"[ \t]*(```+|~~~+)")
+_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
+# Container and heading markers at the start of a line.
+_LINE_PREFIX = re.compile(r"[ \t]*(?:>[ \t]?)*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?(?:#{1,6}(?:[ \t]+|$))?")
+_HEADING_TRAIL = re.compile(r"[ \t]+#+[ \t]*$")
+# Characters that may start markup; everything between them is copied in bulk.
+_SPECIAL = re.compile(r"[\\`\[!<{*_=\n]")
+
+
+@dataclass
+class PlainMap:
+    """Plain text plus, for each of its characters, where it comes from in the source.
+
+    ``starts[i]``/``ends[i]``: the source span of plain character ``i`` (two
+    characters for an escape such as ``\\*``).  ``markable[i]``: inline HTML
+    may be put around it (false inside code and for line breaks).  ``atomic``:
+    source spans (links, code spans) inside which nothing may be inserted
+    after their text, such as a footnote reference.
+    """
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+    markable: list[bool]
+    atomic: list[tuple[int, int]] = field(default_factory=list)
+
+
+def plain_text(markdown: str) -> tuple[str, list[int]]:
+    """The plain text of ``markdown`` and, for each position, its source offset.
+
+    ``offsets`` has one entry per plain character plus one for the end.
+    """
+    m = scan(markdown)
+    offsets = list(m.starts)
+    offsets.append(m.ends[-1] if m.ends else 0)
+    return m.text, offsets
+
+
+def scan(md: str) -> PlainMap:
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    markable: list[bool] = []
+    atomic: list[tuple[int, int]] = []
+    n = len(md)
+
+    def emit(text: str, start: int, end: int | None = None, mark: bool = True) -> None:
+        """Copy ``text`` found at ``start``; one source char per plain char unless ``end`` says otherwise."""
+        out.append(text)
+        if end is None:
+            starts.extend(range(start, start + len(text)))
+            ends.extend(range(start + 1, start + len(text) + 1))
+        else:
+            starts.append(start)
+            ends.append(end)
+        markable.extend([mark] * len(text))
+
+    links: dict[int, re.Match[str]] = {}
+    for lm in _LINK.finditer(md):
+        links[lm.start()] = lm
+    label_ends: dict[int, int] = {}  # end of an open link's label → end of the link
+    fence: str | None = None
+    in_footdef = False
+    heading_end = -1  # where a heading's trailing #'s begin, on the current line
+    i = 0
+    at_line_start = True
+    while i < n:
+        if at_line_start:
+            at_line_start = False
+            line_end = md.find("\n", i)
+            if line_end == -1:
+                line_end = n
+            line = md[i:line_end]
+            skip_line = False
+            if fence is not None:
+                if line.strip().startswith(fence):
+                    fence = None
+                    skip_line = True
+                else:
+                    emit(line, i, mark=False)
+                    if line_end < n:
+                        emit("\n", line_end, mark=False)
+                    i = line_end + 1
+                    at_line_start = True
+                    continue
+            elif (fm := _FENCE.match(line)) is not None:
+                fence = fm.group(1)
+                skip_line = True
+            elif _FOOTDEF.match(line):
+                in_footdef = True
+                skip_line = True
+            elif in_footdef and (not line.strip() or line.startswith(("    ", "\t"))):
+                skip_line = True
+            elif _ATTR_LINE.match(line) or _RULE_LINE.match(line) and line.strip():
+                in_footdef = False
+                skip_line = True
+            else:
+                in_footdef = False
+            if skip_line:
+                i = line_end + 1
+                at_line_start = True
+                continue
+            pm = _LINE_PREFIX.match(md, i, line_end)
+            if pm and "#" in pm.group(0):
+                tm = _HEADING_TRAIL.search(line)
+                heading_end = i + tm.start() if tm else -1
+            else:
+                heading_end = -1
+            i = pm.end() if pm else i
+            continue
+        if i == heading_end:
+            i = md.find("\n", i)
+            if i == -1:
+                break
+            continue
+        if i in label_ends:
+            i = label_ends.pop(i)
+            continue
+        sm = _SPECIAL.search(md, i)
+        j = sm.start() if sm else n
+        if heading_end > i and j > heading_end:
+            j = heading_end
+        if j > i:
+            # Stop at the end of an open link's label, if it comes first.
+            stop = min((e for e in label_ends if i < e < j), default=j)
+            emit(md[i:stop], i)
+            i = stop
+            continue
+        c = md[i]
+        if c == "\n":
+            emit("\n", i, mark=False)
+            i += 1
+            at_line_start = True
+            continue
+        if c == "\\":
+            if i + 1 < n and md[i + 1] != "\n":
+                emit(md[i + 1], i, i + 2)
+                i += 2
+            else:
+                i += 1  # a backslash before a line end is a hard break
+            continue
+        if c == "`":
+            cm = _CODE_SPAN.match(md, i)
+            if cm:
+                body_start = cm.start(2)
+                emit(cm.group(2), body_start, mark=False)
+                atomic.append((cm.start(), cm.end()))
+                i = cm.end()
+            else:
+                run = _run_end(md, i, "`")
+                emit(md[i:run], i)
+                i = run
+            continue
+        if c == "[" or (c == "!" and i + 1 < n and md[i + 1] == "["):
+            if md.startswith("[^", i):
+                fr = _FOOTREF.match(md, i)
+                if fr:
+                    i = fr.end()
+                    continue
+            lm = links.get(i)
+            if lm is not None:
+                atomic.append((lm.start(), lm.end()))
+                label_ends[lm.end(2)] = lm.end()
+                i = lm.start(2)
+                continue
+            emit(c, i)
+            i += 1
+            continue
+        if c == "<":
+            tg = _TAG.match(md, i)
+            if tg:
+                i = tg.end()
+                continue
+            emit(c, i)
+            i += 1
+            continue
+        if c == "{":
+            am = _INLINE_ATTR.match(md, i)
+            if am:
+                i = am.end()
+                continue
+            emit(c, i)
+            i += 1
+            continue
+        # Emphasis and ==mark== delimiters.
+        k = _run_end(md, i, c)
+        if _is_delimiter(md, i, k, c):
+            i = k
+        else:
+            emit(md[i:k], i)
+            i = k
+    return PlainMap("".join(out), starts, ends, markable, atomic)
+
+
+def _run_end(md: str, i: int, c: str) -> int:
+    k = i
+    while k < len(md) and md[k] == c:
+        k += 1
+    return k
+
+
+def _is_delimiter(md: str, i: int, k: int, c: str) -> bool:
+    """Would Python-Markdown read this run of ``*``, ``_`` or ``=`` as markup?
+
+    A run with spaces on both sides is literal text ("5 * 3"); ``_`` inside a
+    word is literal (snake_case); ``=`` is markup only doubled (pymdownx.mark).
+    """
+    before = md[i - 1] if i > 0 else " "
+    after = md[k] if k < len(md) else " "
+    if before.isspace() and after.isspace():
+        return False
+    if c == "_":
+        return not (before.isalnum() and after.isalnum())
+    if c == "=":
+        return k - i >= 2
+    return True
