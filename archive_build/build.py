@@ -182,6 +182,7 @@ def collect(project: Project, *, keep_going: bool = False, workers: int | None =
         if res.article is not None:
             result.articles.append(res.article)
     result.articles.sort(key=lambda a: a.id)
+    annotations_mod.link_annotations(result.articles, result.problems)
     enrich(project, result.articles, gazetteer, result.problems)
     result.annotations = sum(len(a.annotations) for a in result.articles)
     result.entities = len({e for a in result.articles for e in a.entities})
