@@ -8,6 +8,7 @@ from ..errors import Problem
 from ..model import Article
 from ..project import Project
 from . import pages
+from .annotation_index import annotations_page
 
 
 def enrich(project: Project, articles: list[Article], gazetteer: object, problems: list[Problem]) -> None:
@@ -22,7 +23,7 @@ def collection_pages(project: Project, articles: list[Article]) -> dict[str, dic
             "timeline.md": pages.timeline(articles),
             "sources.md": pages.sources(articles),
             "authors.md": pages.authors(articles),
-            "annotations.md": b"# Annotations\n\nRecent annotations across the archive.\n",
+            "annotations.md": annotations_page(articles),
         },
         ".generated": {"latest.md": pages.latest_snippet(articles)},
         "entities": {"index.md": b"# Entities\n\nPeople, places and organisations in the archive.\n"},
