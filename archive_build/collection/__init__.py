@@ -13,6 +13,11 @@ from .annotation_index import annotations_page
 
 def enrich(project: Project, articles: list[Article], gazetteer: object, problems: list[Problem]) -> None:
     """Collection-level changes to articles: internal links, backlinks, related reading."""
+    from .backlinks import add_backlinks
+    from .related import add_related
+
+    add_backlinks(articles)
+    add_related(articles)
 
 
 def collection_pages(project: Project, articles: list[Article]) -> dict[str, dict[str, bytes]]:
@@ -26,5 +31,13 @@ def collection_pages(project: Project, articles: list[Article]) -> dict[str, dic
             "annotations.md": annotations_page(articles),
         },
         ".generated": {"latest.md": pages.latest_snippet(articles)},
-        "entities": {"index.md": b"# Entities\n\nPeople, places and organisations in the archive.\n"},
+        "entities": _entity_tree(project, articles),
     }
+
+
+def _entity_tree(project: Project, articles: list[Article]) -> dict[str, bytes]:
+    from ..entities import load_gazetteer
+    from .entity_pages import entity_pages
+
+    gazetteer, _ = load_gazetteer(project.gazetteer, project.rel(project.gazetteer))  # problems reported by collect()
+    return entity_pages(gazetteer, articles)

@@ -1,17 +1,37 @@
-"""The gazetteer (``entities.yml``) and linking mentions of its entities."""
+"""The gazetteer (``entities.yml``) and linking mentions of its entities.
+
+``load_gazetteer`` runs once per build; ``link_entities`` runs in the worker
+processes after annotations are rendered into the body.  Besides the links,
+the worker records what the collection step needs so that step never has to
+re-read 10,000 bodies: mention counts (``article.entities``), one
+keyword-in-context sentence per entity, content-word counts for related
+reading, and candidate links to other articles for backlinks.
+"""
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-from ..errors import Problem
+from .gazetteer import KINDS, Entity, Gazetteer, load_gazetteer, parse_gazetteer
+from .link import article_links, content_terms, keyword_sentences, link_body
 from ..model import Article
 
+__all__ = ["KINDS", "Entity", "Gazetteer", "load_gazetteer", "parse_gazetteer", "link_entities", "TAG_KINDS"]
 
-def load_gazetteer(path: Path, display: str) -> tuple[Any, list[Problem]]:
-    """Load and validate the gazetteer (stub until the cross-link issue lands)."""
-    return None, []
+# Entity kinds whose names become tags (Material's tags plugin) on the articles that mention them.
+TAG_KINDS = ("topic",)
 
 
-def link_entities(article: Article, gazetteer: Any) -> Article:
+def link_entities(article: Article, gazetteer: Gazetteer | None) -> Article:
+    """Link first mentions, count all mentions, and note what the collection step needs."""
+    article.flags["terms"] = content_terms(article.plain or article.body)
+    article.flags["links_to"] = article_links(article)
+    if not gazetteer:
+        return article
+    matcher = gazetteer.matcher
+    article.body, counts = link_body(article.body, matcher)
+    order = list(counts)  # first-mention order
+    article.entities = {eid: counts[eid] for eid in sorted(counts)}
+    article.flags["kwic"] = keyword_sentences(article, matcher)
+    for eid in order:
+        entity = gazetteer.entities[eid]
+        if entity.kind in TAG_KINDS and entity.name not in article.tags:
+            article.tags.append(entity.name)
     return article

@@ -1,0 +1,220 @@
+"""Linking the first mention of each entity in an article's Markdown body.
+
+The body is Markdown that other steps have already shaped: plain text is
+backslash-escaped, annotations are ``<mark>`` tags and ``[^ann-x]`` refs,
+captions and datelines carry attr_list lines.  Matching on that source
+directly would see ``\\[`` and tags as words, so the body is first read into
+*visible text*: escapes become the character they stand for, and everything
+that must never hold a link (headings, code, existing links, footnotes, HTML
+tags and their attributes, attr_lists, URLs, emphasis markers) becomes a NUL
+separator that no alias can span.  Each mention found in the visible text maps
+back to an exact source range, so a link wraps the source as it was written,
+escapes included, and never cuts a tag or an emphasis in half.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from typing import Any
+
+from ..model import Article
+
+SEP = "\x00"
+
+# Alternatives are tried in order at each position; block-level ones first.
+_TOKEN = re.compile(
+    r"""
+    (?P<fence>^[ ]{0,3}(?P<f>`{3,}|~{3,})[^\n]*\n(?:[^\n]*\n)*?[ ]{0,3}(?P=f)[^\n]*$)
+   |(?P<heading>^[ ]{0,3}\#{1,6}(?:[ \t][^\n]*)?$)
+   |(?P<setext>^[^\n]*\S[^\n]*\n[ ]{0,3}(?:=+|-+)[ \t]*$)
+   |(?P<fndef>^\[\^[^\]\n]+\]:[^\n]*(?:\n[ \t]+[^\n]*|\n(?=\n[ \t]))*)
+   |(?P<refdef>^[ ]{0,3}\[[^\]\n]+\]:[^\n]*$)
+   |(?P<abbr>^\*\[[^\n]*$)
+   |(?P<attrline>^[ \t]*\{[ \t]*[:#.][^\n]*\}[ \t]*$)
+   |(?P<admonition>^[ \t]*(?:!!!|\?\?\?\+?)[^\n]*$)
+   |(?P<indented>(?:\A|(?<=\n\n))(?:(?:[ ]{4}|\t)[^\n]*(?:\n|\Z))+)
+   |(?P<htmlblock>^<(?:div|figure|table|pre|section|aside|details|ul|ol|dl|p|blockquote|script|style)\b[^\n]*(?:\n[^\n]*\S[^\n]*)*)
+   |(?P<esc>\\[!-/:-@\[-`{-~])
+   |(?P<code>(?P<bt>`+)[^`](?:.|\n)*?(?<!`)(?P=bt)(?!`))
+   |(?P<fnref>\[\^[^\]\s]+\])
+   |(?P<link>!?\[(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*\]
+        (?:\((?:[^()\s\\]|\\.|\([^()\s]*\))*(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?[ \t]*\)|\[[^\]\n]*\]))
+   |(?P<anchor><a\b[^>]*>(?:.|\n)*?</a\s*>)
+   |(?P<comment><!--(?:.|\n)*?-->)
+   |(?P<tag></?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<(?:https?|mailto|ftp):[^\s<>]*>)
+   |(?P<entity>&(?:\#[0-9]+|\#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)
+   |(?P<url>(?:https?://|www\.)[^\s<>\]\)]+)
+   |(?P<attr>\{[ \t]*:?[ \t]*[.#][^}\n]*\}|\{:[^}\n]*\})
+   |(?P<mark>\*+|(?<!\w)_+|_+(?!\w)|~~|==|\^\^|\+\+|[\[\]])
+    """,
+    re.M | re.X,
+)
+
+
+class Visible:
+    """The visible text of a Markdown body, with a map back to source offsets."""
+
+    def __init__(self, body: str):
+        parts: list[str] = []
+        self._vis: list[int] = []  # visible offset where each piece starts
+        self._src: list[int] = []  # source offset where it starts
+        self._esc: list[bool] = []  # piece is one escaped character (2 source chars)
+        vpos = 0
+        last = 0
+
+        def piece(text: str, src: int, esc: bool = False) -> None:
+            nonlocal vpos
+            self._vis.append(vpos)
+            self._src.append(src)
+            self._esc.append(esc)
+            parts.append(text)
+            vpos += len(text)
+
+        for m in _TOKEN.finditer(body):
+            if m.start() > last:
+                piece(body[last : m.start()], last)
+            if m.lastgroup == "esc":
+                piece(m.group()[1], m.start(), True)
+            else:
+                piece(SEP, m.start(), True)  # never part of a match; its source length is irrelevant
+            last = m.end()
+        if last < len(body):
+            piece(body[last:], last)
+        self.text = "".join(parts)
+
+    def _locate(self, pos: int) -> int:
+        return bisect.bisect_right(self._vis, pos) - 1
+
+    def source_start(self, pos: int) -> int:
+        i = self._locate(pos)
+        return self._src[i] if self._esc[i] else self._src[i] + (pos - self._vis[i])
+
+    def source_end(self, end: int) -> int:
+        """Source offset just after the visible character ``end - 1``."""
+        i = self._locate(end - 1)
+        return self._src[i] + 2 if self._esc[i] else self._src[i] + (end - self._vis[i])
+
+
+def entity_href(entity_id: str) -> str:
+    """Link from an article page (articles/<id>.md) to an entity page."""
+    return f"../entities/{entity_id}.md"
+
+
+def link_body(body: str, matcher: Any) -> tuple[str, Counter[str]]:
+    """Link the first mention of each entity; count every mention."""
+    visible = Visible(body)
+    counts: Counter[str] = Counter()
+    out: list[str] = []
+    last = 0
+    for mention in matcher.find(visible.text):
+        counts[mention.entity] += 1
+        if counts[mention.entity] > 1:
+            continue
+        start, end = visible.source_start(mention.start), visible.source_end(mention.end)
+        out.append(body[last:start])
+        out.append(f"[{body[start:end]}]({entity_href(mention.entity)}){{ .ab-entity }}")
+        last = end
+    out.append(body[last:])
+    return "".join(out), counts
+
+
+_SENTENCE_END = re.compile(r"[.!?…][”\"’')\]]*\s+|\n\s*\n|\n")
+MAX_KWIC = 280
+
+
+def sentence_at(text: str, start: int, end: int) -> str:
+    """The sentence of ``text`` around ``[start, end)``, trimmed to a readable length."""
+    lo = 0
+    for m in _SENTENCE_END.finditer(text, max(0, start - MAX_KWIC), start):
+        lo = m.end()
+    m = _SENTENCE_END.search(text, end)
+    hi = m.start() + len(m.group().rstrip()) if m else len(text)
+    hi = min(hi, len(text))
+    sentence = text[lo:hi].replace(SEP, " ")
+    sentence = " ".join(sentence.split())
+    if len(sentence) > MAX_KWIC:
+        offset = start - lo
+        a = max(0, offset - MAX_KWIC // 2)
+        sentence = ("… " if a else "") + sentence[a : a + MAX_KWIC].strip() + " …"
+    return sentence
+
+
+def _plain_fallback(body: str) -> str:
+    """Plain text when the annotations step has not set ``article.plain``."""
+    text = re.sub(r"!?\[((?:[^\[\]\\]|\\.)*)\]\([^)]*\)(\{[^}\n]*\})?", r"\1", body)
+    text = re.sub(r"\[\^[^\]\s]+\]|<[^<>]*>|\{[ \t]*:?[ \t]*[.#][^}\n]*\}", "", text)
+    text = re.sub(r"^#{1,6}[ \t]+", "", text, flags=re.M)
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
+    return re.sub(r"(?<![\\\w])[*_]+|[*_]+(?!\w)", "", text)
+
+
+def keyword_sentences(article: Article, matcher: Any) -> dict[str, str]:
+    """One keyword-in-context sentence per entity: the first that mentions it."""
+    plain = article.plain or _plain_fallback(article.body)
+    out: dict[str, str] = {}
+    for mention in matcher.find(plain):
+        if mention.entity not in out:
+            out[mention.entity] = sentence_at(plain, mention.start, mention.end)
+    return out
+
+
+_WORD = re.compile(r"[^\W\d_][\w’'-]*[^\W\d_]|[^\W\d_]", re.U)
+# Short function words carry no topic; longer ones are rare enough to keep.
+STOPWORDS = frozenset(
+    """about above after again against also although among another because been before being below between both
+    could does doing down during each even every first from further have having here however into itself just
+    least less many more most much must never only other ought ours over same should since some such than that
+    their theirs them then there these they this those through under until upon very were what when where which
+    while whom whose with within without would your yours said says will also like well year years time""".split()
+)
+TERMS_PER_ARTICLE = 60
+_POSSESSIVE = re.compile(r"'s?$")
+
+
+def _stem(word: str) -> str:
+    """A light plural stemmer: "drones" and "drone" are one word for similarity."""
+    if len(word) > 5 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("xes", "zes", "ches", "shes")):
+        return word[:-2]
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def content_terms(text: str) -> dict[str, int]:
+    """The article's most frequent content words (lowercase, 4+ letters, no stopwords)."""
+    words = (_POSSESSIVE.sub("", t.lower().replace("’", "'")) for t in _WORD.findall(text))
+    counts = Counter(_stem(w) for w in words if len(w) >= 4 and w not in STOPWORDS)
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TERMS_PER_ARTICLE])
+
+
+_ARTICLE_LINK = re.compile(r"\]\(\s*<?((?:\.\./)*(?:articles/)?([a-z0-9][a-z0-9._-]*?)(?:\.md|/)?(?:#[^)\s>]*)?)>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
+def article_links(article: Article) -> list[tuple[str, str]]:
+    """Relative links in the body that may point at another article: (target id, passage).
+
+    The collection step keeps those whose target is a real article id.
+    """
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    body = article.body
+    for m in _ARTICLE_LINK.finditer(body):
+        target = m.group(2)
+        if target in seen or target == article.id or "://" in m.group(1) or target.startswith("entities"):
+            continue
+        if "/entities/" in m.group(1):
+            continue
+        seen.add(target)
+        line_start = body.rfind("\n\n", 0, m.start()) + 1
+        line_end = body.find("\n\n", m.end())
+        para = _plain_fallback(body[line_start : line_end if line_end != -1 else len(body)])
+        label_end = m.start()
+        label_start = body.rfind("[", line_start, label_end)
+        label = _plain_fallback(body[label_start + 1 : label_end]) if label_start != -1 else ""
+        pos = para.find(label) if label else -1
+        passage = sentence_at(para, pos, pos + len(label)) if pos != -1 else " ".join(para.split())[:MAX_KWIC]
+        out.append((target, passage))
+    return out
