@@ -1,0 +1,81 @@
+"""Anchoring a quote in an article's plain text (W3C text-quote selector, Hypothesis-style)."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from archive_build.annotations.anchor import Anchor, Miss, anchor
+from archive_build.plaintext import scan
+from tests.helpers import clean
+from tests.conftest import ROOT
+
+TEXT = "On Tuesday the leadership in Kiev rejected it. On Wednesday Kiev was bombed. The Panzir complex fired."
+
+
+def passage(result: Anchor | Miss, text: str = TEXT) -> str:
+    assert isinstance(result, Anchor), result
+    return text[result.start : result.end]
+
+
+def test_an_exact_quote_anchors_at_its_place():
+    r = anchor(TEXT, "leadership in Kiev")
+    assert passage(r) == "leadership in Kiev" and r.similarity == 100
+
+
+def test_curly_quotes_dashes_and_whitespace_are_normalised():
+    text = "He said “terror” – twice,\n  loudly."
+    assert passage(anchor(text, 'said "terror" - twice, loudly'), text) == "said “terror” – twice,\n  loudly"
+
+
+def test_a_quote_that_occurs_twice_without_context_is_ambiguous_with_every_occurrence():
+    r = anchor(TEXT, "Kiev")
+    assert isinstance(r, Miss) and r.reason == "ambiguous" and len(r.occurrences) == 2
+
+
+def test_a_prefix_picks_one_of_several_matches():
+    r = anchor(TEXT, "Kiev", prefix="On Wednesday ")
+    assert isinstance(r, Anchor) and TEXT[r.start - 13 : r.start] == "On Wednesday "
+
+
+def test_a_suffix_picks_one_of_several_matches():
+    r = anchor(TEXT, "Kiev", suffix=" rejected")
+    assert isinstance(r, Anchor) and TEXT[r.end :].startswith(" rejected")
+
+
+def test_a_quote_with_a_typo_is_re_anchored_fuzzily_with_its_similarity():
+    r = anchor(TEXT, "The Pantsir complex fired")
+    assert passage(r) == "The Panzir complex fired" and 85 <= r.similarity < 100
+
+
+def test_a_quote_that_is_not_there_reports_the_nearest_passage_and_its_similarity():
+    r = anchor(TEXT, "completely different words about cats")
+    assert isinstance(r, Miss) and r.reason == "not-found" and r.nearest and 0 < r.similarity < 85
+
+
+def test_a_quote_spanning_emphasis_and_a_link_anchors_in_the_plain_text():
+    m = scan("Ukraine, the *Times of London* reported in [December](x.md).")
+    assert passage(anchor(m.text, "the Times of London reported in December"), m.text) == "the Times of London reported in December"
+
+
+SEEDS = [clean((ROOT / "raw" / name).read_bytes(), name) for name in (
+    "2023-05-30-drone-attacks-on-moscow-stern.txt",
+    "2023-05-30-drone-attack-on-moscow.md",
+)]
+PLAINS = [scan(a.body).text for a in SEEDS]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_any_quote_cut_from_an_article_anchors_back_to_the_same_place(data):
+    plain = data.draw(st.sampled_from(PLAINS))
+    start = data.draw(st.integers(0, len(plain) - 2))
+    end = data.draw(st.integers(start + 1, min(len(plain), start + 300)))
+    if not plain[start:end].strip():
+        return
+    while plain[start].isspace():
+        start += 1
+    while plain[end - 1].isspace():
+        end -= 1
+    prefix, suffix = plain[max(0, start - 32) : start], plain[end : end + 32]
+    r = anchor(plain, plain[start:end], prefix, suffix)
+    assert isinstance(r, Anchor) and (r.start, r.end) == (start, end) and r.similarity == 100

@@ -1,0 +1,70 @@
+"""Plain text of a Markdown body: what a reader reads, and what annotation offsets count in."""
+from __future__ import annotations
+
+from archive_build.plaintext import plain_text, scan
+
+
+def plain(md: str) -> str:
+    return plain_text(md)[0]
+
+
+def test_backslash_escapes_become_the_escaped_character():
+    assert plain(r"5 \* 3 costs \$2 \[sic\]") == "5 * 3 costs $2 [sic]"
+
+
+def test_emphasis_and_mark_delimiters_are_not_text():
+    assert plain("the *Times of London* and **bold** and ==marked==") == "the Times of London and bold and marked"
+
+
+def test_a_lone_star_between_spaces_and_intraword_underscores_are_text():
+    assert plain("5 * 3 and snake_case_name") == "5 * 3 and snake_case_name"
+
+
+def test_a_link_keeps_its_words_and_loses_its_target():
+    assert plain("Shoigu in [Kyiv](../entities/kyiv.md){ .ab-entity } said") == "Shoigu in Kyiv said"
+
+
+def test_brackets_that_are_not_a_link_stay_text():
+    assert plain("Apart from this, [Bendett] said") == "Apart from this, [Bendett] said"
+
+
+def test_footnote_references_and_definitions_are_not_text():
+    md = "A claim.[^1] Another.[^ann-x]\n\n[^1]: The note.\n    Its second line.\n"
+    assert plain(md) == "A claim. Another.\n\n"
+
+
+def test_attr_list_lines_and_inline_attributes_are_not_text():
+    md = "Caption words *Credit*{: .credit }\n{: .caption }\n\nNext."
+    assert plain(md) == "Caption words Credit\n\nNext."
+
+
+def test_heading_markers_list_markers_and_quote_markers_are_not_text():
+    assert plain("## A heading\n\n- item one\n1. item two\n\n> quoted") == "A heading\n\nitem one\nitem two\n\nquoted"
+
+
+def test_inline_html_the_build_inserts_is_not_text():
+    md = 'a <mark class="ab-ann ab-ann-note" id="ann-x">passage</mark>[^ann-x] here'
+    assert plain(md) == "a passage here"
+
+
+def test_code_spans_keep_their_content_verbatim():
+    assert plain("run `make *all*` now") == "run make *all* now"
+
+
+def test_plain_text_is_unchanged_by_highlights_footnote_refs_and_links():
+    before = "Following the G7 summit, the WSWWS noted that *Washington* decided."
+    after = ('Following the G7 summit, <mark class="ab-ann ab-ann-correction" id="ann-a">the WSWWS noted</mark>[^ann-a] '
+             "that *[Washington](../entities/washington.md){ .ab-entity }* decided.")
+    assert plain(before) == plain(after)
+
+
+def test_every_plain_character_maps_back_to_its_source():
+    md = r"An \*escaped\* star, a [link](x.md), *emphasis* and `code`."
+    m = scan(md)
+    for i, ch in enumerate(m.text):
+        assert md[m.starts[i] : m.ends[i]].endswith(ch)
+
+
+def test_the_offsets_list_has_one_entry_per_character_plus_the_end():
+    text, offsets = plain_text("ab *c*")
+    assert text == "ab c" and len(offsets) == 5 and offsets[3] == 4

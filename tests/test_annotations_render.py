@@ -1,0 +1,111 @@
+"""Highlights and footnotes in the article: nesting, overlaps, formatting, untrusted bodies."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import markdown
+from bs4 import BeautifulSoup
+
+from archive_build.annotations import annotate
+from archive_build.model import Article
+from archive_build.plaintext import scan
+
+EXTENSIONS = ["attr_list", "md_in_html", "footnotes", "pymdownx.escapeall", "pymdownx.mark"]
+
+
+def article(body: str) -> Article:
+    return Article(id="2024-01-01-example", raw="raw/2024-01-01-example.txt", sha256="0", format="md", body=body)
+
+
+def write(tmp_path: Path, items: str) -> Path:
+    p = tmp_path / "2024-01-01-example.yml"
+    p.write_text("article: 2024-01-01-example\nannotations:\n" + items)
+    return p
+
+
+def item(ident: str, quote: str, body: str = "A note.", extra: str = "") -> str:
+    return f"  - id: {ident}\n    quote: {json.dumps(quote)}\n    author: '@a'\n    created: 2026-01-02\n    body: {json.dumps(body)}\n{extra}"
+
+
+def html_of(a: Article) -> BeautifulSoup:
+    page = a.body + "\n\n" + "\n\n".join(a.footnotes) + "\n"
+    return BeautifulSoup(markdown.markdown(page, extensions=EXTENSIONS), "html.parser")
+
+
+def run(tmp_path: Path, body: str, items: str, **kw) -> tuple[Article, list]:
+    return annotate(article(body), write(tmp_path, items), "annotations/2024-01-01-example.yml", **kw)
+
+
+def test_the_passage_is_highlighted_and_followed_by_its_footnote_reference(tmp_path):
+    a, problems = run(tmp_path, "One two three four.\n", item("x", "two three"))
+    soup = html_of(a)
+    mark = soup.find("mark", id="ann-x")
+    assert not problems and mark.get_text() == "two three" and "ab-ann-note" in mark["class"]
+    assert mark.find_next_sibling("sup").a["href"] == "#fn:ann-x"
+
+
+def test_a_passage_crossing_emphasis_is_split_into_marks_and_only_the_first_has_the_id(tmp_path):
+    a, _ = run(tmp_path, "the *Times of London* reported it\n", item("x", "London reported"))
+    marks = html_of(a).find_all("mark")
+    assert [m.get_text() for m in marks] == ["London", " reported"]
+    assert marks[0]["id"] == "ann-x" and not marks[1].has_attr("id")
+    assert a.plain == scan(a.body).text
+
+
+def test_two_annotations_on_the_same_passage_both_render_and_link_back(tmp_path):
+    a, _ = run(tmp_path, "One two three four.\n", item("a", "two three") + item("b", "two three"))
+    soup = html_of(a)
+    assert soup.find("mark", id="ann-a").get_text() == soup.find("mark", id="ann-b").get_text() == "two three"
+    assert {li["id"] for li in soup.select("div.footnote li")} == {"fn:ann-a", "fn:ann-b"}
+    assert soup.find(id="fnref:ann-a") and soup.find(id="fnref:ann-b")
+
+
+def test_overlapping_passages_nest_properly_and_both_keep_their_whole_text(tmp_path):
+    a, _ = run(tmp_path, "One two three four five.\n", item("a", "two three") + item("b", "three four"))
+    soup = html_of(a)
+    assert soup.find("mark", id="ann-a").get_text().startswith("two")
+    assert soup.find("mark", id="ann-b").get_text() == "three"  # first piece; the rest follows
+    assert soup.find(id="fnref:ann-a") and soup.find(id="fnref:ann-b")
+    assert a.plain == scan(a.body).text
+
+
+def test_the_footnote_has_a_kind_badge_author_date_and_body(tmp_path):
+    a, _ = run(tmp_path, "One two three.\n", item("x", "two", "It is *two*.", "    kind: correction\n"))
+    fn = html_of(a).find(id="fn:ann-x")
+    assert fn.select_one(".ab-ann-kind-correction").get_text() == "Correction"
+    assert "@a · 2 January 2026" in fn.get_text() and fn.em.get_text() == "two"
+
+
+def test_a_hostile_body_is_escaped_and_loses_its_javascript_link(tmp_path):
+    body = "<script>alert(1)</script> and [click](javascript:alert(2))"
+    a, problems = run(tmp_path, "One two three.\n", item("x", "two", body))
+    fn = html_of(a).find(id="fn:ann-x")
+    assert fn.find("script") is None and "<script>alert(1)</script>" in fn.get_text()
+    assert not any("javascript" in (l.get("href") or "") for l in fn.find_all("a"))
+    assert any("unsafe link" in p.message for p in problems)
+
+
+def test_a_multi_paragraph_body_stays_inside_its_footnote(tmp_path):
+    a, _ = run(tmp_path, "One two three.\n", item("x", "two", "First para.\n\nSecond para."))
+    assert [p.get_text().strip(" \xa0↩") for p in html_of(a).find(id="fn:ann-x").find_all("p")][1:] == ["First para.", "Second para."]
+
+
+def test_an_unanchorable_note_is_an_error_and_still_listed_under_unanchored_notes(tmp_path):
+    a, problems = run(tmp_path, "One two three.\n", item("x", "nowhere to be found at all"))
+    assert [p.severity for p in problems] == ["error"] and problems[0].line == 3
+    soup = html_of(a)
+    assert soup.find("h2").get_text() == "Unanchored notes" and soup.find(id="fn:ann-x")
+    assert a.unanchored[0]["id"] == "x" and not a.annotations
+
+
+def test_with_keep_going_an_unanchorable_note_is_a_warning(tmp_path):
+    _, problems = run(tmp_path, "One two three.\n", item("x", "nowhere to be found at all"), keep_going=True)
+    assert [p.severity for p in problems] == ["warning"]
+
+
+def test_the_annotation_record_has_the_agreed_shape(tmp_path):
+    a, _ = run(tmp_path, "One two three four.\n", item("x", "two three"))
+    rec = a.annotations[0]
+    assert set(rec) >= {"id", "kind", "author", "created", "quote", "prefix", "suffix", "body", "links", "start", "end", "similarity", "line"}
+    assert a.plain[rec["start"] : rec["end"]] == rec["quote"] == "two three" and rec["prefix"] == "One " and rec["suffix"] == " four.\n"
