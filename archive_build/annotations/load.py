@@ -116,14 +116,15 @@ def validate(data: Any, display: str, article_id: str) -> tuple[list[Spec], list
     specs: list[Spec] = []
     seen: dict[str, int] = {}
     for item in items:
+        raw_id = str(item.get("id")) if isinstance(item, dict) and isinstance(item.get("id"), (str, int)) else None
+        if raw_id is not None and raw_id in seen:
+            err(line_of(item) or line_of(data, "annotations"), f"duplicate id {raw_id!r} (first used on line {seen[raw_id]}); ids must be unique within the file")
+            continue
+        if raw_id is not None:
+            seen[raw_id] = line_of(item) or 0
         spec = _validate_item(item, line_of(data, "annotations"), err)
-        if spec is None:
-            continue
-        if spec.id in seen:
-            err(spec.line, f"duplicate id {spec.id!r} (first used on line {seen[spec.id]}); ids must be unique within the file")
-            continue
-        seen[spec.id] = spec.line
-        specs.append(spec)
+        if spec is not None:
+            specs.append(spec)
     return specs, problems
 
 

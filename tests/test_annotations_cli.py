@@ -1,0 +1,198 @@
+"""What a contributor sees from `archive-build check`, `build` and `annotate`: file:line messages, all at once."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import copy_project, run_cli
+
+STERN = "2023-05-30-drone-attacks-on-moscow-stern"
+WSWS = "2023-05-30-drone-attack-on-moscow"
+MILITANT = "2025-06-09-moscow-escalates-bombing-of-civilians"
+ANNIVERSARY = "2026-02-27-ukraine-war-fourth-anniversary-statements"
+
+# Line numbers matter: the tests below name them.
+STERN_BAD = f"""article: {STERN}
+annotations:
+  - id: one
+    qoute: "Panzir anti-aircraft complex"
+    author: "@a"
+    created: 2026-11-20
+    body: x
+  - id: two
+    quote: "Ternopol"
+    created: 2026-11-20
+    body: x
+  - id: two
+    quote: "Ternopol"
+    author: "@a"
+    created: 2026-11-20
+    body: x
+  - id: three
+    quote: "Ternopol"
+    author: "@a"
+    created: "20 November"
+    kind: remark
+    body: x
+  - id: four
+    quote: "the Kremlin chief was delighted by cats"
+    author: "@a"
+    created: 2026-11-20
+    body: x
+  - id: five
+    quote: "Kiev"
+    author: "@a"
+    created: 2026-11-20
+    body: x
+"""
+
+WSWS_SYNTAX = f"""article: {WSWS}
+annotations:
+  - id: one
+    quote: "the WSWWS noted
+    author: "@a"
+"""
+
+MILITANT_ALIAS = f"""article: {MILITANT}
+annotations:
+  - &first
+    id: one
+    quote: "Hamburg and Dresden"
+    author: "@a"
+    created: 2026-11-20
+    body: x
+  - *first
+"""
+
+ANNIVERSARY_BAD_DATE = f"""article: {ANNIVERSARY}
+annotations:
+  - id: one
+    quote: "Maria Llova-Belova"
+    author: "@a"
+    created: 2026-02-30
+    body: x
+"""
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory) -> tuple[Path, str, int]:
+    """A copy of the seeds whose annotation files hold every kind of mistake; `check` run once."""
+    project = copy_project(tmp_path_factory.mktemp("broken"), annotations=False)
+    ann = project / "annotations"
+    (ann / f"{STERN}.yml").write_text(STERN_BAD)
+    (ann / f"{WSWS}.yml").write_text(WSWS_SYNTAX)
+    (ann / f"{MILITANT}.yml").write_text(MILITANT_ALIAS)
+    (ann / f"{ANNIVERSARY}.yml").write_text(ANNIVERSARY_BAD_DATE)
+    (ann / "2099-01-01-no-such-article.yml").write_text("article: 2099-01-01-no-such-article\nannotations: []\n")
+    proc = run_cli(project, "check")
+    return project, proc.stderr, proc.returncode
+
+
+def line(stderr: str, prefix: str) -> str:
+    found = [l for l in stderr.splitlines() if l.startswith(prefix)]
+    assert found, f"no line starting with {prefix!r} in:\n{stderr}"
+    return found[0]
+
+
+def test_check_exits_non_zero_and_never_shows_a_traceback(broken):
+    _, stderr, rc = broken
+    assert rc == 1 and "Traceback" not in stderr
+
+
+def test_an_unknown_key_names_its_line_and_the_key_it_probably_meant(broken):
+    assert "unknown key 'qoute' (did you mean 'quote'?)" in line(broken[1], f"annotations/{STERN}.yml:4: error:")
+
+
+def test_a_missing_required_field_names_the_annotation_line(broken):
+    assert "missing required field 'author'" in line(broken[1], f"annotations/{STERN}.yml:8: error:")
+
+
+def test_a_duplicate_id_names_both_lines(broken):
+    assert "duplicate id 'two' (first used on line 8)" in line(broken[1], f"annotations/{STERN}.yml:12: error:")
+
+
+def test_a_bad_date_and_an_unknown_kind_are_each_reported_at_their_line(broken):
+    assert "is not a date" in line(broken[1], f"annotations/{STERN}.yml:20: error:")
+    assert "kind 'remark' is not one of: note, correction, context, source, question" in line(broken[1], f"annotations/{STERN}.yml:21: error:")
+
+
+def test_a_quote_not_found_shows_the_nearest_passage_with_its_similarity(broken):
+    msg = line(broken[1], f"annotations/{STERN}.yml:23: error:")
+    assert "quote not found in article" in msg and re.search(r'nearest: ".+" \(\d+%\)', msg)
+
+
+def test_an_ambiguous_quote_lists_each_occurrence_with_its_context(broken):
+    stderr = broken[1]
+    assert "occurs 5 times" in line(stderr, f"annotations/{STERN}.yml:28: error:")
+    assert "1. …f “terror”. The leadership in [Kiev] rejects" in stderr
+
+
+def test_a_yaml_syntax_error_gives_its_line(broken):
+    assert "YAML error" in line(broken[1], f"annotations/{WSWS}.yml:5: error:")
+
+
+def test_yaml_aliases_and_anchors_are_refused(broken):
+    assert "anchors (&name) are not allowed" in line(broken[1], f"annotations/{MILITANT}.yml:3: error:")
+
+
+def test_an_impossible_date_is_an_error_not_a_traceback(broken):
+    assert "not a valid date" in line(broken[1], f"annotations/{ANNIVERSARY}.yml:6: error:")
+
+
+def test_annotations_for_an_article_that_does_not_exist_are_an_error(broken):
+    assert "does not exist" in line(broken[1], "annotations/2099-01-01-no-such-article.yml:1: error:")
+
+
+def test_build_fails_the_same_way_as_check(broken):
+    project, stderr, _ = broken
+    proc = run_cli(project, "build", "--quiet")
+    assert proc.returncode == 1
+    errors = lambda s: sorted(l for l in s.splitlines() if ": error:" in l)
+    assert errors(proc.stderr) == errors(stderr)
+
+
+def test_a_file_over_256_kb_is_refused(tmp_path):
+    project = copy_project(tmp_path / "p", annotations=False)
+    (project / "annotations" / f"{STERN}.yml").write_text(f"article: {STERN}\n#" + "x" * 300_000 + "\nannotations: []\n")
+    proc = run_cli(project, "check")
+    assert proc.returncode == 1 and f"annotations/{STERN}.yml: error: file is" in proc.stderr and "256 KB" in proc.stderr
+
+
+def test_keep_going_builds_and_lists_the_unanchored_note_at_the_end_of_its_article(tmp_path):
+    project = copy_project(tmp_path / "p", annotations=False)
+    (project / "annotations" / f"{STERN}.yml").write_text(
+        f"article: {STERN}\nannotations:\n  - id: lost\n    quote: \"words that were never in this article at all\"\n"
+        "    author: \"@a\"\n    created: 2026-11-20\n    body: Kept anyway.\n"
+    )
+    proc = run_cli(project, "build", "--quiet", "--keep-going")
+    assert proc.returncode == 0 and f"annotations/{STERN}.yml:3: warning: quote not found" in proc.stderr
+    page = (project / "docs" / "articles" / f"{STERN}.md").read_text()
+    assert "## Unanchored notes" in page and "[^ann-lost]: " in page and "Kept anyway." in page
+
+
+def test_annotate_appends_a_stub_with_prefix_and_suffix_when_the_quote_is_ambiguous(tmp_path):
+    project = copy_project(tmp_path / "p", annotations=False)
+    proc = run_cli(project, "annotate", STERN, "Kiev", "--kind", "correction", "--author", "@me")
+    assert proc.returncode == 0, proc.stderr
+    text = (project / "annotations" / f"{STERN}.yml").read_text()
+    assert 'quote: "Kiev"' in text and 'prefix: "' in text and 'suffix: "' in text and "kind: correction" in text
+    assert re.search(rf"annotations/{STERN}.yml:\d+: added annotation 'kiev'; write its body", proc.stdout)
+    # Until the body is written, check says exactly where.
+    check = run_cli(project, "check")
+    assert check.returncode == 1 and "missing required field 'body'" in check.stderr
+
+
+def test_annotate_refuses_a_quote_that_is_not_in_the_article(tmp_path):
+    project = copy_project(tmp_path / "p", annotations=False)
+    proc = run_cli(project, "annotate", STERN, "a sentence nobody ever wrote here")
+    assert proc.returncode == 1 and "quote not found" in proc.stderr and "nearest:" in proc.stderr
+    assert not (project / "annotations" / f"{STERN}.yml").exists()
+
+
+def test_the_seed_annotations_all_anchor_exactly(tmp_path):
+    project = copy_project(tmp_path / "p")
+    proc = run_cli(project, "check")
+    assert proc.returncode == 0, proc.stderr
+    assert "annotations/" not in proc.stderr
