@@ -11,6 +11,10 @@ from . import pages
 from .annotation_index import annotations_page
 
 
+# Material's tags plugin fills the listing in at the marker (from every page's `tags`).
+TAGS_PAGE = b"---\ntitle: Tags\n---\n\n# Tags\n\nTopics from curators' tags and from the gazetteer's topic entities, each with its articles.\n\n<!-- material/tags -->\n"
+
+
 def enrich(project: Project, articles: list[Article], gazetteer: object, problems: list[Problem]) -> None:
     """Collection-level changes to articles: internal links, backlinks, related reading."""
     from .backlinks import add_backlinks
@@ -29,6 +33,7 @@ def collection_pages(project: Project, articles: list[Article]) -> dict[str, dic
             "sources.md": pages.sources(articles),
             "authors.md": pages.authors(articles),
             "annotations.md": annotations_page(articles),
+            "tags.md": TAGS_PAGE,
         },
         ".generated": {"latest.md": pages.latest_snippet(articles)},
         "entities": _entity_tree(project, articles),
