@@ -40,7 +40,8 @@ def sanitize_html(html: str) -> str:
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
-    return sanitize_html(html)
+    html = sanitize_html(html)
+    return _reading_page_content(html, page)
 
 
 def on_pre_build(config: Any) -> None:
@@ -57,3 +58,64 @@ def on_pre_build(config: Any) -> None:
     result = build(Project(Path(config["config_file_path"]).parent), keep_going=True, progress=False)
     for problem in result.problems:
         print(str(problem))
+
+
+# --- Reading: paragraph permalinks, search-only text, template filters, Atom feed.
+# The work is in archive_build/reading.py and collection/feed.py; these hooks
+# only carry state between MkDocs events.
+from pathlib import Path as _Path
+
+from archive_build import reading as _reading
+from archive_build.collection import feed as _feed
+
+_READING: dict[str, Any] = {"dirty": False}
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _READING["dirty"] = dirty
+
+
+def on_config(config: Any) -> None:
+    _READING["names"] = _reading.load_entity_names(_Path(config["config_file_path"]).parent / "entities.yml")
+    _READING["search"] = {}
+    _READING["feed"] = []
+
+
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    env.filters.update(_reading.jinja_filters())
+    return env
+
+
+def _reading_page_content(html: str, page: Any) -> str:
+    if not _reading.is_article(page.meta):
+        return html
+    html = _reading.add_paragraph_anchors(html)
+    blocks = _reading.search_only_blocks(page.meta, _reading.alias_terms(page.meta, _READING.get("names", {})))
+    _READING.setdefault("search", {})[page.file.src_uri] = blocks
+    return _reading.add_search_only(html, *blocks)
+
+
+def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
+    """Runs after Material's search plugin has indexed the page: drop the search-only text."""
+    blocks = _READING.get("search", {}).pop(page.file.src_uri, None)
+    if blocks:
+        page.content = _reading.remove_search_only(page.content, *blocks)
+    if _reading.is_article(page.meta):
+        _READING.setdefault("feed", []).append(_feed.FeedEntry.from_meta(page.meta, page.canonical_url or page.abs_url or page.url))
+    return context
+
+
+def on_post_build(config: Any) -> None:
+    """Write feed.xml; under a dirty `mkdocs serve` rebuild only some pages ran, so keep the old one."""
+    if _READING["dirty"] and _READING.get("feed") is not None and len(_READING["feed"]) < 2:
+        return
+    site_url = config.get("site_url") or ""
+    data = _feed.atom_feed(
+        _feed.newest(_READING.get("feed", [])),
+        site_name=config["site_name"],
+        site_url=site_url,
+        feed_url=site_url.rstrip("/") + "/feed.xml" if site_url else "feed.xml",
+    )
+    out = _Path(config["site_dir"]) / "feed.xml"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)

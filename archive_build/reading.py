@@ -1,0 +1,198 @@
+"""The reading side of the site, applied by the MkDocs hook (``site_hooks.py``).
+
+What it adds to pages after the HTML sanitiser has run (so its own markup is
+trusted, and every value it inserts from front matter is escaped here):
+
+* paragraph permalinks: each paragraph of an article gets a deterministic id
+  (``p-1``, ``p-2`` … in document order) and a hover anchor, so a reader can
+  cite or share one passage;
+* search-only text: the article's title, date, source and authors at the top
+  of its first search section (so results show when and where it appeared,
+  and a search for an author or a source finds it) and the names and aliases
+  of the entities it mentions (so "Kiev" finds an article that says "Kyiv").
+  Material's search plugin indexes ``page.content`` in ``on_page_context``;
+  the hook inserts this text before and removes it again right after, so
+  readers never see it and pages do not grow;
+* Jinja filters for the templates (dates, citations, safe links).
+"""
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+from urllib.parse import quote, urlencode, urlsplit
+
+from . import cite
+from .collection.listing import human_date
+
+_P_OPEN = re.compile(r"<p(?=[\s>])([^>]*)>")
+_ID_ATTR = re.compile(r"""\sid=["']([^"']+)["']""")
+_HEADING_WITH_ID = re.compile(r"<h[1-6][^>]*\sid=")
+FOOTNOTES_OPEN = '<div class="footnote">'
+SEARCH_ONLY_CLASS = "ab-search-only"
+
+
+def is_article(meta: Mapping[str, Any] | None) -> bool:
+    """Article pages are the generated ones with a raw-file hash in front matter."""
+    return bool(meta and meta.get("sha256"))
+
+
+# --------------------------------------------------------------- permalinks
+
+
+def add_paragraph_anchors(content: str) -> str:
+    """Give every body paragraph an id and a hover permalink.
+
+    Ids count paragraphs in document order, so they are the same on every
+    build of the same text.  Footnote paragraphs are left alone (footnotes
+    have their own ids); an id already used on the page is skipped rather
+    than duplicated.  The anchor is excluded from the search index.
+    """
+    body, sep, notes = content.partition(FOOTNOTES_OPEN)
+    taken = set(_ID_ATTR.findall(content))
+    counter = 0
+
+    def number(m: re.Match[str]) -> str:
+        nonlocal counter
+        if _ID_ATTR.search(m.group(0)):
+            return m.group(0)
+        counter += 1
+        pid = f"p-{counter}"
+        while pid in taken:
+            pid += "-"
+        taken.add(pid)
+        return (
+            f'<p id="{pid}"{m.group(1)}><a class="ab-pilcrow" href="#{pid}" '
+            f'aria-label="Link to paragraph {counter}" data-search-exclude="true">¶</a>'
+        )
+
+    body = _P_OPEN.sub(number, body)
+    if sep:
+        notes = sep.replace('class="footnote"', 'class="footnote" id="ab-notes"', 1) + notes
+    return body + notes
+
+
+# ------------------------------------------------------------ search terms
+
+
+def load_entity_names(path: Path) -> dict[str, list[str]]:
+    """Entity id → [name, *aliases] from the gazetteer; {} if missing or broken.
+
+    A broken gazetteer is reported by ``archive-build check``/``build``; the
+    site then simply builds without alias search rather than failing twice.
+    """
+    from .errors import InputError
+    from .safe_yaml import load_file
+
+    if not path.is_file():
+        return {}
+    try:
+        data = load_file(path)
+    except (InputError, OSError, ValueError):
+        return {}
+    if isinstance(data, Mapping):
+        data = data.get("entities", [])
+    names: dict[str, list[str]] = {}
+    for entry in data if isinstance(data, list) else []:
+        if not isinstance(entry, Mapping) or not entry.get("id"):
+            continue
+        aliases = entry.get("aliases") or []
+        found = [str(entry.get("name") or "")] + [str(a) for a in aliases if isinstance(a, (str, int))]
+        names[str(entry["id"])] = [n for n in dict.fromkeys(found) if n.strip()]
+    return names
+
+
+def alias_terms(meta: Mapping[str, Any], names: Mapping[str, list[str]]) -> list[str]:
+    """Every name and alias of the entities an article mentions, in a stable order."""
+    entities = meta.get("entities") or {}
+    ids = sorted(entities) if isinstance(entities, Mapping) else sorted(str(e) for e in entities)
+    return list(dict.fromkeys(n for eid in ids for n in names.get(str(eid), [])))
+
+
+def display_date(value: Any) -> str:
+    """"30 May 2023" as in the site's lists; the value as written if not a full ISO date."""
+    if not value:
+        return "Date unknown"
+    try:
+        return human_date(str(value))
+    except (ValueError, IndexError):
+        return str(value)
+
+
+def _byline(meta: Mapping[str, Any]) -> str:
+    parts = [display_date(meta.get("date"))]
+    if meta.get("source"):
+        parts.append(str(meta["source"]))
+    authors = meta.get("authors") or []
+    if authors:
+        parts.append("By " + ", ".join(str(a) for a in authors))
+    return " · ".join(parts)
+
+
+def search_only_blocks(meta: Mapping[str, Any], aliases: Iterable[str]) -> tuple[str, str]:
+    """(prefix, aliases) HTML blocks that only the search index sees.
+
+    The prefix is an ``h1`` (so the first search section has the title,
+    escaped) and a line with date, source and authors; the aliases block
+    lists the other names of the article's entities.
+    """
+    title = html.escape(str(meta.get("title") or meta.get("id") or ""), quote=False)
+    prefix = (
+        f'<h1 id="ab-search-title" class="{SEARCH_ONLY_CLASS}">{title}</h1>'
+        f'<p class="{SEARCH_ONLY_CLASS}">{html.escape(_byline(meta), quote=False)}</p>'
+    )
+    terms = list(aliases)
+    extra = f'<p class="{SEARCH_ONLY_CLASS}">{html.escape(" · ".join(terms), quote=False)}</p>' if terms else ""
+    return prefix, extra
+
+
+def add_search_only(content: str, prefix: str, extra: str) -> str:
+    """Prefix at the top; aliases at the end of the first section (before its first heading)."""
+    m = _HEADING_WITH_ID.search(content)
+    cut = m.start() if m else len(content)
+    return prefix + content[:cut] + extra + content[cut:]
+
+
+def remove_search_only(content: str, prefix: str, extra: str) -> str:
+    """Undo ``add_search_only`` exactly (after the search plugin has indexed the page)."""
+    content = content.replace(prefix, "", 1)
+    return content.replace(extra, "", 1) if extra else content
+
+
+# ------------------------------------------------------------ template filters
+
+
+def http_url(url: Any) -> str:
+    """The URL if it is an absolute http(s) address, else "" (no javascript:, data: …)."""
+    text = re.sub(r"[\x00-\x20\x7f]+", "", html.unescape(str(url or "")))
+    parts = urlsplit(text)
+    return text if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
+
+
+def annotate_url(meta: Mapping[str, Any], repo_url: str | None, edit_uri: str | None) -> str:
+    """Where "Annotate this article" leads: the article's annotation file on the repository host.
+
+    An article with annotations has a file to edit (``edit_uri``); one
+    without gets GitHub's "new file" form, named and pre-filled with a stub.
+    """
+    if not repo_url or not meta.get("id"):
+        return ""
+    article_id = str(meta["id"])
+    base = repo_url.rstrip("/") + "/"
+    edit = (edit_uri or "edit/main/").strip("/")
+    if meta.get("annotation_count") or not edit.startswith("edit/"):
+        return base + edit + "/annotations/" + quote(article_id) + ".yml"
+    stub = f"article: {article_id}\nannotations:\n  - id: my-note\n    quote: \"exact words from the article\"\n    kind: note\n    author: \"@you\"\n    created: YYYY-MM-DD\n    body: |\n      Your note.\n"
+    return base + "new/" + edit[len("edit/"):] + "/annotations?" + urlencode({"filename": f"{article_id}.yml", "value": stub})
+
+
+def jinja_filters() -> dict[str, Any]:
+    """Filters the overrides use (``ab_date``, ``ab_http_url``, ``ab_chicago`` …)."""
+    return {
+        "ab_date": display_date,
+        "ab_http_url": http_url,
+        "ab_chicago": lambda meta, url: cite.chicago(meta, url),
+        "ab_bibtex": lambda meta, url, site_name="": cite.bibtex(meta, url, site_name),
+        "ab_annotate_url": lambda meta, config: annotate_url(meta, config.get("repo_url"), config.get("edit_uri")),
+    }
