@@ -18,8 +18,10 @@ TAGS_PAGE = b"---\ntitle: Tags\n---\n\n# Tags\n\nTopics from curators' tags and 
 def enrich(project: Project, articles: list[Article], gazetteer: object, problems: list[Problem]) -> None:
     """Collection-level changes to articles: internal links, backlinks, related reading."""
     from .backlinks import add_backlinks
+    from .internal_links import link_articles
     from .related import add_related
 
+    link_articles(articles)  # fills links_out, which backlinks read: must come first
     add_backlinks(articles)
     add_related(articles)
 

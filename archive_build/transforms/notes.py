@@ -90,6 +90,7 @@ def _number(text: str) -> int:
 class _Entry:
     number: int
     raw: str  # the entry as it stood, label included
+    label: str  # its number as written ("12", "¹²")
     paragraphs: list[str] = field(default_factory=list)
 
 
@@ -113,16 +114,16 @@ def _label_at_start(text: str) -> tuple[str, re.Match[str]] | None:
 def _split_entries(text: str, style: str, expected: int) -> list[_Entry]:
     """One block → the entries it holds, labels in sequence from ``expected``."""
     text = _HASHES.sub("", text.strip())
-    cuts: list[tuple[int, int, int]] = []  # (label start, text start, number)
+    cuts: list[tuple[int, int, int, str]] = []  # (label start, text start, number, number as written)
     for m in _ENTRY_INSIDE[style].finditer(text):
         if _number(m.group("n")) == expected and (cuts or m.start() == 0):
-            cuts.append((m.start(), m.end(), expected))
+            cuts.append((m.start(), m.end(), expected, m.group("n")))
             expected += 1
     entries = []
-    for i, (start, body_start, n) in enumerate(cuts):
+    for i, (start, body_start, n, label) in enumerate(cuts):
         stop = cuts[i + 1][0] if i + 1 < len(cuts) else len(text)
         raw = text[start:stop].rstrip()
-        entries.append(_Entry(n, raw, [text[body_start:stop].strip()]))
+        entries.append(_Entry(n, raw, label, [text[body_start:stop].strip()]))
     return entries
 
 
@@ -199,7 +200,7 @@ _MARKERS: dict[str, re.Pattern[str]] = {
     # "said (1)." or "said(1)"; not "two demands: (1) a ceasefire" (lower-case word after it).
     "paren": re.compile(r"(?:(?<=\S)|(?<=\S[ ]))\((?P<n>\d{1,3})\)(?=$|[.,;:!?)”\"’\\]|\s+(?![a-z]))", re.M),
     # "reported.12 The" or "reported12 The": a number glued to a word or its punctuation.
-    "glued": re.compile(r"(?:(?<=[^\W\d_]{3})|(?<=[^\W\d_][.,;:!?”\"’)]))(?P<n>\d{1,3})(?=$|[\s.,;:!?)”\"’\\])", re.M),
+    "glued": re.compile(r"(?:(?<=[^\W\d_]{2})|(?<=[^\W\d_][.,;:!?”\"’)]))(?P<n>\d{1,3})(?=$|[\s.,;:!?)”\"’\\])", re.M),
 }
 # Marker shapes that are notes even without a notes section, and that must appear in order.
 _STRONG = ("bracket", "sup")
@@ -336,6 +337,9 @@ def convert_notes(article: Article) -> Article:
         )
     for removed_text, reason in section.removed:
         article.remove(removed_text, reason)
+    superscripts = [m.text for m in markers if m.number in paired and m.text[0] in _SUPERSCRIPTS]
+    superscripts += [e.label for e in section.entries if e.number in paired and e.label[0] in _SUPERSCRIPTS]
+    article.remove(" ".join(superscripts), "superscript note numbers (shown as footnote numbers)")
     head = _replace(text, markers, paired)
     tail = [e.raw for e in unpaired] + blocks[section.end :]
     article.body = "\n\n".join([p for p in [head] if p] + tail).rstrip("\n") + "\n"

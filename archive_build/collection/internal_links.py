@@ -1,0 +1,145 @@
+"""Links between articles of the archive: a web link to an archived article goes to its page.
+
+An article often cites another one the archive also holds, by its address
+on the publisher's site.  Readers should land on the archived copy (it
+carries the annotations, and the original may be gone), and the target
+should show who cites it.  One index of every article's ``url`` (as a
+``urls.normalize_url`` key, so scheme, ``www.``, trailing slash and
+tracking parameters do not matter) makes this one pass over the links:
+linear in the size of the archive, never pairwise.
+
+Each rewritten link is recorded in the citing article's ``links_out`` as
+``{"target": id, "passage": sentence}``; the backlinks step turns those into
+the target's "Referenced by".  So this step must run before backlinks.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import Iterable
+
+from ..model import Article
+from ..transforms.urls import normalize_url
+
+# [label](target "title") — not images; label may hold escapes and one level of brackets.
+_LINK = re.compile(
+    r"(?<![\\!])\[(?P<label>(?:[^\[\]\\]|\\.|\[[^\]]*\])*)\]"
+    r"\((?P<open>\s*<?)(?P<target>(?:[^()\s<>]|\([^()\s]*\))*)(?P<close>>?(?:\s+\"[^\"]*\")?\s*)\)"
+)
+_REF_DEF = re.compile(r"^(?P<lead>[ ]{0,3}\[(?!\^)[^\]\n]+\]:[ \t]*<?)(?P<target>[^\s>]+)", re.M)
+_CODE = re.compile(r"^[ \t]*(```+|~~~+)[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)|(?<![\\`])(`+)(?:(?!\n\n).)+?(?<!`)\2(?!`)", re.M | re.S)
+
+PASSAGE_LIMIT = 300
+
+
+def url_index(articles: Iterable[Article]) -> tuple[dict[str, str], dict[str, str]]:
+    """Matching key → article id, and article id → the id that owns its (shared) address.
+
+    When two articles give the same address, the first by id keeps it; the
+    other is reported through the second dict so the caller can warn.
+    """
+    index: dict[str, str] = {}
+    shared: dict[str, str] = {}
+    for article in sorted(articles, key=lambda a: a.id):
+        key = normalize_url(article.url)
+        if key is None:
+            continue
+        if key in index:
+            shared[article.id] = index[key]
+        else:
+            index[key] = article.id
+    return index, shared
+
+
+# --- the citing passage -----------------------------------------------------------------
+
+_UNESCAPE = re.compile(r"\\(.)")
+_MARKUP = re.compile(r"\[\^[^\]\s]+\]|</?[a-zA-Z][^<>]*>|\{:[^{}]*\}|(?<!\\)[*_]{1,3}|^#{1,6}[ \t]+|^[ ]{0,3}>[ \t]?", re.M)
+_SENTENCE_END = re.compile(r"[.!?…][\"”’»)\]]*\s+(?=[\"“‘«(\[]?[A-Z0-9À-Ý])")
+
+
+def _plain(markdown: str) -> str:
+    """Markdown → roughly the text a reader sees (good enough to quote a sentence)."""
+    text = _LINK.sub(lambda m: m.group("label"), markdown)
+    text = _MARKUP.sub("", text)
+    text = _UNESCAPE.sub(r"\1", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def passage(paragraph: str, start: int, end: int) -> str:
+    """The sentence of ``paragraph`` around the link at ``start:end``, as plain text."""
+    marker = "\x00"
+    plain = _plain(paragraph[:start] + marker + paragraph[start:end] + marker + paragraph[end:])
+    left, right = plain.find(marker), plain.rfind(marker)
+    begin = 0
+    for m in _SENTENCE_END.finditer(plain, 0, left):
+        begin = m.end()
+    stop = len(plain)
+    m = _SENTENCE_END.search(plain, right)
+    if m:
+        stop = m.start() + len(m.group(0).rstrip())
+    sentence = plain[begin:stop].replace(marker, "").strip()
+    if len(sentence) > PASSAGE_LIMIT:
+        sentence = sentence[: PASSAGE_LIMIT - 1].rstrip() + "…"
+    return sentence
+
+
+# --- rewriting ----------------------------------------------------------------------------
+
+
+def _rewrite(text: str, index: dict[str, str], own_id: str, found: dict[str, str]) -> str:
+    """``text`` with links to archived articles pointing at their pages; ``found`` gets target → passage."""
+    if "http" not in text and "www." not in text:
+        return text
+    code = [m.span() for m in _CODE.finditer(text)]
+    code_starts = [s for s, _ in code]
+
+    def in_code(pos: int) -> bool:
+        i = bisect_right(code_starts, pos) - 1
+        return i >= 0 and pos < code[i][1]
+
+    def paragraph_around(pos: int) -> tuple[int, int]:
+        left = text.rfind("\n\n", 0, pos)
+        right = text.find("\n\n", pos)
+        return (0 if left < 0 else left + 2), (len(text) if right < 0 else right)
+
+    def target_of(url: str) -> str | None:
+        other = index.get(normalize_url(url) or "")
+        return other if other and other != own_id else None
+
+    def link(m: re.Match[str]) -> str:
+        other = target_of(m.group("target"))
+        if other is None or in_code(m.start()):
+            return m.group(0)
+        if other not in found:
+            p0, p1 = paragraph_around(m.start())
+            found[other] = passage(text[p0:p1], m.start() - p0, m.end() - p0)
+        return f"[{m.group('label')}]({m.group('open')}{other}.md{m.group('close')})"
+
+    def ref_def(m: re.Match[str]) -> str:
+        other = target_of(m.group("target"))
+        if other is None or in_code(m.start()):
+            return m.group(0)
+        found.setdefault(other, "")
+        return f"{m.group('lead')}{other}.md"
+
+    return _REF_DEF.sub(ref_def, _LINK.sub(link, text))
+
+
+def link_articles(articles: list[Article]) -> None:
+    """Point every link to another archived article at its page, and record it in ``links_out``."""
+    index, shared = url_index(articles)
+    titles = {a.id: a.title or a.id for a in articles}
+    for article in articles:
+        if article.id in shared:
+            owner = shared[article.id]
+            article.warn(f"same url as {titles[owner]!r} ({owner}); links to that address go to {owner}")
+        found: dict[str, str] = {}
+        article.body = _rewrite(article.body, index, article.id, found)
+        article.footnotes = [_rewrite(f, index, article.id, found) for f in article.footnotes]
+        done = {entry.get("target") for entry in article.links_out}
+        for target in found:  # in order of first citation
+            if target not in done:
+                article.links_out.append({"target": target, "passage": found[target]})
+                # backlinks.add_backlinks reads (target, passage) pairs from here.
+                article.flags.setdefault("links_to", []).append((target, found[target]))
