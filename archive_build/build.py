@@ -13,14 +13,15 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from . import annotations as annotations_mod
 from . import entities as entities_mod
 from .discover import RawFile, discover
 from .errors import InputError, Problem
 from .model import Article
-from .output import clean_stale_temps, sync_tree
+from .cache import ArticleStore, BuildState, FileHasher
+from .output import KEEP, Entry, clean_stale_temps, matches, sync_tree, tree_stats
 from .pipeline import clean_article
 from .project import Project
 from .sidecar import load_sidecar
@@ -83,14 +84,17 @@ def process(job: Job) -> JobResult:
         return JobResult(None, problems + [Problem(job.raw.display, None, "text is nested too deeply to process")])
 
 
-def _job_key(job: Job, version: str, gazetteer_hash: str) -> str:
+def _job_key(job: Job, version: str, gazetteer_hash: str, hasher: FileHasher | None = None) -> str:
+    """Hash of everything one article's result depends on."""
     h = hashlib.sha256(version.encode())
     h.update(gazetteer_hash.encode())
     h.update(b"keep" if job.keep_going else b"strict")
     h.update(job.raw.display.encode())
     for p in (job.raw.path, job.raw.sidecar, job.annotation_file):
         h.update(b"\0")
-        if p is not None:
+        if hasher is not None:
+            h.update(hasher.digest(p).encode())
+        elif p is not None:
             try:
                 h.update(hashlib.sha256(p.read_bytes()).digest())
             except OSError:
@@ -100,13 +104,27 @@ def _job_key(job: Job, version: str, gazetteer_hash: str) -> str:
 
 @dataclass
 class BuildResult:
-    articles: list[Article] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     written: int = 0
     unchanged: int = 0
     annotations: int = 0
     entities: int = 0
     seconds: float = 0.0
+    article_count: int = 0
+    article_warnings: int = 0
+    # A no-op rebuild does not load the articles; ``articles`` loads them on first use.
+    _articles: list[Article] | None = field(default=None, repr=False)
+    _loader: Callable[[], list[Article]] | None = field(default=None, repr=False)
+
+    @property
+    def articles(self) -> list[Article]:
+        if self._articles is None:
+            self._articles = self._loader() if self._loader else []
+        return self._articles
+
+    @articles.setter
+    def articles(self, value: list[Article]) -> None:
+        self._articles = value
 
     @property
     def errors(self) -> list[Problem]:
@@ -126,16 +144,15 @@ def _progress(iterable: Iterable[Any], total: int, enabled: bool) -> Iterable[An
     return tqdm(iterable, total=total, unit="article", delay=2.0, file=sys.stderr, leave=False)
 
 
-def run_jobs(project: Project, jobs: list[Job], gazetteer: Any, gazetteer_hash: str, *, workers: int | None, progress: bool) -> list[JobResult]:
-    """Run jobs with a content-keyed cache; only misses go to the pool."""
+def run_jobs(
+    project: Project, jobs: list[Job], gazetteer: Any, gazetteer_hash: str, *, workers: int | None, progress: bool, hasher: FileHasher | None = None
+) -> list[JobResult]:
+    """Run jobs with a content-keyed cache (one entry per raw file); only misses go to the pool."""
     version = code_version()
-    cache_file = project.cache / "articles.pickle"
-    try:
-        cache: dict[str, JobResult] = pickle.loads(cache_file.read_bytes())
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError):
-        cache = {}
-    keys = [_job_key(j, version, gazetteer_hash) for j in jobs]
-    results: list[JobResult | None] = [cache.get(k) for k in keys]
+    hasher = hasher or FileHasher(project.cache / "hashes.pickle")
+    store = ArticleStore(project.cache / "articles")
+    keys = [_job_key(j, version, gazetteer_hash, hasher) for j in jobs]
+    results: list[JobResult | None] = [store.get(j.raw.display, k) for j, k in zip(jobs, keys)]
     todo = [i for i, r in enumerate(results) if r is None]
     workers = workers or os.cpu_count() or 1
     if todo:
@@ -149,15 +166,15 @@ def run_jobs(project: Project, jobs: list[Job], gazetteer: Any, gazetteer_hash: 
                 fresh = pool.map(process, [jobs[i] for i in todo], chunksize=max(1, min(64, len(todo) // (workers * 8) or 1)))
                 for i, res in zip(todo, _progress(fresh, len(todo), progress)):
                     results[i] = res
-        new_cache = {k: r for k, r in zip(keys, results) if r is not None}
-        project.cache.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps(new_cache, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, cache_file)
+        for i in todo:
+            store.put(jobs[i].raw.display, keys[i], results[i])
+    store.retain({j.raw.display for j in jobs})
+    store.save()
+    hasher.save()
     return [r for r in results if r is not None]
 
 
-def collect(project: Project, *, keep_going: bool = False, workers: int | None = None, progress: bool = True) -> BuildResult:
+def collect(project: Project, *, keep_going: bool = False, workers: int | None = None, progress: bool = True, hasher: FileHasher | None = None) -> BuildResult:
     """Read, clean, annotate and link every article; no writing."""
     from .collection import enrich
 
@@ -177,7 +194,7 @@ def collect(project: Project, *, keep_going: bool = False, workers: int | None =
     for r in raws:
         ann = ann_dir / f"{r.id}.yml"
         jobs.append(Job(r, ann if ann.exists() else None, project.rel(ann), keep_going))
-    for res in run_jobs(project, jobs, gazetteer, gazetteer_hash, workers=workers, progress=progress):
+    for res in run_jobs(project, jobs, gazetteer, gazetteer_hash, workers=workers, progress=progress, hasher=hasher):
         result.problems.extend(res.problems)
         if res.article is not None:
             result.articles.append(res.article)
@@ -186,22 +203,101 @@ def collect(project: Project, *, keep_going: bool = False, workers: int | None =
     enrich(project, result.articles, gazetteer, result.problems)
     result.annotations = sum(len(a.annotations) for a in result.articles)
     result.entities = len({e for a in result.articles for e in a.entities})
+    result.article_count = len(result.articles)
+    result.article_warnings = sum(len(a.warnings) for a in result.articles)
     return result
+
+
+def input_key(project: Project, hasher: FileHasher, keep_going: bool) -> str:
+    """Hash of every input of a build: raw files, sidecars, annotations, gazetteer, config, code.
+
+    Computed from ``stat`` results and remembered hashes, so it costs no file reads
+    when nothing changed.
+    """
+    h = hashlib.sha256(code_version().encode())
+    h.update(b"keep" if keep_going else b"strict")
+    dirs = (project.raw, project.annotations)
+    for d in dirs:
+        h.update(b"\1" + project.rel(d).encode())
+        try:
+            names = sorted(os.listdir(d))
+        except OSError:
+            continue
+        for name in names:
+            h.update(name.encode() + b"\0" + hasher.digest(d / name).encode())
+    for p in (project.gazetteer, project.root / "mkdocs.yml"):
+        h.update(b"\2" + hasher.digest(p).encode())
+    return h.hexdigest()
+
+
+def _fingerprint(key: str, article: Article) -> str:
+    """What an article page is made from: its inputs' key and its state after ``enrich``."""
+    return hashlib.sha256(key.encode() + pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+
+
+def _state_holds(project: Project, state: BuildState) -> bool:
+    """Every generated file is still the one the last build wrote."""
+    for tree, entries in state.manifest.items():
+        stats = tree_stats(project.docs / tree)
+        if stats.keys() != entries.keys() or not all(matches(stats[rel], e) for rel, e in entries.items()):
+            return False
+    return True
+
+
+def _load_articles(project: Project) -> list[Article]:
+    """The articles of the last build, from the cache (for a no-op rebuild's ``result.articles``)."""
+    return collect(project, progress=False).articles
 
 
 def build(project: Project, *, keep_going: bool = False, workers: int | None = None, progress: bool = True) -> BuildResult:
     from .collection import collection_pages
 
     start = time.perf_counter()
-    result = collect(project, keep_going=keep_going, workers=workers, progress=progress)
+    hasher = FileHasher(project.cache / "hashes.pickle")
+    state_file = project.cache / "state.pickle"
+    state = BuildState.load(state_file)
+    key = input_key(project, hasher, keep_going)
+    if state.input_key == key and state.summary and _state_holds(project, state):
+        # Nothing changed: report the last build's problems and counts, touch nothing.
+        s = state.summary
+        result = BuildResult(
+            problems=list(s["problems"]), unchanged=s["files"], annotations=s["annotations"], entities=s["entities"],
+            article_count=s["articles"], article_warnings=s["article_warnings"],
+        )
+        result._loader = lambda: _load_articles(project)
+        result.seconds = time.perf_counter() - start
+        return result
+    result = collect(project, keep_going=keep_going, workers=workers, progress=progress, hasher=hasher)
     docs = project.docs
     clean_stale_temps(docs)
-    article_files = {f"{a.id}.md": page_text(a).encode("utf-8") for a in result.articles}
-    trees = collection_pages(project, result.articles)
-    trees["articles"] = {**trees.get("articles", {}), **article_files}
+    trees: dict[str, dict[str, Any]] = {t: dict(f) for t, f in collection_pages(project, result.articles).items()}
+    # Article pages: regenerated only when the article (after enrich) differs from the last build's.
+    old_articles = state.manifest.get("articles", {})
+    article_stats = tree_stats(docs / "articles")
+    fingerprints: dict[str, str] = {}
+    article_files = trees.setdefault("articles", {})
+    version = code_version()
+    for a in result.articles:
+        rel = f"{a.id}.md"
+        fp = _fingerprint(version, a)
+        fingerprints[rel] = fp
+        old = old_articles.get(rel)
+        if old is not None and old.fingerprint == fp and matches(article_stats.get(rel), old):
+            article_files[rel] = KEEP
+        else:
+            article_files[rel] = page_text(a).encode("utf-8")
+    manifest: dict[str, dict[str, Entry]] = {}
     for tree, files in sorted(trees.items()):
-        w, u = sync_tree(docs / tree, files)
+        stats = article_stats if tree == "articles" else None
+        w, u, entries = sync_tree(docs / tree, files, state.manifest.get(tree), stats, fingerprints if tree == "articles" else None)
         result.written += w
         result.unchanged += u
+        manifest[tree] = entries
     result.seconds = time.perf_counter() - start
+    summary = {
+        "problems": result.problems, "files": result.written + result.unchanged, "annotations": result.annotations,
+        "entities": result.entities, "articles": result.article_count, "article_warnings": result.article_warnings,
+    }
+    BuildState(key, summary, manifest).save(state_file)
+    hasher.save()
     return result

@@ -27,9 +27,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     project = Project.find(Path(args.root) if args.root else None)
     result = build(project, keep_going=args.keep_going, workers=args.jobs, progress=not args.quiet)
     _print_problems(result.problems)
-    n_warn = len(result.warnings) + sum(len(a.warnings) for a in result.articles)
+    n_warn = len(result.warnings) + result.article_warnings
     print(
-        f"archive-build: {len(result.articles)} articles, {result.annotations} annotations, {result.entities} entities, "
+        f"archive-build: {result.article_count} articles, {result.annotations} annotations, {result.entities} entities, "
         f"{n_warn} warnings, {len(result.errors)} errors, {result.seconds:.1f} s "
         f"({result.written} files written, {result.unchanged} unchanged)",
         file=sys.stderr,

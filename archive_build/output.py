@@ -1,57 +1,178 @@
 """Writing generated trees atomically, touching only files whose bytes changed.
 
-A build writes each generated directory into a temporary sibling and swaps
-it into place with ``rename``; a build killed half-way leaves the previous
-tree complete.  Unchanged files are hard-linked from the old tree, so their
-modification times stay put and ``mkdocs serve --dirtyreload``, rsync and
-deploy tools see only what really changed.
+A build that changes much of a generated directory writes it into a
+temporary sibling and swaps it into place with ``rename``; a build killed
+half-way leaves the previous tree complete.  Unchanged files are hard-linked
+from the old tree, so their modification times stay put and ``mkdocs serve
+--dirtyreload``, rsync and deploy tools see only what really changed.  A
+build that changes only a few files (one annotation edited) replaces just
+those, each atomically with ``os.replace``: swapping a 10,000-file tree for
+one changed page would cost more than the whole rest of the rebuild.
+
+A manifest (size, modification time and SHA-256 of every file written)
+lets a rebuild tell an unchanged file from its ``stat`` alone instead of
+reading 10,000 files back; a file whose ``stat`` differs from the manifest
+(edited by hand, restored by git) is compared by content as before.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping, Union
+
+#: Above this share of a tree's files changed, the tree is rebuilt and swapped.
+SWAP_FRACTION = 0.05
+SWAP_MIN = 32
 
 
-def sync_tree(target: Path, files: dict[str, bytes]) -> tuple[int, int]:
-    """Make ``target`` hold exactly ``files`` (relative POSIX path → bytes).
+@dataclass(frozen=True)
+class Entry:
+    """What the manifest remembers about one written file."""
 
-    Returns (files written, files unchanged).  If nothing changed, the tree is
-    left as it is (not even swapped).
+    size: int
+    mtime_ns: int
+    sha: str
+    fingerprint: str = ""  # the build's hash of the data the file was made from
+
+
+class _Keep:
+    """Marker: the caller knows this file is unchanged (its fingerprint matched)."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP = _Keep()
+FileData = Union[bytes, _Keep]
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def tree_stats(target: Path) -> dict[str, os.stat_result]:
+    """Every regular file under ``target`` (relative POSIX path → stat), via scandir."""
+    out: dict[str, os.stat_result] = {}
+    if not target.is_dir():
+        return out
+    stack = [(target, "")]
+    while stack:
+        d, prefix = stack.pop()
+        with os.scandir(d) as it:
+            for e in it:
+                rel = prefix + e.name
+                if e.is_dir(follow_symlinks=False):
+                    stack.append((Path(e.path), rel + "/"))
+                elif e.is_file(follow_symlinks=False):
+                    out[rel] = e.stat(follow_symlinks=False)
+    return out
+
+
+def matches(st: os.stat_result | None, entry: Entry | None) -> bool:
+    """The file on disk is the one the manifest recorded (same size and mtime)."""
+    return st is not None and entry is not None and st.st_size == entry.size and st.st_mtime_ns == entry.mtime_ns
+
+
+def sync_tree(
+    target: Path,
+    files: Mapping[str, FileData],
+    manifest: dict[str, Entry] | None = None,
+    stats: dict[str, os.stat_result] | None = None,
+    fingerprints: Mapping[str, str] | None = None,
+) -> tuple[int, int, dict[str, Entry]]:
+    """Make ``target`` hold exactly ``files`` (relative POSIX path → bytes or ``KEEP``).
+
+    ``manifest`` is the tree's entries from the previous build (or None to
+    compare by reading files); ``KEEP`` may only be passed for a file whose
+    ``stat`` matches its manifest entry.  Returns (files written, files
+    unchanged, the tree's new manifest).  If nothing changed, nothing on
+    disk is touched.
     """
-    written = unchanged = 0
-    existing: set[str] = set()
-    if target.is_dir():
-        for p in target.rglob("*"):
-            if p.is_file():
-                existing.add(p.relative_to(target).as_posix())
-        if existing == set(files) and all(_same(target / rel, data) for rel, data in files.items()):
-            return 0, len(files)
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
+    manifest = manifest or {}
+    fingerprints = fingerprints or {}
+    if stats is None:
+        stats = tree_stats(target)
+    changed: list[str] = []
+    new: dict[str, Entry] = {}
+    for rel, data in files.items():
+        st = stats.get(rel)
+        old = manifest.get(rel)
+        fp = fingerprints.get(rel, "")
+        if isinstance(data, _Keep):
+            assert old is not None and matches(st, old), f"KEEP for {rel} without a matching manifest entry"
+            new[rel] = Entry(old.size, old.mtime_ns, old.sha, fp or old.fingerprint)
+            continue
+        digest = sha(data)
+        if st is not None and st.st_size == len(data):
+            if (matches(st, old) and old.sha == digest) or (not matches(st, old) and _same(target / rel, data)):
+                new[rel] = Entry(st.st_size, st.st_mtime_ns, digest, fp)
+                continue
+        changed.append(rel)
+    stale = [rel for rel in stats if rel not in files]
+    if not changed and not stale:
+        return 0, len(files), new
+    if target.is_dir() and len(changed) + len(stale) <= max(SWAP_MIN, SWAP_FRACTION * len(files)):
+        for rel in stale:
+            (target / rel).unlink()
+        for rel in sorted(changed):
+            data = files[rel]
+            assert isinstance(data, bytes)
+            dest = target / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
+            tmp.write_bytes(data)
+            os.replace(tmp, dest)
+            st2 = dest.stat()
+            new[rel] = Entry(st2.st_size, st2.st_mtime_ns, sha(data), fingerprints.get(rel, ""))
+        _remove_empty_dirs(target)
+        return len(changed), len(files) - len(changed), new
+    written = 0
+    tmp_tree = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    if tmp_tree.exists():
+        shutil.rmtree(tmp_tree)
+    tmp_tree.mkdir(parents=True)
+    changed_set = set(changed)
+    made: set[Path] = {tmp_tree}
     for rel in sorted(files):
-        data = files[rel]
-        dest = tmp / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        old = target / rel
-        if rel in existing and _same(old, data):
+        dest = tmp_tree / rel
+        if dest.parent not in made:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            made.add(dest.parent)
+        if rel not in changed_set:
             try:
-                os.link(old, dest)
-                unchanged += 1
+                os.link(target / rel, dest)
                 continue
             except OSError:
                 pass
+        data = files[rel]
+        if isinstance(data, _Keep):
+            data = (target / rel).read_bytes()
         dest.write_bytes(data)
         written += 1
+    for rel in changed:
+        st2 = (tmp_tree / rel).stat()
+        data = files[rel]
+        assert isinstance(data, bytes)
+        new[rel] = Entry(st2.st_size, st2.st_mtime_ns, sha(data), fingerprints.get(rel, ""))
     old_tree = target.with_name(f".{target.name}.old-{os.getpid()}")
     if target.exists():
         os.rename(target, old_tree)
-    os.rename(tmp, target)
+    os.rename(tmp_tree, target)
     if old_tree.exists():
         shutil.rmtree(old_tree, ignore_errors=True)
-    return written, unchanged
+    return written, len(files) - written, new
+
+
+def _remove_empty_dirs(target: Path) -> None:
+    for d, subdirs, names in os.walk(target, topdown=False):
+        if d != str(target) and not subdirs and not names:
+            try:
+                os.rmdir(d)
+            except OSError:
+                pass
 
 
 def _same(path: Path, data: bytes) -> bool:

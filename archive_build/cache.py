@@ -1,0 +1,146 @@
+"""The build's on-disk memory: file hashes, per-article results, last build's state.
+
+Why three stores rather than one pickle of everything:
+
+* ``FileHasher`` remembers each input file's SHA-256 with its size, mtime
+  and inode, so a rebuild hashes only files whose ``stat`` changed (as git's
+  index does) instead of reading 10,000 raw files back.
+* ``ArticleStore`` keeps the processed articles in 64 shards by article id,
+  so changing one annotation rewrites one shard (about 1/64 of the cache),
+  not the whole cache.
+* ``BuildState`` records the key of all inputs of the last successful build,
+  its summary and the manifest of every generated file; when the inputs and
+  the generated files are as recorded, a rebuild is a no-op that reads only
+  ``stat`` results.
+
+Every store is a cache: a missing, corrupt or foreign file is treated as
+empty, and the build is still correct, only slower.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .output import Entry
+
+SHARDS = 64
+_PICKLE_ERRORS = (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError, IndexError, KeyError, zlib.error)
+
+
+def _load(path: Path, default: Any) -> Any:
+    try:
+        return pickle.loads(path.read_bytes())
+    except _PICKLE_ERRORS:
+        return default
+
+
+def _dump(path: Path, value: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(tmp, path)
+
+
+class FileHasher:
+    """SHA-256 of input files, recomputed only when their ``stat`` changes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.memo: dict[str, tuple[int, int, int, str]] = _load(path, {})
+        if not isinstance(self.memo, dict):
+            self.memo = {}
+        self.seen: dict[str, tuple[int, int, int, str]] = {}
+        self.dirty = False
+
+    def digest(self, p: Path | None) -> str:
+        """Hex digest of the file's bytes; "missing" when it cannot be read."""
+        if p is None:
+            return "none"
+        key = str(p)
+        try:
+            st = p.stat()
+        except OSError:
+            return "missing"
+        old = self.memo.get(key)
+        if old is not None and old[:3] == (st.st_size, st.st_mtime_ns, st.st_ino):
+            self.seen[key] = old
+            return old[3]
+        try:
+            d = hashlib.sha256(p.read_bytes()).hexdigest()
+        except OSError:
+            return "missing"
+        self.seen[key] = (st.st_size, st.st_mtime_ns, st.st_ino, d)
+        self.dirty = True
+        return d
+
+    def save(self) -> None:
+        """Keep only the files seen this build (forgets deleted ones)."""
+        if self.dirty or len(self.seen) != len(self.memo):
+            _dump(self.path, self.seen)
+            self.memo = dict(self.seen)
+            self.dirty = False
+
+
+def _shard(article_key: str) -> int:
+    return zlib.crc32(article_key.encode()) % SHARDS
+
+
+class ArticleStore:
+    """Processed results by raw file, each stored with the key of its inputs."""
+
+    def __init__(self, directory: Path) -> None:
+        self.dir = directory
+        self.shards: dict[int, dict[str, tuple[str, Any]]] = {}
+        self.dirty: set[int] = set()
+
+    def _get_shard(self, n: int) -> dict[str, tuple[str, Any]]:
+        if n not in self.shards:
+            data = _load(self.dir / f"{n:02d}.pickle", {})
+            self.shards[n] = data if isinstance(data, dict) else {}
+        return self.shards[n]
+
+    def get(self, name: str, key: str) -> Any | None:
+        hit = self._get_shard(_shard(name)).get(name)
+        return hit[1] if hit is not None and hit[0] == key else None
+
+    def put(self, name: str, key: str, value: Any) -> None:
+        n = _shard(name)
+        self._get_shard(n)[name] = (key, value)
+        self.dirty.add(n)
+
+    def retain(self, names: set[str]) -> None:
+        """Forget results for raw files that are gone."""
+        for n in range(SHARDS):
+            shard = self._get_shard(n)
+            gone = [k for k in shard if k not in names]
+            for k in gone:
+                del shard[k]
+            if gone:
+                self.dirty.add(n)
+
+    def save(self) -> None:
+        for n in sorted(self.dirty):
+            _dump(self.dir / f"{n:02d}.pickle", self.shards[n])
+        self.dirty.clear()
+
+
+@dataclass
+class BuildState:
+    """What the last build saw and wrote."""
+
+    input_key: str = ""
+    summary: dict[str, Any] = field(default_factory=dict)
+    manifest: dict[str, dict[str, Entry]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> "BuildState":
+        value = _load(path, None)
+        return value if isinstance(value, cls) else cls()
+
+    def save(self, path: Path) -> None:
+        _dump(path, self)

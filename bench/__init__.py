@@ -1,0 +1,1 @@
+"""Benchmarks: synthetic archives (``bench.generate``) and the scale table (``bench.scale``)."""
