@@ -17,7 +17,6 @@ linear in the body's length.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 # Same link shape as markdown_text.sanitize_markdown accepts: [label](target "title").
 _LINK = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.|\[[^\]]*\])*)\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?(\s+\"[^\"]*\")?\s*\)")
@@ -36,7 +35,6 @@ _HEADING_TRAIL = re.compile(r"[ \t]+#+[ \t]*$")
 _SPECIAL = re.compile(r"[\\`\[!<{*_=\n]")
 
 
-@dataclass
 class PlainMap:
     """Plain text plus, for each of its characters, where it comes from in the source.
 
@@ -44,14 +42,50 @@ class PlainMap:
     characters for an escape such as ``\\*``).  ``markable[i]``: inline HTML
     may be put around it (false inside code and for line breaks).  ``atomic``:
     source spans (links, code spans) inside which nothing may be inserted
-    after their text, such as a footnote reference.
+    after their text, such as a footnote reference.  The per-character lists
+    are built on first use from compact segments: most articles have no
+    annotations and need only ``text``.
     """
 
-    text: str
-    starts: list[int]
-    ends: list[int]
-    markable: list[bool]
-    atomic: list[tuple[int, int]] = field(default_factory=list)
+    def __init__(self, text: str, segments: list[tuple[int, int, int, bool]], atomic: list[tuple[int, int]]):
+        self.text = text
+        self.segments = segments  # (source start, source end or -1 for one char per char, length, markable)
+        self.atomic = atomic
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
+        self._markable: list[bool] = []
+
+    def _expand(self) -> None:
+        starts: list[int] = []
+        ends: list[int] = []
+        markable: list[bool] = []
+        for start, end, length, mark in self.segments:
+            if end < 0:
+                starts.extend(range(start, start + length))
+                ends.extend(range(start + 1, start + length + 1))
+            else:
+                starts.append(start)
+                ends.append(end)
+            markable.extend([mark] * length)
+        self._starts, self._ends, self._markable = starts, ends, markable
+
+    @property
+    def starts(self) -> list[int]:
+        if self._starts is None:
+            self._expand()
+        return self._starts  # type: ignore[return-value]
+
+    @property
+    def ends(self) -> list[int]:
+        if self._starts is None:
+            self._expand()
+        return self._ends
+
+    @property
+    def markable(self) -> list[bool]:
+        if self._starts is None:
+            self._expand()
+        return self._markable
 
 
 def plain_text(markdown: str) -> tuple[str, list[int]]:
@@ -67,22 +101,14 @@ def plain_text(markdown: str) -> tuple[str, list[int]]:
 
 def scan(md: str) -> PlainMap:
     out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    markable: list[bool] = []
+    segments: list[tuple[int, int, int, bool]] = []
     atomic: list[tuple[int, int]] = []
     n = len(md)
 
-    def emit(text: str, start: int, end: int | None = None, mark: bool = True) -> None:
+    def emit(text: str, start: int, end: int = -1, mark: bool = True) -> None:
         """Copy ``text`` found at ``start``; one source char per plain char unless ``end`` says otherwise."""
         out.append(text)
-        if end is None:
-            starts.extend(range(start, start + len(text)))
-            ends.extend(range(start + 1, start + len(text) + 1))
-        else:
-            starts.append(start)
-            ends.append(end)
-        markable.extend([mark] * len(text))
+        segments.append((start, end, len(text), mark))
 
     links: dict[int, re.Match[str]] = {}
     for lm in _LINK.finditer(md):
@@ -218,7 +244,7 @@ def scan(md: str) -> PlainMap:
         else:
             emit(md[i:k], i)
             i = k
-    return PlainMap("".join(out), starts, ends, markable, atomic)
+    return PlainMap("".join(out), segments, atomic)
 
 
 def _run_end(md: str, i: int, c: str) -> int:
