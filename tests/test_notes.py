@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 from tests.helpers import clean, removed_texts
 
 LONG = "This paragraph is long enough to be prose in a real article, and it ends with a period."
@@ -257,3 +257,15 @@ def test_inspect_json_shows_the_notes_as_markdown_footnotes(empty_project):
     body = json.loads(proc.stdout)["body"]
     assert "The strike.[^note-1]" in body
     assert body.rstrip().endswith('[^note-1]: <span class="ab-note-label">Author’s note</span> Reuters.')
+
+
+def test_the_description_taken_from_the_first_sentences_loses_the_note_markers():
+    a = clean(f"Title\n\nOfficials confirmed the strike on the city before dawn.[1] Kyiv denied it.\n\n{LONG}\n\nNotes\n\n[1] Reuters.\n")
+    assert a.description.startswith("Officials confirmed the strike on the city before dawn. Kyiv denied it.")
+
+
+def test_the_footnoted_essay_fixture_gets_its_three_notes_as_footnotes():
+    path = ROOT / "tests" / "fixtures" / "realistic" / "2025-05-09-footnoted-essay.txt"
+    a = clean(path.read_bytes(), path.name)
+    assert [f.split("]:")[0] for f in a.footnotes] == ["[^note-1", "[^note-2", "[^note-3"]
+    assert "Vladivostok.[^note-1]" in a.body and "Notes" in removed_texts(a) and "\\[2\\]" not in a.body

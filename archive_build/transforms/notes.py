@@ -293,6 +293,25 @@ def _replace(text: str, markers: list[_Marker], numbers: set[int]) -> str:
     return "".join(parts)
 
 
+def _description_without_markers(description: str | None, text: str, markers: list[_Marker], numbers: set[int]) -> str | None:
+    """The description was taken from the first sentences before notes were found: drop their markers.
+
+    A marker is dropped only where the description has it right after the
+    same words as the body, so a number that merely looks alike stays.
+    """
+    if not description:
+        return description
+    for mk in markers:
+        if mk.number not in numbers:
+            continue
+        before = _UNESCAPE.sub(r"\1", text[max(0, mk.start - 24) : mk.start])
+        before = before.rsplit("\n", 1)[-1]
+        written = _UNESCAPE.sub(r"\1", mk.text)
+        if before and before + written in description:
+            description = description.replace(before + written, before, 1)
+    return description
+
+
 def _definition(entry: _Entry) -> str:
     paragraphs = [p for p in entry.paragraphs if p] or [""]
     first = f"[^note-{entry.number}]: {NOTE_LABEL} {paragraphs[0]}".rstrip()
@@ -340,6 +359,7 @@ def convert_notes(article: Article) -> Article:
     superscripts = [m.text for m in markers if m.number in paired and m.text[0] in _SUPERSCRIPTS]
     superscripts += [e.label for e in section.entries if e.number in paired and e.label[0] in _SUPERSCRIPTS]
     article.remove(" ".join(superscripts), "superscript note numbers (shown as footnote numbers)")
+    article.description = _description_without_markers(article.description, text, markers, paired)
     head = _replace(text, markers, paired)
     tail = [e.raw for e in unpaired] + blocks[section.end :]
     article.body = "\n\n".join([p for p in [head] if p] + tail).rstrip("\n") + "\n"
