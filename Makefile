@@ -33,4 +33,4 @@ bench: install
 	$(BIN)/python -m bench.scale
 
 clean:
-	rm -rf site docs/articles docs/entities docs/browse docs/.generated .cache tests/artifacts
+	rm -rf site docs/articles docs/entities docs/browse docs/.generated docs/data .cache tests/artifacts

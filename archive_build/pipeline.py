@@ -47,4 +47,7 @@ def clean_article(data: bytes, path: str, sidecar: dict[str, Any] | None = None)
     for step in AFTER_MARKDOWN:
         article = step(article)
     article.blocks = []
-    return metadata.finalize(article)
+    article = metadata.finalize(article)
+    # The cleaned Markdown before annotations and entity links decorate it: article.json publishes it.
+    article.flags["clean_body"] = article.body
+    return article

@@ -1,0 +1,32 @@
+"""``article.json``: one article as data — its front matter, Markdown body and plain text.
+
+The plain text is the one annotation offsets (``start``/``end``, the
+TextPositionSelector of the JSON-LD) count in, so publishing it lets anyone
+check or reuse an anchor without re-implementing the cleaner.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..model import Article
+
+if TYPE_CHECKING:
+    from . import SiteInfo
+
+
+def clean_body(article: Article) -> str:
+    """The article's Markdown as cleaned, before the build decorated it with highlights and links.
+
+    The annotation step keeps the undecorated body in ``flags["clean_body"]``
+    when it changes the body; otherwise the body is already clean.
+    """
+    return str(article.flags.get("clean_body") or article.body)
+
+
+def article_record(article: Article, meta: dict[str, Any], info: "SiteInfo") -> dict[str, Any]:
+    """Front matter first (same keys as the page), then the page URL, body and plain text."""
+    record = dict(meta)
+    record["page_url"] = info.page_url(article.id)
+    record["body"] = clean_body(article)
+    record["plain"] = article.plain
+    return record

@@ -1,0 +1,373 @@
+"""``archive-build import-hypothesis``: bring annotations made with Hypothesis into the archive.
+
+Hypothesis (https://web.hypothes.is/) anchors notes with the same W3C
+TextQuoteSelector as the archive's annotation files, so an annotation on an
+article's original web page carries everything needed: the quote and its
+context, the note, the author and the date.  Each row whose page is an
+article of the archive (matched on ``normalize_url``) is anchored right
+away with the anchoring code ``check`` uses, then appended as text to
+``annotations/<id>.yml`` so that the file's existing entries and comments
+stay exactly as they were.  The Hypothesis id is kept in ``imported_from``,
+which makes a second import of the same export a no-op.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..annotations import miss_message
+from ..annotations.anchor import Anchor, Miss, Normalised, anchor, excerpt, normalise
+from ..annotations.load import KINDS
+from ..errors import InputError
+from ..model import Article
+from ..output import write_if_changed
+from ..safe_yaml import LineDict, load_text
+from ..transforms.urls import normalize_url
+from ..writer import dump_yaml
+
+IMPORTED = "imported"
+REANCHORED = "re-anchored"
+UNANCHORED = "not anchored"
+SKIPPED = "skipped"
+HYPOTHESIS_URL = "https://hypothes.is/a/"
+DEFAULT_INDENT = "  "
+
+
+@dataclass
+class Row:
+    """One Hypothesis annotation, reduced to what the archive's format holds."""
+
+    number: int  # 1-based position in the export, for messages
+    hid: str
+    uri: str
+    exact: str
+    prefix: str
+    suffix: str
+    text: str
+    user: str
+    created: dt.date | None
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def imported_from(self) -> str:
+        return HYPOTHESIS_URL + self.hid
+
+
+@dataclass
+class Outcome:
+    """What became of one row: the line of the table the command prints."""
+
+    row: Row | None
+    status: str
+    article_id: str = ""
+    detail: str = ""
+    entry: dict[str, Any] | None = None  # what is (or would be) appended
+    comment: str = ""  # a YAML comment written above a kept unanchored entry
+
+
+def read_export(path: Path) -> list[Any]:
+    """The annotation rows of a Hypothesis export: an API search (``rows``), the client's export (``annotations``) or a bare list."""
+    display = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(display, f"cannot read file: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise InputError(display, "not UTF-8 text; expected the JSON Hypothesis exports") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(display, f"JSON error: {exc.msg} (column {exc.colno})", exc.lineno) from None
+    if isinstance(data, dict):
+        for key in ("rows", "annotations"):
+            if isinstance(data.get(key), list):
+                return list(data[key])
+        raise InputError(display, "no 'rows' list: expected the JSON of Hypothesis' search API (or its client's export)", 1)
+    if isinstance(data, list):
+        return data
+    raise InputError(display, "expected a JSON object with 'rows' (Hypothesis' search API)", 1)
+
+
+def author_of(user: str) -> str:
+    """``acct:alice@hypothes.is`` → ``@alice`` (the archive's handle style)."""
+    name = user.strip()
+    if name.startswith("acct:"):
+        name = name[5:].split("@", 1)[0]
+    name = name.lstrip("@")
+    return f"@{name}" if name else "@unknown"
+
+
+def kind_of(tags: Iterable[str]) -> str:
+    """The first tag that names an annotation kind (``correction``, ``Context`` …), else ``note``."""
+    for tag in tags:
+        t = str(tag).strip().lower()
+        if t in KINDS:
+            return t
+    return "note"
+
+
+def _created(value: Any) -> dt.date | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            return dt.date.fromisoformat(text[:10])
+        except ValueError:
+            return None
+    return (when.astimezone(dt.timezone.utc) if when.tzinfo else when).date()
+
+
+def parse_row(raw: Any, number: int) -> Row | str:
+    """A ``Row``, or the reason it cannot be imported (a reply, a page note, no text…)."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or not raw["id"]:
+        return "not a Hypothesis annotation (no id)"
+    if raw.get("references"):
+        return "a reply to another annotation"
+    quote: dict[str, Any] | None = None
+    source = ""
+    for target in raw.get("target") or []:
+        if not isinstance(target, dict):
+            continue
+        source = source or str(target.get("source") or "")
+        for sel in target.get("selector") or []:
+            if isinstance(sel, dict) and sel.get("type") == "TextQuoteSelector" and sel.get("exact"):
+                quote = sel
+                break
+        if quote:
+            break
+    if quote is None:
+        return "a page note (no quoted passage)"
+    text = str(raw.get("text") or "")
+    if not text.strip():
+        return "a highlight without a note (the archive's annotations need a body)"
+    return Row(
+        number=number,
+        hid=raw["id"],
+        uri=str(raw.get("uri") or source),
+        exact=str(quote.get("exact") or ""),
+        prefix=str(quote.get("prefix") or ""),
+        suffix=str(quote.get("suffix") or ""),
+        text=text,
+        user=str(raw.get("user") or ""),
+        created=_created(raw.get("created")),
+        tags=[str(t) for t in raw.get("tags") or [] if isinstance(t, (str, int, float))],
+    )
+
+
+def slug(text: str, taken: set[str]) -> str:
+    """A readable annotation id from the quote's first words, unique among ``taken``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[a-z0-9]+", ascii_text)[:6]
+    base = "-".join(words)[:48].strip("-") or "hypothesis"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate = f"{base}-{n}"
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+@dataclass
+class ArticleFile:
+    """What the import needs to know about one article and its annotation file."""
+
+    article: Article
+    plain: str
+    norm: Normalised
+    ids: set[str]
+    imported: set[str]
+
+
+def _existing(path: Path) -> tuple[set[str], set[str]]:
+    """Ids and ``imported_from`` values already in an annotation file (tolerant: the file may be broken)."""
+    if not path.exists():
+        return set(), set()
+    try:
+        data = load_text(path.read_text(encoding="utf-8-sig"), str(path))
+    except (InputError, OSError, UnicodeDecodeError):
+        return set(), set()
+    items = data.get("annotations") if isinstance(data, dict) else None
+    ids, imported = set(), set()
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict):
+            if item.get("id") is not None:
+                ids.add(str(item["id"]))
+            if item.get("imported_from"):
+                imported.add(str(item["imported_from"]))
+    return ids, imported
+
+
+def plain_of(article: Article) -> str:
+    """The plain text annotations anchor in (the build fills ``article.plain``; else derive it)."""
+    if article.plain:
+        return article.plain
+    from ..plaintext import plain_text
+
+    return plain_text(article.body)[0]
+
+
+def plan(rows: list[Any], articles: list[Article], annotations_dir: Path, *, keep_unanchored: bool = False) -> list[Outcome]:
+    """Decide, row by row, what the import does; nothing is written here."""
+    by_url: dict[str, Article] = {}
+    for a in articles:
+        key = normalize_url(a.url)
+        if key and key not in by_url:
+            by_url[key] = a
+    files: dict[str, ArticleFile] = {}
+    seen: set[str] = set()
+    outcomes: list[Outcome] = []
+    for number, raw in enumerate(rows, 1):
+        row = parse_row(raw, number)
+        if isinstance(row, str):
+            outcomes.append(Outcome(None, SKIPPED, detail=f"row {number}: {row}"))
+            continue
+        article = by_url.get(normalize_url(row.uri) or "")
+        if article is None:
+            outcomes.append(Outcome(row, SKIPPED, detail=f"no article with the URL {row.uri}"))
+            continue
+        af = files.get(article.id)
+        if af is None:
+            plain = plain_of(article)
+            ids, imported = _existing(annotations_dir / f"{article.id}.yml")
+            af = files[article.id] = ArticleFile(article, plain, normalise(plain), ids, imported)
+        if row.imported_from in af.imported or row.imported_from in seen:
+            outcomes.append(Outcome(row, SKIPPED, article.id, "already imported"))
+            continue
+        seen.add(row.imported_from)
+        if row.created is None:
+            outcomes.append(Outcome(row, SKIPPED, article.id, "no valid 'created' date"))
+            continue
+        found = anchor(af.plain, row.exact, row.prefix, row.suffix, norm=af.norm)
+        if isinstance(found, Anchor):
+            status = IMPORTED if found.similarity >= 100 else REANCHORED
+            detail = "" if status == IMPORTED else f"similarity {found.similarity:g}%: {excerpt(af.plain, found.start, found.end)}"
+            comment = ""
+        else:
+            status = UNANCHORED
+            detail = _miss_detail(af.plain, row.exact, found, article.id)
+            comment = f"not anchored when imported: {detail}"
+            if not keep_unanchored:
+                outcomes.append(Outcome(row, status, article.id, detail))
+                continue
+        entry = {
+            "id": slug(row.exact, af.ids),
+            "quote": row.exact,
+            "prefix": row.prefix,
+            "suffix": row.suffix,
+            "kind": kind_of(row.tags),
+            "author": author_of(row.user),
+            "created": row.created,
+            "body": row.text,
+            "imported_from": row.imported_from,
+        }
+        if not entry["prefix"]:
+            del entry["prefix"]
+        if not entry["suffix"]:
+            del entry["suffix"]
+        outcomes.append(Outcome(row, status, article.id, detail, entry, comment))
+    return outcomes
+
+
+def _miss_detail(plain: str, quote: str, miss: Miss, article_id: str) -> str:
+    """The message ``check`` gives for this miss, on one line (the nearest passage when there is one)."""
+    if miss.reason == "ambiguous":
+        return f"the quote occurs {len(miss.occurrences)} times and its prefix/suffix do not pick one"
+    return " ".join(miss_message(plain, quote, miss, article_id).split())
+
+
+def entry_text(entry: dict[str, Any], indent: str, comment: str = "") -> str:
+    """One list item as YAML text, indented like the file's existing items."""
+    lines = dump_yaml([entry]).splitlines()
+    out = [f"{indent}# {' '.join(comment.split())}"] if comment else []
+    out.extend(f"{indent}{line}" if line else line for line in lines)
+    return "\n".join(out) + "\n"
+
+
+_EMPTY_LIST = re.compile(r"^annotations:[ \t]*\[[ \t]*\][ \t]*(#[^\r\n]*)?(?=\r?$)", re.M)
+
+
+def appended_text(path: Path, display: str, article_id: str, entries: list[tuple[dict[str, Any], str]]) -> str:
+    """The text of ``path`` with entries appended: the existing content (comments included) is kept byte for byte.
+
+    The result is parsed back and checked to hold the old entries plus the new
+    ones; when the file's layout does not allow appending (``annotations:``
+    is not its last key) nothing is written and the error says why.
+    """
+    if path.exists():
+        try:
+            old = path.read_bytes().decode("utf-8-sig")  # bytes: keep CRLF line ends as they are
+        except UnicodeDecodeError:
+            raise InputError(display, "YAML file is not valid UTF-8") from None
+        before = load_text(old, display)
+        n_before = len(before.get("annotations") or []) if isinstance(before, dict) else 0
+        eol = "\r\n" if "\r\n" in old else "\n"
+        text = old if old.endswith("\n") or not old else old + eol
+        text = _EMPTY_LIST.sub(lambda m: "annotations:" + (f" {m.group(1)}" if m.group(1) else ""), text, count=1)
+        if not re.search(r"^annotations:", text, re.M):
+            text += "annotations:" + eol
+        indent = _item_indent(text, before)
+    else:
+        n_before, indent, eol = 0, DEFAULT_INDENT, "\n"
+        text = f"article: {article_id}\nannotations:\n"
+    # A blank line before each new entry, as between the entries people write.
+    new_text = "".join(("\n" if (n_before or i) else "") + entry_text(e, indent, c) for i, (e, c) in enumerate(entries))
+    new = text + new_text.replace("\n", eol)
+    try:
+        after = load_text(new, display)
+    except InputError:
+        after = None
+    items = after.get("annotations") if isinstance(after, dict) else None
+    if not isinstance(items, list) or len(items) != n_before + len(entries) or [i.get("id") for i in items[n_before:]] != [e["id"] for e, _ in entries]:
+        raise InputError(display, "cannot append imported annotations: 'annotations:' must be the file's last key, a list", 1)
+    return new
+
+
+def _item_indent(text: str, data: Any) -> str:
+    """The indentation of the file's existing ``- `` items (two spaces when there are none)."""
+    items = data.get("annotations") if isinstance(data, dict) else None
+    if isinstance(items, list) and items and isinstance(items[0], LineDict) and items[0].line:
+        line = text.splitlines()[items[0].line - 1]
+        m = re.match(r"^([ \t]*)-", line)
+        if m:
+            return m.group(1)
+    return DEFAULT_INDENT
+
+
+def write(outcomes: list[Outcome], annotations_dir: Path, display_dir: str) -> int:
+    """Append every planned entry, one write per article file; returns the number written."""
+    per_article: dict[str, list[tuple[dict[str, Any], str]]] = {}
+    for o in outcomes:
+        if o.entry is not None:
+            per_article.setdefault(o.article_id, []).append((o.entry, o.comment))
+    # Every file is prepared (and checked) before the first is written: an error leaves all of them untouched.
+    texts = {
+        annotations_dir / f"{article_id}.yml": appended_text(annotations_dir / f"{article_id}.yml", f"{display_dir}/{article_id}.yml", article_id, entries)
+        for article_id, entries in sorted(per_article.items())
+    }
+    for path, text in texts.items():
+        write_if_changed(path, text.encode("utf-8"))
+    return sum(len(v) for v in per_article.values())
+
+
+def table(outcomes: list[Outcome], *, keep_unanchored: bool) -> str:
+    """The report the command prints: one line per row, then the totals."""
+    lines = []
+    for o in outcomes:
+        quote = " ".join((o.row.exact if o.row else "").split())
+        quote = quote if len(quote) <= 40 else quote[:39] + "…"
+        status = o.status + (" (kept)" if o.status == UNANCHORED and o.entry is not None else "")
+        lines.append(f"{status:<20} {o.article_id or '-':<48} {('“' + quote + '”') if quote else '':<44} {o.detail}".rstrip())
+    counts = {s: sum(1 for o in outcomes if o.status == s) for s in (IMPORTED, REANCHORED, UNANCHORED, SKIPPED)}
+    kept = sum(1 for o in outcomes if o.status == UNANCHORED and o.entry is not None)
+    total = f"{counts[IMPORTED]} imported, {counts[REANCHORED]} re-anchored, {counts[UNANCHORED]} not anchored"
+    total += f" ({kept} kept)" if keep_unanchored else " (not written; --keep-unanchored keeps them)" if counts[UNANCHORED] else ""
+    total += f", {counts[SKIPPED]} skipped"
+    return "\n".join([*lines, total]) + "\n"

@@ -1,0 +1,90 @@
+"""article.json and the data files in the built site: front matter, clean body, plain text, links from each page."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from bs4 import BeautifulSoup
+
+from archive_build.model import Article
+from archive_build.opendata import SiteInfo, data_files
+from archive_build.plaintext import plain_text
+
+INFO = SiteInfo("https://archive.example.org/", "Reading Archive")
+SEED = "2023-05-30-drone-attack-on-moscow"
+
+
+def _front_matter(project: Path, article_id: str) -> dict:
+    return yaml.safe_load((project / "docs" / "articles" / f"{article_id}.md").read_text("utf-8").split("---\n", 2)[1])
+
+
+def _record(project: Path, article_id: str) -> dict:
+    return json.loads((project / "site" / "data" / "articles" / article_id / "article.json").read_text("utf-8"))
+
+
+def test_article_json_holds_the_pages_front_matter(seed_site):
+    record = _record(seed_site, SEED)
+    fm = _front_matter(seed_site, SEED)
+    assert {k: record[k] for k in fm} == fm
+
+
+def test_article_json_gives_the_page_url_body_and_plain_text(seed_site):
+    record = _record(seed_site, SEED)
+    assert record["page_url"] == f"https://archive.example.org/articles/{SEED}/"
+    assert record["body"].startswith("On Tuesday, Ukraine launched")
+    assert record["plain"].startswith("On Tuesday, Ukraine launched")
+
+
+def test_the_body_is_the_clean_text_without_highlights_or_entity_links(seed_site):
+    record = _record(seed_site, SEED)
+    assert record["annotations"], "the seed article is annotated"
+    assert "<mark" not in record["body"] and "[^ann-" not in record["body"] and "../entities/" not in record["body"]
+
+
+def test_the_plain_text_is_the_bodys_plain_text(seed_site):
+    record = _record(seed_site, SEED)
+    assert plain_text(record["body"])[0] == record["plain"]
+
+
+def test_annotation_positions_count_in_the_published_plain_text(seed_site):
+    for path in sorted((seed_site / "site" / "data" / "articles").glob("*/article.json")):
+        record = json.loads(path.read_text("utf-8"))
+        for ann in record["annotations"]:
+            assert record["plain"][ann["start"] : ann["end"]] == ann["quote"]
+
+
+def test_every_article_page_links_to_its_data_files(seed_site):
+    site = seed_site / "site"
+    for page in sorted(site.glob("articles/*/index.html")):
+        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        links = [a["href"] for a in soup.select(".ab-opendata a[href]")]
+        names = {Path(h).name for h in links}
+        assert {"article.json", "annotations.jsonld", "citation.json", "citation.bib"} <= names, page
+        for href in links:
+            target = (page.parent / href).resolve()
+            assert target.is_file() or (target / "index.html").is_file(), (page, href)
+
+
+def test_the_open_data_page_links_to_the_archive_files(seed_site):
+    page = seed_site / "site" / "open-data" / "index.html"
+    soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+    hrefs = {a["href"] for a in soup.select("article a[href]")}
+    for name in ("annotations.jsonld", "archive.bib", "archive.json"):
+        href = next(h for h in hrefs if h.endswith(name))
+        assert (page.parent / href).resolve().is_file(), href
+
+
+def test_data_files_are_the_same_bytes_every_time():
+    a = Article(id="2024-01-01-x", raw="raw/x.txt", sha256="0" * 64, format="txt", title="X", body="Text.", plain="Text.")
+    assert data_files(INFO, [a]) == data_files(INFO, [a])
+
+
+def test_a_project_without_articles_still_publishes_the_archive_files(empty_project):
+    from tests.conftest import run_cli
+
+    run_cli(empty_project, "build", "--quiet", check=True)
+    data = empty_project / "docs" / "data"
+    assert json.loads((data / "annotations.jsonld").read_text("utf-8"))["total"] == 0
+    assert json.loads((data / "archive.json").read_text("utf-8")) == []
+    assert (data / "archive.bib").read_text("utf-8") == ""
