@@ -46,6 +46,11 @@ annotations:
     author: "@a"
     created: 2026-11-20
     body: x
+  - id: six
+    quote: "Five more were shot down by the Pantsir anti-aircraft complex"
+    author: "@a"
+    created: 2026-11-20
+    body: x
 """
 
 WSWS_SYNTAX = f"""article: {WSWS}
@@ -127,6 +132,11 @@ def test_an_ambiguous_quote_lists_each_occurrence_with_its_context(broken):
     stderr = broken[1]
     assert "occurs 5 times" in line(stderr, f"annotations/{STERN}.yml:28: error:")
     assert "1. …f “terror”. The leadership in [Kiev] rejects" in stderr
+
+
+def test_a_close_quote_is_re_anchored_with_a_warning_that_gives_the_similarity(broken):
+    msg = line(broken[1], f"annotations/{STERN}.yml:33: warning:")
+    assert "re-anchored to \"Five more were shot down by the Panzir anti-aircraft complex\"" in msg and re.search(r"\(\d\d% similar\)", msg)
 
 
 def test_a_yaml_syntax_error_gives_its_line(broken):

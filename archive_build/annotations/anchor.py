@@ -163,6 +163,11 @@ def _fuzzy(plain: str, norm: Normalised, q: str, prefix: str, suffix: str) -> An
     # The alignment may cut words in two; also try the span widened to whole words.
     for a, b in ((al.dest_start, al.dest_end), _whole_words(hay, al.dest_start, al.dest_end)):
         s, e = _span(norm, plain, a, b)
+        # Punctuation the quote does not have at its ends is not part of the passage.
+        while s < e and not plain[s].isalnum() and q[:1].isalnum():
+            s += 1
+        while e > s and not plain[e - 1].isalnum() and q[-1:].isalnum():
+            e -= 1
         if e <= s:
             continue
         # Score the whole quote against the passage found, not just the aligned part.
