@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install site serve test check bench clean
+.PHONY: install site serve test check bench bench-html clean
 
 install: $(STAMP)
 
@@ -31,6 +31,10 @@ test: install
 
 bench: install
 	$(BIN)/python -m bench.scale
+
+# HTML reader accuracy (title/byline/date/source, body F1) and speed on ../shared/corpora.
+bench-html: install
+	$(BIN)/python -m bench.html_extraction --zyte
 
 clean:
 	rm -rf site docs/articles docs/entities docs/browse docs/.generated docs/data .cache tests/artifacts

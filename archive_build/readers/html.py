@@ -1,0 +1,709 @@
+"""A saved web page: the main article as Markdown blocks, plus what the page's metadata states.
+
+Why this shape:
+
+* **Extraction** is trafilatura's (a maintained, benchmarked main-content
+  extractor), asked for its XML tree rather than its Markdown output: its
+  Markdown does not escape the page's own ``*``, ``_``, ``#`` or ``[`` and so
+  would not render as written.  We walk the tree and build the Markdown
+  ourselves (``_Inline``), escaping every text run.
+* **Body format.** Paragraphs, lists and block quotes become blocks of kind
+  ``markdown`` so emphasis, links, lists and quotes survive; headings become
+  ``heading`` blocks (the renderer escapes them as plain text).  Markdown
+  blocks still go through ``markdown_text.sanitize_markdown`` in
+  ``transforms/render.py``: no markup from the page reaches the output except
+  through that sanitiser (and the MkDocs hook after it).  Our escaping leaves
+  ``<``, ``&`` and attr-list braces for the sanitiser to escape, so nothing is
+  escaped twice; a paragraph the sanitiser could misread (a literal backtick,
+  ``<scheme:…>``, ``!`` before a link) is emitted as a plain ``para`` block
+  instead: its words are kept exactly, its inline formatting is not.
+* **Links.** Relative targets are resolved against the page's canonical URL
+  (a relative link would point into our own site); without one, or when the
+  target is not http(s)/mailto (``javascript:``, ``data:``, fragments), the
+  words stay and the target is dropped and recorded.  Images are not kept
+  (the site loads nothing from other origins).
+* **Metadata** comes from what the page states, in this order: JSON-LD and
+  Open Graph / article meta tags, then the document (``<h1>``, ``<time
+  datetime>``, ``rel=author`` / ``itemprop=author`` / ``.byline`` elements).
+  Nothing is guessed from the URL or the prose (htmldate-style guessing would
+  invent dates); the shared ``detect_header`` still reads a "By X" line at the
+  top of the body.  The title loses a trailing " | Site name" segment.
+* **Nothing lost.** The extractor drops navigation, headers, footers,
+  sidebars, related-story boxes and scripts.  Those are page furniture, not
+  article text, but the reader records the *visible* text it dropped in
+  ``removed`` (one entry, "page furniture …"), and the reader comments
+  below the article in another, so the provenance block shows what was
+  left out.  Each entry is capped at ``FURNITURE_CAP`` characters (navigation
+  menus run to tens of kilobytes and would swamp the page; the raw file,
+  named with its hash on the page, keeps the rest), and says how much more
+  there was.  Scripts, styles and markup are code, not text, and are not
+  recorded.
+* **Speed.** One bs4 parse (lxml) and one trafilatura pass per page; about
+  20–60 ms for a typical saved news page (see ``bench/html_extraction.py``).
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Iterable, Iterator
+from urllib.parse import quote, urljoin, urlsplit
+
+from bs4 import BeautifulSoup, Tag
+from lxml import etree
+
+from ..markdown_text import safe_url
+from ..model import Article, Block
+from ..transforms.dates import iso_from_any, parse_date
+from ..transforms.metadata import byline, split_names
+
+FURNITURE_CAP = 4000
+FURNITURE_REASON = "page furniture outside the main article (navigation, header, footer, sidebars, related links)"
+COMMENTS_REASON = "reader comments below the article"
+UNSAFE_LINK_REASON = "unsafe link target (only http, https, mailto and relative links are kept)"
+UNRESOLVED_LINK_REASON = "link target relative to the original site, which is not known (words kept)"
+
+_WS = re.compile(r"\s+")
+_BREAK = "\x01"  # a <br>, until the paragraph is assembled (then two trailing spaces)
+_INVISIBLE = ("script", "style", "noscript", "template", "svg", "head", "iframe", "object", "canvas")
+
+# --- escaping ---------------------------------------------------------------
+
+# Markdown-significant characters, minus "<" and "&" (sanitize_markdown
+# escapes those) and minus "{" (handled below).
+_ESC = re.compile(r"([\\`*_\[\]}>=^~|])")
+# attr_list openers sanitize_markdown escapes itself; other "{" we escape.
+_BRACE = re.compile(r"\{(?![:#.]| :)")
+_LINE_START = re.compile(r"^(#|[-+]\s|\d+(?=[.)](?:\s|$))|:|=+\s*$|-+\s*$)")
+# What sanitize_markdown would read as an autolink if we left it raw.
+_AUTOLINK_HAZARD = re.compile(r"<[a-zA-Z][a-zA-Z0-9+.\-]{1,31}:")
+
+
+def _esc(text: str) -> str:
+    return _BRACE.sub(r"\\{", _ESC.sub(r"\\\1", text))
+
+
+def _esc_line_start(text: str) -> str:
+    return _LINE_START.sub(r"\\\1", text, count=1)
+
+
+def _norm(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def _link_url(target: str, base: str | None) -> tuple[str | None, str | None]:
+    """(Markdown-safe absolute URL, None) or (None, reason it was dropped)."""
+    target = (target or "").strip()
+    if not target or target.startswith("#"):
+        return None, None  # in-page anchors mean nothing here; not worth recording
+    if safe_url(target) is None:
+        return None, UNSAFE_LINK_REASON
+    if not urlsplit(target).scheme and not target.startswith("//"):
+        if not base:
+            return None, UNRESOLVED_LINK_REASON
+        target = urljoin(base, target)
+    elif target.startswith("//"):
+        target = "https:" + target
+    if urlsplit(target).scheme.lower() not in ("http", "https", "mailto") or safe_url(target) is None:
+        return None, UNSAFE_LINK_REASON
+    # Characters that would end or break a Markdown link destination.
+    return quote(target, safe="!#$%&'*+,-./:;=?@~"), None
+
+
+# --- body: trafilatura XML → blocks ----------------------------------------
+
+
+class _Inline:
+    """Builds one paragraph's Markdown and its plain text side by side."""
+
+    def __init__(self, base: str | None, article: Article) -> None:
+        self.base, self.article = base, article
+        self.md: list[str] = []
+        self.plain: list[str] = []
+        self.hazard = False
+
+    def text(self, s: str | None) -> None:
+        if not s:
+            return
+        s = _WS.sub(" ", s)
+        if "`" in s or _AUTOLINK_HAZARD.search(s):
+            self.hazard = True
+        self.md.append(_esc(s))
+        self.plain.append(s)
+
+    def walk(self, el: etree._Element) -> None:
+        self.text(el.text)
+        for child in el:
+            self.element(child)
+            self.text(child.tail)
+
+    def wrap(self, el: etree._Element, mark: str) -> None:
+        start = len(self.md)
+        self.walk(el)
+        inner = "".join(self.md[start:])
+        stripped = inner.strip()
+        if not stripped or stripped.endswith("\\"):
+            return
+        lead, trail = inner[: len(inner) - len(inner.lstrip())], inner[len(inner.rstrip()):]
+        self.md[start:] = [f"{lead}{mark}{stripped}{mark}{trail}"]
+
+    def element(self, el: etree._Element) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == "lb":
+            self.md.append(_BREAK + "\n")
+            self.plain.append("\n")
+        elif tag == "hi":
+            rend = el.get("rend", "")
+            mark = "**" if "#b" in rend else "*" if "#i" in rend else ""
+            if "#t" in rend:
+                self.code(el)
+            elif mark:
+                self.wrap(el, mark)
+            else:
+                self.walk(el)
+        elif tag == "code":
+            self.code(el)
+        elif tag == "ref":
+            self.link(el)
+        elif tag == "graphic":
+            return
+        else:
+            self.walk(el)
+
+    def code(self, el: etree._Element) -> None:
+        content = _norm("".join(el.itertext()))
+        if not content:
+            return
+        if "`" in content:
+            self.hazard = True
+            self.text(content)
+            return
+        self.md.append(f"`{content}`")
+        self.plain.append(content)
+
+    def link(self, el: etree._Element) -> None:
+        url, reason = _link_url(el.get("target", ""), self.base)
+        if reason:
+            self.article.remove(el.get("target", ""), reason)
+        start = len(self.md)
+        self.walk(el)
+        label = "".join(self.md[start:]).strip()
+        if url and label and not label.endswith("\\"):
+            if self.md[:start] and "".join(self.md[:start]).endswith("!"):
+                self.hazard = True
+            self.md[start:] = [f"[{label}]({url})"]
+
+    def result(self) -> tuple[str, str]:
+        md = "".join(self.md)
+        lines = [_esc_line_start(line.strip()) for line in md.split("\n")]
+        md = "\n".join(lines).strip().strip(_BREAK).replace(_BREAK, "  ")
+        return md.strip(), _norm("".join(self.plain))
+
+
+def _inline(el: etree._Element, base: str | None, article: Article) -> tuple[str, str, bool]:
+    b = _Inline(base, article)
+    b.walk(el)
+    md, plain = b.result()
+    return md, plain, b.hazard
+
+
+def _list_lines(el: etree._Element, base: str | None, article: Article, depth: int) -> Iterator[tuple[str, str, bool]]:
+    ordered = el.get("rend", "") == "ol"
+    n = 0
+    for item in el:
+        if item.tag != "item":
+            continue
+        n += 1
+        nested = [c for c in item if c.tag == "list"]
+        for c in nested:
+            item.remove(c)
+        md, plain, hazard = _inline(item, base, article)
+        marker = f"{n}. " if ordered else "- "
+        yield "    " * depth + marker + md.replace("\n", " "), plain, hazard
+        for c in nested:
+            yield from _list_lines(c, base, article, depth + 1)
+
+
+def _table_md(el: etree._Element, base: str | None, article: Article) -> tuple[str, str, bool]:
+    rows: list[list[str]] = []
+    plains: list[str] = []
+    hazard = False
+    for row in el.iter("row"):
+        cells = []
+        for cell in row:
+            md, plain, h = _inline(cell, base, article)
+            hazard = hazard or h
+            cells.append(md.replace("\n", " ") or " ")
+            plains.append(plain)
+        if cells:
+            rows.append(cells)
+    if not rows:
+        return "", "", False
+    width = max(len(r) for r in rows)
+    rows = [r + [" "] * (width - len(r)) for r in rows]
+    lines = ["| " + " | ".join(rows[0]) + " |", "|" + " --- |" * width]
+    lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+    return "\n".join(lines), " ".join(plains), hazard
+
+
+class _Lines:
+    """Finds the raw-file line where each block's text starts (for messages)."""
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self.pos = 0
+        self.line = 1
+
+    def find(self, plain: str) -> int:
+        probe = plain[:24].strip()
+        if probe:
+            at = self.raw.find(probe, self.pos)
+            if at >= 0:
+                self.line += self.raw.count("\n", self.pos, at)
+                self.pos = at
+        return self.line
+
+
+_BLOCK_LEVEL = ("p", "head", "list", "quote", "table", "code", "div", "section", "article", "main", "body")
+
+
+def _code_block(code: str) -> str | None:
+    """A fenced block that no line of ``code`` can close, or None if it cannot be kept verbatim."""
+    if not code.strip() or "8<" in code:  # pymdownx.snippets would read "--8<--" lines as includes
+        return None
+    fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", code)), default=0))
+    return f"{fence}\n{code}\n{fence}"
+
+
+def _body_blocks(body: etree._Element, base: str | None, article: Article, raw: str) -> tuple[list[Block], list[str]]:
+    """Trafilatura's tree → blocks; also returns the plain text of each, to tell kept text from dropped."""
+    blocks: list[Block] = []
+    plains: list[str] = []
+    lines = _Lines(raw)
+
+    def add(sink: list[Block], md: str, plain: str, hazard: bool, kind: str = "markdown", level: int = 0) -> None:
+        if not plain.strip():
+            return
+        plains.append(plain)
+        line = lines.find(plain)
+        if kind != "heading" and len(plain) >= 80 and "lede" not in article.flags:
+            article.flags["lede"] = plain
+        if kind == "heading":
+            sink.append(Block(plain, line, "heading", level=level))
+        elif hazard:
+            sink.append(Block(plain, line, "para"))
+        else:
+            sink.append(Block(md, line, kind))
+
+    def container(el: etree._Element, sink: list[Block]) -> None:
+        """Children in order; runs of loose inline content between block children become paragraphs."""
+        run = _Inline(base, article)
+        run.text(el.text)
+
+        def flush() -> None:
+            nonlocal run
+            add(sink, *run_result(run))
+            run = _Inline(base, article)
+
+        for child in el:
+            if child.tag in _BLOCK_LEVEL:
+                flush()
+                visit(child, sink)
+            else:
+                run.element(child)
+            run.text(child.tail)
+        flush()
+
+    def run_result(run: _Inline) -> tuple[str, str, bool]:
+        md, plain = run.result()
+        return md, plain, run.hazard
+
+    def visit(el: etree._Element, sink: list[Block]) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == "head":
+            _, plain, _ = _inline(el, base, article)
+            rend = el.get("rend", "h2")
+            level = int(rend[1]) if re.fullmatch(r"h[1-6]", rend) else 2
+            add(sink, plain, plain, False, "heading", level)
+        elif tag == "list":
+            items = list(_list_lines(el, base, article, 0))
+            if any(h for _, _, h in items):
+                for _, plain, _ in items:
+                    add(sink, plain, plain, True)
+            else:
+                add(sink, "\n".join(m for m, _, _ in items), " ".join(p for _, p, _ in items), False)
+        elif tag == "quote":
+            inner: list[Block] = []
+            container(el, inner)
+            if all(b.kind == "markdown" for b in inner):
+                md = "\n>\n".join("\n".join("> " + l for l in b.text.split("\n")) for b in inner)
+                if md:
+                    sink.append(Block(md, inner[0].line, "markdown"))
+            else:  # keep the words, lose the quote marker
+                sink.extend(inner)
+        elif tag == "table":
+            add(sink, *_table_md(el, base, article))
+        elif tag == "code":
+            code = "".join(el.itertext()).strip("\n")
+            fenced = _code_block(code)
+            if fenced:
+                plains.append(code)
+                sink.append(Block(fenced, lines.find(code), "code"))
+            else:
+                add(sink, code, _norm(code), True)
+        elif tag in ("div", "body", "section", "article", "main"):
+            container(el, sink)
+        elif tag == "graphic":
+            return
+        else:  # p and anything else trafilatura emits at block level
+            add(sink, *_inline(el, base, article))
+
+    visit(body, blocks)
+    return blocks, plains
+
+
+# --- metadata from the page ------------------------------------------------
+
+_ARTICLE_TYPES = re.compile(r"(?:Article|BlogPosting|Posting|Report|Review|NewsArticle|WebPage|Story)$", re.I)
+_TITLE_SEP = re.compile(r"\s+(?:[|•·»–—]|-{1,2}|::)\s+")
+
+
+def _metas(soup: BeautifulSoup) -> dict[str, str]:
+    """Every <meta> content by lower-cased property/name/itemprop key (first occurrence wins)."""
+    found: dict[str, str] = {}
+    for m in soup.find_all("meta"):
+        content = m.get("content")
+        if not isinstance(content, str) or not content.strip():
+            continue
+        for attr in ("property", "name", "itemprop"):
+            value = m.get(attr)
+            if isinstance(value, str):
+                for key in value.lower().split():
+                    found.setdefault(key, _norm(content))
+    return found
+
+
+def _meta(metas: dict[str, str], *names: str) -> str | None:
+    """The first of ``names`` the page's <meta> tags state."""
+    for n in names:
+        if n in metas:
+            return metas[n]
+    return None
+
+
+_CDATA = re.compile(r"^\s*(?://\s*)?(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]>|-->)\s*$")
+
+
+def _json_ld(soup: BeautifulSoup) -> list[dict[str, Any]]:
+    """Article-like JSON-LD objects, outermost first."""
+    out: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for n in node:
+                walk(n)
+        elif isinstance(node, dict):
+            types = node.get("@type", [])
+            types = [types] if isinstance(types, str) else types if isinstance(types, list) else []
+            if any(isinstance(t, str) and _ARTICLE_TYPES.search(t) for t in types):
+                out.append(node)
+            walk(node.get("@graph", []))
+
+    for script in soup.find_all("script", attrs={"type": re.compile("ld\\+json", re.I)}):
+        raw = _CDATA.sub("", script.string or script.get_text() or "")
+        try:
+            walk(json.loads(raw or "null", strict=False))
+        except (ValueError, RecursionError):
+            continue
+    # Prefer real articles over generic WebPage objects.
+    out.sort(key=lambda o: 1 if "WebPage" in str(o.get("@type")) else 0)
+    return out
+
+
+def _ld_names(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, str) and name.strip() and not re.match(r"https?://", name.strip()):
+            names.append(_norm(name))
+    return names
+
+
+def _ld_first(objs: Iterable[dict[str, Any]], key: str) -> Any:
+    for o in objs:
+        v = o.get(key)
+        if v:
+            return v
+    return None
+
+
+def _clean_names(raw: str) -> list[str]:
+    text = _norm(raw)
+    if not text or re.match(r"https?://|www\.", text) or len(text) > 120:
+        return []
+    return byline(text) or split_names(text)
+
+
+def strip_site_suffix(title: str, site: str | None, h1s: list[str]) -> str:
+    """The title without a trailing (or leading) " | Site name" segment."""
+    title = _norm(title)
+    seps = list(_TITLE_SEP.finditer(title))
+    if not seps:
+        return title
+    heads = {_norm(h).lower() for h in h1s}
+    if title.lower() in heads:
+        return title
+    # A heading on the page that equals the title minus some segments is the title.
+    for sep in reversed(seps):
+        if title[: sep.start()].lower() in heads:
+            return title[: sep.start()]
+    for sep in seps:  # "Site | Title": only when the heading is the longer part
+        if title[sep.end():].lower() in heads and sep.start() < len(title) - sep.end():
+            return title[sep.end():]
+    first, last = title[: seps[0].start()], title[seps[-1].end():]
+    site_l = (site or "").lower().strip()
+
+    def is_site(part: str) -> bool:
+        p = part.lower().strip()
+        return bool(site_l) and (p == site_l or (len(site_l) > 3 and len(p) > 3 and (site_l in p or p in site_l)))
+
+    if is_site(last):
+        return title[: seps[-1].start()]
+    if is_site(first):
+        return title[seps[0].end():]
+    # No site name to compare with: a short last segment after " | " is a site name.
+    if seps[-1].group().strip() == "|" and len(last.split()) <= 4 and len(title[: seps[-1].start()].split()) >= 3:
+        return title[: seps[-1].start()]
+    return title
+
+
+def _time_dates(soup: BeautifulSoup) -> str | None:
+    times = soup.find_all("time")
+    preferred = [t for t in times if t.has_attr("pubdate") or "publish" in " ".join(t.get("class", [])) or t.get("itemprop") == "datePublished"]
+    for t in preferred + times:
+        iso = _iso(t.get("datetime"))
+        if iso:
+            return iso
+    return None
+
+
+def _iso(value: Any) -> str | None:
+    """An ISO date from a machine-readable page date (the date as written; no time-zone shift)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    v = value.strip()
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", v)
+    if m:
+        return iso_from_any(m.group(0))
+    if re.fullmatch(r"\d{8}", v):
+        return iso_from_any(f"{v[:4]}-{v[4:6]}-{v[6:]}")
+    return parse_date(v)
+
+
+_NAME = re.compile(
+    r"^[A-ZÀ-ÞĀ-Ž][\w’'\-.]*(?:\s+(?:[A-ZÀ-ÞĀ-Ž][\w’'\-.]*|de|van|von|der|den|da|di|du|la|le|bin|y)){1,4}$"
+)
+
+
+_BYLINE_ATTR = re.compile(r"byline|author(?!iz)", re.I)
+_NOT_BYLINE_ATTR = re.compile(r"follow|more|avatar|photo|image|img|bio|list", re.I)
+_BYLINE_TAIL = re.compile(
+    r"\s+(?:[|·•—–]|on\b|updated\b|published\b|posted\b|\d{1,2}\s+[A-Za-z]{3,}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\d{4}-\d\d|\d{1,2}[/.]\d).*$",
+    re.I,
+)
+
+
+def _attr_text(tag: Tag) -> str:
+    return " ".join(" ".join(v) if isinstance(v, list) else str(v) for k, v in tag.attrs.items() if k in ("rel", "itemprop", "class", "id"))
+
+
+def _is_name(name: str) -> bool:
+    """Two to five capitalised words, none a bare initial without its dot ("J J" is an avatar)."""
+    candidate = name.title() if name.isupper() else name
+    return bool(_NAME.match(candidate)) and all(len(w) > 1 for w in candidate.split())
+
+
+def _byline_elements(soup: BeautifulSoup) -> list[str]:
+    """Names from byline markup: rel=author, itemprop=author, .byline / .author elements.
+
+    A "By X" inside such an element is trusted; a bare name only in an
+    element that says it *is* the author (rel/itemprop author, .byline), not
+    in "more from this author" boxes.
+    """
+    for el in soup.find_all(lambda t: bool(t.attrs) and bool(_BYLINE_ATTR.search(_attr_text(t)))):
+        if el.name in ("meta", "link", "body", "html", "article", "main", "script", "style") or _NOT_BYLINE_ATTR.search(_attr_text(el)):
+            continue
+        name_el = el.find(attrs={"itemprop": "name"})
+        text = _norm((name_el or el).get_text(" "))
+        if not text or len(text) > 200:
+            continue
+        names = byline(_BYLINE_TAIL.sub("", text))
+        names = [n for n in names or [] if _is_name(n)]
+        if names:
+            return names
+        explicit = "author" in str(el.get("rel", "")) or "author" in str(el.get("itemprop", "")) or "byline" in _attr_text(el).lower()
+        first = _BYLINE_TAIL.sub("", text).strip(" ,")
+        if explicit and _is_name(first):
+            return split_names(first)
+    return []
+
+
+def read_metadata(article: Article, soup: BeautifulSoup) -> None:
+    """Fields the page states about itself (meta tags, JSON-LD, <h1>, <time>)."""
+    ld = _json_ld(soup)
+    metas = _metas(soup)
+    h1s = [_norm(h.get_text(" ")) for h in soup.find_all("h1")]
+    h1s = [h for h in h1s if h]
+    site = _meta(metas, "og:site_name") or _ld_publisher(ld) or _meta(metas, "application-name")
+    title = _meta(metas, "og:title", "twitter:title")
+    title_tag = soup.find("title")
+    if not title and isinstance(title_tag, Tag) and _norm(title_tag.get_text()):
+        title = _norm(title_tag.get_text())
+    if not title and h1s:
+        title = h1s[0]
+    headline = _ld_first(ld, "headline")
+    if not title and isinstance(headline, str) and headline.strip():
+        title = _norm(headline)
+    if title:
+        article.title = strip_site_suffix(title, site, h1s)
+    authors = _ld_names(_ld_first(ld, "author"))
+    if not authors:
+        for key in ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl"):
+            value = _meta(metas, key)
+            if value and not re.match(r"https?://", value):
+                authors = _clean_names(value)
+                if authors:
+                    break
+    if not authors:
+        authors = _byline_elements(soup)
+    if authors:
+        article.authors = list(dict.fromkeys(authors))
+    date = (
+        _iso(_meta(metas, "article:published_time", "og:published_time", "datepublished"))
+        or _iso(_ld_first(ld, "datePublished"))
+        or _iso(_meta(metas, "date", "pubdate", "publishdate", "publish-date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date"))
+        or _time_dates(soup)
+    )
+    if date:
+        article.date = date
+    updated = _iso(_meta(metas, "article:modified_time", "og:updated_time", "datemodified")) or _iso(_ld_first(ld, "dateModified"))
+    if updated and updated != date:
+        article.updated = updated
+    if site:
+        article.source = site
+    url = None
+    for link in soup.find_all("link", rel=True):
+        if "canonical" in [r.lower() for r in link.get("rel", [])] and isinstance(link.get("href"), str):
+            url = link["href"].strip()
+            break
+    url = url or _meta(metas, "og:url")
+    if url and urlsplit(url).scheme in ("http", "https"):
+        article.url = url
+    desc = _meta(metas, "og:description", "description", "twitter:description")
+    if desc:
+        article.description = desc
+
+
+def _ld_publisher(ld: list[dict[str, Any]]) -> str | None:
+    pub = _ld_first(ld, "publisher")
+    names = _ld_names(pub) if pub else []
+    return names[0] if names else None
+
+
+# --- dropped text ----------------------------------------------------------
+
+
+def _visible_lines(soup: BeautifulSoup) -> list[str]:
+    body = soup.body or soup
+    for el in body.find_all(_INVISIBLE):
+        el.decompose()
+    return [line for line in (_norm(s) for s in body.get_text("\n").split("\n")) if line]
+
+
+def _capped(lines: list[str]) -> str:
+    text = "\n".join(lines)
+    if len(text) <= FURNITURE_CAP:
+        return text
+    cut = text.rfind("\n", 0, FURNITURE_CAP)
+    cut = cut if cut > FURNITURE_CAP // 2 else FURNITURE_CAP
+    return text[:cut] + f"\n… [{len(text) - cut} more characters; see the raw file]"
+
+
+def _record_dropped(article: Article, soup: BeautifulSoup, kept: str, comments: str) -> None:
+    dropped = [line for line in _visible_lines(soup) if line not in kept and line not in comments]
+    if comments.strip():
+        article.remove(_capped(comments.split("\n")), COMMENTS_REASON)
+    if dropped:
+        article.remove(_capped(list(dict.fromkeys(dropped))), FURNITURE_REASON)
+
+
+# --- fallback and entry point ----------------------------------------------
+
+_BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre")
+
+
+def _fallback_blocks(soup: BeautifulSoup) -> list[Block]:
+    """When trafilatura finds no article: the text of <article>/<main>/<body>, paragraph by paragraph."""
+    root = soup.find("article") or soup.find("main") or soup.body or soup
+    for el in root.find_all(("nav", "header", "footer", "aside", "form", *_INVISIBLE)):
+        el.decompose()
+    blocks = []
+    for el in root.find_all(_BLOCK_TAGS):
+        if el.find(_BLOCK_TAGS):
+            continue
+        text = _norm(el.get_text(" "))
+        if text:
+            kind = "heading" if el.name.startswith("h") else "para"
+            blocks.append(Block(text, getattr(el, "sourceline", None) or 1, kind, level=int(el.name[1]) if kind == "heading" else 0))
+    return blocks
+
+
+def _extract(text: str) -> Any:
+    import trafilatura  # imported lazily: it is slow to import and only HTML needs it
+
+    return trafilatura.bare_extraction(
+        text,
+        include_comments=True,
+        include_tables=True,
+        include_images=False,
+        include_formatting=True,
+        include_links=True,
+        with_metadata=False,
+    )
+
+
+def read_html(article: Article, text: str) -> Article:
+    soup = BeautifulSoup(text, "lxml")
+    read_metadata(article, soup)
+    doc = _extract(text)
+    body = getattr(doc, "body", None) if doc is not None else None
+    plains: list[str] = []
+    if body is not None and len(body):
+        article.blocks, plains = _body_blocks(body, article.url, article, text)
+    if not article.blocks:
+        article.blocks = _fallback_blocks(BeautifulSoup(text, "lxml"))
+        plains = [b.text for b in article.blocks]
+        if article.blocks:
+            article.warn("main-content extraction found no article; kept the page's paragraphs")
+    comments_el = getattr(doc, "commentsbody", None) if doc is not None else None
+    comments = "\n".join(
+        line for line in (_norm("".join(c.itertext())) for c in (comments_el if comments_el is not None else [])) if line
+    )
+    _record_dropped(article, soup, _norm(" ".join(plains)), comments)
+    lede = article.flags.pop("lede", None)
+    if not article.description and lede:
+        article.description = first_sentences(lede)
+    return article
+
+
+_SENTENCE = re.compile(r".+?[.!?…][\"”’)]?(?=\s|$)")
+
+
+def first_sentences(text: str, limit: int = 240) -> str:
+    """The first sentences of a paragraph, up to about ``limit`` characters (the page states no description)."""
+    out = ""
+    for m in _SENTENCE.finditer(text):
+        if out and len(out) + len(m.group(0)) > limit:
+            break
+        out += m.group(0)
+    return (out or text[:limit]).strip()
