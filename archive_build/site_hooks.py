@@ -73,6 +73,18 @@ _READING: dict[str, Any] = {"dirty": False}
 
 def on_startup(command: str, dirty: bool) -> None:
     _READING["dirty"] = dirty
+    _SEARCH["command"] = command
+
+
+# --- Search: Material's or Pagefind (archive_build/search.py decides and indexes).
+from archive_build import search as _search
+
+_SEARCH: dict[str, Any] = {"command": "build", "indexed": False}
+
+
+def on_files(files: Any, config: Any) -> Any:
+    _search.choose(config, files)
+    return files
 
 
 def on_config(config: Any) -> None:
@@ -90,7 +102,7 @@ def _reading_page_content(html: str, page: Any) -> str:
     if not _reading.is_article(page.meta):
         return html
     html = _reading.add_paragraph_anchors(html)
-    blocks = _reading.search_only_blocks(page.meta, _reading.alias_terms(page.meta, _READING.get("names", {})))
+    blocks = _reading.search_only_blocks(page.meta, _reading.alias_terms(page.meta, _READING.get("names", {}), html))
     _READING.setdefault("search", {})[page.file.src_uri] = blocks
     return _reading.add_search_only(html, *blocks)
 
@@ -98,6 +110,10 @@ def _reading_page_content(html: str, page: Any) -> str:
 def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
     """Runs after Material's search plugin has indexed the page: drop the search-only text."""
     blocks = _READING.get("search", {}).pop(page.file.src_uri, None)
+    if blocks and config["extra"].get("search_backend_resolved") == "pagefind":
+        # Pagefind indexes the written HTML: main.html keeps the other spellings of the
+        # article's entities there, hidden (its header already has title and byline).
+        page.ab_search_only = blocks[1]
     if blocks:
         page.content = _reading.remove_search_only(page.content, *blocks)
     if _reading.is_article(page.meta):
@@ -107,6 +123,11 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
 
 def on_post_build(config: Any) -> None:
     """Write feed.xml; under a dirty `mkdocs serve` rebuild only some pages ran, so keep the old one."""
+    if config["extra"].get("search_backend_resolved") == "pagefind" and not (_SEARCH["command"] == "serve" and _SEARCH["indexed"]):
+        # Under `mkdocs serve` only the first build is indexed: re-indexing 10,000
+        # pages on every live reload would cost more than the rebuild itself.
+        _search.build_index(_Path(config["site_dir"]))
+        _SEARCH["indexed"] = True
     if _READING["dirty"] and _READING.get("feed") is not None and len(_READING["feed"]) < 2:
         return
     site_url = config.get("site_url") or ""
