@@ -249,3 +249,32 @@ def test_real_saved_pages_come_out_with_their_title_and_article(name):
     assert len(art.body.split()) > 200
     assert "<script" not in art.body.lower()
     assert any(r.reason.startswith("page furniture") for r in art.removed)
+
+
+# --- property: page text renders as written ---------------------------------------
+
+from html import escape as html_escape  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+from archive_build.readers import read_bytes  # noqa: E402
+from archive_build.transforms.render import to_markdown  # noqa: E402
+
+TRICKY = st.text(alphabet="ab Z*_`[](){}<>&#!=^~|\\-+.:;1 \n\"'", min_size=1, max_size=40)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(before=TRICKY, bold=TRICKY, link=TRICKY, after=TRICKY)
+def test_any_paragraph_text_renders_exactly_as_written(before, bold, link, after):
+    para = (
+        f"The council said {html_escape(before)} <b>{html_escape(bold)}</b> "
+        f"<a href='https://council.example/x'>{html_escape(link)}</a> {html_escape(after)} end."
+    )
+    art = to_markdown(read_bytes(page("", article_body(para, PARA, PARA)), "raw/x.html"))
+    first = rendered(art.body).find(["p", "ul", "ol", "blockquote", "h1", "h2", "pre"])
+    expected = _norm(f"The council said {before} {bold} {link} {after} end.")
+    assert _norm(rendered(art.body).get_text(" ")).startswith(expected) or _norm(first.get_text()) == expected

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from typing import Any, Iterable, Iterator
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -497,7 +498,9 @@ def _iso(value: Any) -> str | None:
         return iso_from_any(m.group(0))
     if re.fullmatch(r"\d{8}", v):
         return iso_from_any(f"{v[:4]}-{v[4:6]}-{v[6:]}")
-    return parse_date(v)
+    with warnings.catch_warnings():  # dateutil warns about zone names it cannot place; the day is all we keep
+        warnings.simplefilter("ignore")
+        return parse_date(v)
 
 
 _NAME = re.compile(
@@ -639,23 +642,19 @@ def _record_dropped(article: Article, soup: BeautifulSoup, kept: str, comments: 
 
 # --- fallback and entry point ----------------------------------------------
 
-_BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre")
+_BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "div", "section", "tr", "br", "dd", "dt", "figcaption", "table", "ul", "ol")
 
 
 def _fallback_blocks(soup: BeautifulSoup) -> list[Block]:
-    """When trafilatura finds no article: the text of <article>/<main>/<body>, paragraph by paragraph."""
+    """When trafilatura finds no article: the text of <article>/<main>/<body>, split at block elements."""
     root = soup.find("article") or soup.find("main") or soup.body or soup
     for el in root.find_all(("nav", "header", "footer", "aside", "form", *_INVISIBLE)):
         el.decompose()
-    blocks = []
     for el in root.find_all(_BLOCK_TAGS):
-        if el.find(_BLOCK_TAGS):
-            continue
-        text = _norm(el.get_text(" "))
-        if text:
-            kind = "heading" if el.name.startswith("h") else "para"
-            blocks.append(Block(text, getattr(el, "sourceline", None) or 1, kind, level=int(el.name[1]) if kind == "heading" else 0))
-    return blocks
+        el.insert_before("\n\n")
+        el.insert_after("\n\n")
+    paras = (_norm(p) for p in re.split(r"\n\s*\n", root.get_text()))
+    return [Block(p, 1, "para") for p in paras if p]
 
 
 def _extract(text: str) -> Any:
@@ -685,6 +684,8 @@ def read_html(article: Article, text: str) -> Article:
         plains = [b.text for b in article.blocks]
         if article.blocks:
             article.warn("main-content extraction found no article; kept the page's paragraphs")
+        else:
+            article.warn("the page has no article text")
     comments_el = getattr(doc, "commentsbody", None) if doc is not None else None
     comments = "\n".join(
         line for line in (_norm("".join(c.itertext())) for c in (comments_el if comments_el is not None else [])) if line
