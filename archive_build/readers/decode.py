@@ -6,6 +6,7 @@ the pipeline can assume NFC text with ``\n`` line endings.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from charset_normalizer import from_bytes
@@ -20,6 +21,9 @@ _BINARY_SIGNATURES = (
     b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x7fELF",
     b"RIFF", b"\x00\x00\x01\x00", b"II*\x00", b"MM\x00*", b"BM",
 )
+
+
+_EVIDENCE = {"cp1251": re.compile(rb"[\xc0-\xff]{3}"), "mac_roman": re.compile(rb"[\x83\x88\x89\x8a\x8c\x8e\x9a\x9c\x9e\x9f]")}
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -51,6 +55,17 @@ def decode(data: bytes, path: str) -> str:
                 line = data[: exc.start].count(b"\n") + 1
                 raise InputError(path, "cannot decode text: not UTF-8 and no known encoding fits", line) from None
             text = str(best)
+            if best.encoding in {"cp1251", "mac_roman"} and not _EVIDENCE[best.encoding].search(data):
+                # On a few isolated accented bytes ("naïve", "¹", "»") the
+                # detector guesses cp1251 or mac_roman as readily as cp1252,
+                # by far the commonest legacy encoding.  Keep its guess only
+                # with evidence: cp1251 Cyrillic words are runs of three or more bytes
+                # >= 0xC0; mac_roman's accented letters sit in 0x80-0x9F
+                # where cp1252 has rare letters (Ž, ƒ, ‰, Œ).
+                try:
+                    text = data.decode("cp1252")
+                except UnicodeDecodeError:
+                    pass
             if best.encoding in {"latin_1", "iso8859_15"}:
                 # cp1252 is a superset for printable text; Windows tools mislabel it.
                 try:

@@ -10,8 +10,10 @@ from ..model import Article, Block
 
 
 def block_markdown(block: Block, article: Article) -> str:
+    dropped: list[str] = []
     if block.kind == "heading":
-        text = sanitize_markdown(block.text) if article.format == "md" else escape_text(block.text)
+        text = sanitize_markdown(block.text, dropped) if article.format == "md" else escape_text(block.text)
+        _record_dropped(article, dropped)
         return "#" * max(2, block.level or 2) + " " + text.replace("\n", " ")
     if block.kind == "caption":
         credit = f" *{escape_text(block.credit)}*{{: .credit }}" if block.credit else ""
@@ -21,12 +23,15 @@ def block_markdown(block: Block, article: Article) -> str:
     if block.kind == "code":
         return block.text
     if block.kind == "markdown" or article.format == "md":
-        dropped: list[str] = []
         out = sanitize_markdown(block.text, dropped)
-        for url in dropped:
-            article.remove(url, "unsafe link target (only http, https, mailto and relative links are kept)")
+        _record_dropped(article, dropped)
         return out
     return escape_text(block.text)
+
+
+def _record_dropped(article: Article, dropped: list[str]) -> None:
+    for url in dropped:
+        article.remove(url, "unsafe link target (only http, https, mailto and relative links are kept)")
 
 
 def to_markdown(article: Article) -> Article:
