@@ -14,10 +14,12 @@ import re
 from urllib.parse import urlsplit
 
 # Characters that start inline syntax anywhere in a line (Python-Markdown core,
+# "#" because a heading drops its trailing hashes,
 # attr_list braces, pymdownx mark/caret/tilde, tables' pipes, entities).
-_INLINE = re.compile(r"([\\`*_\[\]{}<>&=^~|])")
-# Constructs that only mean something at the start of a line.
-_LINE_START = re.compile(r"^(\s*)(#|>|[-+]\s|\d+(?=[.)]\s)|:|=+\s*$|-+\s*$)", re.M)
+_INLINE = re.compile(r"([\\`*_\[\]{}<>&=^~|#])")
+# Constructs that only mean something at the start of a line (admonition
+# "!!!" and pymdownx.details "???" among them).
+_LINE_START = re.compile(r"^(\s*)(#|>|[-+]\s|\d+(?=[.)]\s)|:|=+\s*$|-+\s*$|!(?=!!)|\?(?=\?\?))", re.M)
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 
