@@ -206,3 +206,17 @@ def test_the_seed_annotations_all_anchor_exactly(tmp_path):
     proc = run_cli(project, "check")
     assert proc.returncode == 0, proc.stderr
     assert "annotations/" not in proc.stderr
+
+
+def test_links_to_unknown_articles_in_links_or_in_the_body_are_errors_at_their_line(tmp_path):
+    project = copy_project(tmp_path / "p", annotations=False)
+    (project / "annotations" / f"{STERN}.yml").write_text(
+        f"article: {STERN}\nannotations:\n  - id: a\n    quote: \"Ternopol\"\n    author: \"@a\"\n    created: 2026-11-20\n"
+        f"    body: See [the other report]({WSWS}.md) and [a typo](2023-05-30-no-such.md).\n"
+        "    links: [2099-01-01-nowhere]\n"
+    )
+    proc = run_cli(project, "check")
+    assert proc.returncode == 1
+    assert f"annotations/{STERN}.yml:3: error: links: no article '2099-01-01-nowhere' in the archive" in proc.stderr
+    assert f"annotations/{STERN}.yml:3: error: link '2023-05-30-no-such.md' in the body of 'a'" in proc.stderr
+    assert f"{WSWS}.md'" not in proc.stderr

@@ -8,6 +8,7 @@ there is it known which articles an annotation's ``links`` may point to.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -55,12 +56,23 @@ def annotate(article: Article, path: Path | None, display: str, *, keep_going: b
         article.unanchored.append(_record(spec, pmap.text, None))
     if lost:
         article.body = article.body.rstrip("\n") + "\n\n" + unanchored_section(lost)
+    relative: list[tuple[str, int, str]] = []
     for spec in [s for s, _ in placed] + lost:
         dropped: list[str] = []
-        article.footnotes.append(footnote(spec, dropped))
+        note = footnote(spec, dropped)
+        article.footnotes.append(note)
+        relative += [(spec.id, spec.line, t) for t in _RELATIVE.findall(note) if not _SCHEME.match(t) and not t.startswith("#")]
         for url in dropped:
             problems.append(Problem(display, spec.line, f"unsafe link target removed from the body: {url[:80]!r} (only http, https, mailto and relative links are kept)", "warning"))
+    if relative:
+        article.flags["annotation_relative_links"] = relative
     return article, problems
+
+
+# Link targets in a rendered footnote; ours are "#ann-…" (skipped) or added later.
+_RELATIVE = re.compile(r"\]\(\s*<?([^)\s>]+)")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+_ARTICLE_LINK = re.compile(r"^(?:\.\./articles/)?([^/#?]+)\.md(?:#[\w.-]*)?$")
 
 
 def _q(text: str, limit: int = 80) -> str:
@@ -113,6 +125,10 @@ def link_annotations(articles: list[Article], problems: list[Problem]) -> None:
     titles = {a.id: a.title or a.id for a in articles}
     for article in articles:
         display = article.flags.get("annotation_file", f"annotations/{article.id}.yml")
+        for ann_id, line, target in article.flags.get("annotation_relative_links", []):
+            m = _ARTICLE_LINK.match(target)
+            if not m or m.group(1) not in titles:
+                problems.append(Problem(display, line, f"link {target!r} in the body of {ann_id!r}: a relative link must name an article of the archive, as ARTICLE-ID.md; use a full https:// address for anything else"))
         for ann in article.annotations + article.unanchored:
             good = []
             for target in ann.get("links", []):
