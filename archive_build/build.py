@@ -286,10 +286,17 @@ def build(project: Project, *, keep_going: bool = False, workers: int | None = N
             article_files[rel] = KEEP
         else:
             article_files[rel] = page_text(a).encode("utf-8")
+    # Open data (docs/data/): an article's files are regenerated only when its page is.
+    from .opendata import data_tree
+
+    tree_stat = {"articles": article_stats, "data": tree_stats(docs / "data")}
+    trees["data"], data_fps = data_tree(
+        project, result.articles, {a.id: fingerprints[f"{a.id}.md"] for a in result.articles}, state.manifest.get("data"), tree_stat["data"]
+    )
+    tree_fps = {"articles": fingerprints, "data": data_fps}
     manifest: dict[str, dict[str, Entry]] = {}
     for tree, files in sorted(trees.items()):
-        stats = article_stats if tree == "articles" else None
-        w, u, entries = sync_tree(docs / tree, files, state.manifest.get(tree), stats, fingerprints if tree == "articles" else None)
+        w, u, entries = sync_tree(docs / tree, files, state.manifest.get(tree), tree_stat.get(tree), tree_fps.get(tree))
         result.written += w
         result.unchanged += u
         manifest[tree] = entries

@@ -88,3 +88,18 @@ def test_a_project_without_articles_still_publishes_the_archive_files(empty_proj
     assert json.loads((data / "annotations.jsonld").read_text("utf-8"))["total"] == 0
     assert json.loads((data / "archive.json").read_text("utf-8")) == []
     assert (data / "archive.bib").read_text("utf-8") == ""
+
+
+def test_a_rebuild_rewrites_only_the_data_of_the_article_that_changed(tmp_path):
+    from tests.conftest import copy_project, run_cli
+
+    project = copy_project(tmp_path / "archive")
+    run_cli(project, "build", "--quiet", check=True)
+    data = project / "docs" / "data"
+    before = {p: p.stat().st_mtime_ns for p in data.rglob("*") if p.is_file()}
+    ann = project / "annotations" / f"{SEED}.yml"
+    ann.write_text(ann.read_text("utf-8").replace("is a typo in the original", "is a misprint in the original", 1), "utf-8")
+    run_cli(project, "build", "--quiet", check=True)
+    changed = sorted(p.relative_to(data).as_posix() for p, t in before.items() if p.stat().st_mtime_ns != t)
+    assert changed == ["annotations.jsonld", f"articles/{SEED}/annotations.jsonld", f"articles/{SEED}/article.json"]
+    assert "is a misprint in the original" in (data / "articles" / SEED / "annotations.jsonld").read_text("utf-8")

@@ -7,7 +7,6 @@ Everything here works from indexes built in one pass over the articles
 from ..errors import Problem
 from ..model import Article
 from ..project import Project
-from ..opendata import data_tree
 from . import pages
 from .annotation_index import annotations_page
 
@@ -40,8 +39,6 @@ def collection_pages(project: Project, articles: list[Article]) -> dict[str, dic
         },
         ".generated": {"latest.md": pages.latest_snippet(articles)},
         "entities": _entity_tree(project, articles),
-        # Open data (JSON-LD, article JSON, citations): static files MkDocs copies through.
-        "data": data_tree(project, articles),
     }
 
 

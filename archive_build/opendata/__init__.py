@@ -4,21 +4,27 @@ Each article gets ``data/articles/<id>/`` with ``annotations.jsonld`` (W3C Web
 Annotations), ``article.json`` (front matter, Markdown body, plain text),
 ``citation.json`` (CSL-JSON) and ``citation.bib`` (BibTeX); the whole archive
 gets ``data/annotations.jsonld``, ``data/archive.json`` and ``data/archive.bib``.
-They are returned as one generated tree, so the build writes them with the
-same atomic, only-what-changed ``sync_tree`` as the pages, and MkDocs copies
-them into the site as static files.  Everything is a pure function of the
-articles and ``mkdocs.yml``: no timestamps, keys in a fixed order.
+The build writes them as one generated tree with the same atomic,
+only-what-changed ``sync_tree`` as the pages, and MkDocs copies them into
+the site as static files.  Like the pages, an article's files are only
+regenerated when the article changed (``data_tree``).  Everything is a pure
+function of the articles and ``mkdocs.yml``: no timestamps, keys in a fixed
+order, compact JSON.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import yaml
 
 from ..model import Article
+from ..output import KEEP, Entry, FileData, matches
 from ..project import Project
 from ..writer import front_matter
 
@@ -69,60 +75,167 @@ def article_dir(article_id: str) -> str:
     return f"articles/{article_id}"
 
 
-def dump_json(data: Any, *, compact: bool = False) -> bytes:
-    """Deterministic JSON: UTF-8, keys in the order built, a final newline."""
-    if compact:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    else:
-        text = json.dumps(data, ensure_ascii=False, indent=2)
-    return (text + "\n").encode("utf-8")
+def dump_json(data: Any) -> bytes:
+    """Deterministic JSON: UTF-8, keys in the order built, a final newline.
 
-
-def data_files(info: SiteInfo, articles: Iterable[Article], formats: Iterable[str] = FORMATS) -> dict[str, bytes]:
-    """Every open-data file for these articles, relative to the data tree, in the chosen formats.
-
-    One pass over the articles; the archive-wide files are built from the
-    per-article pieces, so the cost grows linearly with the archive.
+    Compact, not indented: the standard library only uses its C encoder
+    without ``indent`` (ten times faster at 10,000 articles), and the files
+    are a third smaller; any JSON viewer indents them for a reader.
     """
-    from . import article_json, citations, jsonld
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class Pieces:
+    """One article's share of the archive-wide files, as serialised text.
+
+    Kept between builds (keyed by the article's fingerprint) so that a
+    rebuild after one change joins strings instead of re-serialising every
+    annotation and citation of the archive.
+    """
+
+    fingerprint: str
+    annotations: list[str]  # each annotation as compact JSON
+    csl: str  # the CSL-JSON item as compact JSON
+    bib: str  # the BibTeX entry
+
+
+def citation_meta(article: Article) -> dict[str, Any]:
+    """The front-matter fields the citations read (without ``front_matter``'s word count, the slow part)."""
+    meta = {
+        "id": article.id, "title": article.title, "authors": list(article.authors), "date": article.date,
+        "source": article.source, "url": article.url, "description": article.description,
+    }
+    for key in sorted(article.extra):
+        meta.setdefault(key, article.extra[key])
+    return {k: v for k, v in meta.items() if v is not None}
+
+
+def _collection_bytes(items: list[str], collection_id: str, label: str) -> bytes:
+    """An AnnotationCollection around already-serialised items (identical to dumping it whole)."""
+    from .jsonld import collection
+
+    if not items:
+        return (_json(collection([], collection_id, label)) + "\n").encode("utf-8")
+    doc = collection([{}], collection_id, label)
+    doc["total"] = len(items)
+    head, _, tail = _json(doc).rpartition('"items":[{}]')
+    return (head + '"items":[' + ",".join(items) + "]" + tail + "\n").encode("utf-8")
+
+
+def article_paths(article_id: str, formats: Iterable[str] = FORMATS) -> list[str]:
+    base = article_dir(article_id)
+    names = {"jsonld": ("annotations.jsonld", "article.json"), "csl": ("citation.json",), "bibtex": ("citation.bib",)}
+    return [f"{base}/{n}" for f in FORMATS if f in set(formats) for n in names[f]]
+
+
+def article_pieces(info: SiteInfo, article: Article, fingerprint: str = "") -> Pieces:
+    from . import citations, jsonld
+
+    meta = citation_meta(article)
+    return Pieces(
+        fingerprint,
+        [_json(item) for item in jsonld.article_annotations(article, info)],
+        _json(citations.csl(meta, info)),
+        citations.bibtex(meta, info),
+    )
+
+
+def article_files(info: SiteInfo, article: Article, pieces: Pieces, formats: Iterable[str] = FORMATS) -> dict[str, bytes]:
+    """The article's own files under ``articles/<id>/``."""
+    from . import article_json
 
     wanted = set(formats)
+    base = article_dir(article.id)
     files: dict[str, bytes] = {}
-    all_annotations: list[dict[str, Any]] = []
-    all_csl: list[dict[str, Any]] = []
-    all_bib: list[str] = []
-    for article in sorted(articles, key=lambda a: a.id):
-        meta = front_matter(article)
-        base = article_dir(article.id)
-        if "jsonld" in wanted:
-            items = jsonld.article_annotations(article, info)
-            all_annotations.extend(items)
-            files[f"{base}/annotations.jsonld"] = dump_json(
-                jsonld.collection(items, info.data_url(f"{base}/annotations.jsonld"), f"Annotations on “{meta.get('title') or article.id}”")
-            )
-            files[f"{base}/article.json"] = dump_json(article_json.article_record(article, meta, info))
-        if "csl" in wanted:
-            item = citations.csl(meta, info)
-            all_csl.append(item)
-            files[f"{base}/citation.json"] = dump_json([item])
-        if "bibtex" in wanted:
-            entry = citations.bibtex(meta, info)
-            all_bib.append(entry)
-            files[f"{base}/citation.bib"] = entry.encode("utf-8")
     if "jsonld" in wanted:
-        files["annotations.jsonld"] = dump_json(
-            jsonld.collection(all_annotations, info.data_url("annotations.jsonld"), f"All annotations in {info.name}"), compact=True
-        )
+        label = f"Annotations on “{article.title or article.id}”"
+        files[f"{base}/annotations.jsonld"] = _collection_bytes(pieces.annotations, info.data_url(f"{base}/annotations.jsonld"), label)
+        files[f"{base}/article.json"] = dump_json(article_json.article_record(article, front_matter(article), info))
     if "csl" in wanted:
-        files["archive.json"] = dump_json(all_csl, compact=True)
+        files[f"{base}/citation.json"] = f"[{pieces.csl}]\n".encode("utf-8")
     if "bibtex" in wanted:
-        files["archive.bib"] = "\n".join(all_bib).encode("utf-8")
+        files[f"{base}/citation.bib"] = pieces.bib.encode("utf-8")
     return files
 
 
-def data_tree(project: Project, articles: list[Article]) -> dict[str, bytes]:
-    """The ``docs/data/`` tree the build writes (all formats)."""
-    return data_files(site_info(project), articles)
+def archive_files(info: SiteInfo, pieces: list[Pieces], formats: Iterable[str] = FORMATS) -> dict[str, bytes]:
+    """The archive-wide files, joined from every article's pieces (in article order)."""
+    wanted = set(formats)
+    files: dict[str, bytes] = {}
+    if "jsonld" in wanted:
+        items = [item for p in pieces for item in p.annotations]
+        files["annotations.jsonld"] = _collection_bytes(items, info.data_url("annotations.jsonld"), f"All annotations in {info.name}")
+    if "csl" in wanted:
+        files["archive.json"] = ("[" + ",".join(p.csl for p in pieces) + "]\n").encode("utf-8")
+    if "bibtex" in wanted:
+        files["archive.bib"] = "\n".join(p.bib for p in pieces).encode("utf-8")
+    return files
+
+
+def data_files(info: SiteInfo, articles: Iterable[Article], formats: Iterable[str] = FORMATS) -> dict[str, bytes]:
+    """Every open-data file for these articles, relative to the data tree, in the chosen formats."""
+    files: dict[str, bytes] = {}
+    pieces = []
+    for article in sorted(articles, key=lambda a: a.id):
+        p = article_pieces(info, article)
+        pieces.append(p)
+        files.update(article_files(info, article, p, formats))
+    files.update(archive_files(info, pieces, formats))
+    return files
+
+
+def data_tree(
+    project: Project,
+    articles: list[Article],
+    fingerprints: Mapping[str, str],
+    manifest: Mapping[str, Entry] | None,
+    stats: Mapping[str, os.stat_result],
+) -> tuple[dict[str, FileData], dict[str, str]]:
+    """The ``docs/data/`` tree for the build, regenerating only what changed.
+
+    ``fingerprints`` maps article id → the build's fingerprint of the
+    article (the one that decides whether its page is rewritten);
+    ``manifest``/``stats`` are the tree's entries from the last build and
+    on disk.  An article whose fingerprint (with the site's URL and name) is
+    unchanged and whose files are intact gets ``KEEP`` for its files, and
+    its cached pieces for the archive-wide files.  Returns the files and
+    the fingerprint of each, for ``sync_tree``'s new manifest.
+    """
+    info = site_info(project)
+    cache_file = project.cache / "opendata.pickle"
+    try:
+        cache: dict[str, Pieces] = pickle.loads(cache_file.read_bytes())
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        cache = {}
+    salt = repr(info).encode()
+    manifest = manifest or {}
+    files: dict[str, FileData] = {}
+    fps: dict[str, str] = {}
+    fresh: dict[str, Pieces] = {}
+    for article in sorted(articles, key=lambda a: a.id):
+        fp = hashlib.sha256(fingerprints.get(article.id, "").encode() + salt).hexdigest() if article.id in fingerprints else ""
+        rels = article_paths(article.id)
+        pieces = cache.get(article.id)
+        if fp and pieces is not None and pieces.fingerprint == fp and all(
+            (old := manifest.get(rel)) is not None and old.fingerprint == fp and matches(stats.get(rel), old) for rel in rels
+        ):
+            files.update(dict.fromkeys(rels, KEEP))
+        else:
+            pieces = article_pieces(info, article, fp)
+            files.update(article_files(info, article, pieces))
+        fresh[article.id] = pieces
+        fps.update(dict.fromkeys(rels, fp))
+    files.update(archive_files(info, list(fresh.values())))
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache_file.with_name(f".{cache_file.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(pickle.dumps(fresh, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(tmp, cache_file)
+    return files, fps
 
 
 def write_files(out: Path, files: dict[str, bytes]) -> tuple[int, int]:
