@@ -269,3 +269,14 @@ def test_the_footnoted_essay_fixture_gets_its_three_notes_as_footnotes():
     a = clean(path.read_bytes(), path.name)
     assert [f.split("]:")[0] for f in a.footnotes] == ["[^note-1", "[^note-2", "[^note-3"]
     assert "Vladivostok.[^note-1]" in a.body and "Notes" in removed_texts(a) and "\\[2\\]" not in a.body
+
+
+def test_markers_in_mixed_styles_are_each_taken_where_they_fall_in_order():
+    a = article("The strike.1 The denial.[2] The aftermath.3", "[1] Reuters.\n\n[2] TASS.\n\n[3] AP.")
+    assert "The strike.[^note-1] The denial.[^note-2] The aftermath.[^note-3]" in a.body
+
+
+def test_a_marker_in_a_second_style_out_of_order_stays_text():
+    a = article("The aftermath.[3] The strike.1 The denial.2", "1. Reuters.\n\n2. TASS.\n\n3. AP.")
+    assert "The aftermath.\\[3\\]" in a.body and any("note 3 has no marker" in w for w in a.warnings)
+    assert "The strike.[^note-1] The denial.[^note-2]" in a.body

@@ -252,33 +252,60 @@ def _in_order(markers: list[_Marker], notes: set[int]) -> list[_Marker]:
 
 
 def _choose_markers(text: str, notes: set[int], refs: set[str]) -> tuple[str | None, list[_Marker]]:
-    """The marker shape that pairs up with most notes (strong shapes win ties)."""
+    """The marker shape that pairs up with most notes (strong shapes win ties), plus strays in other shapes.
+
+    A copy often mixes shapes (one ``<sup>`` kept as ``[2]``, another
+    flattened to ``strike.1``).  A note the main shape misses is taken from
+    another shape only where it sits between its neighbours' markers.
+    """
     mask = _Mask(text)
-    best: tuple[int, str | None, list[_Marker]] = (0, None, [])
+    by_style: dict[str, list[_Marker]] = {}
+    best: tuple[int, str | None] = (0, None)
     for style in ("bracket", "sup", "super", "paren", "glued"):
         found = _candidates(text, mask, style, refs)
         if style not in _STRONG:
             found = _in_order(found, notes)
+        by_style[style] = found
         score = len({m.number for m in found} & notes)
         if score > best[0]:
-            best = (score, style, found)
-    return best[1], best[2]
+            best = (score, style)
+    if best[1] is None:
+        return None, []
+    chosen = [m for m in by_style[best[1]] if m.number in notes]
+    first: dict[int, int] = {}  # note number → position of its first marker
+    source: dict[int, str] = {}  # note number → the shape its markers have
+    for m in chosen:
+        first.setdefault(m.number, m.start)
+        source[m.number] = best[1]
+    for style, found in by_style.items():
+        if style == best[1]:
+            continue
+        for m in found:
+            if m.number not in notes or source.get(m.number, style) != style:
+                continue
+            if m.number not in first:
+                after = max((pos for n, pos in first.items() if n < m.number), default=-1)
+                before = min((pos for n, pos in first.items() if n > m.number), default=len(text))
+                if not after < m.start < before:
+                    continue
+            chosen.append(m)  # shapes never overlap: each starts on a different character
+            first.setdefault(m.number, m.start)
+            source[m.number] = style
+    chosen.sort(key=lambda m: m.start)
+    return best[1], chosen
 
 
 def _listing(numbers: set[int] | list[int]) -> str:
     return ", ".join(str(n) for n in sorted(set(numbers)))
 
 
-def _warn_stray_markers(article: Article, text: str, style: str | None, notes: set[int], refs: set[str]) -> None:
+def _warn_stray_markers(article: Article, text: str, notes: set[int], refs: set[str]) -> None:
     """Bracketed markers with no note behind them: kept as text, but worth a look."""
     mask = _Mask(text)
-    for shape in _STRONG:
-        if style is not None and shape != style:
-            continue
-        stray = [m.number for m in _candidates(text, mask, shape, refs) if m.number not in notes]
-        if stray:
-            shown = ", ".join(f"[{n}]" for n in sorted(set(stray)))
-            article.warn(f"note marker{'s' if len(set(stray)) > 1 else ''} {shown} without a note in the article (kept as text)")
+    stray = sorted({m.number for shape in _STRONG for m in _candidates(text, mask, shape, refs) if m.number not in notes})
+    if stray:
+        shown = ", ".join(f"[{n}]" for n in stray)
+        article.warn(f"note marker{'s' if len(stray) > 1 else ''} {shown} without a note in the article (kept as text)")
 
 
 def _replace(text: str, markers: list[_Marker], numbers: set[int]) -> str:
@@ -337,17 +364,17 @@ def convert_notes(article: Article) -> Article:
     blocks = body.split("\n\n")
     section = _find_section(blocks)
     if section is None:
-        _warn_stray_markers(article, body, None, set(), refs)
+        _warn_stray_markers(article, body, set(), refs)
         return article
     notes = {e.number for e in section.entries}
     text = "\n\n".join(blocks[: section.start])
-    style, markers = _choose_markers(text, notes, refs)
+    _, markers = _choose_markers(text, notes, refs)
     paired = {m.number for m in markers} & notes
     if not paired:
-        _warn_stray_markers(article, text, None, set(), refs)
+        _warn_stray_markers(article, text, set(), refs)
         article.warn(f"notes {_listing(notes)} have no marker in the text (kept as text)")
         return article
-    _warn_stray_markers(article, text, style, notes, refs)
+    _warn_stray_markers(article, text, notes, refs)
     unpaired = [e for e in section.entries if e.number not in paired]
     if unpaired:
         article.warn(
