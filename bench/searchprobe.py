@@ -86,7 +86,6 @@ def first_query(site: Path, query: str, *, timeout_ms: int = 60_000) -> SearchRu
                 page.wait_for_load_state("networkidle")
                 links = page.eval_on_selector_all(".pagefind-ui__result-title .pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))")
             else:
-                page.click("label[for=__search]")
                 page.fill("input[data-md-component=search-query]", query)
                 page.wait_for_selector(".md-search-result__item", timeout=timeout_ms)
                 page.wait_for_load_state("networkidle")

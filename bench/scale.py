@@ -1,0 +1,250 @@
+"""``make bench``: build synthetic archives of growing size and print one table.
+
+For each N: generate an archive (``bench.generate``), then time, as separate
+processes and with the peak memory of each whole process tree (the build's
+worker pool included): the cold build step, ``mkdocs build`` on its output
+(including the Pagefind index when the site uses it), a no-op rebuild, and a
+rebuild after one annotation changed.  Then the site's bytes per article and,
+in a real browser, the bytes a first search query downloads.
+
+    python -m bench.scale                    # N = 1,000 and 10,000
+    python -m bench.scale --sizes 20 --no-browser   # what the tests run
+
+Nothing here asserts timings: the numbers are for people to read.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .generate import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SKELETON = ("mkdocs.yml", "overrides", "archive_build/site_hooks.py")
+HAND_WRITTEN_DOCS = ("index.md", "about.md", "how-to-annotate.md", "open-data.md", "stylesheets", "javascripts", "assets")
+_SUMMARY = re.compile(r"archive-build: (?P<articles>\d+) articles, (?P<annotations>\d+) annotations, (?P<entities>\d+) entities, (?P<warnings>\d+) warnings, (?P<errors>\d+) errors, [\d.]+ s \((?P<written>\d+) files written, (?P<unchanged>\d+) unchanged\)")
+
+
+@dataclass
+class Step:
+    seconds: float
+    peak_mb: float
+    returncode: int
+    out: str
+    summary: dict[str, int] = field(default_factory=dict)
+
+
+def _tree_rss(root_pid: int, page: int) -> int:
+    """Resident bytes of a process and all its descendants (from /proc)."""
+    parents: dict[int, int] = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat", "rb") as f:
+                    stat = f.read()
+                parents[int(d)] = int(stat[stat.rindex(b")") + 2 :].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    tree, frontier = {root_pid}, [root_pid]
+    while frontier:
+        p = frontier.pop()
+        for child, parent in parents.items():
+            if parent == p and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    total = 0
+    for p in tree:
+        try:
+            with open(f"/proc/{p}/statm") as f:
+                total += int(f.read().split()[1]) * page
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Step:
+    """Run ``cmd``, sampling the process tree's memory every 50 ms."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss(proc.pid, page))
+            done.wait(0.05)
+
+    t = threading.Thread(target=sample, daemon=True)
+    t.start()
+    out, _ = proc.communicate()
+    seconds = time.perf_counter() - start
+    done.set()
+    t.join()
+    step = Step(seconds, peak[0] / 2**20, proc.returncode, out)
+    m = None
+    for m in _SUMMARY.finditer(out):
+        pass
+    if m:
+        step.summary = {k: int(v) for k, v in m.groupdict().items()}
+    return step
+
+
+def make_project(dest: Path, n: int, seed: int = 1) -> list[str]:
+    """A fresh project: the checkout's site config and hand-written pages, plus a synthetic archive."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    for name in SKELETON:
+        src = ROOT / name
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(src, dest / name) if src.is_dir() else shutil.copy2(src, dest / name)
+    (dest / "docs").mkdir()
+    for name in HAND_WRITTEN_DOCS:
+        src = ROOT / "docs" / name
+        if src.is_dir():
+            shutil.copytree(src, dest / "docs" / name)
+        elif src.exists():
+            shutil.copy2(src, dest / "docs" / name)
+    return generate(dest, n, seed=seed)
+
+
+def change_one_annotation(project: Path) -> str:
+    """Edit the body of the first annotation of the first annotated article; returns its id."""
+    path = sorted((project / "annotations").glob("*.yml"))[0]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["annotations"][0]["body"] = "Edited for the benchmark. " + data["annotations"][0]["body"]
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000), encoding="utf-8")
+    return path.stem
+
+
+def dir_bytes(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def set_backend(project: Path, backend: str) -> None:
+    cfg = project / "mkdocs.yml"
+    text = cfg.read_text(encoding="utf-8")
+    cfg.write_text(re.sub(r"(?m)^(\s*search_backend:\s*)\S+", rf"\g<1>{backend}", text), encoding="utf-8")
+
+
+@dataclass
+class Row:
+    n: int
+    cold: Step
+    mkdocs: Step
+    noop: Step
+    one: Step
+    site_bytes: int
+    search_backend: str = ""
+    search_bytes: int | None = None
+    search_results: int | None = None
+    material_bytes: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def run_size(n: int, workdir: Path, *, browser: bool, material: bool, query: str | None) -> Row:
+    project = workdir / f"n{n}"
+    print(f"[bench] N={n}: generating in {project}", file=sys.stderr, flush=True)
+    make_project(project, n)
+    build = [str(BIN / "archive-build"), "build", "-q"]
+    mkdocs = [str(BIN / "mkdocs"), "build", "-q"]
+    notes: list[str] = []
+    print(f"[bench] N={n}: cold build", file=sys.stderr, flush=True)
+    cold = measure(build, project)
+    print(f"[bench] N={n}: mkdocs build", file=sys.stderr, flush=True)
+    site = measure(mkdocs, project)
+    if site.returncode != 0:
+        notes.append(f"mkdocs exited {site.returncode}: {site.out.strip().splitlines()[-1:]}")
+    print(f"[bench] N={n}: no-op rebuild", file=sys.stderr, flush=True)
+    noop = measure(build, project)
+    changed = change_one_annotation(project)
+    print(f"[bench] N={n}: rebuild after changing annotations/{changed}.yml", file=sys.stderr, flush=True)
+    one = measure(build, project)
+    if cold.returncode != 0:
+        notes.append(f"build exited {cold.returncode} ({cold.summary.get('errors', '?')} errors)")
+    row = Row(n, cold, site, noop, one, dir_bytes(project / "site"), notes=notes)
+    row.search_backend = "pagefind" if (project / "site" / "pagefind").is_dir() else "material"
+    if browser:
+        from .searchprobe import first_query
+
+        q = query or _query_word(project)
+        print(f"[bench] N={n}: first search for {q!r} in Chromium", file=sys.stderr, flush=True)
+        run = first_query(project / "site", q)
+        row.search_bytes, row.search_results = run.search_bytes, len(run.results)
+        if run.foreign:
+            notes.append(f"search requested another origin: {run.foreign[:3]}")
+    if material and row.search_backend == "pagefind":
+        print(f"[bench] N={n}: mkdocs build with Material's search, for comparison", file=sys.stderr, flush=True)
+        set_backend(project, "material")
+        measure(mkdocs, project)
+        index = project / "site" / "search" / "search_index.json"
+        row.material_bytes = index.stat().st_size if index.exists() else None
+        set_backend(project, "auto")
+    return row
+
+
+def _query_word(project: Path) -> str:
+    """A gazetteer name: it occurs in many articles, so results are plentiful."""
+    data = yaml.safe_load((project / "entities.yml").read_text(encoding="utf-8"))
+    return str(data["entities"][0]["name"]).split()[0]
+
+
+def _fmt_mb(x: float) -> str:
+    return f"{x:.0f}"
+
+
+def table(rows: list[Row]) -> str:
+    head = (
+        "N", "build s", "art/s", "build MB", "mkdocs s", "mkdocs MB", "build/mkdocs", "no-op s", "no-op MB", "no-op written",
+        "1-ann s", "1-ann MB", "1-ann written", "site KB/art", "search", "1st query KB", "Material index KB",
+    )
+    lines = []
+    for r in rows:
+        lines.append((
+            f"{r.n:,}", f"{r.cold.seconds:.1f}", f"{r.n / r.cold.seconds:.0f}", _fmt_mb(r.cold.peak_mb), f"{r.mkdocs.seconds:.1f}", _fmt_mb(r.mkdocs.peak_mb),
+            f"{r.cold.seconds / r.mkdocs.seconds:.2f}", f"{r.noop.seconds:.2f}", _fmt_mb(r.noop.peak_mb), str(r.noop.summary.get("written", "?")),
+            f"{r.one.seconds:.2f}", _fmt_mb(r.one.peak_mb), str(r.one.summary.get("written", "?")), f"{r.site_bytes / r.n / 1024:.0f}",
+            r.search_backend, "-" if r.search_bytes is None else f"{r.search_bytes / 1024:.0f}",
+            "-" if r.material_bytes is None else f"{r.material_bytes / 1024:.0f}",
+        ))
+    widths = [max(len(h), *(len(l[i]) for l in lines)) for i, h in enumerate(head)]
+    out = [" | ".join(h.rjust(w) for h, w in zip(head, widths)), "-+-".join("-" * w for w in widths)]
+    out += [" | ".join(c.rjust(w) for c, w in zip(l, widths)) for l in lines]
+    for r in rows:
+        out += [f"N={r.n:,}: {note}" for note in r.notes]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description="Scale benchmark: synthetic archives at several sizes, one table.")
+    p.add_argument("--sizes", default="1000,10000", help="comma-separated article counts (default 1000,10000)")
+    p.add_argument("--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "archive-bench")
+    p.add_argument("--no-browser", action="store_true", help="skip the first-query measurement in Chromium")
+    p.add_argument("--material", action="store_true", help="also build with Material's search to report its index size")
+    p.add_argument("--query", help="search query (default: a gazetteer name)")
+    p.add_argument("--keep", action="store_true", help="keep the generated projects")
+    args = p.parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    rows = []
+    for n in sizes:
+        rows.append(run_size(n, args.workdir, browser=not args.no_browser, material=args.material, query=args.query))
+        if not args.keep:
+            shutil.rmtree(args.workdir / f"n{n}", ignore_errors=True)
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
