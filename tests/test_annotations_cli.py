@@ -163,11 +163,13 @@ def test_build_fails_the_same_way_as_check(broken):
     assert errors(proc.stderr) == errors(stderr)
 
 
-def test_a_file_over_256_kb_is_refused(tmp_path):
+def test_a_file_over_256_kb_and_a_custom_yaml_tag_are_refused(tmp_path):
     project = copy_project(tmp_path / "p", annotations=False)
     (project / "annotations" / f"{STERN}.yml").write_text(f"article: {STERN}\n#" + "x" * 300_000 + "\nannotations: []\n")
+    (project / "annotations" / f"{WSWS}.yml").write_text(f"article: {WSWS}\nannotations: !!python/object:os.system []\n")
     proc = run_cli(project, "check")
     assert proc.returncode == 1 and f"annotations/{STERN}.yml: error: file is" in proc.stderr and "256 KB" in proc.stderr
+    assert f"annotations/{WSWS}.yml:2: error: YAML tag tag:yaml.org,2002:python/object:os.system is not allowed" in proc.stderr
 
 
 def test_keep_going_builds_and_lists_the_unanchored_note_at_the_end_of_its_article(tmp_path):
