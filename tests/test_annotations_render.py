@@ -109,3 +109,42 @@ def test_the_annotation_record_has_the_agreed_shape(tmp_path):
     rec = a.annotations[0]
     assert set(rec) >= {"id", "kind", "author", "created", "quote", "prefix", "suffix", "body", "links", "start", "end", "similarity", "line"}
     assert a.plain[rec["start"] : rec["end"]] == rec["quote"] == "two three" and rec["prefix"] == "One " and rec["suffix"] == " four.\n"
+
+
+# --- Properties over the seed articles: highlighting never changes the text or loses part of a passage.
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from archive_build.annotations.render import Placed, highlight  # noqa: E402
+from tests.conftest import ROOT  # noqa: E402
+from tests.helpers import clean  # noqa: E402
+
+SEED_BODIES = [clean((ROOT / "raw" / n).read_bytes(), n).body for n in (
+    "2023-05-30-drone-attack-on-moscow.md",
+    "2025-06-09-moscow-escalates-bombing-of-civilians.txt",
+)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_any_highlighted_passages_keep_the_plain_text_and_cover_exactly_their_words(data):
+    body = data.draw(st.sampled_from(SEED_BODIES))
+    m = scan(body)
+    spans = []
+    for k in range(data.draw(st.integers(1, 3))):
+        s = data.draw(st.integers(0, len(m.text) - 2))
+        e = data.draw(st.integers(s + 1, min(len(m.text), s + 200)))
+        spans.append(Placed(f"p{k}", "note", s, e))
+    out = highlight(body, m, spans)
+    assert scan(out).text == m.text
+    soup = BeautifulSoup(markdown.markdown(out, extensions=EXTENSIONS), "html.parser")
+    for p in spans:
+        pieces = [mk for mk in soup.find_all("mark") if mk.get("id") == f"ann-{p.id}"]
+        if m.text[p.start : p.end].strip():
+            assert len(pieces) == 1  # exactly one element carries the permalink id
+    # A passage alone: its marks hold exactly its words (line breaks between blocks aside).
+    first = spans[0]
+    alone = BeautifulSoup(markdown.markdown(highlight(body, m, [first]), extensions=EXTENSIONS), "html.parser")
+    marked = "".join(mk.get_text() for mk in alone.find_all("mark"))
+    assert "".join(marked.split()) == "".join(m.text[first.start : first.end].split())
