@@ -239,3 +239,19 @@ def test_round_trip_in_memory_keeps_quote_context_and_kind(tmp_path):
     assert (entry["quote"], entry["prefix"], entry["suffix"], entry["kind"], entry["author"], str(entry["created"]), entry["body"]) == (
         "fox", "The quick brown ", " jumps over", "correction", "@reader", "2026-11-20", "Vixen?\n"
     )
+
+
+def test_appending_keeps_crlf_line_ends(tmp_path):
+    path = tmp_path / "a.yml"
+    path.write_bytes(b"article: a\r\nannotations:\r\n  - id: one\r\n    quote: fox\r\n")
+    new = appended_text(path, "a.yml", "a", [({"id": "two", "quote": "dog"}, "")])
+    assert new.startswith("article: a\r\nannotations:\r\n  - id: one\r\n    quote: fox\r\n")
+    assert "\n" not in new.replace("\r\n", "")
+
+
+def test_an_import_that_would_pass_the_size_limit_is_refused(tmp_path):
+    from archive_build.errors import InputError
+
+    entries = [({"id": f"n{i}", "quote": "q", "body": "x" * 1000}, "") for i in range(300)]
+    with pytest.raises(InputError, match="256 KB limit"):
+        appended_text(tmp_path / "a.yml", "a.yml", "a", entries)

@@ -192,3 +192,17 @@ def test_seed_annotations_match_their_files_field_by_field(seed_site):
             assert normalise_str(quote["exact"]) == normalise_str(spec["quote"]).strip()
             assert quote.get("prefix", "") == plain[max(0, start - 32) : start]
             assert quote.get("suffix", "") == plain[end : end + 32]
+
+
+def test_page_urls_come_from_site_url_even_when_mkdocs_yml_uses_python_tags(tmp_path):
+    from archive_build.opendata import site_info
+    from archive_build.project import Project
+
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Test Archive\nsite_url: https://example.net/archive\n"
+        "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n",
+        "utf-8",
+    )
+    info = site_info(Project(tmp_path))
+    assert info.page_url("x") == "https://example.net/archive/articles/x/"
+    assert info.name == "Test Archive"

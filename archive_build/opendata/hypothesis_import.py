@@ -26,7 +26,7 @@ from ..annotations.load import KINDS
 from ..errors import InputError
 from ..model import Article
 from ..output import write_if_changed
-from ..safe_yaml import LineDict, load_text
+from ..safe_yaml import MAX_YAML_BYTES, LineDict, load_text
 from ..transforms.urls import normalize_url
 from ..writer import dump_yaml
 
@@ -320,6 +320,8 @@ def appended_text(path: Path, display: str, article_id: str, entries: list[tuple
     # A blank line before each new entry, as between the entries people write.
     new_text = "".join(("\n" if (n_before or i) else "") + entry_text(e, indent, c) for i, (e, c) in enumerate(entries))
     new = text + new_text.replace("\n", eol)
+    if len(new.encode("utf-8")) > MAX_YAML_BYTES:
+        raise InputError(display, f"importing would make the file larger than the {MAX_YAML_BYTES // 1024} KB limit for annotation files; import fewer annotations at a time")
     try:
         after = load_text(new, display)
     except InputError:
