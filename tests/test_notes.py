@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -280,3 +281,59 @@ def test_a_marker_in_a_second_style_out_of_order_stays_text():
     a = article("The aftermath.[3] The strike.1 The denial.2", "1. Reuters.\n\n2. TASS.\n\n3. AP.")
     assert "The aftermath.\\[3\\]" in a.body and any("note 3 has no marker" in w for w in a.warnings)
     assert "The strike.[^note-1] The denial.[^note-2]" in a.body
+
+
+# --- properties -------------------------------------------------------------------------------
+
+import markdown  # noqa: E402 - only the property tests render
+from bs4 import BeautifulSoup  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from archive_build.markdown_text import escape_text  # noqa: E402
+from archive_build.model import Article  # noqa: E402
+from archive_build.transforms.notes import convert_notes, link_bare_urls  # noqa: E402
+
+_EXTENSIONS = ["attr_list", "footnotes", "pymdownx.escapeall", "pymdownx.mark"]
+_url_chars = st.text(alphabet="abcxyz019_-~=&?%/.()*:#+", min_size=0, max_size=20)
+_urls = st.builds(lambda scheme, host, path: f"{scheme}{host}.org/{path}", st.sampled_from(["https://", "http://", "www.", "HTTPS://www."]), st.sampled_from(["example", "ab-c", "x"]), _url_chars)
+_pieces = st.one_of(_urls, st.sampled_from(["word", "The", "(", ")", ".", ",", "“", "”", "[1]", "_", "*", "\\", "1990s", " ", " ", " ", "\n"]))
+
+
+def _rendered_text(md: str) -> tuple[str, list[str]]:
+    soup = BeautifulSoup(markdown.markdown(md, extensions=_EXTENSIONS), "html.parser")
+    return " ".join(soup.get_text().split()), [a["href"] for a in soup.find_all("a")]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_pieces, min_size=1, max_size=25).map("".join))
+def test_linking_bare_urls_never_changes_what_the_reader_sees(text):
+    body = escape_text(text)
+    article = Article(id="x", raw="raw/x.txt", sha256="", format="txt", body=body)
+    before, _ = _rendered_text(body)
+    after, hrefs = _rendered_text(link_bare_urls(article).body)
+    assert after == before
+    assert all(h.lower().startswith(("http://", "https://")) for h in hrefs)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    n=st.integers(1, 6),
+    marked=st.lists(st.booleans(), min_size=6, max_size=6),
+    listed=st.lists(st.booleans(), min_size=6, max_size=6),
+    shape=st.sampled_from(["[{}]", "({})", ".{}"]),
+    heading=st.sampled_from(["Notes", "References", "---\n\nSources", "## Endnotes"]),
+)
+def test_every_note_and_sentence_survives_whatever_pairs_up(n, marked, listed, shape, heading):
+    sentences = [f"Sentence number {chr(97 + i)} is here{shape.format(i + 1) if marked[i] else '.'}" for i in range(n)]
+    notes = [f"[{i + 1}] Source {chr(97 + i)} said so." for i in range(n) if listed[i]]
+    a = clean(f"Title\n\n{LONG}\n\n{' '.join(sentences)} End.\n\n{LONG}\n\n{heading}\n\n" + "\n\n".join(notes) + "\n")
+    kept = "\n".join([a.body, *a.footnotes, *(r.text for r in a.removed)])
+    for i in range(n):
+        assert f"Sentence number {chr(97 + i)} is here" in kept
+        if listed[i]:
+            assert f"Source {chr(97 + i)} said so." in kept
+    defined = {f.split("]:")[0] + "]" for f in a.footnotes}
+    referenced = set(re.findall(r"\[\^note-\d+\]", a.body))
+    assert defined == referenced  # no footnote without a reference, no reference without a footnote
+    assert len(defined) <= sum(1 for i in range(n) if marked[i] and listed[i])

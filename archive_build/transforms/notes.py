@@ -418,6 +418,16 @@ def _trim(raw: str) -> str:
     return raw
 
 
+def _nested(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        if ch in "()":
+            depth += 1 if ch == "(" else -1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
 def _link(raw: str) -> str | None:
     """The Markdown link for one bare address as written in the body, or None."""
     url = _UNESCAPE.sub(r"\1", raw)
@@ -425,7 +435,7 @@ def _link(raw: str) -> str | None:
     if "." not in host.strip(".") or host.startswith(".") or "\\" in url:
         return None
     target = url if re.match(r"(?i)https?://", url) else "https://" + url
-    if target.count("(") != target.count(")"):
+    if not _nested(target):  # Markdown link targets may hold only properly nested parentheses
         target = target.replace("(", "%28").replace(")", "%29")
     return f"[{escape_text(url)}]({target})"
 
