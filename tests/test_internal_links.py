@@ -71,6 +71,7 @@ def test_a_link_in_an_authors_note_points_at_the_page_too():
 def test_a_reference_style_link_definition_points_at_the_page():
     _, a = linked(target(), citing("As [reported][dam], the water rose fast.\n\n[dam]: https://example-news.org/2024/02/kherson-dam"))
     assert f"[dam]: {TARGET}.md" in a.body
+    assert a.links_out == [{"target": TARGET, "passage": "As reported, the water rose fast."}]
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,15 @@ from __future__ import annotations
 import json
 import re
 
+import markdown
 import pytest
+from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from archive_build.markdown_text import escape_text
+from archive_build.model import Article
+from archive_build.transforms.notes import link_bare_urls
 from tests.conftest import ROOT, run_cli
 from tests.helpers import clean, removed_texts
 
@@ -284,15 +291,6 @@ def test_a_marker_in_a_second_style_out_of_order_stays_text():
 
 
 # --- properties -------------------------------------------------------------------------------
-
-import markdown  # noqa: E402 - only the property tests render
-from bs4 import BeautifulSoup  # noqa: E402
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from archive_build.markdown_text import escape_text  # noqa: E402
-from archive_build.model import Article  # noqa: E402
-from archive_build.transforms.notes import convert_notes, link_bare_urls  # noqa: E402
 
 _EXTENSIONS = ["attr_list", "footnotes", "pymdownx.escapeall", "pymdownx.mark"]
 _url_chars = st.text(alphabet="abcxyz019_-~=&?%/.()*:#+", min_size=0, max_size=20)

@@ -26,7 +26,7 @@ _LINK = re.compile(
     r"(?<![\\!])\[(?P<label>(?:[^\[\]\\]|\\.|\[[^\]]*\])*)\]"
     r"\((?P<open>\s*<?)(?P<target>(?:[^()\s<>]|\([^()\s]*\))*)(?P<close>>?(?:\s+\"[^\"]*\")?\s*)\)"
 )
-_REF_DEF = re.compile(r"^(?P<lead>[ ]{0,3}\[(?!\^)[^\]\n]+\]:[ \t]*<?)(?P<target>[^\s>]+)", re.M)
+_REF_DEF = re.compile(r"^(?P<lead>[ ]{0,3}\[(?!\^)(?P<ref>[^\]\n]+)\]:[ \t]*<?)(?P<target>[^\s>]+)", re.M)
 _CODE = re.compile(r"^[ \t]*(```+|~~~+)[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)|(?<![\\`])(`+)(?:(?!\n\n).)+?(?<!`)\2(?!`)", re.M | re.S)
 
 PASSAGE_LIMIT = 300
@@ -53,6 +53,7 @@ def url_index(articles: Iterable[Article]) -> tuple[dict[str, str], dict[str, st
 
 # --- the citing passage -----------------------------------------------------------------
 
+_REF_LINK = re.compile(r"(?<!\\)\[((?:[^\[\]\\]|\\.)*)\]\[[^\]\n]*\]")
 _UNESCAPE = re.compile(r"\\(.)")
 _MARKUP = re.compile(r"\[\^[^\]\s]+\]|</?[a-zA-Z][^<>]*>|\{:[^{}]*\}|(?<!\\)[*_]{1,3}|^#{1,6}[ \t]+|^[ ]{0,3}>[ \t]?", re.M)
 _SENTENCE_END = re.compile(r"[.!?…][\"”’»)\]]*\s+(?=[\"“‘«(\[]?[A-Z0-9À-Ý])")
@@ -61,6 +62,7 @@ _SENTENCE_END = re.compile(r"[.!?…][\"”’»)\]]*\s+(?=[\"“‘«(\[]?[A-Z0
 def _plain(markdown: str) -> str:
     """Markdown → roughly the text a reader sees (good enough to quote a sentence)."""
     text = _LINK.sub(lambda m: m.group("label"), markdown)
+    text = _REF_LINK.sub(r"\1", text)
     text = _MARKUP.sub("", text)
     text = _UNESCAPE.sub(r"\1", text)
     return re.sub(r"\s+", " ", text).strip()
@@ -120,7 +122,11 @@ def _rewrite(text: str, index: dict[str, str], own_id: str, found: dict[str, str
         other = target_of(m.group("target"))
         if other is None or in_code(m.start()):
             return m.group(0)
-        found.setdefault(other, "")
+        if other not in found:
+            # The passage is where the reference is used: [words][ref] or [ref].
+            use = re.search(rf"(?<![\\!])\[(?:[^\[\]\n]*\]\[)?{re.escape(m.group('ref'))}\](?!:)", text, re.I)
+            p0, p1 = paragraph_around(use.start()) if use else (0, 0)
+            found[other] = passage(text[p0:p1], use.start() - p0, use.end() - p0) if use else ""
         return f"{m.group('lead')}{other}.md"
 
     return _REF_DEF.sub(ref_def, _LINK.sub(link, text))
