@@ -36,7 +36,7 @@ def read(html: bytes, name: str = "raw/2024-01-02-page.html"):
 
 def rendered(md_body: str) -> BeautifulSoup:
     """The body as the site renders it (same Markdown extensions as mkdocs.yml)."""
-    md = markdown.Markdown(extensions=["abbr", "attr_list", "md_in_html", "footnotes", "pymdownx.escapeall", "pymdownx.mark", "pymdownx.superfences"])
+    md = markdown.Markdown(extensions=["abbr", "tables", "attr_list", "md_in_html", "footnotes", "pymdownx.escapeall", "pymdownx.mark", "pymdownx.superfences"])
     return BeautifulSoup(md.convert(md_body), "html.parser")
 
 
@@ -234,6 +234,20 @@ def test_relative_links_are_resolved_against_the_canonical_url():
 def test_relative_links_without_a_known_site_keep_their_words_only():
     art = read(page("<title>Bridge</title>", article_body(f"{PARA} See <a href='/2024/roads'>the roads story</a>.", PARA)))
     assert "the roads story" in art.body and "/2024/roads" not in art.body
+    assert [r.text for r in art.removed if r.reason.startswith("link targets relative")] == ["/2024/roads"]
+
+
+def test_a_layout_table_holding_the_article_becomes_paragraphs_not_one_cell():
+    body = f"<table><tr><td><h1>Bridge</h1><p>{PARA}</p><p>{PARA.replace('bridge', 'road')}</p></td></tr></table>"
+    art = read(page("<title>Bridge</title>", body))
+    assert "|" not in art.body
+    assert art.body.count("The council met") == 2
+
+
+def test_a_data_table_stays_a_table():
+    rows = "<tr><th>Item</th><th>Cost</th></tr><tr><td>Beams</td><td>5</td></tr>"
+    html = rendered(read(page("<title>Bridge</title>", article_body(PARA, PARA) + f"<table>{rows}</table>")).body)
+    assert [td.get_text() for td in html.find_all("td")] == ["Beams", "5"]
 
 
 # --- real pages -----------------------------------------------------------------

@@ -61,7 +61,7 @@ FURNITURE_CAP = 4000
 FURNITURE_REASON = "page furniture outside the main article (navigation, header, footer, sidebars, related links)"
 COMMENTS_REASON = "reader comments below the article"
 UNSAFE_LINK_REASON = "unsafe link target (only http, https, mailto and relative links are kept)"
-UNRESOLVED_LINK_REASON = "link target relative to the original site, which is not known (words kept)"
+UNRESOLVED_LINK_REASON = "link targets relative to the original site, whose address the page does not state (words kept)"
 
 _WS = re.compile(r"\s+")
 _BREAK = "\x01"  # a <br>, until the paragraph is assembled (then two trailing spaces)
@@ -111,6 +111,9 @@ def _link_url(target: str, base: str | None) -> tuple[str | None, str | None]:
 
 
 # --- body: trafilatura XML → blocks ----------------------------------------
+
+
+_SPACED = frozenset({"p", "item", "list", "head", "quote", "row", "cell", "table", "div"})
 
 
 class _Inline:
@@ -167,6 +170,10 @@ class _Inline:
             self.link(el)
         elif tag == "graphic":
             return
+        elif tag in _SPACED:  # block content nested in a paragraph: keep the words apart
+            self.text(" ")
+            self.walk(el)
+            self.text(" ")
         else:
             self.walk(el)
 
@@ -183,7 +190,9 @@ class _Inline:
 
     def link(self, el: etree._Element) -> None:
         url, reason = _link_url(el.get("target", ""), self.base)
-        if reason:
+        if reason == UNRESOLVED_LINK_REASON:  # many per page: one entry for all of them, at the end
+            self.article.flags.setdefault("unresolved_links", []).append(el.get("target", "").strip())
+        elif reason:
             self.article.remove(el.get("target", ""), reason)
         start = len(self.md)
         self.walk(el)
@@ -264,6 +273,7 @@ class _Lines:
         return self.line
 
 
+_LAYOUT_CONTENT = frozenset({"p", "head", "list", "quote", "table", "code"})
 _BLOCK_LEVEL = ("p", "head", "list", "quote", "table", "code", "div", "section", "article", "main", "body")
 
 
@@ -342,7 +352,11 @@ def _body_blocks(body: etree._Element, base: str | None, article: Article, raw: 
             else:  # keep the words, lose the quote marker
                 sink.extend(inner)
         elif tag == "table":
-            add(sink, *_table_md(el, base, article))
+            if any(c.tag in _LAYOUT_CONTENT for c in el.iter() if c is not el):
+                for cell in el.iter("cell"):  # a layout table: its cells hold the page, not data
+                    container(cell, sink)
+            else:
+                add(sink, *_table_md(el, base, article))
         elif tag == "code":
             code = "".join(el.itertext()).strip("\n")
             fenced = _code_block(code)
@@ -674,7 +688,11 @@ def _extract(text: str) -> Any:
 def read_html(article: Article, text: str) -> Article:
     soup = BeautifulSoup(text, "lxml")
     read_metadata(article, soup)
-    doc = _extract(text)
+    try:
+        doc = _extract(text)
+    except (ValueError, TypeError, RecursionError, etree.LxmlError) as exc:  # a page the extractor chokes on still builds
+        article.warn(f"main-content extraction failed ({type(exc).__name__}); kept the page's paragraphs")
+        doc = None
     body = getattr(doc, "body", None) if doc is not None else None
     plains: list[str] = []
     if body is not None and len(body):
@@ -691,6 +709,9 @@ def read_html(article: Article, text: str) -> Article:
         line for line in (_norm("".join(c.itertext())) for c in (comments_el if comments_el is not None else [])) if line
     )
     _record_dropped(article, soup, _norm(" ".join(plains)), comments)
+    unresolved = article.flags.pop("unresolved_links", [])
+    if unresolved:
+        article.remove("\n".join(dict.fromkeys(unresolved)), UNRESOLVED_LINK_REASON)
     lede = article.flags.pop("lede", None)
     if not article.description and lede:
         article.description = first_sentences(lede)
