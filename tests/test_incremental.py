@@ -1,0 +1,118 @@
+"""Rebuilds touch only what changed: the promise `mkdocs serve --dirtyreload` and deploy tools rely on.
+
+Each test builds a throw-away copy of the seed archive twice with the real
+``archive-build`` and compares every generated file's modification time and
+inode before and after.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from archive_build.output import KEEP, sync_tree, tree_stats
+
+from .conftest import copy_project, run_cli
+
+TREES = ("articles", "browse", "entities", ".generated")
+
+
+def _snapshot(project: Path) -> dict[str, tuple[int, int]]:
+    """Every generated file under docs/ → (mtime_ns, inode)."""
+    out = {}
+    for tree in TREES:
+        base = project / "docs" / tree
+        if not base.is_dir():
+            continue
+        for p in base.rglob("*"):
+            if p.is_file():
+                st = p.stat()
+                out[p.relative_to(project / "docs").as_posix()] = (st.st_mtime_ns, st.st_ino)
+    return out
+
+
+def _changed(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> set[str]:
+    return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+
+
+def _written(stderr: str) -> int:
+    m = re.search(r"\((\d+) files written", stderr)
+    assert m, stderr
+    return int(m.group(1))
+
+
+@pytest.fixture()
+def built(tmp_path: Path) -> Path:
+    project = copy_project(tmp_path / "archive")
+    run_cli(project, "build", "--quiet", check=True)
+    return project
+
+
+def test_a_rebuild_with_no_input_changed_rewrites_no_file(built: Path) -> None:
+    before = _snapshot(built)
+    proc = run_cli(built, "build", "--quiet", check=True)
+    assert _written(proc.stderr) == 0
+    assert _changed(before, _snapshot(built)) == set()
+
+
+def test_a_no_op_rebuild_still_prints_the_summary_and_problems(built: Path) -> None:
+    first = run_cli(built, "build", "--quiet", check=True)
+    again = run_cli(built, "build", "--quiet", check=True)
+    summary = lambda s: re.sub(r"[\d.]+ s \(.*\)", "", s.strip().splitlines()[-1])  # noqa: E731
+    assert summary(again.stderr) == summary(first.stderr)
+    assert again.stderr.strip().splitlines()[:-1] == first.stderr.strip().splitlines()[:-1]
+
+
+def test_changing_one_annotation_rewrites_only_its_article_and_the_pages_listing_it(built: Path) -> None:
+    article = "2023-05-30-drone-attack-on-moscow"
+    ann = built / "annotations" / f"{article}.yml"
+    before = _snapshot(built)
+    ann.write_text(ann.read_text(encoding="utf-8").replace("is a typo in the original", "is a misprint in the original", 1), encoding="utf-8")
+    run_cli(built, "build", "--quiet", check=True)
+    changed = _changed(before, _snapshot(built))
+    assert f"articles/{article}.md" in changed
+    assert "misprint" in (built / "docs" / "articles" / f"{article}.md").read_text(encoding="utf-8")
+    others = {c for c in changed if c.startswith(("articles/", "entities/")) and c != f"articles/{article}.md"}
+    assert others == set()
+    assert changed <= {f"articles/{article}.md", "browse/annotations.md", ".generated/latest.md", ".generated/annotations.md"}
+
+
+def test_a_generated_file_edited_by_hand_is_restored_by_the_next_build(built: Path) -> None:
+    page = built / "docs" / "articles" / "2023-05-30-drone-attack-on-moscow.md"
+    original = page.read_bytes()
+    page.write_bytes(b"edited by hand\n")
+    run_cli(built, "build", "--quiet", check=True)
+    assert page.read_bytes() == original
+
+
+def test_a_deleted_raw_article_disappears_from_the_generated_pages(built: Path) -> None:
+    (built / "raw" / "2023-05-30-drone-attacks-on-moscow-stern.txt").unlink()
+    (built / "raw" / "2023-05-30-drone-attacks-on-moscow-stern.meta.yml").unlink()
+    (built / "annotations" / "2023-05-30-drone-attacks-on-moscow-stern.yml").unlink()
+    run_cli(built, "build", "--quiet", "--keep-going")
+    assert not (built / "docs" / "articles" / "2023-05-30-drone-attacks-on-moscow-stern.md").exists()
+
+
+def test_sync_tree_keeps_unchanged_files_untouched_and_removes_stale_ones(tmp_path: Path) -> None:
+    target = tmp_path / "tree"
+    _, _, manifest = sync_tree(target, {"a.md": b"A", "b.md": b"B", "sub/c.md": b"C"})
+    a_before = (target / "a.md").stat().st_mtime_ns
+    written, unchanged, manifest = sync_tree(target, {"a.md": KEEP, "b.md": b"B2"}, manifest, tree_stats(target))
+    assert (written, unchanged) == (1, 1)
+    assert (target / "a.md").stat().st_mtime_ns == a_before
+    assert (target / "b.md").read_bytes() == b"B2"
+    assert not (target / "sub").exists()
+    assert set(manifest) == {"a.md", "b.md"}
+
+
+def test_sync_tree_swaps_the_whole_tree_when_most_files_change(tmp_path: Path) -> None:
+    target = tmp_path / "tree"
+    files = {f"{i}.md": b"old" for i in range(100)}
+    sync_tree(target, files)
+    inode = os.stat(target).st_ino
+    written, _, _ = sync_tree(target, {k: b"new" for k in files})
+    assert written == 100
+    assert os.stat(target).st_ino != inode  # a fresh directory renamed into place
+    assert all(p.read_bytes() == b"new" for p in target.iterdir())
