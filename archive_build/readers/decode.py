@@ -43,7 +43,10 @@ def decode(data: bytes, path: str) -> str:
     if not data.strip():
         raise InputError(path, "file is empty")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:  # odd length or a lone surrogate (found by fuzzing)
+            raise InputError(path, f"cannot decode text: UTF-16 byte-order mark but invalid UTF-16 at byte {exc.start}") from None
     elif _looks_binary(data):
         raise InputError(path, "file is binary (not text); raw articles must be text, Markdown or HTML")
     else:
