@@ -89,11 +89,21 @@ def passage(paragraph: str, start: int, end: int) -> str:
 # --- rewriting ----------------------------------------------------------------------------
 
 
-def _rewrite(text: str, index: dict[str, str], own_id: str, found: dict[str, str]) -> str:
+_HOST = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.\-]*:)?/*(?:[^/?#@\s]*@)?(?:www\.)?([^/?#:\s]*)", re.I)
+
+
+def _may_match(url: str, hosts: set[str]) -> bool:
+    """A cheap first filter on the host (lower-cased, no ``www.``) before the full normalisation."""
+    m = _HOST.match(url)
+    host = m.group(1).lower().rstrip(".") if m else ""
+    return host in hosts or "xn--" in host or not host.isascii()
+
+
+def _rewrite(text: str, index: dict[str, str], hosts: set[str], own_id: str, found: dict[str, str]) -> str:
     """``text`` with links to archived articles pointing at their pages; ``found`` gets target → passage."""
     if "http" not in text and "www." not in text:
         return text
-    code = [m.span() for m in _CODE.finditer(text)]
+    code = [m.span() for m in _CODE.finditer(text)] if "`" in text or "~~~" in text else []
     code_starts = [s for s, _ in code]
 
     def in_code(pos: int) -> bool:
@@ -106,6 +116,8 @@ def _rewrite(text: str, index: dict[str, str], own_id: str, found: dict[str, str
         return (0 if left < 0 else left + 2), (len(text) if right < 0 else right)
 
     def target_of(url: str) -> str | None:
+        if not _may_match(url, hosts):
+            return None  # most links go elsewhere: skip the full normalisation
         other = index.get(normalize_url(url) or "")
         return other if other and other != own_id else None
 
@@ -135,14 +147,15 @@ def _rewrite(text: str, index: dict[str, str], own_id: str, found: dict[str, str
 def link_articles(articles: list[Article]) -> None:
     """Point every link to another archived article at its page, and record it in ``links_out``."""
     index, shared = url_index(articles)
+    hosts = {key.split("/", 1)[0].split(":", 1)[0].split("?", 1)[0] for key in index}
     titles = {a.id: a.title or a.id for a in articles}
     for article in articles:
         if article.id in shared:
             owner = shared[article.id]
             article.warn(f"same url as {titles[owner]!r} ({owner}); links to that address go to {owner}")
         found: dict[str, str] = {}
-        article.body = _rewrite(article.body, index, article.id, found)
-        article.footnotes = [_rewrite(f, index, article.id, found) for f in article.footnotes]
+        article.body = _rewrite(article.body, index, hosts, article.id, found)
+        article.footnotes = [_rewrite(f, index, hosts, article.id, found) for f in article.footnotes]
         done = {entry.get("target") for entry in article.links_out}
         for target in found:  # in order of first citation
             if target not in done:
