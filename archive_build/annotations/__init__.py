@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import Problem
 from ..model import Article
 from ..plaintext import scan
-from .anchor import Anchor, Miss, anchor, context, excerpt, normalise
+from .anchor import MAX_LISTED, Anchor, Miss, anchor, context, excerpt, normalise
 from .load import Spec, load_annotations
 from .render import Placed, footnote, highlight, see_also, unanchored_section
 
@@ -87,10 +87,10 @@ def miss_message(plain: str, quote: str, miss: Miss, article_id: str) -> str:
     if miss.reason == "ambiguous":
         n = len(miss.occurrences)
         lines = [f"quote {_q(quote)} occurs {n} times in article {article_id}; add prefix: or suffix: (the words just before or after) to choose one:"]
-        for i, (s, e) in enumerate(miss.occurrences[:10], 1):
+        for i, (s, e) in enumerate(miss.occurrences[:MAX_LISTED], 1):
             lines.append(f"    {i}. {excerpt(plain, s, e)}")
-        if n > 10:
-            lines.append(f"    … and {n - 10} more")
+        if n > MAX_LISTED:
+            lines.append(f"    … and {n - MAX_LISTED} more")
         return "\n".join(lines)
     msg = f"quote not found in article {article_id}: {_q(quote)}"
     if miss.nearest:
