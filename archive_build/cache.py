@@ -144,3 +144,42 @@ class BuildState:
 
     def save(self, path: Path) -> None:
         _dump(path, self)
+
+
+def related_key(article: Any) -> str:
+    """Digest of what related reading reads from one article (computed in the worker).
+
+    Annotations and highlights do not change it, so editing an annotation
+    does not recompute related reading for the whole archive.
+    """
+    terms = article.flags.get("terms") or {}
+    data = (article.id, article.title, sorted(article.entities), list(article.tags), sorted(dict(terms).items()))
+    return hashlib.sha1(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+
+
+def memo_flag(cache_dir: Path, articles: list[Any], flag: str, step: Any) -> None:
+    """Run ``step(articles)`` (which sets ``article.flags[flag]``) unless its inputs are unchanged.
+
+    The inputs are every article's ``flags["<flag>_key"]`` plus the code
+    version; on a hit the previous results are put back without running
+    ``step``.  Without keys (an article built by an older code path), it
+    simply runs.
+    """
+    from .build import code_version
+
+    keys = [a.flags.get(f"{flag}_key") for a in articles]
+    if any(k is None for k in keys):
+        step(articles)
+        return
+    h = hashlib.sha256(code_version().encode())
+    for a, k in zip(articles, keys):
+        h.update(f"{a.id}\0{k}\n".encode())
+    digest = h.hexdigest()
+    path = cache_dir / f"{flag}.pickle"
+    saved = _load(path, None)
+    if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == digest and len(saved[1]) == len(articles):
+        for a, value in zip(articles, saved[1]):
+            a.flags[flag] = value
+        return
+    step(articles)
+    _dump(path, (digest, [a.flags.get(flag) for a in articles]))

@@ -19,11 +19,13 @@ def enrich(project: Project, articles: list[Article], gazetteer: object, problem
     """Collection-level changes to articles: internal links, backlinks, related reading."""
     from .backlinks import add_backlinks
     from .internal_links import link_articles
+    from ..cache import memo_flag
     from .related import add_related
 
     link_articles(articles)  # fills links_out, which backlinks read: must come first
     add_backlinks(articles)
-    add_related(articles)
+    # Related reading reads no annotation: cached on its own inputs (archive_build/cache.py).
+    memo_flag(project.cache, articles, "related", add_related)
 
 
 def collection_pages(project: Project, articles: list[Article]) -> dict[str, dict[str, bytes]]:
