@@ -126,7 +126,7 @@ SEED_BODIES = [clean((ROOT / "raw" / n).read_bytes(), n).body for n in (
 )]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(st.data())
 def test_any_highlighted_passages_keep_the_plain_text_and_cover_exactly_their_words(data):
     body = data.draw(st.sampled_from(SEED_BODIES))
