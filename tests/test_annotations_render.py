@@ -11,7 +11,7 @@ from archive_build.annotations import annotate
 from archive_build.model import Article
 from archive_build.plaintext import scan
 
-EXTENSIONS = ["attr_list", "md_in_html", "footnotes", "pymdownx.escapeall", "pymdownx.mark"]
+EXTENSIONS = ["abbr", "attr_list", "md_in_html", "footnotes", "pymdownx.escapeall", "pymdownx.mark"]
 
 
 def article(body: str) -> Article:
@@ -84,6 +84,16 @@ def test_a_hostile_body_is_escaped_and_loses_its_javascript_link(tmp_path):
     assert fn.find("script") is None and "<script>alert(1)</script>" in fn.get_text()
     assert not any("javascript" in (l.get("href") or "") for l in fn.find_all("a"))
     assert any("unsafe link" in p.message for p in problems)
+
+
+def test_a_body_cannot_change_the_rest_of_the_page(tmp_path):
+    body = "[ok](https://example.org){ onclick=\"alert(1)\" } and [^x]\n\n*[three]: an abbreviation for the whole page"
+    a, _ = run(tmp_path, "One two three.\n", item("x", "two", body))
+    soup = html_of(a)
+    assert soup.find("abbr") is None  # "three" in the article is untouched
+    link = soup.find(id="fn:ann-x").find("a", href="https://example.org")
+    assert link is not None and not link.has_attr("onclick")
+    assert len(soup.select("div.footnote li")) == 1
 
 
 def test_a_multi_paragraph_body_stays_inside_its_footnote(tmp_path):

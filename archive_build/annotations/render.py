@@ -12,6 +12,7 @@ syntax.  Only the first piece of an annotation carries its id.
 from __future__ import annotations
 
 import bisect
+import re
 import datetime as dt
 from dataclasses import dataclass
 
@@ -122,6 +123,31 @@ def _indent(text: str) -> str:
     return "\n".join(("    " + line) if line.strip() else "" for line in text.split("\n"))
 
 
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
+_UNESCAPED = r"(?<!\\)((?:\\\\)*)"  # an even run of backslashes (possibly none) before the match
+
+
+def _neutralise_text(text: str) -> str:
+    # attr_list needs no colon ("{ onclick=… }") and would set attributes on the article's elements.
+    text = re.sub(_UNESCAPED + r"\{", r"\1\\{", text)
+    # A footnote reference or definition of its own would reach into the article's footnotes.
+    text = re.sub(_UNESCAPED + r"\[\^", r"\1\\[^", text)
+    # An abbreviation definition ("*[Putin]: …") applies to the whole page.
+    return re.sub(r"^([ \t]*)\*\[", r"\1\\*[", text, flags=re.M)
+
+
+def _neutralise(md: str) -> str:
+    """Escape the syntax that lets a footnote body change the rest of the page (outside code spans)."""
+    out: list[str] = []
+    last = 0
+    for m in _CODE_SPAN.finditer(md):
+        out.append(_neutralise_text(md[last : m.start()]))
+        out.append(m.group(0))
+        last = m.end()
+    out.append(_neutralise_text(md[last:]))
+    return "".join(out)
+
+
 def footnote(spec: Spec, dropped: list[str]) -> str:
     """The Markdown footnote definition for one annotation.
 
@@ -135,8 +161,7 @@ def footnote(spec: Spec, dropped: list[str]) -> str:
         f'<span class="ab-ann-by">{escape_text(spec.author)} · {human_date(spec.created)}</span> '
         f'<a class="ab-ann-permalink" href="#ann-{spec.id}" title="Permalink to this annotation">#</a>'
     )
-    body = sanitize_markdown(spec.body.replace("\r\n", "\n").strip(), dropped)
-    body = body.replace("[^", "\\[^")
+    body = _neutralise(sanitize_markdown(spec.body.replace("\r\n", "\n").strip(), dropped))
     return f"[^ann-{spec.id}]: {head}\n\n{_indent(body)}"
 
 
