@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..markdown_text import safe_url
 from ..model import Article, Block
 from .dates import date_line, iso_from_any, leading_date
 
@@ -163,6 +164,8 @@ def detect_tail(article: Article) -> Article:
     return article
 
 
+_MARKUP = re.compile(r"[<>&]")
+
 #: Fields a sidecar or front matter may set, and how each is normalised.
 FIELDS = ("title", "authors", "date", "updated", "source", "url", "description", "tags", "language", "license", "translator", "original_title", "notes")
 
@@ -183,7 +186,18 @@ def apply_fields(article: Article, meta: dict[str, Any], *, origin: str) -> list
             names = [value] if isinstance(value, str) else list(value)
             article.authors = [str(n).strip() for n in names if str(n).strip()]
         elif key == "tags":
-            article.tags = [str(t) for t in ([value] if isinstance(value, str) else value)]
+            article.tags = []
+            for tag in [value] if isinstance(value, str) else value:
+                if _MARKUP.search(str(tag)):
+                    # Material's tags plugin writes tag names into the table
+                    # of contents unescaped, after the sanitising hook.
+                    article.remove(str(tag), f"{origin}: tag with markup characters (< > &) not used")
+                    article.warn(f"{origin}: tag {str(tag)!r} holds markup characters (< > &); ignored")
+                else:
+                    article.tags.append(str(tag))
+        elif key == "url" and safe_url(str(value)) is None:
+            article.remove(str(value), f"{origin}: url with an unsafe scheme (only http, https and mailto are linked)")
+            article.warn(f"{origin}: url {str(value)!r} is not an http(s) address; ignored")
         elif key in ("title", "source", "url", "description"):
             setattr(article, key, str(value).strip())
         elif key in FIELDS:
