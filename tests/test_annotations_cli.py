@@ -124,18 +124,18 @@ def test_a_bad_date_and_an_unknown_kind_are_each_reported_at_their_line(broken):
 
 
 def test_a_quote_not_found_shows_the_nearest_passage_with_its_similarity(broken):
-    msg = line(broken[1], f"annotations/{STERN}.yml:23: error:")
+    msg = line(broken[1], f"annotations/{STERN}.yml:24: error:")
     assert "quote not found in article" in msg and re.search(r'nearest: ".+" \(\d+%\)', msg)
 
 
 def test_an_ambiguous_quote_lists_each_occurrence_with_its_context(broken):
     stderr = broken[1]
-    assert "occurs 5 times" in line(stderr, f"annotations/{STERN}.yml:28: error:")
+    assert "occurs 5 times" in line(stderr, f"annotations/{STERN}.yml:29: error:")
     assert "1. …f “terror”. The leadership in [Kiev] rejects" in stderr
 
 
 def test_a_close_quote_is_re_anchored_with_a_warning_that_gives_the_similarity(broken):
-    msg = line(broken[1], f"annotations/{STERN}.yml:33: warning:")
+    msg = line(broken[1], f"annotations/{STERN}.yml:34: warning:")
     assert "re-anchored to \"Five more were shot down by the Panzir anti-aircraft complex\"" in msg and re.search(r"\(\d\d% similar\)", msg)
 
 
@@ -179,7 +179,7 @@ def test_keep_going_builds_and_lists_the_unanchored_note_at_the_end_of_its_artic
         "    author: \"@a\"\n    created: 2026-11-20\n    body: Kept anyway.\n"
     )
     proc = run_cli(project, "build", "--quiet", "--keep-going")
-    assert proc.returncode == 0 and f"annotations/{STERN}.yml:3: warning: quote not found" in proc.stderr
+    assert proc.returncode == 0 and f"annotations/{STERN}.yml:4: warning: quote not found" in proc.stderr
     page = (project / "docs" / "articles" / f"{STERN}.md").read_text()
     assert "## Unanchored notes" in page and "[^ann-lost]: " in page and "Kept anyway." in page
 

@@ -103,7 +103,7 @@ def test_a_multi_paragraph_body_stays_inside_its_footnote(tmp_path):
 
 def test_an_unanchorable_note_is_an_error_and_still_listed_under_unanchored_notes(tmp_path):
     a, problems = run(tmp_path, "One two three.\n", item("x", "nowhere to be found at all"))
-    assert [p.severity for p in problems] == ["error"] and problems[0].line == 3
+    assert [p.severity for p in problems] == ["error"] and problems[0].line == 4  # the quote's line
     soup = html_of(a)
     assert soup.find("h2").get_text() == "Unanchored notes" and soup.find(id="fn:ann-x")
     assert a.unanchored[0]["id"] == "x" and not a.annotations

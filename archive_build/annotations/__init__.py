@@ -43,10 +43,10 @@ def annotate(article: Article, path: Path | None, display: str, *, keep_going: b
         if isinstance(result, Anchor):
             if result.similarity < 100:
                 found = " ".join(pmap.text[result.start : result.end].split())
-                problems.append(Problem(display, spec.line, f"quote {_q(spec.quote)} not found exactly; re-anchored to {_q(found)} ({result.similarity:.0f}% similar) — update the quote", "warning"))
+                problems.append(Problem(display, spec.quote_line, f"quote {_q(spec.quote)} not found exactly; re-anchored to {_q(found)} ({result.similarity:.0f}% similar) — update the quote", "warning"))
             placed.append((spec, result))
         else:
-            problems.append(Problem(display, spec.line, miss_message(pmap.text, spec.quote, result, article.id), "warning" if keep_going else "error"))
+            problems.append(Problem(display, spec.quote_line, miss_message(pmap.text, spec.quote, result, article.id), "warning" if keep_going else "error"))
             lost.append(spec)
     placed.sort(key=lambda sa: (sa[1].start, sa[1].end))
     article.body = highlight(article.body, pmap, [Placed(s.id, s.kind, a.start, a.end) for s, a in placed])

@@ -42,6 +42,10 @@ class Spec:
     suffix: str = ""
     links: list[str] = field(default_factory=list)
     imported_from: str | None = None
+    quote_line: int = 0  # where anchoring problems are reported
+
+    def __post_init__(self) -> None:
+        self.quote_line = self.quote_line or self.line
 
 
 def _did_you_mean(key: str, allowed: tuple[str, ...]) -> str:
@@ -181,7 +185,7 @@ def _validate_item(item: Any, list_line: int | None, err: Any) -> Spec | None:
     prefix, suffix, imported = text("prefix"), text("suffix"), text("imported_from")
     if not ok:
         return None
-    return Spec(ann_id, quote, author.strip(), created or "", body, line, kind, prefix, suffix, links, imported or None)
+    return Spec(ann_id, quote, author.strip(), created or "", body, line, kind, prefix, suffix, links, imported or None, line_of(item, "quote") or line)
 
 
 def _date(value: Any) -> str | None:
