@@ -26,7 +26,15 @@ serve: install
 check: install
 	$(BIN)/archive-build check
 
-test: install
+# axe-core (npm) for the browser tests' accessibility checks; without npm those
+# checks skip locally (CI installs npm and fails instead of skipping).
+AXE_STAMP := tests/browser/node_modules/.package-lock.json
+
+$(AXE_STAMP): tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: accessibility checks will be skipped"; fi
+
+test: install $(AXE_STAMP)
 	$(BIN)/python -m pytest -n 2
 
 bench: install

@@ -129,6 +129,7 @@ def link_annotations(articles: list[Article], problems: list[Problem]) -> None:
             m = _ARTICLE_LINK.match(target)
             if not m or m.group(1) not in titles:
                 problems.append(Problem(display, line, f"link {target!r} in the body of {ann_id!r}: a relative link must name an article of the archive, as ARTICLE-ID.md; use a full https:// address for anything else"))
+        where: dict[str, int] | None = None  # footnote label → index, built only if needed
         for ann in article.annotations + article.unanchored:
             good = []
             for target in ann.get("links", []):
@@ -139,8 +140,8 @@ def link_annotations(articles: list[Article], problems: list[Problem]) -> None:
             ann["links"] = good
             if not good:
                 continue
-            label = f"[^ann-{ann['id']}]:"
-            for i, fn in enumerate(article.footnotes):
-                if fn.startswith(label):
-                    article.footnotes[i] = fn.rstrip("\n") + "\n\n" + see_also([(t, titles[t]) for t in good])
-                    break
+            if where is None:
+                where = {fn.split(" ", 1)[0]: i for i, fn in enumerate(article.footnotes)}
+            i = where.get(f"[^ann-{ann['id']}]:")
+            if i is not None:
+                article.footnotes[i] = article.footnotes[i].rstrip("\n") + "\n\n" + see_also([(t, titles[t]) for t in good])
