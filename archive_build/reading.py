@@ -6,9 +6,9 @@ trusted, and every value it inserts from front matter is escaped here):
 * paragraph permalinks: each paragraph of an article gets a deterministic id
   (``p-1``, ``p-2`` … in document order) and a hover anchor, so a reader can
   cite or share one passage;
-* search-only text: the article's title, date, source and authors at the top
-  of its first search section (so results show when and where it appeared,
-  and a search for an author or a source finds it) and the names and aliases
+* search-only text: the article's title with its date, source and authors
+  as the title of its first search section (so results show when and where
+  it appeared, and a search for an author or a source finds it) and the names and aliases
   of the entities it mentions (so "Kiev" finds an article that says "Kyiv").
   Material's search plugin indexes ``page.content`` in ``on_page_context``;
   the hook inserts this text before and removes it again right after, so
@@ -103,11 +103,17 @@ def load_entity_names(path: Path) -> dict[str, list[str]]:
     return names
 
 
-def alias_terms(meta: Mapping[str, Any], names: Mapping[str, list[str]]) -> list[str]:
-    """Every name and alias of the entities an article mentions, in a stable order."""
+def alias_terms(meta: Mapping[str, Any], names: Mapping[str, list[str]], text: str = "") -> list[str]:
+    """The names and aliases of the article's entities that ``text`` does not already contain.
+
+    Spellings the article itself uses are indexed anyway; adding only the
+    others keeps the search index from growing by a gazetteer's worth of
+    words per article.  Stable order: entity id, then the gazetteer's order.
+    """
     entities = meta.get("entities") or {}
     ids = sorted(entities) if isinstance(entities, Mapping) else sorted(str(e) for e in entities)
-    return list(dict.fromkeys(n for eid in ids for n in names.get(str(eid), [])))
+    found = dict.fromkeys(n for eid in ids for n in names.get(str(eid), []))
+    return [n for n in found if n not in text]
 
 
 def display_date(value: Any) -> str:
@@ -134,14 +140,15 @@ def search_only_blocks(meta: Mapping[str, Any], aliases: Iterable[str]) -> tuple
     """(prefix, aliases) HTML blocks that only the search index sees.
 
     The prefix is an ``h1`` (so the first search section has the title,
-    escaped) and a line with date, source and authors; the aliases block
-    lists the other names of the article's entities.
+    escaped) with date, source and authors; the aliases block lists the
+    other names of the article's entities.
     """
     title = html.escape(str(meta.get("title") or meta.get("id") or ""), quote=False)
-    prefix = (
-        f'<h1 id="ab-search-title" class="{SEARCH_ONLY_CLASS}">{title}</h1>'
-        f'<p class="{SEARCH_ONLY_CLASS}">{html.escape(_byline(meta), quote=False)}</p>'
-    )
+    # The byline goes into the title as <sub> (one of the tags Material's
+    # index keeps): result texts show only the paragraphs that matched, but
+    # the title is always shown, so every result says when and where.
+    prefix = f'<h1 id="ab-search-title" class="{SEARCH_ONLY_CLASS}">{title}<sub>{html.escape(_byline(meta), quote=False)}</sub></h1>'
+
     terms = list(aliases)
     extra = f'<p class="{SEARCH_ONLY_CLASS}">{html.escape(" · ".join(terms), quote=False)}</p>' if terms else ""
     return prefix, extra

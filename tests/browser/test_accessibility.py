@@ -1,0 +1,38 @@
+"""axe-core (from npm, injected into the page) finds no serious or critical problems."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import open_context, run_axe, search
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(
+    "path",
+    ["", "articles/2023-05-30-drone-attacks-on-moscow-stern/", "entities/moscow/"],
+    ids=["home", "article", "entity"],
+)
+def test_page_has_no_serious_accessibility_violations(browser, site_url, path, scheme):
+    context, _ = open_context(browser, color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto(site_url + path)
+        violations = run_axe(page)
+    finally:
+        context.close()
+    assert not violations, "\n".join(violations)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_search_results_have_no_serious_accessibility_violations(browser, site_url, scheme):
+    context, _ = open_context(browser, color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto(site_url)
+        assert search(page, "Moscow")
+        violations = run_axe(page)
+    finally:
+        context.close()
+    assert not violations, "\n".join(violations)

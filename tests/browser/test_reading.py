@@ -1,0 +1,67 @@
+"""Reading an article in a real browser: annotation tooltips, entity pages, paragraph links."""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+STERN = "articles/2023-05-30-drone-attacks-on-moscow-stern/"
+
+
+def _annotated_article(page, site_url: str) -> None:
+    page.goto(site_url + STERN)
+    assert page.locator("a.footnote-ref").count() > 0, "the Stern seed should carry reader annotations"
+
+
+def test_hovering_an_annotation_footnote_shows_its_text_in_a_tooltip(page, site_url):
+    _annotated_article(page, site_url)
+    ref = page.locator("mark.ab-ann + sup a.footnote-ref").first
+    note_text = ref.evaluate("a => document.getElementById(decodeURIComponent(new URL(a.href).hash.slice(1))).textContent")
+    ref.hover()
+    tooltip = page.locator(".md-tooltip2--active .md-tooltip2__inner")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    assert "".join(tooltip.text_content().split()) == "".join(note_text.split())  # same words, layout aside
+
+
+def test_focusing_an_annotation_footnote_shows_the_tooltip_too(page, site_url):
+    _annotated_article(page, site_url)
+    page.locator("mark.ab-ann + sup a.footnote-ref").first.focus()
+    page.locator(".md-tooltip2--active .md-tooltip2__inner").wait_for(state="visible", timeout=5_000)
+
+
+def test_the_annotated_passage_is_highlighted_and_visible(page, site_url):
+    _annotated_article(page, site_url)
+    mark = page.locator("mark.ab-ann").first
+    mark.scroll_into_view_if_needed()
+    assert mark.is_visible()
+    background = mark.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+
+
+def test_an_entity_link_opens_the_entity_page_listing_at_least_two_articles(page, site_url):
+    page.goto(site_url + STERN)
+    link = page.locator(".ab-article-body a[href$='entities/moscow/']").first
+    link.click()
+    page.wait_for_url("**/entities/moscow/")
+    articles = page.evaluate(
+        "() => new Set([...document.querySelectorAll('article.md-content__inner a[href*=\"/articles/\"]')]"
+        ".map(a => a.pathname).filter(p => !p.endsWith('/articles/'))).size"
+    )
+    assert articles >= 2
+
+
+def test_a_paragraph_permalink_scrolls_to_and_marks_that_paragraph(page, site_url):
+    page.goto(site_url + STERN + "#p-3")
+    target = page.locator("p#p-3")
+    assert target.is_visible()
+    assert page.evaluate("() => document.querySelector(':target').id") == "p-3"
+    target.hover()
+    assert page.locator("p#p-3 > a.ab-pilcrow").evaluate("el => getComputedStyle(el).opacity") == "1"
+
+
+def test_the_cite_block_offers_chicago_text_and_bibtex(page, site_url):
+    page.goto(site_url + STERN)
+    chicago = page.locator(".ab-cite__text").inner_text()
+    assert "\u201cDrone attacks on Moscow: the war comes home to Russia.\u201d Stern, May 30, 2023." in chicago
+    page.locator(".ab-cite__bibtex summary").click()
+    assert page.locator(".ab-cite__bibtex code").inner_text().startswith("@article{2023-05-30-drone-attacks-on-moscow-stern,")
