@@ -89,6 +89,12 @@ def test_urls_match_ignoring_scheme_www_trailing_slash_and_utm_parameters(tmp_pa
         assert (outcome.status, outcome.article_id) == (IMPORTED, "2024-01-01-fox"), uri
 
 
+def test_a_row_matches_on_its_targets_source_when_its_uri_is_another_address(tmp_path):
+    article = Article(id="2024-01-01-fox", raw="raw/x.txt", sha256="0", format="txt", url="https://example.org/a", plain="The quick brown fox jumps.")
+    (outcome,) = plan([_row(uri="urn:x-pdf:1234")], [article], tmp_path)
+    assert (outcome.status, outcome.article_id) == (IMPORTED, "2024-01-01-fox")
+
+
 # --- Appending to annotation files ------------------------------------------------------------
 
 

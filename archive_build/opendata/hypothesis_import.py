@@ -52,6 +52,7 @@ class Row:
     user: str
     created: dt.date | None
     tags: list[str] = field(default_factory=list)
+    source: str = ""  # the target's source, when it differs from ``uri`` (e.g. a canonical URL)
 
     @property
     def imported_from(self) -> str:
@@ -152,6 +153,7 @@ def parse_row(raw: Any, number: int) -> Row | str:
         number=number,
         hid=raw["id"],
         uri=str(raw.get("uri") or source),
+        source=source,
         exact=str(quote.get("exact") or ""),
         prefix=str(quote.get("prefix") or ""),
         suffix=str(quote.get("suffix") or ""),
@@ -229,7 +231,7 @@ def plan(rows: list[Any], articles: list[Article], annotations_dir: Path, *, kee
         if isinstance(row, str):
             outcomes.append(Outcome(None, SKIPPED, detail=f"row {number}: {row}"))
             continue
-        article = by_url.get(normalize_url(row.uri) or "")
+        article = by_url.get(normalize_url(row.uri) or "") or by_url.get(normalize_url(row.source) or "")
         if article is None:
             outcomes.append(Outcome(row, SKIPPED, detail=f"no article with the URL {row.uri}"))
             continue
