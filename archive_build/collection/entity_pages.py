@@ -26,22 +26,6 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _kwic(sentence: str, entity: Entity) -> str:
-    """The sentence, escaped, with the first of the entity's names in bold."""
-    best = None
-    for name in entity.names:
-        pos = sentence.find(name)
-        if pos != -1 and (best is None or (pos, -len(name)) < (best[0], -best[1])):
-            best = (pos, len(name))
-    if best is None:
-        return escape_text(sentence)
-    a, n = best
-    rest = sentence[a + n :]
-    # escape_text drops leading spaces (they would start a code block); keep this one.
-    space = " " if rest[:1].isspace() else ""
-    return escape_text(sentence[:a]) + "**" + escape_text(sentence[a : a + n]) + "**" + space + escape_text(rest.lstrip())
-
-
 def _co_mentions(articles: list[Article]) -> dict[str, Counter[str]]:
     co: dict[str, Counter[str]] = defaultdict(Counter)
     for a in articles:
@@ -53,7 +37,9 @@ def _co_mentions(articles: list[Article]) -> dict[str, Counter[str]]:
     return co
 
 
-def entity_page(entity: Entity, mentioned_in: list[Article], co: Counter[str], gazetteer: Gazetteer) -> bytes:
+def entity_page(entity: Entity, mentioned_in: list[Article], co: Counter[str], gazetteer: Gazetteer, items: dict[str, str] | None = None) -> bytes:
+    """One entity's page; ``items`` caches each article's list line (the same on every entity page)."""
+    items = {} if items is None else items
     out = [f'<p class="ab-entity-kind">{KIND_NAMES[entity.kind]}</p>\n']
     if entity.description:
         out.append(escape_text(entity.description) + "\n")
@@ -65,10 +51,12 @@ def entity_page(entity: Entity, mentioned_in: list[Article], co: Counter[str], g
     total = sum(a.entities[entity.id] for a in mentioned_in)
     out.append(f"## Articles\n\n{_plural(len(mentioned_in), 'article')}, {_plural(total, 'mention')}, newest first.\n")
     for a in newest_first(mentioned_in):
-        item = article_item(a, "entities") + f" · {_plural(a.entities[entity.id], 'mention')}"
+        if a.id not in items:
+            items[a.id] = article_item(a, "entities")
+        item = items[a.id] + f" · {_plural(a.entities[entity.id], 'mention')}"
         sentence = (a.flags.get("kwic") or {}).get(entity.id)
         if sentence:
-            item += f'\n  <br><span class="ab-kwic">{_kwic(sentence, entity)}</span>'
+            item += f'\n  <br><span class="ab-kwic">{sentence}</span>'  # escaped Markdown, made by the worker
         out.append(item)
     if not mentioned_in:
         out.append("*No article mentions this entity yet.*")
@@ -107,6 +95,7 @@ def entity_pages(gazetteer: Gazetteer | None, articles: list[Article]) -> dict[s
         for e in a.entities:
             mentions[e].append(a)
     co = _co_mentions(articles)
-    files = {f"{e.id}.md": entity_page(e, mentions.get(e.id, []), co.get(e.id, Counter()), gazetteer) for e in gazetteer.entities.values()}
+    items: dict[str, str] = {}
+    files = {f"{e.id}.md": entity_page(e, mentions.get(e.id, []), co.get(e.id, Counter()), gazetteer, items) for e in gazetteer.entities.values()}
     files["index.md"] = entity_index(gazetteer, mentions)
     return files

@@ -49,7 +49,7 @@ def _candidates(text: str) -> list[tuple[str, bool]]:
             continue
         name = " ".join(words)
         start = _SENTENCE_START.search(text, max(0, m.start() - 4), m.start()) is not None
-        out.append((name, start and len(words) == 1 and name == m.group().strip()))
+        out.append((name, start and name.split()[0] == m.group().split()[0]))
     return out
 
 
@@ -64,6 +64,13 @@ def suggest(articles: list[Article], matcher: object | None, min_count: int = 2)
             if not at_start:
                 mid_sentence[name] += 1
             where[name].add(a.id)
+    # "Later Sam Bendett" at a sentence start is "Sam Bendett" when that is seen elsewhere.
+    for name in sorted(counts, key=lambda n: -len(n)):
+        tail = name.split(" ", 1)[1] if " " in name else ""
+        if tail in counts and not mid_sentence[name]:
+            counts[tail] += counts.pop(name)
+            mid_sentence[tail] += 0
+            where[tail] |= where.pop(name)
     out = []
     for name, n in counts.items():
         if n < min_count or (" " not in name and not mid_sentence[name]):

@@ -14,20 +14,22 @@ escapes included, and never cuts a tag or an emphasis in half.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter
 from typing import Any
 
+from ..markdown_text import escape_text
 from ..model import Article
 
 SEP = "\x00"
 
-# Alternatives are tried in order at each position; block-level ones first.
-_TOKEN = re.compile(
+# Block-level constructs, tried only at line starts.
+_LINE = re.compile(
     r"""
     (?P<fence>^[ ]{0,3}(?P<f>`{3,}|~{3,})[^\n]*\n(?:[^\n]*\n)*?[ ]{0,3}(?P=f)[^\n]*$)
    |(?P<heading>^[ ]{0,3}\#{1,6}(?:[ \t][^\n]*)?$)
-   |(?P<setext>^[^\n]*\S[^\n]*\n[ ]{0,3}(?:=+|-+)[ \t]*$)
+   |(?P<setext>^(?=[^\n]*\S)[^\n]*\n[ ]{0,3}(?:=+|-+)[ \t]*$)
    |(?P<fndef>^\[\^[^\]\n]+\]:[^\n]*(?:\n[ \t]+[^\n]*|\n(?=\n[ \t]))*)
    |(?P<refdef>^[ ]{0,3}\[[^\]\n]+\]:[^\n]*$)
    |(?P<abbr>^\*\[[^\n]*$)
@@ -35,7 +37,13 @@ _TOKEN = re.compile(
    |(?P<admonition>^[ \t]*(?:!!!|\?\?\?\+?)[^\n]*$)
    |(?P<indented>(?:\A|(?<=\n\n))(?:(?:[ ]{4}|\t)[^\n]*(?:\n|\Z))+)
    |(?P<htmlblock>^<(?:div|figure|table|pre|section|aside|details|ul|ol|dl|p|blockquote|script|style)\b[^\n]*(?:\n[^\n]*\S[^\n]*)*)
-   |(?P<esc>\\[!-/:-@\[-`{-~])
+    """,
+    re.M | re.X,
+)
+# Inline constructs, tried only where _TRIGGER finds one of their first characters.
+_INLINE = re.compile(
+    r"""
+    (?P<esc>\\[!-/:-@\[-`{-~])
    |(?P<code>(?P<bt>`+)[^`](?:.|\n)*?(?<!`)(?P=bt)(?!`))
    |(?P<fnref>\[\^[^\]\s]+\])
    |(?P<link>!?\[(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*\]
@@ -48,8 +56,10 @@ _TOKEN = re.compile(
    |(?P<attr>\{[ \t]*:?[ \t]*[.#][^}\n]*\}|\{:[^}\n]*\})
    |(?P<mark>\*+|(?<!\w)_+|_+(?!\w)|~~|==|\^\^|\+\+|[\[\]])
     """,
-    re.M | re.X,
+    re.X,
 )
+# Scanning only from these positions keeps the cost near one pass of a simple regex.
+_TRIGGER = re.compile(r"\n|[\\`\[\]<&{*_~=^+!]|https?://|www\.")
 
 
 class Visible:
@@ -71,7 +81,8 @@ class Visible:
             parts.append(text)
             vpos += len(text)
 
-        for m in _TOKEN.finditer(body):
+        def token(m: re.Match[str]) -> None:
+            nonlocal last
             if m.start() > last:
                 piece(body[last : m.start()], last)
             if m.lastgroup == "esc":
@@ -79,6 +90,29 @@ class Visible:
             else:
                 piece(SEP, m.start(), True)  # never part of a match; its source length is irrelevant
             last = m.end()
+
+        n = len(body)
+        pos, line_start = 0, True
+        while pos < n:
+            if line_start:
+                line_start = False
+                m = _LINE.match(body, pos)
+                if m and m.end() > pos:
+                    token(m)
+                    pos = m.end()
+                    continue
+            t = _TRIGGER.search(body, pos)
+            if t is None:
+                break
+            if t.group() == "\n":
+                pos, line_start = t.end(), True
+                continue
+            m = _INLINE.match(body, t.start())
+            if m and m.end() > t.start():
+                token(m)
+                pos = m.end()
+            else:
+                pos = t.start() + 1
         if last < len(body):
             piece(body[last:], last)
         self.text = "".join(parts)
@@ -140,6 +174,31 @@ def sentence_at(text: str, start: int, end: int) -> str:
     return sentence
 
 
+def kwic_markdown(text: str, start: int, end: int) -> str:
+    """The sentence around a mention as escaped Markdown, the mention in bold.
+
+    Built in the worker, so entity pages only paste it in: escaping 100,000
+    sentences once per build is work the process pool should do.
+    """
+    lo = 0
+    for m in _SENTENCE_END.finditer(text, max(0, start - MAX_KWIC), start):
+        lo = m.end()
+    m = _SENTENCE_END.search(text, end)
+    hi = min(m.start() + len(m.group().rstrip()) if m else len(text), len(text))
+    raw_before, raw_after = text[lo:start].replace(SEP, " "), text[end:hi].replace(SEP, " ")
+    before, mention, after = (" ".join(t.split()) for t in (raw_before, text[start:end], raw_after))
+    room = max(0, MAX_KWIC - len(mention))
+    if len(before) + len(after) > room:
+        keep = max(room // 2, room - len(after))
+        if len(before) > keep:
+            before = "… " + before[len(before) - keep :].lstrip()
+        if len(after) > room - min(len(before), keep):
+            after = after[: max(0, room - min(len(before), keep))].rstrip() + " …"
+    space_before = " " if before and raw_before[-1:].isspace() else ""
+    space_after = " " if after and raw_after[:1].isspace() else ""
+    return escape_text(before) + space_before + "**" + escape_text(mention) + "**" + space_after + escape_text(after)
+
+
 def _plain_fallback(body: str) -> str:
     """Plain text when the annotations step has not set ``article.plain``."""
     text = re.sub(r"!?\[((?:[^\[\]\\]|\\.)*)\]\([^)]*\)(\{[^}\n]*\})?", r"\1", body)
@@ -150,12 +209,12 @@ def _plain_fallback(body: str) -> str:
 
 
 def keyword_sentences(article: Article, matcher: Any) -> dict[str, str]:
-    """One keyword-in-context sentence per entity: the first that mentions it."""
+    """One keyword-in-context sentence per entity (the first that mentions it), as Markdown."""
     plain = article.plain or _plain_fallback(article.body)
     out: dict[str, str] = {}
     for mention in matcher.find(plain):
         if mention.entity not in out:
-            out[mention.entity] = sentence_at(plain, mention.start, mention.end)
+            out[mention.entity] = kwic_markdown(plain, mention.start, mention.end)
     return out
 
 
@@ -183,10 +242,21 @@ def _stem(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _term(word: str) -> str:
+    """A lowercase word as a similarity term ("" for words that carry no topic)."""
+    word = _POSSESSIVE.sub("", word)
+    return _stem(word) if len(word) >= 4 and word not in STOPWORDS else ""
+
+
 def content_terms(text: str) -> dict[str, int]:
-    """The article's most frequent content words (lowercase, 4+ letters, no stopwords)."""
-    words = (_POSSESSIVE.sub("", t.lower().replace("’", "'")) for t in _WORD.findall(text))
-    counts = Counter(_stem(w) for w in words if len(w) >= 4 and w not in STOPWORDS)
+    """The article's most frequent content words (lowercase, 4+ letters, no stopwords, plurals folded)."""
+    raw = Counter(_WORD.findall(text.lower().replace("’", "'")))
+    counts: Counter[str] = Counter()
+    for word, n in raw.items():  # once per distinct word, not per token
+        term = _term(word)
+        if term:
+            counts[term] += n
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TERMS_PER_ARTICLE])
 
 

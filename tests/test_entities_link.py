@@ -1,0 +1,142 @@
+"""Linking: the first mention of each entity links to its page; nothing else is touched."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from archive_build.entities import link_entities
+from archive_build.entities.gazetteer import parse_gazetteer
+from archive_build.entities.link import link_body
+from archive_build.model import Article
+from archive_build.safe_yaml import load_text
+
+GAZETTEER, _ = parse_gazetteer(
+    load_text(
+        """
+entities:
+  - {id: vladimir-putin, name: Vladimir Putin, kind: person, aliases: [Putin]}
+  - {id: kyiv, name: Kyiv, kind: place, aliases: [Kiev]}
+  - {id: moscow, name: Moscow, kind: place}
+  - {id: att, name: "AT&T", kind: organization}
+  - {id: air-defense, name: Air defense, kind: topic, aliases: [air defense]}
+""",
+        "entities.yml",
+    ),
+    "entities.yml",
+)
+M = GAZETTEER.matcher
+
+
+def linked(body: str) -> str:
+    return link_body(body, M)[0]
+
+
+def links(body: str) -> list[str]:
+    return re.findall(r"\[([^\]]*)\]\(\.\./entities/([^)]*)\.md\)", linked(body))
+
+
+def test_only_the_first_mention_of_each_entity_links_but_every_mention_counts():
+    out, counts = link_body("Putin met Putin in Kyiv. Vladimir Putin left Kiev.\n", M)
+    assert out == "[Putin](../entities/vladimir-putin.md){ .ab-entity } met Putin in [Kyiv](../entities/kyiv.md){ .ab-entity }. Vladimir Putin left Kiev.\n"
+    assert counts == {"vladimir-putin": 3, "kyiv": 2}
+
+
+def test_no_link_inside_a_heading():
+    assert links("## Putin in Kyiv\n\nPutin spoke.\n") == [("Putin", "vladimir-putin")]
+    assert linked("## Putin in Kyiv\n\nPutin spoke.\n").startswith("## Putin in Kyiv\n")
+
+
+def test_no_link_inside_an_existing_link_or_its_address():
+    body = "[Putin in Kyiv](https://example.org/Putin/Kyiv) and then Moscow.\n"
+    assert links(body) == [("Moscow", "moscow")]
+
+
+def test_no_link_inside_inline_code_or_a_fenced_block():
+    body = "`Putin` and\n\n```\nKyiv\n```\n\nMoscow\n"
+    assert links(body) == [("Moscow", "moscow")]
+
+
+def test_no_link_inside_a_footnote_reference_or_definition():
+    body = "Moscow[^ann-kyiv]\n\n[^ann-kyiv]: Kyiv is the capital.\n    Putin disagrees.\n"
+    assert links(body) == [("Moscow", "moscow")]
+
+
+def test_no_link_inside_html_tag_attributes_but_inside_the_highlighted_text():
+    body = '<mark class="ab-ann Putin" data-kyiv="Kyiv">Putin</mark>[^ann-1] spoke\n'
+    out = linked(body)
+    assert out.startswith('<mark class="ab-ann Putin" data-kyiv="Kyiv">[Putin](../entities/vladimir-putin.md){ .ab-entity }</mark>[^ann-1]')
+
+
+def test_a_mention_that_crosses_a_highlight_boundary_is_not_cut_in_half():
+    body = 'Vladimir <mark class="ab-ann">Putin said</mark>\n'
+    out = linked(body)
+    assert '<mark class="ab-ann">' in out and out.count("[") == 1
+    assert links(body) == [("Putin", "vladimir-putin")]
+
+
+def test_no_link_on_attr_list_lines_or_in_emphasis_markers():
+    body = "Kyiv\n{: .dateline }\n\n*Moscow* correspondent\n"
+    assert linked(body) == "[Kyiv](../entities/kyiv.md){ .ab-entity }\n{: .dateline }\n\n*[Moscow](../entities/moscow.md){ .ab-entity }* correspondent\n"
+
+
+def test_escaped_text_is_matched_as_it_reads_and_linked_as_it_is_written():
+    assert linked("AT\\&T and Putin\\'s men\n") == "[AT\\&T](../entities/att.md){ .ab-entity } and [Putin](../entities/vladimir-putin.md){ .ab-entity }\\'s men\n"
+
+
+def test_link_entities_records_counts_and_a_sentence_for_each_entity_and_topic_tags():
+    article = Article(id="2024-01-01-x", raw="raw/x.txt", sha256="0", format="txt")
+    article.body = "Shelling hit Kyiv overnight. Air defense shot down most drones over Kyiv.\n"
+    article.tags = ["Russia-Ukraine war"]
+    article = link_entities(article, GAZETTEER)
+    assert article.entities == {"air-defense": 1, "kyiv": 2}
+    assert article.flags["kwic"]["air-defense"] == "**Air defense** shot down most drones over Kyiv."
+    assert article.flags["kwic"]["kyiv"] == "Shelling hit **Kyiv** overnight."
+    assert article.tags == ["Russia-Ukraine war", "Air defense"]
+
+
+def test_the_keyword_in_context_sentence_is_escaped_and_trimmed_around_the_mention():
+    from archive_build.entities.link import MAX_KWIC, kwic_markdown
+
+    text = "First. " + "word " * 100 + "then *Putin* spoke " + "again " * 100 + "end. Next."
+    start = text.index("Putin")
+    md = kwic_markdown(text, start, start + 5)
+    assert "\\***Putin**\\*" in md
+    assert md.startswith("… ") and md.endswith(" …")
+    assert len(md) < MAX_KWIC + 20
+
+
+def test_the_seed_articles_link_each_entity_once_and_list_counts_in_front_matter(seed_site: Path):
+    page = (seed_site / "docs/articles/2023-05-30-drone-attacks-on-moscow-stern.md").read_text(encoding="utf-8")
+    body = page.split("\n---\n", 1)[1]
+    targets = re.findall(r"\]\(\.\./entities/([a-z0-9-]+)\.md\)", body)
+    assert len(targets) == len(set(targets))
+    assert "[Panzir](../entities/pantsir.md)" in body
+    assert "  kyiv: " in page.split("\n---\n", 1)[0]
+
+
+def test_every_entity_page_is_built_and_the_index_links_to_each(seed_site: Path):
+    site = seed_site / "site"
+    index = (site / "entities/index.html").read_text(encoding="utf-8")
+    pages = sorted(p.name for p in (seed_site / "docs/entities").glob("*.md") if p.name != "index.md")
+    assert len(pages) >= 40
+    for name in pages:
+        entity_id = name[:-3]
+        assert (site / "entities" / entity_id / "index.html").exists()
+        assert f'href="../{entity_id}/"' in index or f'href="{entity_id}/"' in index
+
+
+def test_an_entity_page_lists_each_article_with_its_sentence(seed_site: Path):
+    html = (seed_site / "site/entities/james-cleverly/index.html").read_text(encoding="utf-8")
+    assert "2023-05-30-drone-attack-on-moscow/" in html
+    assert "2023-05-30-drone-attacks-on-moscow-stern/" in html
+    assert "<strong>James Cleverly</strong>" in html
+    assert "Often mentioned with" in html
+
+
+def test_article_links_to_entities_resolve_to_built_pages(seed_site: Path):
+    site = seed_site / "site"
+    html = (site / "articles/2023-05-30-drone-attack-on-moscow/index.html").read_text(encoding="utf-8")
+    hrefs = set(re.findall(r'href="\.\./\.\./entities/([a-z0-9-]+)/"', html))
+    assert hrefs
+    for h in hrefs:
+        assert (site / "entities" / h / "index.html").exists()
