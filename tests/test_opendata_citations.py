@@ -103,3 +103,20 @@ def test_export_refuses_an_archive_with_a_broken_annotation(tmp_path, seed_site)
     assert proc.returncode == 1
     assert f"annotations/{SEEDS[1]}.yml:4: error: unknown key 'qoute'" in proc.stderr
     assert not (project / "out").exists()
+
+
+def test_with_an_original_url_the_files_and_the_page_still_agree(tmp_path):
+    from tests.conftest import build_site, copy_project
+
+    project = copy_project(tmp_path / "archive")
+    side = project / "raw" / f"{SEEDS[0]}.meta.yml"
+    side.write_text(side.read_text("utf-8") + "url: https://www.wsws.org/en/articles/2023/05/30/pers-m30.html\n", "utf-8")
+    site = build_site(project)
+    page = BeautifulSoup((site / "articles" / SEEDS[0] / "index.html").read_text("utf-8"), "html.parser")
+    entry = (site / "data" / "articles" / SEEDS[0] / "citation.bib").read_text("utf-8")
+    assert page.select_one(".ab-cite pre").get_text().strip() == entry.strip()
+    (parsed,) = _parse_bib(entry)
+    assert parsed["url"] == "https://www.wsws.org/en/articles/2023/05/30/pers-m30.html"
+    (item,) = json.loads((site / "data" / "articles" / SEEDS[0] / "citation.json").read_text("utf-8"))
+    assert item["URL"] == "https://www.wsws.org/en/articles/2023/05/30/pers-m30.html"
+    assert item["archive_location"] == f"https://archive.example.org/articles/{SEEDS[0]}/"

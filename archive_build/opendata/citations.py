@@ -14,9 +14,9 @@ if TYPE_CHECKING:
 
 
 def csl(meta: dict[str, Any], info: "SiteInfo") -> dict[str, Any]:
-    return cite.csl_json(meta, info.page_url(meta["id"]))
+    return cite.csl_json(meta, info.page_url(meta["id"]), info.name)
 
 
 def bibtex(meta: dict[str, Any], info: "SiteInfo") -> str:
     """One entry, ending in a newline so entries concatenate into ``archive.bib``."""
-    return cite.bibtex(meta, info.page_url(meta["id"])).rstrip("\n") + "\n"
+    return cite.bibtex(meta, info.page_url(meta["id"]), info.name).rstrip("\n") + "\n"
