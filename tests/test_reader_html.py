@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from archive_build.pipeline import clean_article
-from archive_build.readers.html import FURNITURE_CAP, strip_site_suffix
+from archive_build.readers.html import strip_site_suffix
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "readability-test-pages"
 
@@ -155,12 +155,18 @@ def test_dropped_page_furniture_is_recorded_with_its_reason():
     assert "tracking pixel" not in furniture[0].text  # scripts are code, not text
 
 
-def test_recorded_furniture_is_capped_and_says_how_much_more_there_was():
+def test_furniture_is_recorded_in_full_in_page_order_with_repeats():
     nav = "".join(f"<li><a href='/s{i}'>Section number {i}</a></li>" for i in range(600))
-    art = read(page("<title>Bridge</title>", f"<nav><ul>{nav}</ul></nav>" + article_body()))
+    art = read(page("<title>Bridge</title>", f"<nav><ul>{nav}<li>bridge</li></ul></nav>" + article_body()))
     furniture = next(r for r in art.removed if r.reason.startswith("page furniture"))
-    assert len(furniture.text) < FURNITURE_CAP + 100
-    assert "more characters; see the raw file" in furniture.text
+    assert furniture.text.split("\n")[:2] == ["Section number 0", "Section number 1"]
+    assert furniture.text.endswith("Section number 599\nbridge")  # "bridge" is also in the article: still recorded
+
+
+def test_the_page_title_with_its_site_name_is_recorded():
+    art = read(page("<title>Bridge to be repaired | The Daily Bugle</title>", article_body()))
+    assert art.title == "Bridge to be repaired"
+    assert any(r.text == "Bridge to be repaired | The Daily Bugle" and r.reason.startswith("metadata") for r in art.removed)
 
 
 def test_a_saved_page_with_comments_below_the_article_keeps_only_the_article():

@@ -30,14 +30,15 @@ Why this shape:
   top of the body.  The title loses a trailing " | Site name" segment.
 * **Nothing lost.** The extractor drops navigation, headers, footers,
   sidebars, related-story boxes and scripts.  Those are page furniture, not
-  article text, but the reader records the *visible* text it dropped in
-  ``removed`` (one entry, "page furniture …"), and the reader comments
-  below the article in another, so the provenance block shows what was
-  left out.  Each entry is capped at ``FURNITURE_CAP`` characters (navigation
-  menus run to tens of kilobytes and would swamp the page; the raw file,
-  named with its hash on the page, keeps the rest), and says how much more
-  there was.  Scripts, styles and markup are code, not text, and are not
-  recorded.
+  article text, but every *visible* line the article does not keep is
+  recorded in ``removed``: one entry "page furniture …", one for the reader
+  comments below the article, and the page's ``<title>`` when the title
+  shown differs from it (the " | Site name" suffix).  They are recorded in
+  full, in page order, repeats included (``_align`` matches the page's lines
+  against the article in order, so a menu item that also occurs in the text
+  is still recorded): the "About this text" block is collapsed, so length
+  costs the reader nothing, and a cap would lose words.  Scripts, styles and
+  markup are code, not text, and are not recorded.
 * **Speed.** One bs4 parse (lxml) and one trafilatura pass per page; about
   20–60 ms for a typical saved news page (see ``bench/html_extraction.py``).
 """
@@ -57,7 +58,6 @@ from ..model import Article, Block
 from ..transforms.dates import iso_from_any, parse_date
 from ..transforms.metadata import byline, split_names
 
-FURNITURE_CAP = 4000
 FURNITURE_REASON = "page furniture outside the main article (navigation, header, footer, sidebars, related links)"
 COMMENTS_REASON = "reader comments below the article"
 UNSAFE_LINK_REASON = "unsafe link target (only http, https, mailto and relative links are kept)"
@@ -65,7 +65,7 @@ UNRESOLVED_LINK_REASON = "link targets relative to the original site, whose addr
 
 _WS = re.compile(r"\s+")
 _BREAK = "\x01"  # a <br>, until the paragraph is assembled (then two trailing spaces)
-_INVISIBLE = ("script", "style", "noscript", "template", "svg", "head", "iframe", "object", "canvas")
+_INVISIBLE = ("script", "style", "noscript", "template", "head")
 
 # --- escaping ---------------------------------------------------------------
 
@@ -634,24 +634,61 @@ def _visible_lines(soup: BeautifulSoup) -> list[str]:
     body = soup.body or soup
     for el in body.find_all(_INVISIBLE):
         el.decompose()
-    return [line for line in (_norm(s) for s in body.get_text("\n").split("\n")) if line]
+    return [line for line in (_norm(s) for s in body.stripped_strings) if line]
 
 
-def _capped(lines: list[str]) -> str:
-    text = "\n".join(lines)
-    if len(text) <= FURNITURE_CAP:
-        return text
-    cut = text.rfind("\n", 0, FURNITURE_CAP)
-    cut = cut if cut > FURNITURE_CAP // 2 else FURNITURE_CAP
-    return text[:cut] + f"\n… [{len(text) - cut} more characters; see the raw file]"
+def _align(lines: list[str], kept: str, comments: str) -> tuple[list[str], list[str]]:
+    """Which visible lines of the page are in neither the article nor its comments.
+
+    The article is a run of the page in page order, so a line counts as kept
+    only where it continues the text matched so far (within a few characters):
+    a menu item whose word also occurs in the article is still furniture.  A
+    long line (a paragraph) may also be found further on, after the last
+    paragraph matched: the extractor skipped something in between.  Returns
+    (dropped lines, comment lines), both in page order, repeats kept.  Text
+    the article holds twice is at worst recorded once more, never lost.
+    """
+    dropped: list[str] = []
+    comment_lines: list[str] = []
+    cursor = {"kept": 0, "comments": 0}
+    anchor = {"kept": 0, "comments": 0}
+    for line in lines:
+        for name, text in (("kept", kept), ("comments", comments)):
+            at = text.find(line, cursor[name], cursor[name] + len(line) + _ALIGN_GAP)
+            if at < 0 and len(line) >= _PARAGRAPH_LENGTH:
+                at = text.find(line, anchor[name])
+            if at >= 0:
+                cursor[name] = at + len(line)
+                if len(line) >= _PARAGRAPH_LENGTH:
+                    anchor[name] = cursor[name]
+                if name == "comments":
+                    comment_lines.append(line)
+                break
+        else:
+            dropped.append(line)
+    return dropped, comment_lines
+
+
+_ALIGN_GAP = 8
+_PARAGRAPH_LENGTH = 40
 
 
 def _record_dropped(article: Article, soup: BeautifulSoup, kept: str, comments: str) -> None:
-    dropped = [line for line in _visible_lines(soup) if line not in kept and line not in comments]
-    if comments.strip():
-        article.remove(_capped(comments.split("\n")), COMMENTS_REASON)
+    title = soup.find("title")
+    title_text = _norm(title.get_text()) if isinstance(title, Tag) else ""
+    dropped, comment_lines = _align(_visible_lines(soup), kept, comments)
+    if title_text and title_text != article.title:
+        shown = article.title or ""
+        reason = (
+            "metadata: the page's <title>, with the site name (the title is shown without it)"
+            if shown and shown in title_text
+            else "metadata: the page's <title> (the title is taken from the page's metadata or heading)"
+        )
+        article.remove(title_text, reason)
+    if comment_lines:
+        article.remove("\n".join(comment_lines), COMMENTS_REASON)
     if dropped:
-        article.remove(_capped(list(dict.fromkeys(dropped))), FURNITURE_REASON)
+        article.remove("\n".join(dropped), FURNITURE_REASON)
 
 
 # --- fallback and entry point ----------------------------------------------
