@@ -17,6 +17,7 @@ import bisect
 import functools
 import re
 from collections import Counter
+from operator import itemgetter
 from typing import Any
 
 from ..markdown_text import escape_text
@@ -257,7 +258,9 @@ def content_terms(text: str) -> dict[str, int]:
         term = _term(word)
         if term:
             counts[term] += n
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TERMS_PER_ARTICLE])
+    # Most frequent first, ties alphabetical: two stable sorts with C-level keys.
+    ranked = sorted(sorted(counts.items(), key=itemgetter(0)), key=itemgetter(1), reverse=True)
+    return dict(ranked[:TERMS_PER_ARTICLE])
 
 
 _ARTICLE_LINK = re.compile(r"\]\(\s*<?((?:\.\./)*(?:articles/)?([a-z0-9][a-z0-9._-]*?)(?:\.md|/)?(?:#[^)\s>]*)?)>?(?:\s+\"[^\"]*\")?\s*\)")
