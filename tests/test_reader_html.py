@@ -298,3 +298,12 @@ def test_any_paragraph_text_renders_exactly_as_written(before, bold, link, after
     first = rendered(art.body).find(["p", "ul", "ol", "blockquote", "h1", "h2", "pre"])
     expected = _norm(f"The council said {before} {bold} {link} {after} end.")
     assert _norm(rendered(art.body).get_text(" ")).startswith(expected) or _norm(first.get_text()) == expected
+
+
+@pytest.mark.parametrize("href", ["JaVaScRiPt:alert(1)", " javascript:alert(1)", "java&#x09;script:alert(1)", "data:text/html,<script>alert(1)</script>", "vbscript:x"])
+def test_disguised_script_links_lose_their_target(href):
+    art = read(page('<link rel="canonical" href="https://bugle.example/a">', article_body(f"{PARA} Read <a href='{href}'>the report</a> now.", PARA)))
+    html = rendered(art.body)
+    assert "the report" in html.get_text()
+    assert all(not a["href"].lower().lstrip().startswith(("javascript", "data", "vbscript", "java")) for a in html.find_all("a"))
+    assert "script:" not in art.body.lower().replace("\\", "") and "data:" not in art.body
