@@ -65,3 +65,13 @@ def test_the_cite_block_offers_chicago_text_and_bibtex(page, site_url):
     assert "\u201cDrone attacks on Moscow: the war comes home to Russia.\u201d Stern, May 30, 2023." in chicago
     page.locator(".ab-cite__bibtex summary").click()
     assert page.locator(".ab-cite__bibtex code").inner_text().startswith("@article{2023-05-30-drone-attacks-on-moscow-stern,")
+
+
+def test_printing_hides_navigation_and_spells_out_external_links(page, site_url):
+    page.goto(site_url + "articles/2026-02-27-ukraine-war-fourth-anniversary-statements/")
+    page.emulate_media(media="print")
+    assert page.locator(".md-sidebar--primary").evaluate("el => getComputedStyle(el).display") == "none"
+    assert page.locator(".md-header").evaluate("el => getComputedStyle(el).display") == "none"
+    link = page.locator(".ab-article-body a[href^='https://www.icc-cpi.int']").first
+    assert "icc-cpi.int" in link.evaluate("el => getComputedStyle(el, '::after').content")
+    assert page.locator(".footnote").evaluate("el => getComputedStyle(el).display") != "none"

@@ -1,0 +1,141 @@
+"""The reading side of the built site: paragraph links, share metadata, feed, search index, escaping."""
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from archive_build.reading import add_paragraph_anchors, alias_terms
+from tests.conftest import build_site, copy_project
+
+STERN = "2023-05-30-drone-attacks-on-moscow-stern"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _html(site: Path, path: str) -> BeautifulSoup:
+    return BeautifulSoup((site / path / "index.html").read_text("utf-8"), "html.parser")
+
+
+def _search_index(site: Path) -> list[dict]:
+    return json.loads((site / "search" / "search_index.json").read_text("utf-8"))["docs"]
+
+
+# --- paragraph permalinks
+
+
+def test_paragraphs_are_numbered_in_order_with_a_link_to_themselves():
+    html = add_paragraph_anchors("<p>One</p><blockquote><p>Two</p></blockquote><p class=\"caption\">Three</p>")
+    soup = BeautifulSoup(html, "html.parser")
+    assert [p["id"] for p in soup.find_all("p")] == ["p-1", "p-2", "p-3"]
+    assert [p.a["href"] for p in soup.find_all("p")] == ["#p-1", "#p-2", "#p-3"]
+    assert soup.find_all("p")[2]["class"] == ["caption"]
+
+
+def test_paragraph_numbering_leaves_footnotes_and_existing_ids_alone():
+    html = add_paragraph_anchors('<h2 id="p-1">P 1</h2><p>Text</p><p id="keep">Own id</p><div class="footnote"><ol><li id="fn:1"><p>Note</p></li></ol></div>')
+    soup = BeautifulSoup(html, "html.parser")
+    assert [p.get("id") for p in soup.find_all("p")] == ["p-1-", "keep", None]
+    assert soup.select_one("div.footnote")["id"] == "ab-notes"
+
+
+def test_paragraph_ids_are_the_same_on_every_build(seed_site):
+    page = _html(seed_site / "site", f"articles/{STERN}")
+    ids = [p["id"] for p in page.select(".ab-article-body > p[id]")]
+    assert ids[:3] == ["p-1", "p-2", "p-3"] and len(ids) == len(set(ids))
+    assert page.select_one("#p-2 > a.ab-pilcrow")["href"] == "#p-2"
+
+
+# --- search
+
+
+def test_other_spellings_are_added_only_when_the_text_lacks_them():
+    names = {"kyiv": ["Kyiv", "Kiev"], "moscow": ["Moscow"]}
+    assert alias_terms({"entities": {"kyiv": 2, "moscow": 1}}, names, "Moscow and Kyiv") == ["Kiev"]
+
+
+def test_search_index_lists_each_article_with_its_byline_in_the_title(seed_site):
+    entry = next(d for d in _search_index(seed_site / "site") if d["location"] == f"articles/{STERN}/")
+    assert entry["title"] == "Drone attacks on Moscow: the war comes home to Russia<sub>30 May 2023 · Stern</sub>"
+
+
+def test_search_index_holds_other_spellings_of_entities_but_pages_do_not(seed_site):
+    site = seed_site / "site"
+    indexed = " ".join(d["text"] for d in _search_index(site) if d["location"].startswith("articles/2026-02-27"))
+    page = (site / "articles" / "2026-02-27-ukraine-war-fourth-anniversary-statements" / "index.html").read_text("utf-8")
+    assert "Kyiv" in page and "Kiev" not in page
+    assert "Kiev" in indexed
+
+
+def test_paragraph_pilcrows_are_not_in_the_search_index(seed_site):
+    assert not any("¶" in d["text"] for d in _search_index(seed_site / "site"))
+
+
+# --- sharing and feeds
+
+
+def test_article_page_has_description_and_open_graph_tags(seed_site):
+    head = _html(seed_site / "site", f"articles/{STERN}").head
+    og = {m["property"]: m["content"] for m in head.select("meta[property]")}
+    assert og["og:title"] == "Drone attacks on Moscow: the war comes home to Russia"
+    assert og["og:type"] == "article"
+    assert og["og:url"] == f"https://archive.example.org/articles/{STERN}/"
+    assert og["og:description"].startswith("Russia has been bombing civilian targets")
+    assert og["article:published_time"] == "2023-05-30"
+    assert head.select_one("meta[name=description]")["content"] == og["og:description"]
+
+
+def test_atom_feed_lists_the_articles_newest_first(seed_site):
+    feed = ET.parse(seed_site / "site" / "feed.xml").getroot()
+    entries = feed.findall(f"{ATOM}entry")
+    dates = [e.findtext(f"{ATOM}published") for e in entries]
+    assert len(entries) == 4 and dates == sorted(dates, reverse=True)
+    assert feed.findtext(f"{ATOM}updated") == dates[0]
+    assert {e.find(f"{ATOM}link").get("href") for e in entries} >= {f"https://archive.example.org/articles/{STERN}/"}
+
+
+def test_every_page_links_to_the_feed(seed_site):
+    link = _html(seed_site / "site", "about").select_one("link[rel=alternate][type='application/atom+xml']")
+    assert link["href"] == "../feed.xml"
+
+
+def test_sitemap_lists_article_pages(seed_site):
+    assert f"https://archive.example.org/articles/{STERN}/" in (seed_site / "site" / "sitemap.xml").read_text("utf-8")
+
+
+# --- the article header
+
+
+def test_annotated_article_links_to_its_annotation_file_for_editing(seed_site):
+    link = _html(seed_site / "site", f"articles/{STERN}").select_one("a.ab-annotate")
+    assert link["href"] == f"https://github.com/reading-archive/archive/edit/main/annotations/{STERN}.yml"
+
+
+def test_cite_block_shows_the_chicago_citation(seed_site):
+    text = _html(seed_site / "site", f"articles/{STERN}").select_one(".ab-cite__text").get_text()
+    assert text.startswith("\u201cDrone attacks on Moscow: the war comes home to Russia.\u201d Stern, May 30, 2023.")
+
+
+def test_hostile_front_matter_is_shown_as_text_everywhere(tmp_path):
+    project = copy_project(tmp_path / "p", raw=False, annotations=False, entities=False)
+    (project / "raw" / "2024-01-02-hostile.md").write_text(
+        "---\n"
+        "title: '</title><img src=x onerror=alert(1)> & \"quotes\"'\n"
+        "description: '\"><script>alert(2)</script>'\n"
+        "source: '<b>Bold</b> Source'\n"
+        "url: 'javascript:alert(3)'\n"
+        "date: 2024-01-02\n"
+        "---\n\nA paragraph of the article, long enough to be an article body.\n",
+        encoding="utf-8",
+    )
+    site = build_site(project)
+    raw = (site / "articles" / "2024-01-02-hostile" / "index.html").read_text("utf-8")
+    page = BeautifulSoup(raw, "html.parser")
+    assert page.title.get_text().startswith('</title><img src=x onerror=alert(1)> & "quotes"')
+    assert not page.select("img[onerror], a[href^='javascript']")
+    assert all("alert" not in s.get_text() for s in page.find_all("script"))
+    assert page.select_one("meta[name=description]")["content"] == '"><script>alert(2)</script>'
+    assert page.select_one(".ab-kicker").get_text() == "<b>Bold</b> Source"
+    titles = [d["title"] for d in _search_index(site) if d["location"].startswith("articles/2024")]
+    assert titles and all("<img" not in t for t in titles)
