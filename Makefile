@@ -17,11 +17,11 @@ $(STAMP): pyproject.toml
 
 site: install
 	$(BIN)/archive-build build
-	$(BIN)/mkdocs build --strict
+	$(BIN)/archive-build site
 
 serve: install
 	$(BIN)/archive-build build
-	ARCHIVE_BUILD_ON_SERVE=1 $(BIN)/mkdocs serve --dirtyreload --watch raw --watch annotations --watch entities.yml
+	ARCHIVE_BUILD_ON_SERVE=1 $(BIN)/mkdocs serve --dirty --no-strict --watch raw --watch annotations --watch entities.yml
 
 check: install
 	$(BIN)/archive-build check
