@@ -8,6 +8,7 @@ touched: they are ours.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import nh3
@@ -140,3 +141,21 @@ def on_post_build(config: Any) -> None:
     out = _Path(config["site_dir"]) / "feed.xml"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
+
+
+#: Marker in hand-written pages replaced by a generated list (docs/.generated/<name>.md).
+#: A hook rather than pymdownx.snippets: snippets would also expand "--8<--"
+#: lines written by strangers in raw articles and annotations.
+_GENERATED_MARKER = re.compile(r"<!-- archive:([a-z-]+) -->")
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    if page.file.src_uri.startswith(("articles/", "entities/", "browse/")):
+        return markdown
+    generated = _Path(config["docs_dir"]) / ".generated"
+
+    def include(m: "re.Match[str]") -> str:
+        path = generated / f"{m.group(1)}.md"
+        return path.read_text("utf-8") if path.is_file() else "*Not built yet: run `archive-build build`.*"
+
+    return _GENERATED_MARKER.sub(include, markdown)

@@ -53,6 +53,12 @@ def decode(data: bytes, path: str) -> str:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
+            declared = _declared_charset(data)
+            if declared:
+                try:
+                    return _finish(data.decode(declared), path)
+                except (UnicodeDecodeError, LookupError):
+                    pass
             best = from_bytes(data, cp_isolation=["cp1252", "latin_1", "iso8859_15", "cp1251", "mac_roman"]).best()
             if best is None:
                 line = data[: exc.start].count(b"\n") + 1
@@ -75,8 +81,24 @@ def decode(data: bytes, path: str) -> str:
                     text = data.decode("cp1252")
                 except UnicodeDecodeError:
                     pass
+    return _finish(text, path)
+
+
+def _finish(text: str, path: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
     if not text.strip():
         raise InputError(path, "file holds only whitespace")
     return text
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The charset a saved HTML page declares in its <meta>, if any."""
+    m = _META_CHARSET.search(data[:4096])
+    if not m:
+        return None
+    name = m.group(1).decode("ascii", "replace").lower()
+    return "cp1252" if name in ("iso-8859-1", "latin1", "latin-1", "us-ascii", "ascii") else name

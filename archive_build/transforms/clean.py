@@ -145,7 +145,12 @@ def _joinable(a: Block, b: Block) -> bool:
 
 
 def join_split_paragraphs(article: Article) -> Article:
-    """Paragraphs broken mid-sentence by a copy-paste ("…asked Democratic" / "Representative …")."""
+    """Paragraphs broken mid-sentence by a copy-paste ("…asked Democratic" / "Representative …").
+
+    Not for HTML: a page's <p> elements are the author's own paragraphs.
+    """
+    if article.format == "html":
+        return article
     out: list[Block] = []
     for b in article.blocks:
         if out and _joinable(out[-1], b):
