@@ -94,6 +94,14 @@ def test_link_entities_records_counts_and_a_sentence_for_each_entity_and_topic_t
     assert article.tags == ["Russia-Ukraine war", "Air defense"]
 
 
+def test_a_name_in_a_heading_counts_as_a_mention_but_is_not_linked():
+    article = Article(id="2024-01-01-x", raw="raw/x.txt", sha256="0", format="txt")
+    article.body = "## Moscow under fire\n\nDrones hit the capital.\n"
+    article = link_entities(article, GAZETTEER)
+    assert article.entities == {"moscow": 1}
+    assert "](../entities/" not in article.body
+
+
 def test_the_keyword_in_context_sentence_is_escaped_and_trimmed_around_the_mention():
     from archive_build.entities.link import MAX_KWIC, kwic_markdown
 

@@ -26,11 +26,13 @@ def link_entities(article: Article, gazetteer: Gazetteer | None) -> Article:
     if not gazetteer:
         return article
     matcher = gazetteer.matcher
-    article.body, counts = link_body(article.body, matcher)
-    order = list(counts)  # first-mention order
+    article.body, _ = link_body(article.body, matcher)
+    # Counts and sentences come from the plain text, so a name in a heading or
+    # inside an existing link is a mention too, though it is never linked.
+    kwic, counts = keyword_sentences(article, matcher)
     article.entities = {eid: counts[eid] for eid in sorted(counts)}
-    article.flags["kwic"] = keyword_sentences(article, matcher)
-    for eid in order:
+    article.flags["kwic"] = kwic
+    for eid in counts:  # first-mention order
         entity = gazetteer.entities[eid]
         if entity.kind in TAG_KINDS and entity.name not in article.tags:
             article.tags.append(entity.name)

@@ -209,14 +209,16 @@ def _plain_fallback(body: str) -> str:
     return re.sub(r"(?<![\\\w])[*_]+|[*_]+(?!\w)", "", text)
 
 
-def keyword_sentences(article: Article, matcher: Any) -> dict[str, str]:
-    """One keyword-in-context sentence per entity (the first that mentions it), as Markdown."""
+def keyword_sentences(article: Article, matcher: Any) -> tuple[dict[str, str], Counter[str]]:
+    """Every mention counted, and one keyword-in-context sentence per entity (its first), as Markdown."""
     plain = article.plain or _plain_fallback(article.body)
     out: dict[str, str] = {}
+    counts: Counter[str] = Counter()
     for mention in matcher.find(plain):
+        counts[mention.entity] += 1
         if mention.entity not in out:
             out[mention.entity] = kwic_markdown(plain, mention.start, mention.end)
-    return out
+    return out, counts
 
 
 _WORD = re.compile(r"[^\W\d_][\w’'-]*[^\W\d_]|[^\W\d_]", re.U)
