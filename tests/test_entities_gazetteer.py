@@ -112,6 +112,18 @@ def test_a_bad_wikidata_id_and_an_id_that_cannot_be_a_file_name_are_errors():
     assert any(p.startswith("entities.yml:5: error: wikidata must be a Q-id") for p in problems)
 
 
+def test_the_id_of_the_entity_index_page_is_reserved():
+    problems = problems_for(
+        """
+        entities:
+          - id: index
+            name: Index
+            kind: topic
+        """
+    )
+    assert problems == ["entities.yml:2: error: id 'index' is reserved (entities/index.md is the list of all entities)"]
+
+
 def test_a_missing_gazetteer_is_empty_not_an_error(tmp_path: Path):
     gazetteer, problems = load_gazetteer(tmp_path / "entities.yml", "entities.yml")
     assert len(gazetteer) == 0 and problems == []

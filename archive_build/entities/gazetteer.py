@@ -22,6 +22,7 @@ KEYS = ("id", "name", "kind", "aliases", "description", "wikidata", "url")
 # Entity ids become file names (entities/<id>.md) and URL segments.
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _QID = re.compile(r"^Q[1-9][0-9]*$")
+RESERVED_IDS = frozenset({"index"})
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,8 @@ def _validate_entity(item: Any, display: str, problems: list[Problem]) -> Entity
     eid, name, kind = item.get("id"), item.get("name"), item.get("kind")
     if "id" in item and not (isinstance(eid, str) and _ID.match(eid)):
         bad("id", f"id {eid!r} must be lowercase letters, digits and single hyphens (it becomes a file name)")
+    elif eid in RESERVED_IDS:
+        bad("id", f"id {eid!r} is reserved (entities/{eid}.md is the list of all entities)")
     if "name" in item and not _text(name):
         bad("name", "name must be text")
     if "kind" in item and kind not in KINDS:
