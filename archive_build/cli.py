@@ -123,6 +123,9 @@ def parser() -> argparse.ArgumentParser:
     h.add_argument("export")
     h.add_argument("--keep-unanchored", action="store_true")
     h.set_defaults(func=_lazy("opendata.commands", "cmd_import_hypothesis"))
+
+    w = sub.add_parser("site", help="mkdocs build --strict into a temporary directory, swapped into site/ when complete")
+    w.set_defaults(func=_lazy("site_build", "cmd_site"))
     return p
 
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 _INLINE = re.compile(r"([\\`*_\[\]{}<>&=^~|#])")
 # Constructs that only mean something at the start of a line (admonition
 # "!!!" and pymdownx.details "???" among them).
-_LINE_START = re.compile(r"^(\s*)(#|>|[-+]\s|\d+(?=[.)]\s)|:|=+\s*$|-+\s*$|!(?=!!)|\?(?=\?\?))", re.M)
+_LINE_START = re.compile(r"^(\s*)(#|>|[-+]\s|\d+(?=[.)]\s)|:|=+\s*$|-(?=[-\s]*$)|!(?=!!)|\?(?=\?\?))", re.M)
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 

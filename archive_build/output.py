@@ -16,9 +16,11 @@ reading 10,000 files back; a file whose ``stat`` differs from the manifest
 """
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Union
@@ -157,13 +159,43 @@ def sync_tree(
         data = files[rel]
         assert isinstance(data, bytes)
         new[rel] = Entry(st2.st_size, st2.st_mtime_ns, sha(data), fingerprints.get(rel, ""))
+    swap_dirs(tmp_tree, target)
+    return written, len(files) - written, new
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one system call (Linux ``renameat2``); False where unsupported."""
+    if sys.platform != "linux":
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0
+
+
+def swap_dirs(new: Path, target: Path) -> None:
+    """Put the directory ``new`` at ``target``, removing the old tree.
+
+    With ``RENAME_EXCHANGE`` there is no instant at which ``target`` is
+    missing.  Elsewhere the old tree is renamed aside first; a kill between
+    the two renames leaves it as ``.<name>.old-<pid>``, which
+    ``clean_stale_temps`` puts back.
+    """
+    if target.exists() and _exchange(new, target):
+        shutil.rmtree(new, ignore_errors=True)  # now holds the old tree
+        return
     old_tree = target.with_name(f".{target.name}.old-{os.getpid()}")
     if target.exists():
         os.rename(target, old_tree)
-    os.rename(tmp_tree, target)
+    os.rename(new, target)
     if old_tree.exists():
         shutil.rmtree(old_tree, ignore_errors=True)
-    return written, len(files) - written, new
 
 
 def _remove_empty_dirs(target: Path) -> None:
@@ -196,9 +228,18 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 
 
 def clean_stale_temps(parent: Path) -> None:
-    """Remove temporaries left by a build that was killed."""
+    """Remove temporaries left by a build that was killed.
+
+    An old tree whose replacement never arrived (killed between the two
+    renames of ``swap_dirs``) is put back rather than removed.
+    """
     if not parent.is_dir():
         return
-    for p in parent.iterdir():
+    for p in sorted(parent.iterdir()):
+        if p.name.startswith(".") and ".old-" in p.name and p.is_dir():
+            original = parent / p.name[1:].rsplit(".old-", 1)[0]
+            if not original.exists():
+                os.rename(p, original)
+                continue
         if p.name.startswith(".") and (".tmp-" in p.name or ".old-" in p.name):
             shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)

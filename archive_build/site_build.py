@@ -1,0 +1,51 @@
+"""``archive-build site``: run ``mkdocs build`` into a temporary directory and swap it into ``site/``.
+
+``mkdocs build`` empties ``site/`` first and then writes page after page, so
+a build killed half-way (or failing in strict mode) would leave a broken
+site behind for whatever serves it.  Building beside it and swapping the
+finished tree in with ``output.swap_dirs`` keeps the previous site complete
+until the new one is.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .output import clean_stale_temps, swap_dirs
+from .project import Project
+
+
+def site_dir(project: Project) -> Path:
+    """``site_dir`` from mkdocs.yml (default ``site``), relative to the project."""
+    import yaml
+
+    name = "site"
+    config = project.root / "mkdocs.yml"
+    if config.exists():
+        for line in config.read_text("utf-8").splitlines():
+            if line.startswith("site_dir:"):
+                name = yaml.safe_load(line.split(":", 1)[1]) or name
+    return project.root / str(name)
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    project = Project.find(Path(args.root) if args.root else None)
+    target = site_dir(project)
+    clean_stale_temps(target.parent)
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    mkdocs = Path(sys.executable).with_name("mkdocs")
+    cmd = [str(mkdocs) if mkdocs.exists() else "mkdocs", "build", "--strict", "--site-dir", str(tmp)]
+    proc = subprocess.run(cmd, cwd=project.root)
+    if proc.returncode != 0:
+        shutil.rmtree(tmp, ignore_errors=True)
+        print(f"archive-build site: mkdocs build failed; {project.rel(target)}/ left as it was", file=sys.stderr)
+        return proc.returncode
+    if target.exists():
+        swap_dirs(tmp, target)
+    else:
+        os.rename(tmp, target)
+    return 0
