@@ -73,6 +73,23 @@ def add_paragraph_anchors(content: str) -> str:
     return body + notes
 
 
+# ------------------------------------------------------------ link previews
+
+# A link to another page of the site: not a fragment, not a URL with a scheme.
+_SITE_LINK = re.compile(r'<a\b(?![^>]*\sdata-preview)([^>]*\shref="(?!#|[a-zA-Z][a-zA-Z0-9+.\-]*:|//)[^"]*")')
+
+
+def add_link_previews(content: str) -> str:
+    """Mark links to other pages of the site for Material's hover previews.
+
+    Previews are opted into per link (``data-preview``) rather than with
+    the site-wide ``navigation.instant.preview`` feature, which would also
+    preview every footnote reference and show two tooltips over each
+    annotation.  Links within the page (``#…``) and to other sites are left alone.
+    """
+    return _SITE_LINK.sub(r"<a data-preview\1", content)
+
+
 # ------------------------------------------------------------ search terms
 
 

@@ -100,6 +100,7 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
 
 
 def _reading_page_content(html: str, page: Any) -> str:
+    html = _reading.add_link_previews(html)
     if not _reading.is_article(page.meta):
         return html
     html = _reading.add_paragraph_anchors(html)

@@ -20,6 +20,8 @@ def test_hovering_an_annotation_footnote_shows_its_text_in_a_tooltip(page, site_
     ref.hover()
     tooltip = page.locator(".md-tooltip2--active .md-tooltip2__inner")
     tooltip.wait_for(state="visible", timeout=5_000)
+    page.wait_for_timeout(500)  # a second tooltip (a page preview of the same link) would be up by now
+    assert tooltip.count() == 1
     assert "".join(tooltip.text_content().split()) == "".join(note_text.split())  # same words, layout aside
 
 
@@ -75,3 +77,22 @@ def test_printing_hides_navigation_and_spells_out_external_links(page, site_url)
     link = page.locator(".ab-article-body a[href^='https://www.icc-cpi.int']").first
     assert "icc-cpi.int" in link.evaluate("el => getComputedStyle(el, '::after').content")
     assert page.locator(".footnote").evaluate("el => getComputedStyle(el).display") != "none"
+
+
+def test_hovering_a_link_to_another_article_previews_it(page, site_url):
+    page.goto(site_url + STERN)
+    link = page.locator(".footnote a[data-preview]").first
+    title = link.text_content().strip()
+    link.scroll_into_view_if_needed()
+    link.hover()
+    preview = page.locator(".md-tooltip2--active .md-tooltip2__inner")
+    preview.wait_for(state="visible", timeout=5_000)
+    assert title in preview.text_content()
+
+
+def test_hovering_an_entity_link_previews_the_entity_page(page, site_url):
+    page.goto(site_url + STERN)
+    page.locator(".ab-article-body a[href$='entities/moscow/']").first.hover()
+    preview = page.locator(".md-tooltip2--active .md-tooltip2__inner")
+    preview.wait_for(state="visible", timeout=5_000)
+    assert "Moscow" in preview.text_content()
