@@ -20,7 +20,7 @@ from . import entities as entities_mod
 from .discover import RawFile, discover
 from .errors import InputError, Problem
 from .model import Article
-from .cache import ArticleStore, BuildState, FileHasher, related_key
+from .cache import ArticleStore, BuildState, FileHasher, listing_key, related_key
 from .output import KEEP, Entry, clean_stale_temps, matches, sync_tree, tree_stats
 from .pipeline import clean_article
 from .project import Project
@@ -76,6 +76,7 @@ def process(job: Job) -> JobResult:
         problems.extend(ann_problems)
         article = entities_mod.link_entities(article, _WORKER.get("gazetteer"))
         article.flags["related_key"] = related_key(article)
+        article.flags["listing_key"] = listing_key(article)
         return JobResult(article, problems)
     except InputError as exc:
         return JobResult(None, problems + [exc.problem])

@@ -183,3 +183,38 @@ def memo_flag(cache_dir: Path, articles: list[Any], flag: str, step: Any) -> Non
         return
     step(articles)
     _dump(path, (digest, [a.flags.get(flag) for a in articles]))
+
+
+def listing_key(article: Any) -> str:
+    """Digest of what listings and entity pages read from one article (computed in the worker).
+
+    Metadata, entities and keyword-in-context sentences; not the body, so an
+    edited annotation leaves it unchanged.
+    """
+    data = (
+        article.id, article.title, article.date, article.updated, article.source, article.url, article.description,
+        list(article.authors), list(article.tags), dict(article.entities), article.flags.get("kwic"),
+    )
+    return hashlib.sha1(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+
+
+def memo_value(cache_dir: Path, name: str, parts: list[str] | None, compute: Any) -> Any:
+    """``compute()``, or its remembered value when the ``parts`` of its key are unchanged.
+
+    ``parts`` is None when a key is unavailable; then it just computes.
+    """
+    if parts is None:
+        return compute()
+    from .build import code_version
+
+    h = hashlib.sha256(code_version().encode())
+    for p in parts:
+        h.update(p.encode() + b"\n")
+    digest = h.hexdigest()
+    path = cache_dir / f"{name}.pickle"
+    saved = _load(path, None)
+    if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == digest:
+        return saved[1]
+    value = compute()
+    _dump(path, (digest, value))
+    return value

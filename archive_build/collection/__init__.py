@@ -4,6 +4,8 @@ Everything here works from indexes built in one pass over the articles
 (never by comparing every pair), so it scales linearly with the archive.
 """
 
+import hashlib
+
 from ..errors import Problem
 from ..model import Article
 from ..project import Project
@@ -48,5 +50,18 @@ def _entity_tree(project: Project, articles: list[Article]) -> dict[str, bytes]:
     from ..entities import load_gazetteer
     from .entity_pages import entity_pages
 
-    gazetteer, _ = load_gazetteer(project.gazetteer, project.rel(project.gazetteer))  # problems reported by collect()
-    return entity_pages(gazetteer, articles)
+    from ..cache import memo_value
+
+    def compute() -> dict[str, bytes]:
+        gazetteer, _ = load_gazetteer(project.gazetteer, project.rel(project.gazetteer))  # problems reported by collect()
+        return entity_pages(gazetteer, articles)
+
+    # Entity pages read metadata, entities and KWIC sentences only (cache.listing_key):
+    # an edited annotation does not regenerate 500 entity pages.
+    keys = [a.flags.get("listing_key") for a in articles]
+    try:
+        gaz = hashlib.sha256(project.gazetteer.read_bytes()).hexdigest()
+    except OSError:
+        gaz = "none"
+    parts = None if None in keys else [gaz, *(f"{a.id} {k}" for a, k in zip(articles, keys))]
+    return memo_value(project.cache, "entity-pages", parts, compute)
