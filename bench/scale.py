@@ -154,7 +154,7 @@ class Row:
     notes: list[str] = field(default_factory=list)
 
 
-def run_size(n: int, workdir: Path, *, browser: bool, material: bool, query: str | None) -> Row:
+def run_size(n: int, workdir: Path, *, browser: bool, material: bool, query: str | None, mkdocs_step: bool = True) -> Row:
     project = workdir / f"n{n}"
     print(f"[bench] N={n}: generating in {project}", file=sys.stderr, flush=True)
     make_project(project, n)
@@ -163,8 +163,12 @@ def run_size(n: int, workdir: Path, *, browser: bool, material: bool, query: str
     notes: list[str] = []
     print(f"[bench] N={n}: cold build", file=sys.stderr, flush=True)
     cold = measure(build, project)
-    print(f"[bench] N={n}: mkdocs build", file=sys.stderr, flush=True)
-    site = measure(mkdocs, project)
+    if mkdocs_step:
+        print(f"[bench] N={n}: mkdocs build", file=sys.stderr, flush=True)
+        site = measure(mkdocs, project)
+    else:
+        site = Step(float("nan"), float("nan"), 0, "")
+        browser = material = False
     if site.returncode != 0:
         notes.append(f"mkdocs exited {site.returncode}: {site.out.strip().splitlines()[-1:]}")
     print(f"[bench] N={n}: no-op rebuild", file=sys.stderr, flush=True)
@@ -174,7 +178,7 @@ def run_size(n: int, workdir: Path, *, browser: bool, material: bool, query: str
     one = measure(build, project)
     if cold.returncode != 0:
         notes.append(f"build exited {cold.returncode} ({cold.summary.get('errors', '?')} errors)")
-    row = Row(n, cold, site, noop, one, dir_bytes(project / "site"), notes=notes)
+    row = Row(n, cold, site, noop, one, dir_bytes(project / "site") if (project / "site").is_dir() else 0, notes=notes)
     row.search_backend = "pagefind" if (project / "site" / "pagefind").is_dir() else "material"
     if browser:
         from .searchprobe import first_query
@@ -235,11 +239,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--material", action="store_true", help="also build with Material's search to report its index size")
     p.add_argument("--query", help="search query (default: a gazetteer name)")
     p.add_argument("--keep", action="store_true", help="keep the generated projects")
+    p.add_argument("--no-mkdocs", action="store_true", help="time the build step only (no site, no search)")
     args = p.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     rows = []
     for n in sizes:
-        rows.append(run_size(n, args.workdir, browser=not args.no_browser, material=args.material, query=args.query))
+        rows.append(run_size(n, args.workdir, browser=not args.no_browser, material=args.material, query=args.query, mkdocs_step=not args.no_mkdocs))
         if not args.keep:
             shutil.rmtree(args.workdir / f"n{n}", ignore_errors=True)
     print(table(rows))
