@@ -25,7 +25,7 @@ from .output import KEEP, Entry, clean_stale_temps, matches, sync_tree, tree_sta
 from .pipeline import clean_article
 from .project import Project
 from .sidecar import load_sidecar
-from .writer import page_text
+from .writer import page_text, word_count
 
 # Below this many articles a process pool costs more than it saves.
 POOL_THRESHOLD = 64
@@ -77,6 +77,7 @@ def process(job: Job) -> JobResult:
         article = entities_mod.link_entities(article, _WORKER.get("gazetteer"))
         article.flags["related_key"] = related_key(article)
         article.flags["listing_key"] = listing_key(article)
+        article.flags["word_count"] = word_count(article.plain or article.body)
         return JobResult(article, problems)
     except InputError as exc:
         return JobResult(None, problems + [exc.problem])
