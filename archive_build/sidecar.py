@@ -17,7 +17,11 @@ def sidecar_path(raw_path: Path) -> Path:
 
 def load_sidecar(path: Path, display: str) -> dict[str, Any]:
     """Load and validate a sidecar; unknown keys are errors (typos must not pass silently)."""
-    data = load_file(path, display)
+    return validate_sidecar(load_file(path, display), display)
+
+
+def validate_sidecar(data: Any, display: str) -> dict[str, Any]:
+    """Check a loaded sidecar (split out so the fuzz target can drive it without files)."""
     if data is None:
         return LineDict()
     if not isinstance(data, dict):

@@ -59,3 +59,9 @@ def test_a_file_over_the_size_limit_is_refused_before_parsing(tmp_path: Path) ->
 def test_deep_nesting_under_the_limit_is_an_error_not_a_crash() -> None:
     with pytest.raises((InputError, RecursionError)):
         load_text("a: " + "[" * 5000 + "]" * 5000 + "\n", "x.yml")
+
+
+@pytest.mark.parametrize("value", ["2024-11-00", "2024-02-30", "2024-13-01"])
+def test_an_impossible_date_is_an_error_at_its_line_not_a_crash(value: str) -> None:
+    e = error(f"title: ok\ndate: {value}\n")
+    assert e.problem.line == 2 and "not a valid date" in e.problem.message
