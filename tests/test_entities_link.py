@@ -148,3 +148,45 @@ def test_article_links_to_entities_resolve_to_built_pages(seed_site: Path):
     assert hrefs
     for h in hrefs:
         assert (site / "entities" / h / "index.html").exists()
+
+
+# --- properties -------------------------------------------------------------
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+_FRAGMENTS = st.sampled_from(
+    [
+        "Putin", "Vladimir Putin", "Kyiv", "Kiev", "Moscow", "AT\\&T", "Putin’s", " ", " ", "\n", "\n\n", "## ", "# ",
+        "`", "`Kyiv`", "[", "]", "(", ")", "[Kyiv](https://x.org/Kyiv)", "[^ann-1]", "[^n]: Kyiv\n", "<mark class=\"Kyiv\">",
+        "</mark>", "*", "_", "\\*", "\\[", "{: .dateline }", "{ .x }", "https://kyiv.ua/Moscow", "&amp;", "Putinism", "-", ".",
+        "```\n", "    ", "=", "===\n", "<a href=\"x\">Moscow</a>", "air defense", "Air defense",
+    ]
+)
+_UNLINK = re.compile(r"\[([^\[\]]*?)\]\(\.\./entities/[a-z0-9-]+\.md\)\{ \.ab-entity \}")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_FRAGMENTS, max_size=40).map("".join))
+def test_linking_only_wraps_text_in_links_and_links_each_entity_at_most_once(body: str):
+    out, _ = link_body(body, M)
+    assert _UNLINK.sub(r"\1", out) == body
+    targets = re.findall(r"\]\(\.\./entities/([a-z0-9-]+)\.md\)\{ \.ab-entity \}", out)
+    assert len(targets) == len(set(targets))
+
+
+def _render(markdown_text: str) -> str:
+    import markdown
+
+    md = markdown.Markdown(extensions=["attr_list", "footnotes", "md_in_html", "pymdownx.escapeall", "pymdownx.mark", "pymdownx.superfences"])
+    return md.convert(markdown_text)
+
+
+_ENTITY_ANCHOR = re.compile(r'<a class="ab-entity" href="\.\./entities/[a-z0-9-]+\.md">(.*?)</a>', re.S)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_FRAGMENTS, max_size=30).map("".join))
+def test_linked_markdown_renders_like_the_original_plus_entity_links(body: str):
+    out, _ = link_body(body, M)
+    assert _ENTITY_ANCHOR.sub(r"\1", _render(out)) == _render(body)

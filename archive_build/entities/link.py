@@ -25,35 +25,45 @@ from ..model import Article
 
 SEP = "\x00"
 
-# Block-level constructs, tried only at line starts.
+# Block-level constructs, tried only at line starts.  Inline ones below never
+# run across a blank line or into a heading, as Markdown's own blocks do not.
 _LINE = re.compile(
     r"""
     (?P<fence>^[ ]{0,3}(?P<f>`{3,}|~{3,})[^\n]*\n(?:[^\n]*\n)*?[ ]{0,3}(?P=f)[^\n]*$)
    |(?P<heading>^[ ]{0,3}\#{1,6}(?:[ \t][^\n]*)?$)
    |(?P<setext>^(?=[^\n]*\S)[^\n]*\n[ ]{0,3}(?:=+|-+)[ \t]*$)
-   |(?P<fndef>^\[\^[^\]\n]+\]:[^\n]*(?:\n[ \t]+[^\n]*|\n(?=\n[ \t]))*)
+   |(?P<fndef>^[ ]{0,3}\[\^[^\]\n]+\]:[^\n]*(?:\n(?![ \t]*(?:\n|$))[^\n]*|\n(?=[ \t]*\n[ \t]))*)
    |(?P<refdef>^[ ]{0,3}\[[^\]\n]+\]:[^\n]*$)
-   |(?P<abbr>^\*\[[^\n]*$)
+   |(?P<abbr>^\*\[[^\]\n]+\]:[^\n]*$)
    |(?P<attrline>^[ \t]*\{[ \t]*[:#.][^\n]*\}[ \t]*$)
    |(?P<admonition>^[ \t]*(?:!!!|\?\?\?\+?)[^\n]*$)
-   |(?P<indented>(?:\A|(?<=\n\n))(?:(?:[ ]{4}|\t)[^\n]*(?:\n|\Z))+)
    |(?P<htmlblock>^<(?:div|figure|table|pre|section|aside|details|ul|ol|dl|p|blockquote|script|style)\b[^\n]*(?:\n[^\n]*\S[^\n]*)*)
     """,
     re.M | re.X,
 )
+# An indented code block: only after a blank line (or at the start), and it runs on across blank lines.
+_INDENTED = re.compile(r"(?:(?:[ ]{4}|\t)[^\n]*(?:\n|\Z)|[ \t]*\n(?=[ ]{4}|\t))+")
+_BLOCK_END_LINE = re.compile(r"[ \t]*|[ ]{0,3}(?:\#{1,6}(?:[ \t].*)?|=+[ \t]*|-+[ \t]*)")
+
+
+def _ends_block(previous_line: str) -> bool:
+    """Whether an indented line after this one starts a code block (not a lazy continuation)."""
+    return _BLOCK_END_LINE.fullmatch(previous_line) is not None
+
+
 # Inline constructs, tried only where _TRIGGER finds one of their first characters.
 _INLINE = re.compile(
     r"""
     (?P<esc>\\[!-/:-@\[-`{-~])
-   |(?P<code>(?P<bt>`+)[^`](?:.|\n)*?(?<!`)(?P=bt)(?!`))
+   |(?P<code>(?P<bt>`+)(?:[^`\n]|\n(?![ \t]*\n|[ ]{0,3}(?:\#|>|\[\^[^\]\n]+\]:|`{3}|~{3}|(?:[-*_][ ]{0,2}){3,}\n))|`)+?(?<!`)(?P=bt)(?!`))
+   |(?P<link>!?\[(?:[^\[\]\\\n]|\\.|\n(?![ \t]*\n|[ ]{0,3}(?:\#|>|\[\^[^\]\n]+\]:|`{3}|~{3}|(?:[-*_][ ]{0,2}){3,}\n))|\[(?:[^\[\]\\\n]|\\.)*\])*\]
+        (?:\((?:[^()\\\n]|\\.|\n(?![ \t]*\n|[ ]{0,3}(?:\#|>|\[\^[^\]\n]+\]:|`{3}|~{3}|(?:[-*_][ ]{0,2}){3,}\n))|\([^()\n]*\))*\)|\[[^\]\n]*\]))
    |(?P<fnref>\[\^[^\]\s]+\])
-   |(?P<link>!?\[(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*\]
-        (?:\((?:[^()\s\\]|\\.|\([^()\s]*\))*(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?[ \t]*\)|\[[^\]\n]*\]))
    |(?P<anchor><a\b[^>]*>(?:.|\n)*?</a\s*>)
    |(?P<comment><!--(?:.|\n)*?-->)
    |(?P<tag></?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<(?:https?|mailto|ftp):[^\s<>]*>)
    |(?P<entity>&(?:\#[0-9]+|\#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)
-   |(?P<url>(?:https?://|www\.)[^\s<>\]\)]+)
+   |(?P<url>(?:https?://|www\.)[^\s<>\[\]()`*]+)
    |(?P<attr>\{[ \t]*:?[ \t]*[.#][^}\n]*\}|\{:[^}\n]*\})
    |(?P<mark>\*+|(?<!\w)_+|_+(?!\w)|~~|==|\^\^|\+\+|[\[\]])
     """,
@@ -71,6 +81,7 @@ class Visible:
         self._vis: list[int] = []  # visible offset where each piece starts
         self._src: list[int] = []  # source offset where it starts
         self._esc: list[bool] = []  # piece is one escaped character (2 source chars)
+        self.unclosed: list[int] = []
         vpos = 0
         last = 0
 
@@ -86,6 +97,8 @@ class Visible:
             nonlocal last
             if m.start() > last:
                 piece(body[last : m.start()], last)
+            if m.group().endswith("]") and body[m.end() : m.end() + 1] in ("(", "["):
+                self.unclosed.append(m.start())  # "](" that is not a whole link: Markdown may close it later
             if m.lastgroup == "esc":
                 piece(m.group()[1], m.start(), True)
             else:
@@ -98,6 +111,8 @@ class Visible:
             if line_start:
                 line_start = False
                 m = _LINE.match(body, pos)
+                if m is None and body.startswith(("    ", "\t"), pos) and _ends_block(body[body.rfind("\n", 0, max(0, pos - 1)) + 1 : max(0, pos - 1)]):
+                    m = _INDENTED.match(body, pos)
                 if m and m.end() > pos:
                     token(m)
                     pos = m.end()
@@ -113,6 +128,8 @@ class Visible:
                 token(m)
                 pos = m.end()
             else:
+                if t.group() == "`":  # an unmatched backtick may still open a code span Markdown closes later
+                    self.unclosed.append(t.start())
                 pos = t.start() + 1
         if last < len(body):
             piece(body[last:], last)
@@ -136,17 +153,55 @@ def entity_href(entity_id: str) -> str:
     return f"../entities/{entity_id}.md"
 
 
+_UNESCAPED_BRACE = re.compile(r"(?<!\\)(?:\\\\)*(\})")
+# A complete emphasis right before an attr_list: the caption credit, ``*Credit*{: .credit }``.
+_EMPHASIS_THEN_ATTR = re.compile(r"(?<![\\*])\*[^*\s\\](?:[^*\n]*[^*\s\\])?\*\{[^{}\n]*$")
+
+
+def _linkable(body: str, start: int, end: int) -> bool:
+    """Whether wrapping ``body[start:end]`` in a link keeps the rest of the line's meaning.
+
+    "!" just before would make the link an image; "{" just after would make
+    the following text an attr_list of the link; an adjacent "_" would no
+    longer sit inside a word, so it could start or end emphasis.  And Python-Markdown reads
+    the link's ``{ .ab-entity }`` up to the *last* "}" of the text that
+    follows it, so a later unescaped "}" on the line is only harmless behind
+    another element (in practice the caption credit, ``*Credit*{: .credit }``).
+    """
+    before = body[start - 1] if start else ""
+    if before in ("!", "_") and not (start >= 2 and body[start - 2] == "\\"):
+        return False  # an image, or an underscore that would now open or close emphasis
+    if body[end : end + 1] in ("{", "_"):
+        return False
+    if _UNESCAPED_BRACE.search(body, body.rfind("\n\n", 0, start) + 1, start):
+        return False  # after an attr_list in the same paragraph, what the text means is already unclear
+    line_end = body.find("\n", end)
+    line_end = len(body) if line_end == -1 else line_end
+    m = _UNESCAPED_BRACE.search(body, end, line_end)
+    return m is None or _EMPHASIS_THEN_ATTR.search(body, end, m.start()) is not None
+
+
+def _after_unclosed(body: str, unclosed: list[int], start: int) -> bool:
+    """Whether an unfinished ``](`` or backtick earlier in the paragraph could swallow our link."""
+    i = bisect.bisect_left(unclosed, start) - 1
+    return i >= 0 and body.find("\n\n", unclosed[i], start) == -1
+
+
 def link_body(body: str, matcher: Any) -> tuple[str, Counter[str]]:
     """Link the first mention of each entity; count every mention."""
     visible = Visible(body)
     counts: Counter[str] = Counter()
+    linked: set[str] = set()
     out: list[str] = []
     last = 0
     for mention in matcher.find(visible.text):
         counts[mention.entity] += 1
-        if counts[mention.entity] > 1:
+        if mention.entity in linked:
             continue
         start, end = visible.source_start(mention.start), visible.source_end(mention.end)
+        if not _linkable(body, start, end) or _after_unclosed(body, visible.unclosed, start):
+            continue  # a later mention may still be linked
+        linked.add(mention.entity)
         out.append(body[last:start])
         out.append(f"[{body[start:end]}]({entity_href(mention.entity)}){{ .ab-entity }}")
         last = end
