@@ -190,3 +190,18 @@ _ENTITY_ANCHOR = re.compile(r'<a class="ab-entity" href="\.\./entities/[a-z0-9-]
 def test_linked_markdown_renders_like_the_original_plus_entity_links(body: str):
     out, _ = link_body(body, M)
     assert _ENTITY_ANCHOR.sub(r"\1", _render(out)) == _render(body)
+
+
+_PLAIN_PIECES = st.sampled_from(["Putin", "Kyiv", "Kiev", "Moscow", "AT&T", "air defense", " ", "\n", "\n\n", "’s", "-"]) | st.text(
+    alphabet="#*_[]()`{}<>&!=^~|\\:. -’'\n", max_size=4
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PLAIN_PIECES, max_size=25).map("".join))
+def test_escaped_plain_text_renders_like_the_original_plus_entity_links(text: str):
+    from archive_build.markdown_text import escape_text
+
+    body = escape_text(text)
+    out, _ = link_body(body, M)
+    assert _ENTITY_ANCHOR.sub(r"\1", _render(out)) == _render(body)
