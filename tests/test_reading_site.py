@@ -139,3 +139,26 @@ def test_hostile_front_matter_is_shown_as_text_everywhere(tmp_path):
     assert page.select_one(".ab-kicker").get_text() == "<b>Bold</b> Source"
     titles = [d["title"] for d in _search_index(site) if d["location"].startswith("articles/2024")]
     assert titles and all("<img" not in t for t in titles)
+
+
+def test_annotate_link_opens_a_prefilled_new_file_for_an_article_without_notes():
+    from urllib.parse import parse_qs, urlsplit
+
+    from archive_build.reading import annotate_url
+
+    url = annotate_url({"id": "2024-01-02-x", "annotation_count": 0}, "https://github.com/o/r", "edit/main/")
+    parts = urlsplit(url)
+    assert parts.path == "/o/r/new/main/annotations"
+    query = parse_qs(parts.query)
+    assert query["filename"] == ["2024-01-02-x.yml"]
+    assert query["value"][0].startswith("article: 2024-01-02-x\nannotations:\n")
+
+
+def test_feed_keeps_only_the_newest_entries_and_escapes_text():
+    from archive_build.collection.feed import FeedEntry, atom_feed, newest
+
+    entries = [FeedEntry.from_meta({"id": f"a{i}", "title": f"<b>T{i}</b> & co", "date": f"2024-01-{i:02d}"}, f"https://x.org/a{i}/") for i in range(1, 8)]
+    chosen = newest(entries, n=3)
+    assert [e.id for e in chosen] == ["a7", "a6", "a5"]
+    feed = ET.fromstring(atom_feed(chosen, site_name="S", site_url="https://x.org/", feed_url="https://x.org/feed.xml"))
+    assert [e.findtext(f"{ATOM}title") for e in feed.findall(f"{ATOM}entry")] == ["<b>T7</b> & co", "<b>T6</b> & co", "<b>T5</b> & co"]
