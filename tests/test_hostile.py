@@ -14,6 +14,7 @@ import html
 import json
 import re
 import shutil
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -96,6 +97,10 @@ def scan_site(site: Path) -> dict[str, Scanner]:
         for i, doc in enumerate(json.loads(index.read_text("utf-8")).get("docs", [])):
             for key in ("title", "text"):
                 out[f"search_index.json#{i}.{key}"] = scan_html(doc.get(key) or "")
+    for feed in sorted(site.glob("*.xml")):  # Atom/RSS: readers render type="html" content as HTML
+        for i, el in enumerate(ET.parse(feed).iter()):
+            if el.get("type") in ("html", "xhtml") or el.tag.endswith("description"):
+                out[f"{feed.name}#{i}"] = scan_html(el.text or "")
     return out
 
 
