@@ -8,6 +8,7 @@ from pathlib import Path
 from .errors import Problem
 from .project import Project
 from .readers import RAW_EXTENSIONS, article_id
+from .readers.decode import MAX_RAW_BYTES
 from .sidecar import SIDECAR_SUFFIX, sidecar_path
 
 _ID = re.compile(r"^[a-z0-9](?:[a-z0-9_-]|\.(?!\.))*$", re.I)
@@ -45,6 +46,15 @@ def discover(project: Project) -> tuple[list[RawFile], list[Problem]]:
         aid = article_id(path)
         if not _ID.match(aid):
             problems.append(Problem(display, None, "file name must be ASCII letters, digits, '-', '_' or '.' (no spaces, no '..'); name raw files YYYY-MM-DD-short-title.ext"))
+            continue
+        try:
+            size = path.stat().st_size
+        except OSError as exc:  # a dangling symlink, a file removed while we look
+            problems.append(Problem(display, None, f"cannot read file: {exc.strerror or exc}"))
+            continue
+        if size > MAX_RAW_BYTES:
+            # Refused from its size alone: a huge file is never read into memory.
+            problems.append(Problem(display, None, f"file is {size:,} bytes; the limit for a raw article is {MAX_RAW_BYTES:,} bytes"))
             continue
         side = sidecar_path(path)
         found.setdefault(aid.lower(), []).append(RawFile(aid, path, display, side if side.exists() else None))

@@ -96,3 +96,11 @@ def test_inspect_reports_a_bad_file_without_a_traceback(tmp_path: Path) -> None:
     bad.write_bytes(b"   \n")
     proc = run_cli(tmp_path, "inspect", str(bad))
     assert proc.returncode != 0 and "Traceback" not in proc.stderr and "2024-01-02-empty.txt" in proc.stderr
+
+
+def test_a_dangling_symlink_is_named_in_the_error(project: Path) -> None:
+    (project / "raw" / "2024-01-02-dangling.txt").symlink_to(project / "raw" / "2024-01-02-missing.txt")
+    proc = run_cli(project, "build", "--quiet")
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert "raw/2024-01-02-dangling.txt: error: cannot read file" in proc.stderr
+    assert (project / "docs" / "articles" / f"{GOOD}.md").exists()
