@@ -32,16 +32,25 @@ def enrich(project: Project, articles: list[Article], gazetteer: object, problem
 
 def collection_pages(project: Project, articles: list[Article]) -> dict[str, dict[str, bytes]]:
     """Every generated tree under ``docs/``: tree name → {relative path: bytes}."""
+    from ..cache import memo_value
+
+    # Listings read only metadata (cache.listing_key): an edited annotation leaves them as they were.
+    keys = [a.flags.get("listing_key") for a in articles]
+    parts = None if None in keys else [f"{a.id} {k}" for a, k in zip(articles, keys)]
+    listings = memo_value(
+        project.cache, "listings", parts,
+        lambda: (pages.all_articles(articles), pages.timeline(articles), pages.sources(articles), pages.authors(articles), pages.latest_snippet(articles)),
+    )
     return {
-        "articles": {"index.md": pages.all_articles(articles)},
+        "articles": {"index.md": listings[0]},
         "browse": {
-            "timeline.md": pages.timeline(articles),
-            "sources.md": pages.sources(articles),
-            "authors.md": pages.authors(articles),
+            "timeline.md": listings[1],
+            "sources.md": listings[2],
+            "authors.md": listings[3],
             "annotations.md": annotations_page(articles),
             "tags.md": TAGS_PAGE,
         },
-        ".generated": {"latest.md": pages.latest_snippet(articles)},
+        ".generated": {"latest.md": listings[4]},
         "entities": _entity_tree(project, articles),
     }
 
