@@ -16,7 +16,7 @@ import http.server
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -58,15 +58,30 @@ def _body_size(response: object) -> int:
         return 0
 
 
-def first_query(site: Path, query: str, *, timeout_ms: int = 60_000) -> SearchRun:
-    """Open the home page, search ``query`` once, and report results and bytes."""
+def first_query(site: Path, query: str, *, browser: Any = None, timeout_ms: int = 60_000) -> SearchRun:
+    """Open the home page, search ``query`` once, and report results and bytes.
+
+    ``browser`` is an already launched Playwright browser (a test session's);
+    without one, Debian's Chromium is launched for this query only.
+    """
+    if browser is not None:
+        return _query_in(browser, site, query, timeout_ms)
     from playwright.sync_api import sync_playwright
 
-    backend = "pagefind" if (site / "pagefind").is_dir() else "material"
-    with serve(site) as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with sync_playwright() as pw:
+        own = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page()
+            return _query_in(own, site, query, timeout_ms)
+        finally:
+            own.close()
+
+
+def _query_in(browser: Any, site: Path, query: str, timeout_ms: int) -> SearchRun:
+    backend = "pagefind" if (site / "pagefind").is_dir() else "material"
+    with serve(site) as base:
+        context = browser.new_context()
+        try:
+            page = context.new_page()
             page.goto(base, wait_until="networkidle")
             fetched: list[tuple[str, object]] = []
             foreign: list[str] = []
@@ -86,7 +101,11 @@ def first_query(site: Path, query: str, *, timeout_ms: int = 60_000) -> SearchRu
                 page.wait_for_load_state("networkidle")
                 links = page.eval_on_selector_all(".pagefind-ui__result-title .pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))")
             else:
-                page.fill("input[data-md-component=search-query]", query)
+                # Material's search box listens to keystrokes, not to a programmatic fill.
+                box = page.locator("input.md-search__input")
+                opener = page.locator("label.md-header__button[for='__search']")
+                (opener if opener.is_visible() else box).click()
+                box.press_sequentially(query, delay=20)
                 page.wait_for_selector(".md-search-result__item", timeout=timeout_ms)
                 page.wait_for_load_state("networkidle")
                 links = page.eval_on_selector_all(".md-search-result__item > .md-search-result__link", "els => els.map(e => e.getAttribute('href'))")
@@ -99,4 +118,4 @@ def first_query(site: Path, query: str, *, timeout_ms: int = 60_000) -> SearchRu
                 requests = [(url[len(base):], _body_size(r)) for url, r in fetched if url.startswith(base)]
             return SearchRun(backend, query, [str(l) for l in links], sum(n for _, n in requests), requests, foreign)
         finally:
-            browser.close()
+            context.close()

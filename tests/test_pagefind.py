@@ -2,34 +2,12 @@
 
 The seed archive is built once with ``extra.search_backend: pagefind`` (the
 real ``archive-build``, MkDocs and the Pagefind binary from its PyPI
-package); the browser tests run queries in Debian's Chromium against the
-built ``site/`` on a local static server.
+package); ``tests/browser/test_pagefind_search.py`` runs queries against it
+in Debian's Chromium.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
-
-import pytest
-
-from bench.searchprobe import CHROMIUM, first_query
-
-from .conftest import build_site, copy_project
-
-STERN = "/articles/2023-05-30-drone-attacks-on-moscow-stern/"
-MILITANT = "/articles/2025-06-09-moscow-escalates-bombing-of-civilians/"
-
-
-@pytest.fixture(scope="module")
-def pagefind_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("pagefind-archive"))
-    cfg = project / "mkdocs.yml"
-    cfg.write_text(re.sub(r"(?m)^(\s*search_backend:\s*)\S+", r"\g<1>pagefind", cfg.read_text(encoding="utf-8")), encoding="utf-8")
-    return build_site(project)
-
-
-def _pages(results: list[str]) -> list[str]:
-    return list(dict.fromkeys(r.split("#")[0] for r in results))
 
 
 def test_the_pagefind_index_is_built_into_site_pagefind(pagefind_site: Path) -> None:
@@ -57,24 +35,3 @@ def test_the_header_has_the_pagefind_search_button(pagefind_site: Path) -> None:
 def test_the_seed_site_keeps_materials_search_under_auto(seed_site: Path) -> None:
     assert (seed_site / "site" / "search" / "search_index.json").is_file()
     assert not (seed_site / "site" / "pagefind").exists()
-
-
-@pytest.mark.browser
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed")
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [("Shoigu", STERN), ("Landersen", MILITANT), ("Kiev", MILITANT)],
-    ids=["body-word", "author", "alias-spelling"],
-)
-def test_a_pagefind_query_finds_the_article(pagefind_site: Path, query: str, expected: str) -> None:
-    run = first_query(pagefind_site, query)
-    assert expected in _pages(run.results)
-    assert run.foreign == []
-
-
-@pytest.mark.browser
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed")
-def test_a_first_pagefind_query_downloads_less_than_a_megabyte(pagefind_site: Path) -> None:
-    run = first_query(pagefind_site, "Moscow")
-    assert run.results
-    assert run.search_bytes < 1_000_000
