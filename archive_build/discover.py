@@ -1,15 +1,16 @@
 """Finding the raw articles and refusing files that must not be read."""
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Problem
 from .project import Project
-from .readers import RAW_EXTENSIONS, article_id
+from .readers import RAW_EXTENSIONS
 from .readers.decode import MAX_RAW_BYTES
-from .sidecar import SIDECAR_SUFFIX, sidecar_path
+from .sidecar import SIDECAR_SUFFIX
 
 _ID = re.compile(r"^[a-z0-9](?:[a-z0-9_-]|\.(?!\.))*$", re.I)
 
@@ -23,32 +24,46 @@ class RawFile:
 
 
 def discover(project: Project) -> tuple[list[RawFile], list[Problem]]:
+    """The raw articles under ``raw/``, and a problem for every file that is refused.
+
+    One ``scandir`` of the folder: its entries carry their type and ``stat``,
+    so 10,000 raw files cost one system call each, not four.
+    """
     problems: list[Problem] = []
     found: dict[str, list[RawFile]] = {}
-    raw_root = project.raw.resolve()
     if not project.raw.is_dir():
         return [], [Problem(project.rel(project.raw), None, "no raw/ directory: put raw articles there")]
-    for path in sorted(project.raw.iterdir()):
-        name = path.name
-        display = project.rel(path)
+    raw_root = project.raw.resolve()
+    prefix = project.rel(project.raw) + "/"
+    with os.scandir(project.raw) as it:
+        entries = sorted(it, key=lambda e: e.name)
+    names = {e.name for e in entries}
+    for entry in entries:
+        name = entry.name
+        display = prefix + name
         if name.startswith(".") or name.endswith(SIDECAR_SUFFIX) or name in ("README.md",):
             continue
-        if path.is_symlink():
+        path = project.raw / name
+        if entry.is_symlink():
             target = path.resolve()
             if raw_root not in target.parents:
                 problems.append(Problem(display, None, "symlink pointing outside raw/ refused"))
                 continue
-        if path.is_dir():
-            continue
-        if path.suffix.lower() not in RAW_EXTENSIONS:
+        try:
+            if entry.is_dir():
+                continue
+        except OSError:
+            pass
+        suffix = os.path.splitext(name)[1]
+        if suffix.lower() not in RAW_EXTENSIONS:
             problems.append(Problem(display, None, f"not a raw article (expected one of {', '.join(RAW_EXTENSIONS)})"))
             continue
-        aid = article_id(path)
+        aid = name[: -len(suffix)]
         if not _ID.match(aid):
             problems.append(Problem(display, None, "file name must be ASCII letters, digits, '-', '_' or '.' (no spaces, no '..'); name raw files YYYY-MM-DD-short-title.ext"))
             continue
         try:
-            size = path.stat().st_size
+            size = entry.stat().st_size
         except OSError as exc:  # a dangling symlink, a file removed while we look
             problems.append(Problem(display, None, f"cannot read file: {exc.strerror or exc}"))
             continue
@@ -56,17 +71,17 @@ def discover(project: Project) -> tuple[list[RawFile], list[Problem]]:
             # Refused from its size alone: a huge file is never read into memory.
             problems.append(Problem(display, None, f"file is {size:,} bytes; the limit for a raw article is {MAX_RAW_BYTES:,} bytes"))
             continue
-        side = sidecar_path(path)
-        found.setdefault(aid.lower(), []).append(RawFile(aid, path, display, side if side.exists() else None))
+        side = aid + SIDECAR_SUFFIX
+        found.setdefault(aid.lower(), []).append(RawFile(aid, path, display, project.raw / side if side in names else None))
     files: list[RawFile] = []
     for aid, group in sorted(found.items()):
         if len(group) > 1:
-            names = ", ".join(f.display for f in group)
+            names_shown = ", ".join(f.display for f in group)
             for f in group:
-                problems.append(Problem(f.display, None, f"two raw files have the id {group[0].id!r}: {names}"))
+                problems.append(Problem(f.display, None, f"two raw files have the id {group[0].id!r}: {names_shown}"))
             continue
         files.append(group[0])
-    for path in sorted(project.raw.glob("*" + SIDECAR_SUFFIX)):
-        if path.name[: -len(SIDECAR_SUFFIX)].lower() not in found:
-            problems.append(Problem(project.rel(path), None, "sidecar without a raw article of the same name", "warning"))
+    for name in sorted(names):
+        if name.endswith(SIDECAR_SUFFIX) and not name.startswith(".") and name[: -len(SIDECAR_SUFFIX)].lower() not in found:
+            problems.append(Problem(prefix + name, None, "sidecar without a raw article of the same name", "warning"))
     return files, problems

@@ -63,8 +63,31 @@ class Article:
     unanchored: list[dict[str, Any]] = field(default_factory=list)
     links_out: list[dict[str, str]] = field(default_factory=list)  # internal links found
     plain: str = ""
+    # The cleaned Markdown before annotations and entity links decorate it (article.json publishes it).
+    clean_body: str = ""
     # Internal state passed between transforms; never written out.
     flags: dict[str, Any] = field(default_factory=dict)  # plain text of the body, as annotations count in it
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached when an attribute is missing: a heavy field of an article
+        # loaded from the cache without its text (cache.ArticleStore).  Loads the
+        # text on first use, so a rebuild reads only the texts it needs.
+        loader = self.__dict__.get("_load_heavy")
+        if loader is not None and name in HEAVY_FIELDS:
+            del self.__dict__["_load_heavy"]
+            self.__dict__.update(loader())
+            return self.__dict__[name]
+        raise AttributeError(name)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The whole article, heavy fields loaded, without the loader (which cannot be pickled)."""
+        if "_load_heavy" in self.__dict__:
+            getattr(self, HEAVY_FIELDS[0])
+        return self.__dict__
+
+    def light_state(self) -> dict[str, Any]:
+        """Every field but the heavy ones, without loading them."""
+        return {k: v for k, v in self.__dict__.items() if k not in HEAVY_FIELDS and k != "_load_heavy"}
 
     def remove(self, text: str, reason: str) -> None:
         if text.strip():
@@ -90,3 +113,13 @@ class Article:
             "removed": [asdict(r) for r in self.removed],
             "warnings": list(self.warnings),
         }
+
+
+# The article's texts: most of its size, and needed only to write its own page
+# and data.  Everything the collection steps read is in the other fields.
+HEAVY_FIELDS = ("body", "plain", "clean_body", "removed")
+# Without class-level defaults a missing heavy field reaches ``__getattr__``
+# (the dataclass ``__init__`` keeps its own copy of the defaults).
+for _name in HEAVY_FIELDS:
+    if _name in Article.__dict__:
+        delattr(Article, _name)

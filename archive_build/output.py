@@ -60,14 +60,14 @@ def tree_stats(target: Path) -> dict[str, os.stat_result]:
     out: dict[str, os.stat_result] = {}
     if not target.is_dir():
         return out
-    stack = [(target, "")]
+    stack = [(os.fspath(target), "")]
     while stack:
         d, prefix = stack.pop()
         with os.scandir(d) as it:
             for e in it:
                 rel = prefix + e.name
                 if e.is_dir(follow_symlinks=False):
-                    stack.append((Path(e.path), rel + "/"))
+                    stack.append((e.path, rel + "/"))
                 elif e.is_file(follow_symlinks=False):
                     out[rel] = e.stat(follow_symlinks=False)
     return out
@@ -129,7 +129,8 @@ def sync_tree(
             os.replace(tmp, dest)
             st2 = dest.stat()
             new[rel] = Entry(st2.st_size, st2.st_mtime_ns, sha(data), fingerprints.get(rel, ""))
-        _remove_empty_dirs(target)
+        if stale:
+            _remove_empty_dirs(target)
         return len(changed), len(files) - len(changed), new
     written = 0
     tmp_tree = target.with_name(f".{target.name}.tmp-{os.getpid()}")

@@ -49,5 +49,5 @@ def clean_article(data: bytes, path: str, sidecar: dict[str, Any] | None = None)
     article.blocks = []
     article = metadata.finalize(article)
     # The cleaned Markdown before annotations and entity links decorate it: article.json publishes it.
-    article.flags["clean_body"] = article.body
+    article.clean_body = article.body
     return article

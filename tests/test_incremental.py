@@ -7,7 +7,9 @@ inode before and after.
 from __future__ import annotations
 
 import os
+import pickle
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -85,6 +87,31 @@ def test_a_generated_file_edited_by_hand_is_restored_by_the_next_build(built: Pa
     page.write_bytes(b"edited by hand\n")
     run_cli(built, "build", "--quiet", check=True)
     assert page.read_bytes() == original
+
+
+def test_a_page_whose_cached_text_is_gone_is_rebuilt_from_the_raw_file(built: Path) -> None:
+    page = built / "docs" / "articles" / "2023-05-30-drone-attack-on-moscow.md"
+    original = page.read_bytes()
+    shutil.rmtree(built / ".cache" / "archive-build" / "articles" / "texts")
+    page.write_bytes(b"edited by hand\n")
+    proc = run_cli(built, "build", "--quiet", check=True)
+    assert page.read_bytes() == original
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_cached_article_loads_its_text_only_when_it_is_read(tmp_path: Path) -> None:
+    from archive_build.build import JobResult
+    from archive_build.cache import ArticleStore
+    from archive_build.model import Article
+
+    article = Article(id="a", raw="raw/a.txt", sha256="0", format="txt", title="A", body="Body text.\n", plain="Body text.")
+    store = ArticleStore(tmp_path)
+    store.put("raw/a.txt", "key", JobResult(article, []))
+    store.save()
+    cached = ArticleStore(tmp_path).get("raw/a.txt", "key").article
+    assert cached.title == "A" and "body" not in cached.__dict__
+    assert cached.body == "Body text.\n" and cached.plain == "Body text."
+    assert pickle.loads(pickle.dumps(ArticleStore(tmp_path).get("raw/a.txt", "key").article)).body == "Body text.\n"
 
 
 def test_a_deleted_raw_article_disappears_from_the_generated_pages(built: Path) -> None:

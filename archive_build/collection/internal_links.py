@@ -154,7 +154,8 @@ def link_articles(articles: list[Article]) -> None:
             owner = shared[article.id]
             article.warn(f"same url as {titles[owner]!r} ({owner}); links to that address go to {owner}")
         found: dict[str, str] = {}
-        article.body = _rewrite(article.body, index, hosts, article.id, found)
+        if article.flags.get("web_text", True):  # set by the worker; False spares loading the text
+            article.body = _rewrite(article.body, index, hosts, article.id, found)
         article.footnotes = [_rewrite(f, index, hosts, article.id, found) for f in article.footnotes]
         done = {entry.get("target") for entry in article.links_out}
         for target in found:  # in order of first citation

@@ -17,10 +17,10 @@ if TYPE_CHECKING:
 def clean_body(article: Article) -> str:
     """The article's Markdown as cleaned, before the build decorated it with highlights and links.
 
-    The annotation step keeps the undecorated body in ``flags["clean_body"]``
-    when it changes the body; otherwise the body is already clean.
+    The cleaning pipeline keeps the undecorated body in ``clean_body``; an
+    article made by other means (tests, imports) may only have a body.
     """
-    return str(article.flags.get("clean_body") or article.body)
+    return article.clean_body or article.body
 
 
 def article_record(article: Article, meta: dict[str, Any], info: "SiteInfo") -> dict[str, Any]:
