@@ -118,6 +118,8 @@ class BuildResult:
     seconds: float = 0.0
     article_count: int = 0
     article_warnings: int = 0
+    # Seconds per phase of the build (``archive-build build --timings``).
+    timings: dict[str, float] = field(default_factory=dict)
     # A no-op rebuild does not load the articles; ``articles`` loads them on first use.
     _articles: list[Article] | None = field(default=None, repr=False)
     _loader: Callable[[], list[Article]] | None = field(default=None, repr=False)
@@ -184,12 +186,17 @@ def run_jobs(
     return [r for r in results if r is not None]
 
 
-def collect(project: Project, *, keep_going: bool = False, workers: int | None = None, progress: bool = True, hasher: FileHasher | None = None) -> BuildResult:
+def collect(
+    project: Project, *, keep_going: bool = False, workers: int | None = None, progress: bool = True,
+    hasher: FileHasher | None = None, clock: _Clock | None = None,
+) -> BuildResult:
     """Read, clean, annotate and link every article; no writing."""
     from .collection import enrich
 
+    clock = clock or _Clock()
     result = BuildResult()
     raws, problems = discover(project)
+    clock.lap("discover")
     result.problems.extend(problems)
     gazetteer, gproblems = entities_mod.load_gazetteer(project.gazetteer, project.rel(project.gazetteer))
     result.problems.extend(gproblems)
@@ -208,13 +215,16 @@ def collect(project: Project, *, keep_going: bool = False, workers: int | None =
     for r in raws:
         name = f"{r.id}.yml"
         jobs.append(Job(r, ann_dir / name if name in ann_names else None, ann_prefix + name, keep_going))
+    clock.lap("discover")
     for res in run_jobs(project, jobs, gazetteer, gazetteer_hash, workers=workers, progress=progress, hasher=hasher):
         result.problems.extend(res.problems)
         if res.article is not None:
             result.articles.append(res.article)
     result.articles.sort(key=lambda a: a.id)
+    clock.lap("articles")
     annotations_mod.link_annotations(result.articles, result.problems)
     enrich(project, result.articles, gazetteer, result.problems)
+    clock.lap("cross-links")
     result.annotations = sum(len(a.annotations) for a in result.articles)
     result.entities = len({e for a in result.articles for e in a.entities})
     result.article_count = len(result.articles)
@@ -291,14 +301,29 @@ def build(project: Project, *, keep_going: bool = False, workers: int | None = N
             gc.enable()
 
 
+class _Clock:
+    """Seconds per phase, for ``--timings`` and the benchmark."""
+
+    def __init__(self) -> None:
+        self.start = self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = self.laps.get(name, 0.0) + now - self.last
+        self.last = now
+
+
 def _build(project: Project, *, keep_going: bool, workers: int | None, progress: bool) -> BuildResult:
     from .collection import collection_pages
 
-    start = time.perf_counter()
+    clock = _Clock()
+    start = clock.start
     hasher = FileHasher(project.cache / "hashes.pickle")
     state_file = project.cache / "state.pickle"
     state = BuildState.load(state_file)
     key = input_key(project, hasher, keep_going)
+    clock.lap("input key")
     if state.input_key == key and state.summary and _state_holds(project, state):
         # Nothing changed: report the last build's problems and counts, touch nothing.
         s = state.summary
@@ -309,10 +334,11 @@ def _build(project: Project, *, keep_going: bool, workers: int | None, progress:
         result._loader = lambda: _load_articles(project)
         result.seconds = time.perf_counter() - start
         return result
-    result = collect(project, keep_going=keep_going, workers=workers, progress=progress, hasher=hasher)
+    result = collect(project, keep_going=keep_going, workers=workers, progress=progress, hasher=hasher, clock=clock)
     docs = project.docs
     clean_stale_temps(docs)
     trees: dict[str, dict[str, Any]] = {t: dict(f) for t, f in collection_pages(project, result.articles).items()}
+    clock.lap("collection pages")
     # Article pages: regenerated only when the article (after enrich) differs from the last build's.
     old_articles = state.manifest.get("articles", {})
     article_stats = tree_stats(docs / "articles")
@@ -328,6 +354,7 @@ def _build(project: Project, *, keep_going: bool, workers: int | None, progress:
             article_files[rel] = KEEP
         else:
             article_files[rel] = page_text(a).encode("utf-8")
+    clock.lap("article pages")
     # Open data (docs/data/): an article's files are regenerated only when its page is.
     from .opendata import data_tree
 
@@ -336,17 +363,21 @@ def _build(project: Project, *, keep_going: bool, workers: int | None, progress:
         project, result.articles, {a.id: fingerprints[f"{a.id}.md"] for a in result.articles}, state.manifest.get("data"), tree_stat["data"]
     )
     tree_fps = {"articles": fingerprints, "data": data_fps}
+    clock.lap("open data")
     manifest: dict[str, dict[str, Entry]] = {}
     for tree, files in sorted(trees.items()):
         w, u, entries = sync_tree(docs / tree, files, state.manifest.get(tree), tree_stat.get(tree), tree_fps.get(tree))
         result.written += w
         result.unchanged += u
         manifest[tree] = entries
-    result.seconds = time.perf_counter() - start
+    clock.lap("write")
     summary = {
         "problems": result.problems, "files": result.written + result.unchanged, "annotations": result.annotations,
         "entities": result.entities, "articles": result.article_count, "article_warnings": result.article_warnings,
     }
     BuildState(key, summary, manifest).save(state_file)
     hasher.save()
+    clock.lap("save state")
+    result.timings = clock.laps
+    result.seconds = time.perf_counter() - start
     return result

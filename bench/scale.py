@@ -28,11 +28,10 @@ from pathlib import Path
 import yaml
 
 from .generate import generate
+from .skeleton import copy_skeleton
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-SKELETON = ("mkdocs.yml", "overrides", "archive_build/site_hooks.py")
-HAND_WRITTEN_DOCS = ("index.md", "about.md", "how-to-annotate.md", "open-data.md", "stylesheets", "javascripts", "assets")
 _SUMMARY = re.compile(r"archive-build: (?P<articles>\d+) articles, (?P<annotations>\d+) annotations, (?P<entities>\d+) entities, (?P<warnings>\d+) warnings, (?P<errors>\d+) errors, [\d.]+ s \((?P<written>\d+) files written, (?P<unchanged>\d+) unchanged\)")
 
 
@@ -105,18 +104,7 @@ def make_project(dest: Path, n: int, seed: int = 1) -> list[str]:
     """A fresh project: the checkout's site config and hand-written pages, plus a synthetic archive."""
     if dest.exists():
         shutil.rmtree(dest)
-    dest.mkdir(parents=True)
-    for name in SKELETON:
-        src = ROOT / name
-        (dest / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(src, dest / name) if src.is_dir() else shutil.copy2(src, dest / name)
-    (dest / "docs").mkdir()
-    for name in HAND_WRITTEN_DOCS:
-        src = ROOT / "docs" / name
-        if src.is_dir():
-            shutil.copytree(src, dest / "docs" / name)
-        elif src.exists():
-            shutil.copy2(src, dest / "docs" / name)
+    copy_skeleton(dest)
     return generate(dest, n, seed=seed)
 
 

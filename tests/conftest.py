@@ -9,45 +9,21 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from bench.skeleton import CONTENT, copy_skeleton
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 BIN = Path(sys.executable).parent
-COPIED = ("mkdocs.yml", "overrides", "raw", "annotations", "entities.yml", "archive_build/site_hooks.py")
-HAND_WRITTEN_DOCS = ("index.md", "about.md", "how-to-annotate.md", "open-data.md", "stylesheets", "javascripts", "assets")
-
-
 def copy_project(dest: Path, *, raw: bool = True, annotations: bool = True, entities: bool = True) -> Path:
     """A fresh archive project in ``dest`` with the checkout's config and (optionally) content."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in COPIED:
-        src = ROOT / name
-        if not src.exists():
-            continue
-        if (name == "raw" and not raw) or (name == "annotations" and not annotations) or (name == "entities.yml" and not entities):
-            continue
-        target = dest / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if src.is_dir():
-            shutil.copytree(src, target)
-        else:
-            shutil.copy2(src, target)
-    (dest / "raw").mkdir(exist_ok=True)
-    (dest / "annotations").mkdir(exist_ok=True)
-    (dest / "docs").mkdir(exist_ok=True)
-    for name in HAND_WRITTEN_DOCS:
-        src = ROOT / "docs" / name
-        if src.is_dir():
-            shutil.copytree(src, dest / "docs" / name)
-        elif src.exists():
-            shutil.copy2(src, dest / "docs" / name)
-    return dest
+    wanted = {"raw": raw, "annotations": annotations, "entities.yml": entities}
+    return copy_skeleton(dest, tuple(name for name in CONTENT if wanted[name]))
 
 
 def run_cli(project: Path, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:

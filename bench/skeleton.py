@@ -1,0 +1,39 @@
+"""A throw-away archive project made from the checkout: what the benchmarks and the tests build in.
+
+One place lists what a project needs besides its content (the site's
+config, the theme overrides, the hooks module ``mkdocs.yml`` names, the
+hand-written pages), so a new hand-written page reaches both.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE_FILES = ("mkdocs.yml", "overrides", "archive_build/site_hooks.py")
+CONTENT = ("raw", "annotations", "entities.yml")
+HAND_WRITTEN_DOCS = ("index.md", "about.md", "how-to-annotate.md", "open-data.md", "stylesheets", "javascripts", "assets")
+
+
+def copy_skeleton(dest: Path, content: tuple[str, ...] = ()) -> Path:
+    """Copy the site files, the hand-written pages and the named ``content`` of the checkout into ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in SITE_FILES + content:
+        src = ROOT / name
+        if not src.exists():
+            continue
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, target)
+        else:
+            shutil.copy2(src, target)
+    for name in ("raw", "annotations", "docs"):
+        (dest / name).mkdir(exist_ok=True)
+    for name in HAND_WRITTEN_DOCS:
+        src = ROOT / "docs" / name
+        if src.is_dir():
+            shutil.copytree(src, dest / "docs" / name)
+        elif src.exists():
+            shutil.copy2(src, dest / "docs" / name)
+    return dest
