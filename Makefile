@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install site serve test check bench bench-html clean
+.PHONY: install site serve test check bench bench-html bench-serve clean
 
 install: $(STAMP)
 
@@ -43,6 +43,10 @@ bench: install
 # HTML reader accuracy (title/byline/date/source, body F1) and speed on ../shared/corpora.
 bench-html: install
 	$(BIN)/python -m bench.html_extraction --zyte
+
+# How long `make serve` takes to show an edited annotation (10,000 articles).
+bench-serve: install
+	$(BIN)/python -m bench.serve_latency --n 10000
 
 clean:
 	rm -rf site docs/articles docs/entities docs/browse docs/.generated docs/data .cache tests/artifacts

@@ -42,3 +42,13 @@ def test_the_bench_prints_one_table_row_per_size(tmp_path: Path, capsys) -> None
     out = capsys.readouterr().out.splitlines()
     assert out[0].split("|")[0].strip() == "N"
     assert out[2].split("|")[0].strip() == "8"
+
+
+def test_the_serve_latency_bench_sees_an_edit_served(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from bench.scale import make_project
+    from bench.serve_latency import main as serve_main
+
+    make_project(tmp_path / "archive", 6)
+    assert serve_main(["--project", str(tmp_path / "archive"), "--edits", "1", "--startup-timeout", "240"]) == 0
+    out = capsys.readouterr().out
+    assert "edit 1: served after" in out

@@ -158,20 +158,26 @@ _UNESCAPED_BRACE = re.compile(r"(?<!\\)(?:\\\\)*(\})")
 _EMPHASIS_THEN_ATTR = re.compile(r"(?<![\\*])\*[^*\s\\](?:[^*\n]*[^*\s\\])?\*\{[^{}\n]*$")
 
 
+# Inline delimiters whose meaning depends on whether a word character touches them.
+_WORD_BOUND_DELIMITERS = "_=~^"
+
+
 def _linkable(body: str, start: int, end: int) -> bool:
     """Whether wrapping ``body[start:end]`` in a link keeps the rest of the line's meaning.
 
     "!" just before would make the link an image; "{" just after would make
-    the following text an attr_list of the link; an adjacent "_" would no
-    longer sit inside a word, so it could start or end emphasis.  And Python-Markdown reads
+    the following text an attr_list of the link; an adjacent "_", "=", "~"
+    or "^" would no longer sit inside a word, so it could start or end
+    emphasis, a highlight (pymdownx.mark), a deletion or a superscript.  And Python-Markdown reads
     the link's ``{ .ab-entity }`` up to the *last* "}" of the text that
     follows it, so a later unescaped "}" on the line is only harmless behind
     another element (in practice the caption credit, ``*Credit*{: .credit }``).
     """
     before = body[start - 1] if start else ""
-    if before in ("!", "_") and not (start >= 2 and body[start - 2] == "\\"):
+    if before in _WORD_BOUND_DELIMITERS + "!" and before and not (start >= 2 and body[start - 2] == "\\"):
         return False  # an image, or an underscore that would now open or close emphasis
-    if body[end : end + 1] in ("{", "_"):
+    after = body[end : end + 1]
+    if after and after in _WORD_BOUND_DELIMITERS + "{":
         return False
     if _UNESCAPED_BRACE.search(body, body.rfind("\n\n", 0, start) + 1, start):
         return False  # after an attr_list in the same paragraph, what the text means is already unclear
