@@ -49,4 +49,4 @@ bench-serve: install
 	$(BIN)/python -m bench.serve_latency --n 10000
 
 clean:
-	rm -rf site docs/articles docs/entities docs/browse docs/.generated docs/data .cache tests/artifacts
+	rm -rf site site-data docs/articles docs/entities docs/browse docs/.generated docs/data .cache tests/artifacts

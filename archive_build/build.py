@@ -275,10 +275,18 @@ def _fingerprint(version: str, article: Article) -> str:
     return stable_digest(state, version.encode())
 
 
+# The manifest's name for ``project.site_data`` (every other tree is a folder of docs/).
+SITE_DATA = "@site-data"
+
+
+def _tree_dir(project: Project, tree: str) -> Path:
+    return project.site_data if tree == SITE_DATA else project.docs / tree
+
+
 def _state_holds(project: Project, state: BuildState) -> bool:
     """Every generated file is still the one the last build wrote."""
     for tree, entries in state.manifest.items():
-        stats = tree_stats(project.docs / tree)
+        stats = tree_stats(_tree_dir(project, tree))
         if stats.keys() != entries.keys() or not all(matches(stats[rel], e) for rel, e in entries.items()):
             return False
     return True
@@ -337,6 +345,7 @@ def _build(project: Project, *, keep_going: bool, workers: int | None, progress:
     result = collect(project, keep_going=keep_going, workers=workers, progress=progress, hasher=hasher, clock=clock)
     docs = project.docs
     clean_stale_temps(docs)
+    clean_stale_temps(project.root, only=project.site_data.name)
     trees: dict[str, dict[str, Any]] = {t: dict(f) for t, f in collection_pages(project, result.articles).items()}
     clock.lap("collection pages")
     # Article pages: regenerated only when the article (after enrich) differs from the last build's.
@@ -358,15 +367,20 @@ def _build(project: Project, *, keep_going: bool, workers: int | None, progress:
     # Open data (docs/data/): an article's files are regenerated only when its page is.
     from .opendata import data_tree
 
-    tree_stat = {"articles": article_stats, "data": tree_stats(docs / "data")}
-    trees["data"], data_fps = data_tree(
-        project, result.articles, {a.id: fingerprints[f"{a.id}.md"] for a in result.articles}, state.manifest.get("data"), tree_stat["data"]
+    # Open data: an article's files (project.site_data) are regenerated only when its page is;
+    # the archive-wide files go to docs/data/, where the hand-written pages can link to them.
+    tree_stat = {"articles": article_stats, SITE_DATA: tree_stats(project.site_data)}
+    data_files, data_fps = data_tree(
+        project, result.articles, {a.id: fingerprints[f"{a.id}.md"] for a in result.articles},
+        state.manifest.get(SITE_DATA), tree_stat[SITE_DATA],
     )
-    tree_fps = {"articles": fingerprints, "data": data_fps}
+    trees[SITE_DATA] = {rel: v for rel, v in data_files.items() if rel.startswith("articles/")}
+    trees["data"] = {rel: v for rel, v in data_files.items() if not rel.startswith("articles/")}
+    tree_fps = {"articles": fingerprints, SITE_DATA: data_fps}
     clock.lap("open data")
     manifest: dict[str, dict[str, Entry]] = {}
     for tree, files in sorted(trees.items()):
-        w, u, entries = sync_tree(docs / tree, files, state.manifest.get(tree), tree_stat.get(tree), tree_fps.get(tree))
+        w, u, entries = sync_tree(_tree_dir(project, tree), files, state.manifest.get(tree), tree_stat.get(tree), tree_fps.get(tree))
         result.written += w
         result.unchanged += u
         manifest[tree] = entries

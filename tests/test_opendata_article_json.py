@@ -95,11 +95,11 @@ def test_a_rebuild_rewrites_only_the_data_of_the_article_that_changed(tmp_path):
 
     project = copy_project(tmp_path / "archive")
     run_cli(project, "build", "--quiet", check=True)
-    data = project / "docs" / "data"
-    before = {p: p.stat().st_mtime_ns for p in data.rglob("*") if p.is_file()}
+    trees = (project / "docs" / "data", project / "site-data")  # archive-wide files; each article's files
+    before = {p: p.stat().st_mtime_ns for data in trees for p in data.rglob("*") if p.is_file()}
     ann = project / "annotations" / f"{SEED}.yml"
     ann.write_text(ann.read_text("utf-8").replace("is a typo in the original", "is a misprint in the original", 1), "utf-8")
     run_cli(project, "build", "--quiet", check=True)
-    changed = sorted(p.relative_to(data).as_posix() for p, t in before.items() if p.stat().st_mtime_ns != t)
-    assert changed == ["annotations.jsonld", f"articles/{SEED}/annotations.jsonld", f"articles/{SEED}/article.json"]
-    assert "is a misprint in the original" in (data / "articles" / SEED / "annotations.jsonld").read_text("utf-8")
+    changed = sorted(p.relative_to(project).as_posix() for p, t in before.items() if p.stat().st_mtime_ns != t)
+    assert changed == ["docs/data/annotations.jsonld", f"site-data/articles/{SEED}/annotations.jsonld", f"site-data/articles/{SEED}/article.json"]
+    assert "is a misprint in the original" in (project / "site-data" / "articles" / SEED / "annotations.jsonld").read_text("utf-8")
