@@ -4,9 +4,11 @@ Each article gets ``data/articles/<id>/`` with ``annotations.jsonld`` (W3C Web
 Annotations), ``article.json`` (front matter, Markdown body, plain text),
 ``citation.json`` (CSL-JSON) and ``citation.bib`` (BibTeX); the whole archive
 gets ``data/annotations.jsonld``, ``data/archive.json`` and ``data/archive.bib``.
-The build writes them as one generated tree with the same atomic,
-only-what-changed ``sync_tree`` as the pages, and MkDocs copies them into
-the site as static files.  Like the pages, an article's files are only
+The build writes them with the same atomic, only-what-changed ``sync_tree``
+as the pages: the archive-wide files into ``docs/data/`` (MkDocs copies
+them, and the hand-written pages link to them), each article's files into
+``site-data/`` (``Project.site_data``), which the MkDocs hook links into
+``site/data/`` without MkDocs walking them.  Like the pages, an article's files are only
 regenerated when the article changed (``data_tree``).  Everything is a pure
 function of the articles and ``mkdocs.yml``: no timestamps, keys in a fixed
 order, compact JSON.
@@ -196,7 +198,7 @@ def data_tree(
     manifest: Mapping[str, Entry] | None,
     stats: Mapping[str, os.stat_result],
 ) -> tuple[dict[str, FileData], dict[str, str]]:
-    """The ``docs/data/`` tree for the build, regenerating only what changed.
+    """Every open-data file for the build (relative to ``data/``), regenerating only what changed.
 
     ``fingerprints`` maps article id → the build's fingerprint of the
     article (the one that decides whether its page is rewritten);
