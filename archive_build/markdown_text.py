@@ -32,12 +32,25 @@ def escape_text(text: str) -> str:
     return re.sub(r"^[ \t]+", "", out, flags=re.M)
 
 
+def url_scheme(url: str) -> str | None:
+    """The URL's scheme in lower case ("" for none), or None when ``urlsplit`` rejects it.
+
+    Strangers' links include things like ``https://ba[tic.example/`` that
+    ``urlsplit`` refuses with ValueError ("Invalid IPv6 URL"); every caller
+    treats such a URL as unsafe instead of crashing.
+    """
+    try:
+        return urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+
+
 def safe_url(url: str) -> str | None:
     """The URL if it is safe to link to (http(s), mailto, relative), else None."""
     candidate = html.unescape(url).strip()
     candidate = re.sub(r"[\x00-\x20\x7f]+", "", candidate)
-    scheme = urlsplit(candidate).scheme.lower() if ":" in candidate.split("/")[0] else ""
-    if scheme and scheme not in SAFE_SCHEMES:
+    scheme = url_scheme(candidate) if ":" in candidate.split("/")[0] else ""
+    if scheme is None or (scheme and scheme not in SAFE_SCHEMES):
         return None
     if candidate.startswith("//"):
         return candidate

@@ -190,7 +190,10 @@ def remove_search_only(content: str, prefix: str, extra: str) -> str:
 def http_url(url: Any) -> str:
     """The URL if it is an absolute http(s) address, else "" (no javascript:, data: …)."""
     text = re.sub(r"[\x00-\x20\x7f]+", "", html.unescape(str(url or "")))
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # "Invalid IPv6 URL" and the like: not an address to link to
+        return ""
     return text if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
 
 

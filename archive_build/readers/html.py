@@ -50,12 +50,12 @@ import json
 import re
 import warnings
 from typing import Any, Iterable, Iterator
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urljoin
 
 from bs4 import BeautifulSoup, Tag
 from lxml import etree
 
-from ..markdown_text import safe_url
+from ..markdown_text import safe_url, url_scheme
 from ..model import Article, Block
 from ..transforms.dates import iso_from_any, parse_date
 from ..transforms.metadata import byline, split_names
@@ -100,13 +100,16 @@ def _link_url(target: str, base: str | None) -> tuple[str | None, str | None]:
         return None, None  # in-page anchors mean nothing here; not worth recording
     if safe_url(target) is None:
         return None, UNSAFE_LINK_REASON
-    if not urlsplit(target).scheme and not target.startswith("//"):
+    if not url_scheme(target) and not target.startswith("//"):
         if not base:
             return None, UNRESOLVED_LINK_REASON
-        target = urljoin(base, target)
+        try:
+            target = urljoin(base, target)
+        except ValueError:  # a base or target urlsplit refuses
+            return None, UNSAFE_LINK_REASON
     elif target.startswith("//"):
         target = "https:" + target
-    if urlsplit(target).scheme.lower() not in ("http", "https", "mailto") or safe_url(target) is None:
+    if url_scheme(target) not in ("http", "https", "mailto") or safe_url(target) is None:
         return None, UNSAFE_LINK_REASON
     # Characters that would end or break a Markdown link destination.
     return quote(target, safe="!#$%&'*+,-./:;=?@~"), None
@@ -616,7 +619,7 @@ def read_metadata(article: Article, soup: BeautifulSoup) -> None:
             url = link["href"].strip()
             break
     url = url or _meta(metas, "og:url")
-    if url and urlsplit(url).scheme in ("http", "https"):
+    if url and url_scheme(url) in ("http", "https"):
         article.url = url
     desc = _meta(metas, "og:description", "description", "twitter:description")
     if desc:
