@@ -365,17 +365,18 @@ def _build(project: Project, *, keep_going: bool, workers: int | None, progress:
             article_files[rel] = page_text(a).encode("utf-8")
     clock.lap("article pages")
     # Open data (docs/data/): an article's files are regenerated only when its page is.
-    from .opendata import data_tree
+    from .opendata import data_tree, flat_name, public_path
 
-    # Open data: an article's files (project.site_data) are regenerated only when its page is;
-    # the archive-wide files go to docs/data/, where the hand-written pages can link to them.
-    tree_stat = {"articles": article_stats, SITE_DATA: tree_stats(project.site_data)}
+    site_data_stats = tree_stats(project.site_data)
+    tree_stat = {"articles": article_stats, SITE_DATA: site_data_stats}
+    old_site_data = state.manifest.get(SITE_DATA) or {}
     data_files, data_fps = data_tree(
         project, result.articles, {a.id: fingerprints[f"{a.id}.md"] for a in result.articles},
-        state.manifest.get(SITE_DATA), tree_stat[SITE_DATA],
+        {public_path(k): v for k, v in old_site_data.items()}, {public_path(k): v for k, v in site_data_stats.items()},
     )
-    trees[SITE_DATA] = {rel: v for rel, v in data_files.items() if rel.startswith("articles/")}
+    trees[SITE_DATA] = {flat_name(rel): v for rel, v in data_files.items() if rel.startswith("articles/")}
     trees["data"] = {rel: v for rel, v in data_files.items() if not rel.startswith("articles/")}
+    data_fps = {flat_name(rel): fp for rel, fp in data_fps.items()}
     tree_fps = {"articles": fingerprints, SITE_DATA: data_fps}
     clock.lap("open data")
     manifest: dict[str, dict[str, Entry]] = {}

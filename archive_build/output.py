@@ -248,45 +248,18 @@ def clean_stale_temps(parent: Path, only: str | None = None) -> None:
             shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
 
 
-def mirror_tree(src: Path, dest: Path) -> int:
-    """Make every file under ``src`` present under ``dest``, hard-linked where possible; returns files placed.
-
-    A file already there with the source's size and modification time is
-    left alone (a hard link or ``copy2`` keeps both), so a live-reload
-    rebuild places only what the build step just rewrote.  Files under
-    ``dest`` that ``src`` lacks are not removed: a full ``mkdocs build``
-    starts from an empty ``site/`` anyway.
-    """
-    placed = 0
-    stack = [(os.fspath(src), os.fspath(dest))]
-    while stack:
-        s_dir, d_dir = stack.pop()
-        try:
-            entries = list(os.scandir(s_dir))
-        except OSError:
-            continue
-        made = os.path.isdir(d_dir)
-        for e in entries:
-            target = os.path.join(d_dir, e.name)
-            if e.is_dir(follow_symlinks=False):
-                stack.append((e.path, target))
-                continue
-            if not e.is_file(follow_symlinks=False):
-                continue
-            st = e.stat(follow_symlinks=False)
-            try:
-                old = os.stat(target)
-                if old.st_size == st.st_size and old.st_mtime_ns == st.st_mtime_ns:
-                    continue
-                os.unlink(target)
-            except FileNotFoundError:
-                pass
-            if not made:
-                os.makedirs(d_dir, exist_ok=True)
-                made = True
-            try:
-                os.link(e.path, target)
-            except OSError:
-                shutil.copy2(e.path, target)
-            placed += 1
-    return placed
+def place_file(entry: os.DirEntry[str], target: str) -> int:
+    """Hard-link (or copy) ``entry`` to ``target`` unless a file of the same size and mtime is there; 1 if placed."""
+    st = entry.stat(follow_symlinks=False)
+    try:
+        old = os.stat(target)
+        if old.st_size == st.st_size and old.st_mtime_ns == st.st_mtime_ns:
+            return 0
+        os.unlink(target)
+    except FileNotFoundError:
+        pass
+    try:
+        os.link(entry.path, target)
+    except OSError:
+        shutil.copy2(entry.path, target)
+    return 1

@@ -128,10 +128,10 @@ def on_post_build(config: Any) -> None:
 
     Under a dirty `mkdocs serve` rebuild only some pages ran, so the old feed is kept.
     """
-    from archive_build.output import mirror_tree
+    from archive_build.opendata import publish
     from archive_build.project import Project
 
-    mirror_tree(Project(_Path(config["config_file_path"]).parent).site_data, _Path(config["site_dir"]) / "data")
+    publish(Project(_Path(config["config_file_path"]).parent).site_data, _Path(config["site_dir"]) / "data")
     if config["extra"].get("search_backend_resolved") == "pagefind" and not (_SEARCH["command"] == "serve" and _SEARCH["indexed"]):
         # Under `mkdocs serve` only the first build is indexed: re-indexing 10,000
         # pages on every live reload would cost more than the rebuild itself.

@@ -145,16 +145,17 @@ def test_sync_tree_swaps_the_whole_tree_when_most_files_change(tmp_path: Path) -
     assert all(p.read_bytes() == b"new" for p in target.iterdir())
 
 
-def test_mirror_tree_places_new_and_changed_files_and_leaves_the_rest(tmp_path: Path) -> None:
-    from archive_build.output import mirror_tree
+def test_publish_places_new_and_changed_article_data_at_its_public_path(tmp_path: Path) -> None:
+    from archive_build.opendata import publish
 
-    src, dest = tmp_path / "src", tmp_path / "dest"
-    (src / "articles" / "a").mkdir(parents=True)
-    (src / "articles" / "a" / "article.json").write_bytes(b"{}\n")
-    (src / "articles" / "a" / "citation.bib").write_bytes(b"@misc{a}\n")
-    assert mirror_tree(src, dest) == 2
-    assert mirror_tree(src, dest) == 0
-    (src / "articles" / "a" / ".tmp").write_bytes(b"x")
-    os.replace(src / "articles" / "a" / ".tmp", src / "articles" / "a" / "article.json")  # as the build rewrites
-    assert mirror_tree(src, dest) == 1
+    src, dest = tmp_path / "site-data", tmp_path / "site" / "data"
+    src.mkdir()
+    (src / "a+article.json").write_bytes(b"{}\n")
+    (src / "a+citation.bib").write_bytes(b"@misc{a}\n")
+    assert publish(src, dest) == 2
+    assert (dest / "articles" / "a" / "citation.bib").read_bytes() == b"@misc{a}\n"
+    assert publish(src, dest) == 0
+    (src / ".tmp").write_bytes(b"x")
+    os.replace(src / ".tmp", src / "a+article.json")  # as the build rewrites a file
+    assert publish(src, dest) == 1
     assert (dest / "articles" / "a" / "article.json").read_bytes() == b"x"

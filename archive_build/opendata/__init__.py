@@ -7,8 +7,9 @@ gets ``data/annotations.jsonld``, ``data/archive.json`` and ``data/archive.bib``
 The build writes them with the same atomic, only-what-changed ``sync_tree``
 as the pages: the archive-wide files into ``docs/data/`` (MkDocs copies
 them, and the hand-written pages link to them), each article's files into
-``site-data/`` (``Project.site_data``), which the MkDocs hook links into
-``site/data/`` without MkDocs walking them.  Like the pages, an article's files are only
+one flat folder, ``site-data/`` (``Project.site_data``), from which the
+MkDocs hook links them into ``site/data/articles/<id>/`` (``publish``)
+without MkDocs walking them.  Like the pages, an article's files are only
 regenerated when the article changed (``data_tree``).  Everything is a pure
 function of the articles and ``mkdocs.yml``: no timestamps, keys in a fixed
 order, compact JSON.
@@ -71,6 +72,53 @@ def site_info(project: Project) -> SiteInfo:
     if not url.endswith("/"):
         url += "/"
     return SiteInfo(url, str(config.get("site_name") or SiteInfo.name), bool(config.get("use_directory_urls", True)))
+
+
+# In ``site-data/`` an article's files sit side by side as ``<id>+<name>``
+# ("+" never occurs in an id): one folder of files rather than one folder per
+# article, so the build lists it with one scandir and creates no folders.
+# ``publish`` puts them at their public paths, ``data/articles/<id>/<name>``.
+_FLAT_SEP = "+"
+
+
+def flat_name(rel: str) -> str:
+    """``articles/<id>/<name>`` → ``<id>+<name>`` (the file's name in ``site-data/``)."""
+    _, article_id, name = rel.split("/", 2)
+    return f"{article_id}{_FLAT_SEP}{name}"
+
+
+def public_path(flat: str) -> str:
+    """``<id>+<name>`` → ``articles/<id>/<name>`` (its path under the site's ``data/``)."""
+    article_id, _, name = flat.rpartition(_FLAT_SEP)
+    return f"{article_dir(article_id)}/{name}"
+
+
+def publish(site_data: Path, data_dir: Path) -> int:
+    """Hard-link (or copy) the per-article files into the site; returns files placed.
+
+    A file already in place with the source's size and modification time is
+    left alone, so a live-reload rebuild places only what the build step just
+    rewrote.  Files the source lacks are not removed: a full ``mkdocs build``
+    starts from an empty ``site/``.
+    """
+    from ..output import place_file
+
+    placed = 0
+    made: set[str] = set()
+    try:
+        entries = list(os.scandir(site_data))
+    except OSError:
+        return 0
+    for e in entries:
+        if _FLAT_SEP not in e.name or not e.is_file(follow_symlinks=False):
+            continue
+        dest = data_dir / public_path(e.name)
+        folder = os.fspath(dest.parent)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        placed += place_file(e, os.fspath(dest))
+    return placed
 
 
 def article_dir(article_id: str) -> str:
