@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+# The folders of docs/ the build writes; everything else in docs/ is written by hand.
+GENERATED_DOCS = ("articles", "browse", "entities", "data", ".generated")
+
+
 @dataclass(frozen=True)
 class Project:
     root: Path

@@ -61,6 +61,29 @@ def on_pre_build(config: Any) -> None:
         print(str(problem))
 
 
+def on_serve(server: Any, config: Any, builder: Any) -> Any:
+    """Under ``make serve``, watch the hand-written pages but not the generated ones.
+
+    The build step (``on_pre_build``) writes the generated pages as part of
+    the very rebuild that serves them; if MkDocs also watched them, every
+    edit would set off a second, useless rebuild, and its polling watcher
+    would stat 10,000+ generated files twice a second.  ``raw/``,
+    ``annotations/`` and ``entities.yml`` are watched through ``--watch``.
+    """
+    import os
+
+    from archive_build.project import GENERATED_DOCS
+
+    if os.environ.get("ARCHIVE_BUILD_ON_SERVE") != "1":
+        return server
+    docs = config["docs_dir"]
+    server.unwatch(docs)
+    for name in sorted(os.listdir(docs)):
+        if name not in GENERATED_DOCS and not name.startswith("."):
+            server.watch(os.path.join(docs, name))
+    return server
+
+
 # --- Reading: paragraph permalinks, search-only text, template filters, Atom feed.
 # The work is in archive_build/reading.py and collection/feed.py; these hooks
 # only carry state between MkDocs events.
