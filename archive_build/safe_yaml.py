@@ -60,15 +60,28 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
-    """A date-shaped value that is no date ("2024-11-00", "2024-02-30") is a YAML error at its line, not a crash (found by fuzzing)."""
-    try:
-        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
-    except (ValueError, OverflowError) as exc:
-        raise yaml.constructor.ConstructorError(None, None, f"{node.value!r} is not a valid date ({exc})", node.start_mark) from None
+def _checked(construct: Any, what: str) -> Any:
+    """A scalar constructor whose ValueError becomes a YAML error at the value's line.
+
+    PyYAML's resolvers accept scalars its constructors then reject: a
+    date-shaped "2024-02-30", a hex-shaped "0x_" (both found by fuzzing).
+    """
+
+    def constructor(loader: _Loader, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(None, None, f"{node.value!r} is not a valid {what} ({exc})", node.start_mark) from None
+
+    return constructor
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+for _tag, _construct, _what in (
+    ("timestamp", yaml.constructor.SafeConstructor.construct_yaml_timestamp, "date"),
+    ("int", yaml.constructor.SafeConstructor.construct_yaml_int, "number"),
+    ("float", yaml.constructor.SafeConstructor.construct_yaml_float, "number"),
+):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _checked(_construct, _what))
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + t

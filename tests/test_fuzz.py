@@ -14,6 +14,7 @@ import pytest
 
 from archive_build.errors import InputError
 from archive_build.pipeline import clean_article
+from archive_build.safe_yaml import load_text
 
 FUZZ = Path(__file__).resolve().parent / "fuzz"
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "realistic"
@@ -48,3 +49,7 @@ def test_a_kept_fuzz_crash_is_fixed(path: Path) -> None:
             clean_article(data, f"raw/2024-01-01-crash{ext}")
         except InputError:
             pass
+    try:  # what fuzz_yaml.py drives: the same bytes as a sidecar
+        load_text(data.decode("utf-8", "replace"), "raw/x.meta.yml")
+    except InputError:
+        pass

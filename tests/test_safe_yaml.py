@@ -65,3 +65,10 @@ def test_deep_nesting_under_the_limit_is_an_error_not_a_crash() -> None:
 def test_an_impossible_date_is_an_error_at_its_line_not_a_crash(value: str) -> None:
     e = error(f"title: ok\ndate: {value}\n")
     assert e.problem.line == 2 and "not a valid date" in e.problem.message
+
+
+def test_a_hex_number_without_digits_is_an_error_at_its_line_not_a_crash() -> None:
+    with pytest.raises(InputError) as info:
+        load_text("title: T\ncount: 0x_\n", "raw/x.meta.yml")
+    assert info.value.problem.line == 2
+    assert "'0x_' is not a valid number" in info.value.problem.message
