@@ -54,7 +54,6 @@ class Job:
 class JobResult:
     article: Article | None
     problems: list[Problem]
-    key: str = ""
 
 
 # Per-worker state, set once by _init_worker.
@@ -177,9 +176,8 @@ def run_jobs(
         for i in todo:
             store.put(jobs[i].raw.display, keys[i], results[i])
     for r, k in zip(results, keys):
-        r.key = k  # type: ignore[union-attr]
         if r is not None and r.article is not None:
-            r.article.flags["job_key"] = k
+            r.article.flags["job_key"] = k  # stands for the article's texts in build._fingerprint
     store.retain({j.raw.display for j in jobs})
     store.save()
     hasher.save()
@@ -194,13 +192,13 @@ def collect(
     from .collection import enrich
 
     clock = clock or _Clock()
+    hasher = hasher or FileHasher(project.cache / "hashes.pickle")
     result = BuildResult()
     raws, problems = discover(project)
-    clock.lap("discover")
     result.problems.extend(problems)
     gazetteer, gproblems = entities_mod.load_gazetteer(project.gazetteer, project.rel(project.gazetteer))
     result.problems.extend(gproblems)
-    gazetteer_hash = hashlib.sha256(project.gazetteer.read_bytes()).hexdigest() if project.gazetteer.exists() else ""
+    gazetteer_hash = hasher.digest(project.gazetteer)
     known = {r.id for r in raws}
     ann_dir = project.annotations
     ann_prefix = project.rel(ann_dir) + "/"
@@ -364,19 +362,15 @@ def _build(project: Project, *, keep_going: bool, workers: int | None, progress:
         else:
             article_files[rel] = page_text(a).encode("utf-8")
     clock.lap("article pages")
-    # Open data (docs/data/): an article's files are regenerated only when its page is.
-    from .opendata import data_tree, flat_name, public_path
+    # Open data: an article's files (site-data/) are regenerated only when its page is.
+    from .opendata import data_tree
 
     site_data_stats = tree_stats(project.site_data)
     tree_stat = {"articles": article_stats, SITE_DATA: site_data_stats}
-    old_site_data = state.manifest.get(SITE_DATA) or {}
-    data_files, data_fps = data_tree(
+    trees["data"], trees[SITE_DATA], data_fps = data_tree(
         project, result.articles, {a.id: fingerprints[f"{a.id}.md"] for a in result.articles},
-        {public_path(k): v for k, v in old_site_data.items()}, {public_path(k): v for k, v in site_data_stats.items()},
+        state.manifest.get(SITE_DATA), site_data_stats,
     )
-    trees[SITE_DATA] = {flat_name(rel): v for rel, v in data_files.items() if rel.startswith("articles/")}
-    trees["data"] = {rel: v for rel, v in data_files.items() if not rel.startswith("articles/")}
-    data_fps = {flat_name(rel): fp for rel, fp in data_fps.items()}
     tree_fps = {"articles": fingerprints, SITE_DATA: data_fps}
     clock.lap("open data")
     manifest: dict[str, dict[str, Entry]] = {}

@@ -35,14 +35,16 @@ SHARDS = 64
 _PICKLE_ERRORS = (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError, IndexError, KeyError, zlib.error)
 
 
-def _load(path: Path, default: Any) -> Any:
+def load_pickle(path: Path, default: Any) -> Any:
+    """The pickled value at ``path``, or ``default`` when it is missing, corrupt or foreign."""
     try:
         return pickle.loads(path.read_bytes())
     except _PICKLE_ERRORS:
         return default
 
 
-def _dump(path: Path, value: Any) -> None:
+def dump_pickle(path: Path, value: Any) -> None:
+    """Pickle ``value`` to ``path`` atomically (a temporary file, then a rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
@@ -54,7 +56,7 @@ class FileHasher:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.memo: dict[str, tuple[int, int, int, str]] = _load(path, {})
+        self.memo: dict[str, tuple[int, int, int, str]] = load_pickle(path, {})
         if not isinstance(self.memo, dict):
             self.memo = {}
         self.seen: dict[str, tuple[int, int, int, str]] = {}
@@ -88,7 +90,7 @@ class FileHasher:
     def save(self) -> None:
         """Keep only the files seen this build (forgets deleted ones)."""
         if self.dirty or len(self.seen) != len(self.memo):
-            _dump(self.path, self.seen)
+            dump_pickle(self.path, self.seen)
             self.memo = dict(self.seen)
             self.dirty = False
 
@@ -127,7 +129,7 @@ class _Shards:
 
     def load(self, n: int) -> dict[str, Any]:
         if n not in self.loaded:
-            data = _load(self.dir / f"{n:03d}.pickle", {})
+            data = load_pickle(self.dir / f"{n:03d}.pickle", {})
             self.loaded[n] = data if isinstance(data, dict) else {}
         return self.loaded[n]
 
@@ -141,7 +143,7 @@ class _Shards:
             if keep is not None:
                 for gone in [k for k in shard if k not in keep]:
                     del shard[gone]
-            _dump(self.dir / f"{n:03d}.pickle", shard)
+            dump_pickle(self.dir / f"{n:03d}.pickle", shard)
         self.dirty.clear()
 
 
@@ -170,11 +172,7 @@ class ArticleStore:
         if result.article is None:
             return result
         # A new object per build: the stored card never holds a loader (or texts).
-        article = object.__new__(type(result.article))
-        article.__dict__.update(result.article.__dict__)
-        article.__dict__["flags"] = dict(article.__dict__.get("flags", {}))
-        article.__dict__["_load_heavy"] = functools.partial(self._texts, name, key, rebuild)
-        return replace(result, article=article)
+        return replace(result, article=result.article.without_texts(functools.partial(self._texts, name, key, rebuild)))
 
     def _texts(self, name: str, key: str, rebuild: Any) -> dict[str, Any]:
         hit = self.texts.shard(name).get(name)
@@ -188,11 +186,8 @@ class ArticleStore:
     def put(self, name: str, key: str, value: Any) -> None:
         article = value.article
         if article is not None:
-            heavy = {f: getattr(article, f) for f in HEAVY_FIELDS}
-            card = object.__new__(type(article))
-            card.__dict__.update(article.light_state())
-            value = replace(value, article=card)
-            self.texts.put(name, (key, heavy))
+            self.texts.put(name, (key, {f: getattr(article, f) for f in HEAVY_FIELDS}))
+            value = replace(value, article=article.without_texts())
         self.cards.put(name, (key, value))
 
     def retain(self, names: set[str]) -> None:
@@ -217,11 +212,11 @@ class BuildState:
 
     @classmethod
     def load(cls, path: Path) -> "BuildState":
-        value = _load(path, None)
+        value = load_pickle(path, None)
         return value if isinstance(value, cls) else cls()
 
     def save(self, path: Path) -> None:
-        _dump(path, self)
+        dump_pickle(path, self)
 
 
 def related_key(article: Any) -> str:
@@ -254,13 +249,13 @@ def memo_flag(cache_dir: Path, articles: list[Any], flag: str, step: Any) -> Non
         h.update(f"{a.id}\0{k}\n".encode())
     digest = h.hexdigest()
     path = cache_dir / f"{flag}.pickle"
-    saved = _load(path, None)
+    saved = load_pickle(path, None)
     if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == digest and len(saved[1]) == len(articles):
         for a, value in zip(articles, saved[1]):
             a.flags[flag] = value
         return
     step(articles)
-    _dump(path, (digest, [a.flags.get(flag) for a in articles]))
+    dump_pickle(path, (digest, [a.flags.get(flag) for a in articles]))
 
 
 def listing_key(article: Any) -> str:
@@ -290,9 +285,9 @@ def memo_value(cache_dir: Path, name: str, parts: list[str] | None, compute: Any
         h.update(p.encode() + b"\n")
     digest = h.hexdigest()
     path = cache_dir / f"{name}.pickle"
-    saved = _load(path, None)
+    saved = load_pickle(path, None)
     if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == digest:
         return saved[1]
     value = compute()
-    _dump(path, (digest, value))
+    dump_pickle(path, (digest, value))
     return value

@@ -8,7 +8,7 @@ lets a newcomer add a transform without touching the others.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, asdict
-from typing import Any
+from typing import Any, Callable
 
 
 @dataclass
@@ -72,22 +72,32 @@ class Article:
         # Only reached when an attribute is missing: a heavy field of an article
         # loaded from the cache without its text (cache.ArticleStore).  Loads the
         # text on first use, so a rebuild reads only the texts it needs.
-        loader = self.__dict__.get("_load_heavy")
-        if loader is not None and name in HEAVY_FIELDS:
-            del self.__dict__["_load_heavy"]
-            self.__dict__.update(loader())
+        if name in HEAVY_FIELDS and self._load_texts():
             return self.__dict__[name]
         raise AttributeError(name)
 
+    def _load_texts(self) -> bool:
+        """Fill in the heavy fields not set yet from the loader, once; False if there is none."""
+        loader = self.__dict__.pop("_load_heavy", None)
+        if loader is None:
+            return False
+        for key, value in loader().items():
+            self.__dict__.setdefault(key, value)  # a field already assigned keeps its new value
+        return True
+
     def __getstate__(self) -> dict[str, Any]:
         """The whole article, heavy fields loaded, without the loader (which cannot be pickled)."""
-        if "_load_heavy" in self.__dict__:
-            getattr(self, HEAVY_FIELDS[0])
+        self._load_texts()
         return self.__dict__
 
-    def light_state(self) -> dict[str, Any]:
-        """Every field but the heavy ones, without loading them."""
-        return {k: v for k, v in self.__dict__.items() if k not in HEAVY_FIELDS and k != "_load_heavy"}
+    def without_texts(self, load_texts: Callable[[], dict[str, Any]] | None = None) -> "Article":
+        """A shallow copy without the heavy fields (its own ``flags``), loading them from ``load_texts`` when read."""
+        card = object.__new__(type(self))
+        card.__dict__.update((k, v) for k, v in self.__dict__.items() if k not in HEAVY_FIELDS and k != "_load_heavy")
+        card.__dict__["flags"] = dict(self.flags)
+        if load_texts is not None:
+            card.__dict__["_load_heavy"] = load_texts
+        return card
 
     def remove(self, text: str, reason: str) -> None:
         if text.strip():

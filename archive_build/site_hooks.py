@@ -45,11 +45,16 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     return _reading_page_content(html, page)
 
 
-def on_pre_build(config: Any) -> None:
-    """Under ``make serve``, rerun the build step so edits to raw/ show up live."""
+def _build_on_serve() -> bool:
+    """Whether this is ``make serve``, which runs the build step inside MkDocs' rebuilds."""
     import os
 
-    if os.environ.get("ARCHIVE_BUILD_ON_SERVE") != "1":
+    return os.environ.get("ARCHIVE_BUILD_ON_SERVE") == "1"
+
+
+def on_pre_build(config: Any) -> None:
+    """Under ``make serve``, rerun the build step so edits to raw/ show up live."""
+    if not _build_on_serve():
         return
     from pathlib import Path
 
@@ -74,7 +79,7 @@ def on_serve(server: Any, config: Any, builder: Any) -> Any:
 
     from archive_build.project import GENERATED_DOCS
 
-    if os.environ.get("ARCHIVE_BUILD_ON_SERVE") != "1":
+    if not _build_on_serve():
         return server
     docs = config["docs_dir"]
     server.unwatch(docs)

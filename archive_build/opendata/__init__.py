@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -245,22 +244,25 @@ def data_tree(
     fingerprints: Mapping[str, str],
     manifest: Mapping[str, Entry] | None,
     stats: Mapping[str, os.stat_result],
-) -> tuple[dict[str, FileData], dict[str, str]]:
-    """Every open-data file for the build (relative to ``data/``), regenerating only what changed.
+) -> tuple[dict[str, FileData], dict[str, FileData], dict[str, str]]:
+    """The build's open data, regenerating only what changed.
 
     ``fingerprints`` maps article id → the build's fingerprint of the
     article (the one that decides whether its page is rewritten);
-    ``manifest``/``stats`` are the tree's entries from the last build and
-    on disk.  An article whose fingerprint (with the site's URL and name) is
-    unchanged and whose files are intact gets ``KEEP`` for its files, and
-    its cached pieces for the archive-wide files.  Returns the files and
-    the fingerprint of each, for ``sync_tree``'s new manifest.
+    ``manifest``/``stats`` are the ``site-data/`` entries from the last
+    build and on disk.  An article whose fingerprint (with the site's URL
+    and name) is unchanged and whose files are intact gets ``KEEP`` for its
+    files, and its cached pieces for the archive-wide files.  Returns the
+    archive-wide files (for ``docs/data/``), each article's files by their
+    name in ``site-data/`` (``flat_name``), and the fingerprint of each of
+    those, for ``sync_tree``'s new manifest.
     """
+    from ..cache import dump_pickle, load_pickle
+
     info = site_info(project)
     cache_file = project.cache / "opendata.pickle"
-    try:
-        cache: dict[str, Pieces] = pickle.loads(cache_file.read_bytes())
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+    cache: dict[str, Pieces] = load_pickle(cache_file, {})
+    if not isinstance(cache, dict):
         cache = {}
     salt = repr(info).encode()
     manifest = manifest or {}
@@ -269,23 +271,19 @@ def data_tree(
     fresh: dict[str, Pieces] = {}
     for article in sorted(articles, key=lambda a: a.id):
         fp = hashlib.sha256(fingerprints.get(article.id, "").encode() + salt).hexdigest() if article.id in fingerprints else ""
-        rels = article_paths(article.id)
+        names = [flat_name(rel) for rel in article_paths(article.id)]
         pieces = cache.get(article.id)
         if fp and pieces is not None and pieces.fingerprint == fp and all(
-            (old := manifest.get(rel)) is not None and old.fingerprint == fp and matches(stats.get(rel), old) for rel in rels
+            (old := manifest.get(name)) is not None and old.fingerprint == fp and matches(stats.get(name), old) for name in names
         ):
-            files.update(dict.fromkeys(rels, KEEP))
+            files.update(dict.fromkeys(names, KEEP))
         else:
             pieces = article_pieces(info, article, fp)
-            files.update(article_files(info, article, pieces))
+            files.update({flat_name(rel): data for rel, data in article_files(info, article, pieces).items()})
         fresh[article.id] = pieces
-        fps.update(dict.fromkeys(rels, fp))
-    files.update(archive_files(info, list(fresh.values())))
-    cache_file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache_file.with_name(f".{cache_file.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(pickle.dumps(fresh, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(tmp, cache_file)
-    return files, fps
+        fps.update(dict.fromkeys(names, fp))
+    dump_pickle(cache_file, fresh)
+    return archive_files(info, list(fresh.values())), files, fps
 
 
 def write_files(out: Path, files: dict[str, bytes]) -> tuple[int, int]:
