@@ -98,6 +98,7 @@ def sync_tree(
     if stats is None:
         stats = tree_stats(target)
     changed: list[str] = []
+    digests: dict[str, str] = {}
     new: dict[str, Entry] = {}
     for rel, data in files.items():
         st = stats.get(rel)
@@ -113,6 +114,7 @@ def sync_tree(
                 new[rel] = Entry(st.st_size, st.st_mtime_ns, digest, fp)
                 continue
         changed.append(rel)
+        digests[rel] = digest
     stale = [rel for rel in stats if rel not in files]
     if not changed and not stale:
         return 0, len(files), new
@@ -128,7 +130,7 @@ def sync_tree(
             tmp.write_bytes(data)
             os.replace(tmp, dest)
             st2 = dest.stat()
-            new[rel] = Entry(st2.st_size, st2.st_mtime_ns, sha(data), fingerprints.get(rel, ""))
+            new[rel] = Entry(st2.st_size, st2.st_mtime_ns, digests[rel], fingerprints.get(rel, ""))
         if stale:
             _remove_empty_dirs(target)
         return len(changed), len(files) - len(changed), new
@@ -137,29 +139,32 @@ def sync_tree(
     if tmp_tree.exists():
         shutil.rmtree(tmp_tree)
     tmp_tree.mkdir(parents=True)
+    # Plain string paths and os calls: at 50,000 files pathlib's objects cost more than the writes.
     changed_set = set(changed)
-    made: set[Path] = {tmp_tree}
+    old_root, new_root = os.fspath(target) + os.sep, os.fspath(tmp_tree) + os.sep
+    made: set[str] = {""}
     for rel in sorted(files):
-        dest = tmp_tree / rel
-        if dest.parent not in made:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            made.add(dest.parent)
+        folder = rel.rpartition("/")[0]
+        if folder not in made:
+            os.makedirs(new_root + folder, exist_ok=True)
+            made.add(folder)
+        dest = new_root + rel
         if rel not in changed_set:
             try:
-                os.link(target / rel, dest)
+                os.link(old_root + rel, dest)
                 continue
             except OSError:
                 pass
         data = files[rel]
         if isinstance(data, _Keep):
-            data = (target / rel).read_bytes()
-        dest.write_bytes(data)
+            with open(old_root + rel, "rb") as f:
+                data = f.read()
+        with open(dest, "wb") as f:
+            f.write(data)
         written += 1
-    for rel in changed:
-        st2 = (tmp_tree / rel).stat()
-        data = files[rel]
-        assert isinstance(data, bytes)
-        new[rel] = Entry(st2.st_size, st2.st_mtime_ns, sha(data), fingerprints.get(rel, ""))
+        if rel in changed_set:
+            st2 = os.stat(dest)
+            new[rel] = Entry(st2.st_size, st2.st_mtime_ns, digests[rel], fingerprints.get(rel, ""))
     swap_dirs(tmp_tree, target)
     return written, len(files) - written, new
 

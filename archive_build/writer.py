@@ -11,29 +11,11 @@ import math
 import re
 from typing import Any
 
-import yaml
-
+from .yaml_emit import dump as dump_yaml  # noqa: F401  (the collection pages use it too)
 from .model import Article
 
 WORDS_PER_MINUTE = 230
 _WORD = re.compile(r"\w+(?:[’'\-]\w+)*")
-
-
-# libyaml's C emitter when available: the pure-Python one cost ~10 ms per page.
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    pass
-
-
-def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
-    style = "|" if "\n" in data else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
-
-
-_Dumper.add_representer(str, _str_presenter)
-
-
-def dump_yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000, default_flow_style=False)
 
 
 def word_count(text: str) -> int:
