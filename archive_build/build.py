@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable
 
 from . import annotations as annotations_mod
 from . import entities as entities_mod
+from .collection.internal_links import url_key
 from .discover import RawFile, discover
 from .errors import InputError, Problem
 from .model import Article
@@ -75,6 +76,7 @@ def process(job: Job) -> JobResult:
         article, ann_problems = annotations_mod.annotate(article, job.annotation_file, job.annotation_display, keep_going=job.keep_going)
         problems.extend(ann_problems)
         article = entities_mod.link_entities(article, _WORKER.get("gazetteer"))
+        article.flags["url_key"] = url_key(article)
         article.flags["related_key"] = related_key(article)
         article.flags["listing_key"] = listing_key(article)
         article.flags["word_count"] = word_count(article.plain or article.body)
@@ -194,7 +196,7 @@ def collect(
     clock = clock or _Clock()
     hasher = hasher or FileHasher(project.cache / "hashes.pickle")
     result = BuildResult()
-    raws, problems = discover(project)
+    raws, problems = discover(project, hasher.size)
     result.problems.extend(problems)
     gazetteer, gproblems = entities_mod.load_gazetteer(project.gazetteer, project.rel(project.gazetteer))
     result.problems.extend(gproblems)
@@ -254,20 +256,16 @@ def input_key(project: Project, hasher: FileHasher, keep_going: bool) -> str:
 
 
 # What the collection steps (enrich, link_annotations) may change in an article.
-# Everything else, texts included, is the worker's output: ``flags["job_key"]``
+# Everything else, lazy fields included, is the worker's output: ``flags["job_key"]``
 # (the hash of every input the worker read) stands for it.
 _ENRICHED = ("footnotes", "warnings", "links_out", "annotations", "unanchored")
-_WORKER_FLAGS = frozenset({"terms", "kwic"})
 
 
 def _fingerprint(version: str, article: Article) -> str:
     """What an article page is made from, without reading its text."""
     d = article.__dict__
     flags = article.flags
-    state = (
-        flags.get("job_key"), [d.get(name) for name in _ENRICHED],
-        sorted((k, v) for k, v in flags.items() if k not in _WORKER_FLAGS),
-    )
+    state = (flags.get("job_key"), [d.get(name) for name in _ENRICHED], sorted(flags.items()))
     if state[0] is None:  # an article not from run_jobs: no key stands for its texts
         return stable_digest(article, version.encode())
     return stable_digest(state, version.encode())

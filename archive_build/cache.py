@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .model import HEAVY_FIELDS
+from .model import LAZY_GROUPS
 from .output import Entry
 
 SHARDS = 64
@@ -87,6 +87,11 @@ class FileHasher:
         self.dirty = True
         return d
 
+    def size(self, p: str) -> int | None:
+        """The file's size from the ``stat`` taken when it was hashed in this build; None if it was not."""
+        seen = self.seen.get(p)
+        return seen[0] if seen is not None else None
+
     def save(self) -> None:
         """Keep only the files seen this build (forgets deleted ones)."""
         if self.dirty or len(self.seen) != len(self.memo):
@@ -115,91 +120,114 @@ def _shard(article_key: str, shards: int = SHARDS) -> int:
     return zlib.crc32(article_key.encode()) % shards
 
 
-class _Shards:
-    """A dict split over ``shards`` pickle files, each read on first use and rewritten when changed."""
+class Shards:
+    """A dict split over ``shards`` pickle files, each read on first use and rewritten when changed.
+
+    What ``shard`` hands out belongs to the caller for this build (the build
+    changes the articles it gets back): ``save`` rewrites a changed shard from
+    its file plus the values ``put`` since, never from those objects.
+    """
 
     def __init__(self, directory: Path, shards: int) -> None:
         self.dir = directory
         self.count = shards
         self.loaded: dict[int, dict[str, Any]] = {}
+        self.puts: dict[int, dict[str, Any]] = {}
         self.dirty: set[int] = set()
+        self.kept: set[str] | None = None
 
     def shard(self, name: str) -> dict[str, Any]:
         return self.load(_shard(name, self.count))
 
+    def _read(self, n: int) -> dict[str, Any]:
+        data = load_pickle(self.dir / f"{n:03d}.pickle", {})
+        return data if isinstance(data, dict) else {}
+
     def load(self, n: int) -> dict[str, Any]:
         if n not in self.loaded:
-            data = load_pickle(self.dir / f"{n:03d}.pickle", {})
-            self.loaded[n] = data if isinstance(data, dict) else {}
+            self.loaded[n] = self._read(n)
         return self.loaded[n]
 
     def put(self, name: str, value: Any) -> None:
-        self.shard(name)[name] = value
-        self.dirty.add(_shard(name, self.count))
+        """Store ``value`` at the next ``save`` (``shard`` does not see it before)."""
+        n = _shard(name, self.count)
+        self.puts.setdefault(n, {})[name] = value
+        self.dirty.add(n)
+
+    def retain(self, names: set[str]) -> None:
+        """Forget every name not in ``names`` at the next ``save`` (reads every shard)."""
+        self.kept = names
+        for n in range(self.count):
+            if any(k not in names for k in self.load(n)):
+                self.dirty.add(n)
 
     def save(self, keep: set[str] | None = None) -> None:
+        keep = keep if keep is not None else self.kept
         for n in sorted(self.dirty):
-            shard = self.loaded[n]
+            shard = self._read(n)
+            shard.update(self.puts.get(n, {}))
             if keep is not None:
                 for gone in [k for k in shard if k not in keep]:
                     del shard[gone]
             dump_pickle(self.dir / f"{n:03d}.pickle", shard)
         self.dirty.clear()
+        self.puts.clear()
 
 
 class ArticleStore:
     """Processed results by raw file, each stored with the key of its inputs.
 
-    An article is stored in two parts: its texts (``model.HEAVY_FIELDS``,
-    about 80% of its size) in ``texts/``, and everything else in ``cards/``.
+    An article is stored in parts (``model.LAZY_GROUPS``): its texts (about
+    80% of its size) in ``texts/``, what only recomputing entity pages and
+    related reading reads in ``index/``, and everything else in ``cards/``.
     A rebuild loads every card (the collection steps need them all) but only
-    the texts of the pages it rewrites: at 10,000 articles that is 40 MB read
-    instead of 250 MB.  A loaded article fetches its texts on first use
-    (``Article.__getattr__``); if they are missing from the cache it is
-    processed again (``rebuild``).
+    the texts of the pages it rewrites: at 10,000 articles that is 35 MB read
+    instead of 250 MB.  A loaded article fetches a group on first use
+    (``Article.__getattr__``); if it is missing from the cache the article
+    is processed again (``rebuild``).
     """
 
     def __init__(self, directory: Path) -> None:
-        self.cards = _Shards(directory / "cards", SHARDS)
-        self.texts = _Shards(directory / "texts", SHARDS * 4)
-        self.kept: set[str] | None = None
+        self.cards = Shards(directory / "cards", SHARDS)
+        self.groups = {"texts": Shards(directory / "texts", SHARDS * 4), "index": Shards(directory / "index", SHARDS)}
 
     def get(self, name: str, key: str, rebuild: Any = None) -> Any | None:
         hit = self.cards.shard(name).get(name)
         if hit is None or hit[0] != key:
             return None
         result = hit[1]
-        if result.article is None:
-            return result
-        # A new object per build: the stored card never holds a loader (or texts).
-        return replace(result, article=result.article.without_texts(functools.partial(self._texts, name, key, rebuild)))
+        if result.article is not None:
+            # The card was unpickled for this build alone (see Shards): it takes its loaders as it is.
+            result.article.__dict__["_loaders"] = {g: functools.partial(self._group, g, name, key, rebuild) for g in self.groups}
+        return result
 
-    def _texts(self, name: str, key: str, rebuild: Any) -> dict[str, Any]:
-        hit = self.texts.shard(name).get(name)
+    def _group(self, group: str, name: str, key: str, rebuild: Any) -> dict[str, Any]:
+        hit = self.groups[group].shard(name).get(name)
         if hit is not None and hit[0] == key:
             return hit[1]
         if rebuild is None:
-            raise KeyError(f"no cached text for {name}")
+            raise KeyError(f"no cached {group} for {name}")
         fresh = rebuild().article
-        return {f: fresh.__dict__[f] for f in HEAVY_FIELDS}
+        return {f: fresh.__dict__[f] for f in LAZY_GROUPS[group]}
 
     def put(self, name: str, key: str, value: Any) -> None:
         article = value.article
         if article is not None:
-            self.texts.put(name, (key, {f: getattr(article, f) for f in HEAVY_FIELDS}))
-            value = replace(value, article=article.without_texts())
+            for group, shards in self.groups.items():
+                shards.put(name, (key, {f: getattr(article, f) for f in LAZY_GROUPS[group]}))
+            value = replace(value, article=article.without_lazy())
         self.cards.put(name, (key, value))
 
     def retain(self, names: set[str]) -> None:
-        """Forget results for raw files that are gone (texts: as their shards are rewritten)."""
-        self.kept = names
-        for n in range(SHARDS):
-            if any(k not in names for k in self.cards.load(n)):
-                self.cards.dirty.add(n)
+        """Forget results for raw files that are gone (the lazy groups: as their shards are rewritten)."""
+        self.cards.retain(names)
+        for shards in self.groups.values():
+            shards.kept = names
 
     def save(self) -> None:
-        self.cards.save(self.kept)
-        self.texts.save(self.kept)
+        self.cards.save()
+        for shards in self.groups.values():
+            shards.save()
 
 
 @dataclass
@@ -225,8 +253,7 @@ def related_key(article: Any) -> str:
     Annotations and highlights do not change it, so editing an annotation
     does not recompute related reading for the whole archive.
     """
-    terms = article.flags.get("terms") or {}
-    data = (article.id, article.title, sorted(article.entities), list(article.tags), sorted(dict(terms).items()))
+    data = (article.id, article.title, sorted(article.entities), list(article.tags), sorted(article.terms.items()))
     return stable_digest(data)
 
 
@@ -266,7 +293,7 @@ def listing_key(article: Any) -> str:
     """
     data = (
         article.id, article.title, article.date, article.updated, article.source, article.url, article.description,
-        list(article.authors), list(article.tags), dict(article.entities), article.flags.get("kwic"),
+        list(article.authors), list(article.tags), dict(article.entities), article.kwic,
     )
     return stable_digest(data)
 

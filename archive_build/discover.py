@@ -5,6 +5,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .errors import Problem
 from .project import Project
@@ -23,19 +24,22 @@ class RawFile:
     sidecar: Path | None
 
 
-def discover(project: Project) -> tuple[list[RawFile], list[Problem]]:
+def discover(project: Project, sizes: Callable[[str], int | None] | None = None) -> tuple[list[RawFile], list[Problem]]:
     """The raw articles under ``raw/``, and a problem for every file that is refused.
 
-    One ``scandir`` of the folder: its entries carry their type and ``stat``,
-    so 10,000 raw files cost one system call each, not four.
+    One ``scandir`` of the folder: its entries carry their type, so 10,000
+    raw files cost one ``stat`` each, not four, and none when ``sizes``
+    (path → size, or None when unknown) already knows it from this build's
+    input key (``cache.FileHasher.size``).
     """
     problems: list[Problem] = []
     found: dict[str, list[RawFile]] = {}
-    if not project.raw.is_dir():
-        return [], [Problem(project.rel(project.raw), None, "no raw/ directory: put raw articles there")]
-    raw_root = project.raw.resolve()
-    prefix = project.rel(project.raw) + "/"
-    with os.scandir(project.raw) as it:
+    raw = project.raw
+    if not raw.is_dir():
+        return [], [Problem(project.rel(raw), None, "no raw/ directory: put raw articles there")]
+    raw_root = raw.resolve()
+    prefix = project.rel(raw) + "/"
+    with os.scandir(raw) as it:
         entries = sorted(it, key=lambda e: e.name)
     names = {e.name for e in entries}
     for entry in entries:
@@ -43,7 +47,7 @@ def discover(project: Project) -> tuple[list[RawFile], list[Problem]]:
         display = prefix + name
         if name.startswith(".") or name.endswith(SIDECAR_SUFFIX) or name in ("README.md",):
             continue
-        path = project.raw / name
+        path = raw / name
         if entry.is_symlink():
             target = path.resolve()
             if raw_root not in target.parents:
@@ -63,7 +67,9 @@ def discover(project: Project) -> tuple[list[RawFile], list[Problem]]:
             problems.append(Problem(display, None, "file name must be ASCII letters, digits, '-', '_' or '.' (no spaces, no '..'); name raw files YYYY-MM-DD-short-title.ext"))
             continue
         try:
-            size = entry.stat().st_size
+            size = sizes(entry.path) if sizes is not None else None
+            if size is None:
+                size = entry.stat().st_size
         except OSError as exc:  # a dangling symlink, a file removed while we look
             problems.append(Problem(display, None, f"cannot read file: {exc.strerror or exc}"))
             continue
@@ -72,7 +78,7 @@ def discover(project: Project) -> tuple[list[RawFile], list[Problem]]:
             problems.append(Problem(display, None, f"file is {size:,} bytes; the limit for a raw article is {MAX_RAW_BYTES:,} bytes"))
             continue
         side = aid + SIDECAR_SUFFIX
-        found.setdefault(aid.lower(), []).append(RawFile(aid, path, display, project.raw / side if side in names else None))
+        found.setdefault(aid.lower(), []).append(RawFile(aid, path, display, raw / side if side in names else None))
     files: list[RawFile] = []
     for aid, group in sorted(found.items()):
         if len(group) > 1:

@@ -68,17 +68,25 @@ class Article:
     # Internal state passed between transforms; never written out.
     flags: dict[str, Any] = field(default_factory=dict)  # plain text of the body, as annotations count in it
 
+    # What the worker keeps for the collection steps that is only read when
+    # they recompute (cached otherwise): keyword-in-context sentences by
+    # entity id (entity pages) and the most frequent content words (related reading).
+    kwic: dict[str, str] = field(default_factory=dict)
+    terms: dict[str, int] = field(default_factory=dict)
+
     def __getattr__(self, name: str) -> Any:
-        # Only reached when an attribute is missing: a heavy field of an article
-        # loaded from the cache without its text (cache.ArticleStore).  Loads the
-        # text on first use, so a rebuild reads only the texts it needs.
-        if name in HEAVY_FIELDS and self._load_texts():
+        # Only reached when an attribute is missing: a lazy field of an article
+        # loaded from the cache without it (cache.ArticleStore).  Loads the
+        # field's group on first use, so a rebuild reads only what it needs.
+        group = _GROUP_OF.get(name)
+        if group is not None and self._load_group(group):
             return self.__dict__[name]
         raise AttributeError(name)
 
-    def _load_texts(self) -> bool:
-        """Fill in the heavy fields not set yet from the loader, once; False if there is none."""
-        loader = self.__dict__.pop("_load_heavy", None)
+    def _load_group(self, group: str) -> bool:
+        """Fill in the group's fields not set yet from its loader, once; False if there is none."""
+        loaders = self.__dict__.get("_loaders")
+        loader = loaders.pop(group, None) if loaders else None
         if loader is None:
             return False
         for key, value in loader().items():
@@ -86,17 +94,18 @@ class Article:
         return True
 
     def __getstate__(self) -> dict[str, Any]:
-        """The whole article, heavy fields loaded, without the loader (which cannot be pickled)."""
-        self._load_texts()
-        return self.__dict__
+        """The whole article, lazy fields loaded, without the loaders (which cannot be pickled)."""
+        for group in LAZY_GROUPS:
+            self._load_group(group)
+        return {k: v for k, v in self.__dict__.items() if k != "_loaders"}
 
-    def without_texts(self, load_texts: Callable[[], dict[str, Any]] | None = None) -> "Article":
-        """A shallow copy without the heavy fields (its own ``flags``), loading them from ``load_texts`` when read."""
+    def without_lazy(self, loaders: dict[str, Callable[[], dict[str, Any]]] | None = None) -> "Article":
+        """A shallow copy without the lazy fields (its own ``flags``), loading each group from ``loaders`` when read."""
         card = object.__new__(type(self))
-        card.__dict__.update((k, v) for k, v in self.__dict__.items() if k not in HEAVY_FIELDS and k != "_load_heavy")
+        card.__dict__.update((k, v) for k, v in self.__dict__.items() if k not in _GROUP_OF and k != "_loaders")
         card.__dict__["flags"] = dict(self.flags)
-        if load_texts is not None:
-            card.__dict__["_load_heavy"] = load_texts
+        if loaders:
+            card.__dict__["_loaders"] = dict(loaders)
         return card
 
     def remove(self, text: str, reason: str) -> None:
@@ -125,11 +134,14 @@ class Article:
         }
 
 
-# The article's texts: most of its size, and needed only to write its own page
-# and data.  Everything the collection steps read is in the other fields.
-HEAVY_FIELDS = ("body", "plain", "clean_body", "removed")
-# Without class-level defaults a missing heavy field reaches ``__getattr__``
+# Fields kept apart from the rest in the cache and loaded on first use, by group:
+# ``texts`` (most of an article's size) are needed only to write its own page
+# and data; ``index`` only when entity pages or related reading recompute.
+# Everything else the collection steps read is in the other fields.
+LAZY_GROUPS: dict[str, tuple[str, ...]] = {"texts": ("body", "plain", "clean_body", "removed"), "index": ("kwic", "terms")}
+_GROUP_OF = {name: group for group, names in LAZY_GROUPS.items() for name in names}
+# Without class-level defaults a missing lazy field reaches ``__getattr__``
 # (the dataclass ``__init__`` keeps its own copy of the defaults).
-for _name in HEAVY_FIELDS:
+for _name in _GROUP_OF:
     if _name in Article.__dict__:
         delattr(Article, _name)

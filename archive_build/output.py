@@ -106,7 +106,7 @@ def sync_tree(
         fp = fingerprints.get(rel, "")
         if isinstance(data, _Keep):
             assert old is not None and matches(st, old), f"KEEP for {rel} without a matching manifest entry"
-            new[rel] = Entry(old.size, old.mtime_ns, old.sha, fp or old.fingerprint)
+            new[rel] = old if not fp or fp == old.fingerprint else Entry(old.size, old.mtime_ns, old.sha, fp)
             continue
         digest = sha(data)
         if st is not None and st.st_size == len(data):

@@ -89,8 +89,8 @@ def test_link_entities_records_counts_and_a_sentence_for_each_entity_and_topic_t
     article.tags = ["Russia-Ukraine war"]
     article = link_entities(article, GAZETTEER)
     assert article.entities == {"air-defense": 1, "kyiv": 2}
-    assert article.flags["kwic"]["air-defense"] == "**Air defense** shot down most drones over Kyiv."
-    assert article.flags["kwic"]["kyiv"] == "Shelling hit **Kyiv** overnight."
+    assert article.kwic["air-defense"] == "**Air defense** shot down most drones over Kyiv."
+    assert article.kwic["kyiv"] == "Shelling hit **Kyiv** overnight."
     assert article.tags == ["Russia-Ukraine war", "Air defense"]
 
 

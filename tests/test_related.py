@@ -13,7 +13,7 @@ def article(aid: str, entities: dict[str, int], terms: dict[str, int] | None = N
     a = Article(id=aid, raw=f"raw/{aid}.txt", sha256="0", format="txt", title=aid.upper())
     a.entities = entities
     a.tags = tags or []
-    a.flags["terms"] = terms or {}
+    a.terms = terms or {}
     return a
 
 

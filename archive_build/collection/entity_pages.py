@@ -54,7 +54,7 @@ def entity_page(entity: Entity, mentioned_in: list[Article], co: Counter[str], g
         if a.id not in items:
             items[a.id] = article_item(a, "entities")
         item = items[a.id] + f" · {_plural(a.entities[entity.id], 'mention')}"
-        sentence = (a.flags.get("kwic") or {}).get(entity.id)
+        sentence = a.kwic.get(entity.id)
         if sentence:
             item += f'\n  <br><span class="ab-kwic">{sentence}</span>'  # escaped Markdown, made by the worker
         out.append(item)

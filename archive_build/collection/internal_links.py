@@ -19,7 +19,21 @@ from bisect import bisect_right
 from typing import Iterable
 
 from ..model import Article
-from ..transforms.urls import normalize_url
+
+
+def normalize_url(url: str | None) -> str | None:
+    # Imported on first use: the worker has already normalised every article's
+    # own address (``flags["url_key"]``), so a rebuild that finds no link to an
+    # archived address never loads courlan.
+    from ..transforms.urls import normalize_url as normalize
+
+    return normalize(url)
+
+
+def url_key(article: Article) -> str | None:
+    """The article's address as a matching key (``urls.normalize_url``), as the worker computed it."""
+    flags = article.flags
+    return flags["url_key"] if "url_key" in flags else normalize_url(article.url)
 
 # [label](target "title") — not images; label may hold escapes and one level of brackets.
 _LINK = re.compile(
@@ -41,7 +55,7 @@ def url_index(articles: Iterable[Article]) -> tuple[dict[str, str], dict[str, st
     index: dict[str, str] = {}
     shared: dict[str, str] = {}
     for article in sorted(articles, key=lambda a: a.id):
-        key = normalize_url(article.url)
+        key = url_key(article)
         if key is None:
             continue
         if key in index:

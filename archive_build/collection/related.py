@@ -58,7 +58,7 @@ def vectors(articles: list[Article]) -> list[dict[str, float]]:
     """Each article's combined, normalised feature vector (entities/tags and words)."""
     n = len(articles)
     ents = [_entity_features(a) for a in articles]
-    terms = [dict(a.flags.get("terms") or {}) for a in articles]
+    terms = [a.terms for a in articles]
     edf, tdf = _document_frequency(ents), _document_frequency(terms)
     es, ts = math.sqrt(ENTITY_SHARE), math.sqrt(1 - ENTITY_SHARE)
     out = []

@@ -21,7 +21,7 @@ TAG_KINDS = ("topic",)
 
 def link_entities(article: Article, gazetteer: Gazetteer | None) -> Article:
     """Link first mentions, count all mentions, and note what the collection step needs."""
-    article.flags["terms"] = content_terms(article.plain or article.body)
+    article.terms = content_terms(article.plain or article.body)
     article.flags["links_to"] = article_links(article)
     if not gazetteer:
         return article
@@ -31,7 +31,7 @@ def link_entities(article: Article, gazetteer: Gazetteer | None) -> Article:
     # inside an existing link is a mention too, though it is never linked.
     kwic, counts = keyword_sentences(article, matcher)
     article.entities = {eid: counts[eid] for eid in sorted(counts)}
-    article.flags["kwic"] = kwic
+    article.kwic = kwic
     for eid in counts:  # first-mention order
         entity = gazetteer.entities[eid]
         if entity.kind in TAG_KINDS and entity.name not in article.tags:

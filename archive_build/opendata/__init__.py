@@ -257,13 +257,11 @@ def data_tree(
     name in ``site-data/`` (``flat_name``), and the fingerprint of each of
     those, for ``sync_tree``'s new manifest.
     """
-    from ..cache import dump_pickle, load_pickle
+    from ..cache import Shards
 
     info = site_info(project)
-    cache_file = project.cache / "opendata.pickle"
-    cache: dict[str, Pieces] = load_pickle(cache_file, {})
-    if not isinstance(cache, dict):
-        cache = {}
+    # Sharded, so that a change to one article rewrites 1/16 of the cache, not all of it.
+    cache = Shards(project.cache / "opendata", 16)
     salt = repr(info).encode()
     manifest = manifest or {}
     files: dict[str, FileData] = {}
@@ -272,17 +270,19 @@ def data_tree(
     for article in sorted(articles, key=lambda a: a.id):
         fp = hashlib.sha256(fingerprints.get(article.id, "").encode() + salt).hexdigest() if article.id in fingerprints else ""
         names = [flat_name(rel) for rel in article_paths(article.id)]
-        pieces = cache.get(article.id)
-        if fp and pieces is not None and pieces.fingerprint == fp and all(
+        pieces = cache.shard(article.id).get(article.id)
+        if fp and isinstance(pieces, Pieces) and pieces.fingerprint == fp and all(
             (old := manifest.get(name)) is not None and old.fingerprint == fp and matches(stats.get(name), old) for name in names
         ):
             files.update(dict.fromkeys(names, KEEP))
         else:
             pieces = article_pieces(info, article, fp)
+            cache.put(article.id, pieces)
             files.update({flat_name(rel): data for rel, data in article_files(info, article, pieces).items()})
         fresh[article.id] = pieces
         fps.update(dict.fromkeys(names, fp))
-    dump_pickle(cache_file, fresh)
+    cache.retain(set(fresh))
+    cache.save()
     return archive_files(info, list(fresh.values())), files, fps
 
 
