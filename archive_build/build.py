@@ -121,6 +121,8 @@ class BuildResult:
     article_warnings: int = 0
     # Seconds per phase of the build (``archive-build build --timings``).
     timings: dict[str, float] = field(default_factory=dict)
+    # Names of the files in ``site-data/`` this build wrote (the MkDocs hook places only these under serve).
+    site_data_written: list[str] = field(default_factory=list)
     # A no-op rebuild does not load the articles; ``articles`` loads them on first use.
     _articles: list[Article] | None = field(default=None, repr=False)
     _loader: Callable[[], list[Article]] | None = field(default=None, repr=False)
@@ -377,6 +379,9 @@ def _build(project: Project, *, keep_going: bool, workers: int | None, progress:
         result.written += w
         result.unchanged += u
         manifest[tree] = entries
+        if tree == SITE_DATA and w:
+            before = state.manifest.get(tree, {})
+            result.site_data_written = sorted(rel for rel, e in entries.items() if before.get(rel) != e)
     clock.lap("write")
     summary = {
         "problems": result.problems, "files": result.written + result.unchanged, "annotations": result.annotations,

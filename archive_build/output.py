@@ -253,9 +253,13 @@ def clean_stale_temps(parent: Path, only: str | None = None) -> None:
             shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
 
 
-def place_file(entry: os.DirEntry[str], target: str) -> int:
+def place_file(entry: os.DirEntry[str] | str, target: str) -> int:
     """Hard-link (or copy) ``entry`` to ``target`` unless a file of the same size and mtime is there; 1 if placed."""
-    st = entry.stat(follow_symlinks=False)
+    source = entry if isinstance(entry, str) else entry.path
+    try:
+        st = os.stat(entry, follow_symlinks=False) if isinstance(entry, str) else entry.stat(follow_symlinks=False)
+    except FileNotFoundError:
+        return 0
     try:
         old = os.stat(target)
         if old.st_size == st.st_size and old.st_mtime_ns == st.st_mtime_ns:
@@ -264,7 +268,7 @@ def place_file(entry: os.DirEntry[str], target: str) -> int:
     except FileNotFoundError:
         pass
     try:
-        os.link(entry.path, target)
+        os.link(source, target)
     except OSError:
-        shutil.copy2(entry.path, target)
+        shutil.copy2(source, target)
     return 1

@@ -56,14 +56,34 @@ def on_pre_build(config: Any) -> None:
     """Under ``make serve``, rerun the build step so edits to raw/ show up live."""
     if not _build_on_serve():
         return
+    import gc
     from pathlib import Path
 
     from archive_build.build import build
     from archive_build.project import Project
 
+    # The cyclic collector's passes over a 10,000-page serve process cost 0.4-1.5 s
+    # per rebuild; it runs once, after the rebuild is served (on_post_build).
+    gc.disable()
+
     result = build(Project(Path(config["config_file_path"]).parent), keep_going=True, progress=False)
     for problem in result.problems:
         print(str(problem))
+    _SERVE["site_data_written"] = result.site_data_written
+
+
+def _collect_garbage_soon(delay: float = 1.0) -> None:
+    """One full collection shortly after a `make serve` rebuild, once the browser has reloaded."""
+    import gc
+    import threading
+
+    timer = threading.Timer(delay, gc.collect)
+    timer.daemon = True
+    timer.start()
+
+
+# What the serve-mode build step tells on_post_build, and the site folders already published into.
+_SERVE: dict[str, Any] = {"published": set()}
 
 
 def on_serve(server: Any, config: Any, builder: Any) -> Any:
@@ -86,7 +106,38 @@ def on_serve(server: Any, config: Any, builder: Any) -> Any:
     for name in sorted(os.listdir(docs)):
         if name not in GENERATED_DOCS and not name.startswith("."):
             server.watch(os.path.join(docs, name))
+    root = os.path.dirname(os.path.abspath(config["config_file_path"]))
+    _watch_natively(server, [os.path.join(root, "raw"), os.path.join(root, "annotations")])
     return server
+
+
+def _watch_natively(server: Any, folders: list[str]) -> None:
+    """Watch the big input folders with the system's file watcher instead of MkDocs' polling.
+
+    MkDocs polls every watched file twice a second: with 10,000 raw files and
+    3,000 annotation files each poll costs a tenth of a second of Python,
+    which competes with the rebuild it triggers (a rebuild took 5.6 s
+    polled, 3.6 s not).  inotify (watchdog's native observer) costs nothing
+    while idle.  Single files (``mkdocs.yml``, ``entities.yml``) stay polled:
+    a native watch on a file is lost when an editor saves by renaming.
+    """
+    import os
+
+    from watchdog.observers import Observer
+
+    folders = [f for f in folders if f in server._watched_paths and os.path.isdir(f)]
+    if not folders:
+        return
+    polling, native = server.observer, Observer()
+    for f in folders:
+        server.unwatch(f)
+    server.observer = native  # server.watch schedules on server.observer
+    try:
+        for f in folders:
+            server.watch(f)
+    finally:
+        server.observer = polling
+    native.start()
 
 
 # --- Reading: paragraph permalinks, search-only text, template filters, Atom feed.
@@ -117,6 +168,9 @@ def on_files(files: Any, config: Any) -> Any:
 
 
 def on_config(config: Any) -> None:
+    if _build_on_serve():
+        # A preview needs no sitemap: rendering one for 10,000 pages on every live reload costs a fifth of a second.
+        config["theme"].static_templates.discard("sitemap.xml")
     _READING["names"] = _reading.load_entity_names(_Path(config["config_file_path"]).parent / "entities.yml")
     _READING["search"] = {}
     _READING["feed"] = []
@@ -159,7 +213,16 @@ def on_post_build(config: Any) -> None:
     from archive_build.opendata import publish
     from archive_build.project import Project
 
-    publish(Project(_Path(config["config_file_path"]).parent).site_data, _Path(config["site_dir"]) / "data")
+    if _build_on_serve():
+        _collect_garbage_soon()
+    site_data = Project(_Path(config["config_file_path"]).parent).site_data
+    site_dir = config["site_dir"]
+    # A dirty rebuild of `make serve` keeps site/: after the first full placing,
+    # only the files this rebuild's build step wrote need placing.
+    written = _SERVE.pop("site_data_written", None)
+    only = written if _READING["dirty"] and site_dir in _SERVE["published"] and written is not None else None
+    publish(site_data, _Path(site_dir) / "data", only)
+    _SERVE["published"].add(site_dir)
     if config["extra"].get("search_backend_resolved") == "pagefind" and not (_SEARCH["command"] == "serve" and _SEARCH["indexed"]):
         # Under `mkdocs serve` only the first build is indexed: re-indexing 10,000
         # pages on every live reload would cost more than the rebuild itself.

@@ -159,3 +159,44 @@ def test_publish_places_new_and_changed_article_data_at_its_public_path(tmp_path
     os.replace(src / ".tmp", src / "a+article.json")  # as the build rewrites a file
     assert publish(src, dest) == 1
     assert (dest / "articles" / "a" / "article.json").read_bytes() == b"x"
+
+
+def test_publish_with_a_list_of_names_places_only_those(tmp_path: Path) -> None:
+    from archive_build.opendata import publish
+
+    src, dest = tmp_path / "site-data", tmp_path / "site" / "data"
+    src.mkdir()
+    (src / "a+article.json").write_bytes(b"{}\n")
+    (src / "b+article.json").write_bytes(b"{}\n")
+    assert publish(src, dest, only=["b+article.json", "gone+article.json"]) == 1
+    assert (dest / "articles" / "b" / "article.json").exists()
+    assert not (dest / "articles" / "a").exists()
+
+
+def test_a_rebuild_reports_the_site_data_files_it_wrote(tmp_path: Path) -> None:
+    from archive_build.build import build
+    from archive_build.project import Project
+
+    project = Project(copy_project(tmp_path / "archive"))
+    assert len(build(project, progress=False).site_data_written) == len(os.listdir(project.site_data))
+    article = "2023-05-30-drone-attack-on-moscow"
+    ann = project.annotations / f"{article}.yml"
+    ann.write_text(ann.read_text(encoding="utf-8").replace("is a typo in the original", "is a misprint in the original", 1), encoding="utf-8")
+    written = build(project, progress=False).site_data_written
+    assert written and all(name.startswith(article + "+") for name in written)
+    assert build(project, progress=False).site_data_written == []
+
+
+def test_entity_pages_recomputed_from_the_cache_keep_every_articles_sentences(built: Path) -> None:
+    # A title change recomputes the entity pages; the other articles' keyword-in-context
+    # sentences then come from the cache's lazily loaded index group.
+    entity_pages = built / "docs" / "entities"
+    before = {p.name: p.read_text(encoding="utf-8") for p in entity_pages.glob("*.md")}
+    meta = built / "raw" / "2023-05-30-drone-attacks-on-moscow-stern.meta.yml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("the war comes home", "the war came home"), encoding="utf-8")
+    run_cli(built, "build", "--quiet", check=True)
+    assert "the war came home" in (entity_pages / "index.md").read_text(encoding="utf-8") or any("the war came home" in t for t in (p.read_text(encoding="utf-8") for p in entity_pages.glob("*.md")))
+    after = {p.name: p.read_text(encoding="utf-8") for p in entity_pages.glob("*.md")}
+    assert after.keys() == before.keys()
+    kwic = lambda pages: sum(text.count('class="ab-kwic"') for text in pages.values())  # noqa: E731
+    assert kwic(after) == kwic(before) > 0
