@@ -237,11 +237,13 @@ class BuildState:
     input_key: str = ""
     summary: dict[str, Any] = field(default_factory=dict)
     manifest: dict[str, dict[str, Entry]] = field(default_factory=dict)
+    # (inode, modification time) of folders the build alone writes, as it left them.
+    folders: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> "BuildState":
         value = load_pickle(path, None)
-        return value if isinstance(value, cls) else cls()
+        return value if isinstance(value, cls) and hasattr(value, "folders") else cls()
 
     def save(self, path: Path) -> None:
         dump_pickle(path, self)
@@ -298,10 +300,24 @@ def listing_key(article: Any) -> str:
     return stable_digest(data)
 
 
-def memo_value(cache_dir: Path, name: str, parts: list[str] | None, compute: Any) -> Any:
+@dataclass
+class Remembered:
+    """A memoised value whose key matched the last build's, not loaded yet.
+
+    For a generated tree this means its files are the ones the last build
+    wrote: the build checks them against its manifest and keeps them
+    without loading or hashing their bytes (``load`` when they differ).
+    """
+
+    load: Any
+
+
+def memo_value(cache_dir: Path, name: str, parts: list[str] | None, compute: Any, *, lazy: bool = False) -> Any:
     """``compute()``, or its remembered value when the ``parts`` of its key are unchanged.
 
-    ``parts`` is None when a key is unavailable; then it just computes.
+    ``parts`` is None when a key is unavailable; then it just computes.  With
+    ``lazy``, a hit returns ``Remembered`` instead of the value (the key is
+    kept in a file of its own, so checking it reads a few bytes).
     """
     if parts is None:
         return compute()
@@ -312,9 +328,27 @@ def memo_value(cache_dir: Path, name: str, parts: list[str] | None, compute: Any
         h.update(p.encode() + b"\n")
     digest = h.hexdigest()
     path = cache_dir / f"{name}.pickle"
+    key_file = cache_dir / f"{name}.key"
+    if lazy:
+        try:
+            hit = key_file.read_text(encoding="ascii") == digest and path.is_file()
+        except (OSError, UnicodeDecodeError):
+            hit = False
+        if hit:
+            return Remembered(functools.partial(_remembered_value, path, digest, compute))
+    else:
+        saved = load_pickle(path, None)
+        if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == digest:
+            return saved[1]
+    value = compute()
+    dump_pickle(path, (digest, value))
+    if lazy:
+        key_file.write_text(digest, encoding="ascii")
+    return value
+
+
+def _remembered_value(path: Path, digest: str, compute: Any) -> Any:
     saved = load_pickle(path, None)
     if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == digest:
         return saved[1]
-    value = compute()
-    dump_pickle(path, (digest, value))
-    return value
+    return compute()

@@ -39,6 +39,16 @@ class Entry:
     sha: str
     fingerprint: str = ""  # the build's hash of the data the file was made from
 
+    # An entry stands in for its file's ``stat`` (``matches``) where the build
+    # knows the folder is as it left it (``build._site_data_stats``).
+    @property
+    def st_size(self) -> int:
+        return self.size
+
+    @property
+    def st_mtime_ns(self) -> int:
+        return self.mtime_ns
+
 
 class _Keep:
     """Marker: the caller knows this file is unchanged (its fingerprint matched)."""
@@ -73,7 +83,7 @@ def tree_stats(target: Path) -> dict[str, os.stat_result]:
     return out
 
 
-def matches(st: os.stat_result | None, entry: Entry | None) -> bool:
+def matches(st: os.stat_result | Entry | None, entry: Entry | None) -> bool:
     """The file on disk is the one the manifest recorded (same size and mtime)."""
     return st is not None and entry is not None and st.st_size == entry.size and st.st_mtime_ns == entry.mtime_ns
 

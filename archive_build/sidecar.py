@@ -6,7 +6,6 @@ from typing import Any
 
 from .errors import InputError
 from .safe_yaml import LineDict, line_of, load_file
-from .transforms.metadata import FIELDS
 
 SIDECAR_SUFFIX = ".meta.yml"
 
@@ -26,6 +25,8 @@ def validate_sidecar(data: Any, display: str) -> dict[str, Any]:
         return LineDict()
     if not isinstance(data, dict):
         raise InputError(display, "a sidecar must be a mapping of field: value", 1)
+    from .transforms.metadata import FIELDS  # the transforms are not needed to find sidecars
+
     allowed = set(FIELDS) | {"author"}
     for key in data:
         if key not in allowed:

@@ -5,6 +5,7 @@ Everything here works from indexes built in one pass over the articles
 """
 
 import hashlib
+from typing import Any
 
 from ..errors import Problem
 from ..model import Article
@@ -30,8 +31,8 @@ def enrich(project: Project, articles: list[Article], gazetteer: object, problem
     memo_flag(project.cache, articles, "related", add_related)
 
 
-def collection_pages(project: Project, articles: list[Article]) -> dict[str, dict[str, bytes]]:
-    """Every generated tree under ``docs/``: tree name → {relative path: bytes}."""
+def collection_pages(project: Project, articles: list[Article]) -> dict[str, Any]:
+    """Every generated tree under ``docs/``: tree name → {relative path: bytes}, or ``cache.Remembered``."""
     from ..cache import memo_value
 
     # Listings read only metadata (cache.listing_key): an edited annotation leaves them as they were.
@@ -55,7 +56,7 @@ def collection_pages(project: Project, articles: list[Article]) -> dict[str, dic
     }
 
 
-def _entity_tree(project: Project, articles: list[Article]) -> dict[str, bytes]:
+def _entity_tree(project: Project, articles: list[Article]) -> Any:
     from ..entities import load_gazetteer
     from .entity_pages import entity_pages
 
@@ -73,4 +74,4 @@ def _entity_tree(project: Project, articles: list[Article]) -> dict[str, bytes]:
     except OSError:
         gaz = "none"
     parts = None if None in keys else [gaz, *(f"{a.id} {k}" for a, k in zip(articles, keys))]
-    return memo_value(project.cache, "entity-pages", parts, compute)
+    return memo_value(project.cache, "entity-pages", parts, compute, lazy=True)

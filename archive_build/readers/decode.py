@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from charset_normalizer import from_bytes
-
 from ..errors import InputError
 
 #: Files larger than this are refused before decoding, so one bad file cannot
@@ -59,6 +57,8 @@ def decode(data: bytes, path: str) -> str:
                     return _finish(data.decode(declared), path)
                 except (UnicodeDecodeError, LookupError):
                     pass
+            from charset_normalizer import from_bytes  # only for a file that is not UTF-8
+
             best = from_bytes(data, cp_isolation=["cp1252", "latin_1", "iso8859_15", "cp1251", "mac_roman"]).best()
             if best is None:
                 line = data[: exc.start].count(b"\n") + 1
