@@ -200,3 +200,21 @@ def test_entity_pages_recomputed_from_the_cache_keep_every_articles_sentences(bu
     assert after.keys() == before.keys()
     kwic = lambda pages: sum(text.count('class="ab-kwic"') for text in pages.values())  # noqa: E731
     assert kwic(after) == kwic(before) > 0
+
+
+def test_a_deleted_open_data_file_is_restored_by_the_next_build(built: Path) -> None:
+    # site-data/ is trusted from its folder's inode and mtime; removing a file changes both.
+    victim = next(p for p in (built / "site-data").iterdir() if p.name.endswith("+citation.bib"))
+    original = victim.read_bytes()
+    victim.unlink()
+    proc = run_cli(built, "build", "--quiet", check=True)
+    assert _written(proc.stderr) == 1
+    assert victim.read_bytes() == original
+
+
+def test_a_deleted_entity_page_is_restored_though_its_inputs_are_unchanged(built: Path) -> None:
+    page = next((built / "docs" / "entities").glob("*.md"))
+    original = page.read_bytes()
+    page.unlink()
+    run_cli(built, "build", "--quiet", check=True)
+    assert page.read_bytes() == original
