@@ -13,6 +13,10 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# Bytecode for the package itself (pip compiles only what it copies): every
+	@# `archive-build` run would otherwise compile its modules again where
+	@# PYTHONDONTWRITEBYTECODE is set. Python recompiles any module edited since.
+	$(BIN)/python -m compileall -q archive_build
 	touch $(STAMP)
 
 site: install

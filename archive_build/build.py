@@ -92,22 +92,11 @@ def process(job: Job) -> JobResult:
         return JobResult(None, problems + [Problem(job.raw.display, None, "text is nested too deeply to process")])
 
 
-def _job_key(job: Job, version: str, gazetteer_hash: str, hasher: FileHasher | None = None) -> str:
+def _job_key(job: Job, version: str, gazetteer_hash: str, hasher: FileHasher) -> str:
     """Hash of everything one article's result depends on."""
-    h = hashlib.sha256(version.encode())
-    h.update(gazetteer_hash.encode())
-    h.update(b"keep" if job.keep_going else b"strict")
-    h.update(job.raw.display.encode())
-    for p in (job.raw.path, job.raw.sidecar, job.annotation_file):
-        h.update(b"\0")
-        if hasher is not None:
-            h.update(hasher.digest(p).encode())
-        elif p is not None:
-            try:
-                h.update(hashlib.sha256(p.read_bytes()).digest())
-            except OSError:
-                h.update(b"missing")
-    return h.hexdigest()
+    parts = [version, gazetteer_hash, "keep" if job.keep_going else "strict", job.raw.display]
+    parts += [hasher.digest(p) for p in (job.raw.path, job.raw.sidecar, job.annotation_file)]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 @dataclass
@@ -426,7 +415,8 @@ def _build(project: Project, *, keep_going: bool, workers: int | None, progress:
         manifest[tree] = entries
         if tree == SITE_DATA and w:
             before = state.manifest.get(tree, {})
-            result.site_data_written = sorted(rel for rel, e in entries.items() if before.get(rel) != e)
+            # sync_tree hands back the very Entry of each file it kept: a new object means a new file.
+            result.site_data_written = sorted(rel for rel, e in entries.items() if before.get(rel) is not e)
     clock.lap("write")
     summary = {
         "problems": result.problems, "files": result.written + result.unchanged, "annotations": result.annotations,

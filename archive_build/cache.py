@@ -198,7 +198,7 @@ class ArticleStore:
         result = hit[1]
         if result.article is not None:
             # The card was unpickled for this build alone (see Shards): it takes its loaders as it is.
-            result.article.__dict__["_loaders"] = {g: functools.partial(self._group, g, name, key, rebuild) for g in self.groups}
+            result.article.load_lazily({g: functools.partial(self._group, g, name, key, rebuild) for g in self.groups})
         return result
 
     def _group(self, group: str, name: str, key: str, rebuild: Any) -> dict[str, Any]:

@@ -99,14 +99,16 @@ class Article:
             self._load_group(group)
         return {k: v for k, v in self.__dict__.items() if k != "_loaders"}
 
-    def without_lazy(self, loaders: dict[str, Callable[[], dict[str, Any]]] | None = None) -> "Article":
-        """A shallow copy without the lazy fields (its own ``flags``), loading each group from ``loaders`` when read."""
+    def without_lazy(self) -> "Article":
+        """A shallow copy without the lazy fields and with its own ``flags``: what the cache stores as the card."""
         card = object.__new__(type(self))
         card.__dict__.update((k, v) for k, v in self.__dict__.items() if k not in _GROUP_OF and k != "_loaders")
         card.__dict__["flags"] = dict(self.flags)
-        if loaders:
-            card.__dict__["_loaders"] = dict(loaders)
         return card
+
+    def load_lazily(self, loaders: dict[str, Callable[[], dict[str, Any]]]) -> None:
+        """Fetch each group of lazy fields not set yet from its loader, on first use (cache.ArticleStore)."""
+        self.__dict__["_loaders"] = dict(loaders)
 
     def remove(self, text: str, reason: str) -> None:
         if text.strip():
