@@ -21,15 +21,21 @@ _INLINE = re.compile(r"([\\`*_\[\]{}<>&=^~|#])")
 # "!!!" and pymdownx.details "???" among them).
 _LINE_START = re.compile(r"^(\s*)(#|>|[-+]\s|\d+(?=[.)]\s)|:|=+\s*$|-(?=[-\s]*$)|!(?=!!)|\?(?=\?\?))", re.M)
 
+_LEADING_SPACE = re.compile(r"^[ \t]+", re.M)
+
 SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def _escape_line_start(m: re.Match[str]) -> str:
+    return m.group(1) + "\\" + m.group(2)
 
 
 def escape_text(text: str) -> str:
     """Plain text → Markdown source that renders to the same characters."""
     out = _INLINE.sub(r"\\\1", text)
-    out = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), out)
+    out = _LINE_START.sub(_escape_line_start, out)
     # Leading spaces would turn a line into a code block.
-    return re.sub(r"^[ \t]+", "", out, flags=re.M)
+    return _LEADING_SPACE.sub("", out)
 
 
 def url_scheme(url: str) -> str | None:

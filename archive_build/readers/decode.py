@@ -24,13 +24,17 @@ _BINARY_SIGNATURES = (
 _EVIDENCE = {"cp1251": re.compile(rb"[\xc0-\xff]{3}"), "mac_roman": re.compile(rb"[\x83\x88\x89\x8a\x8c\x8e\x9a\x9c\x9e\x9f]")}
 
 
+# Every byte but the control characters that do not occur in text (tab, newline, form feed and CR do).
+_NOT_CONTROL = bytes(range(32, 256)) + b"\t\n\x0c\r"
+
+
 def _looks_binary(data: bytes) -> bool:
     if any(data.startswith(sig) for sig in _BINARY_SIGNATURES if sig != b"BM"):
         return True
     sample = data[:8192]
     if b"\x00" in sample:
         return True
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    controls = len(sample.translate(None, _NOT_CONTROL))  # the control bytes left once all others are deleted
     return controls > max(8, len(sample) // 100)
 
 

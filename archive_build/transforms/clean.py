@@ -24,10 +24,18 @@ _LINK_ONLY = re.compile(r"^\W*(?:\[[^\]]*\]\([^)]*\)|https?://\S+|www\.\S+|[\w.-
 TERMINAL = tuple(".!?…\"”’»)]'*:;")
 
 
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"[*_]{1,2}")
+
+
 def _text(block: Block) -> str:
     t = block.text.strip()
-    t = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", t)
-    return re.sub(r"[*_]{1,2}", "", t).replace("  \n", " ").replace("\n", " ").strip()
+    # Most paragraphs hold neither links nor emphasis: skip the substitutions (called ~40 times per article).
+    if "[" in t:
+        t = _MD_LINK.sub(r"\1", t)
+    if "*" in t or "_" in t:
+        t = _EMPHASIS.sub("", t)
+    return t.replace("  \n", " ").replace("\n", " ").strip()
 
 
 def remove_boilerplate(article: Article) -> Article:

@@ -21,10 +21,16 @@ _SPLIT_NAMES = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)\s*")
 _ROLE_SUFFIX = re.compile(r"\s*(?:[|·•]\s*.*|,?\s+(?:for|in|at)\s+.+)$")
 
 
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS_PAIR = re.compile(r"(\*\*|__|\*|_)(.+?)\1")
+
+
 def _md_plain(line: str) -> str:
     """A Markdown line without emphasis markers, links or hard-break spaces."""
-    line = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line)
-    line = re.sub(r"(\*\*|__|\*|_)(.+?)\1", r"\2", line)
+    if "[" in line:
+        line = _MD_LINK.sub(r"\1", line)
+    if "*" in line or "_" in line:
+        line = _EMPHASIS_PAIR.sub(r"\2", line)
     return line.strip().rstrip("\\").strip()
 
 
