@@ -73,7 +73,13 @@ def _tree_rss(root_pid: int, page: int) -> int:
 
 
 def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Step:
-    """Run ``cmd``, sampling the process tree's memory every 50 ms."""
+    """Run ``cmd``, sampling the process tree's memory every 50 ms.
+
+    The previous step's writes are flushed first (``os.sync``): MkDocs'
+    5 GB site at 10,000 articles was otherwise still being written back
+    while the next step ran.
+    """
+    os.sync()
     page = os.sysconf("SC_PAGE_SIZE")
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
