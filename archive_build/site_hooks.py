@@ -129,15 +129,21 @@ def _watch_natively(server: Any, folders: list[str]) -> None:
     if not folders:
         return
     polling, native = server.observer, Observer()
+    try:
+        native.start()  # started first: a watch that cannot be set up then fails at once, below
+    except OSError:
+        return
     for f in folders:
         server.unwatch(f)
-    server.observer = native  # server.watch schedules on server.observer
-    try:
-        for f in folders:
+        server.observer = native  # server.watch schedules on server.observer
+        try:
             server.watch(f)
-    finally:
-        server.observer = polling
-    native.start()
+        except OSError:  # no inotify watch to be had (a system limit): MkDocs' polling, as before
+            server._watched_paths.pop(f, None)
+            server.observer = polling
+            server.watch(f)
+        finally:
+            server.observer = polling
 
 
 # --- Reading: paragraph permalinks, search-only text, template filters, Atom feed.
