@@ -109,7 +109,10 @@ def load_text(text: str, path: str) -> Any:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_YAML_BYTES:
         raise InputError(path, f"file is larger than the {MAX_YAML_BYTES // 1024} KB limit for YAML files")
     try:
-        _check_events(text, path)
+        # Anchors need "&", aliases "*" and explicit tags "!": a text with none of
+        # them (most annotation files) is parsed once, not twice.
+        if "&" in text or "*" in text or "!" in text:
+            _check_events(text, path)
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
