@@ -294,27 +294,27 @@ def _tree_stats(project: Project, tree: str, state: BuildState) -> dict[str, Any
     """
     old = state.manifest.get(tree)
     if tree == SITE_DATA and old is not None and state.folders.get(tree) == _folder_stamp(project.site_data):
-        return dict(old)
+        return old  # type: ignore[return-value]
     return tree_stats(_tree_dir(project, tree))
+
+
+def _intact(stats: dict[str, Any], entries: dict[str, Entry]) -> bool:
+    """The files on disk are exactly the ones the manifest recorded."""
+    return stats.keys() == entries.keys() and all(matches(stats[rel], e) for rel, e in entries.items())
 
 
 def _state_holds(project: Project, state: BuildState) -> bool:
     """Every generated file is still the one the last build wrote."""
-    for tree, entries in state.manifest.items():
-        stats = _tree_stats(project, tree, state)
-        if stats.keys() != entries.keys() or not all(matches(stats[rel], e) for rel, e in entries.items()):
-            return False
-    return True
+    return all(_intact(_tree_stats(project, tree, state), entries) for tree, entries in state.manifest.items())
 
 
 def _remembered_tree(
     project: Project, tree: str, state: BuildState, tree_stat: dict[str, dict[str, os.stat_result]], remembered: Remembered
 ) -> dict[str, Any]:
     """A tree whose inputs are unchanged: ``KEEP`` for every file, if they are all as the last build wrote them."""
-    stats = tree_stats(_tree_dir(project, tree))
+    stats = tree_stat[tree] = _tree_stats(project, tree, state)
     old = state.manifest.get(tree)
-    tree_stat[tree] = stats
-    if old and stats.keys() == old.keys() and all(matches(stats[rel], e) for rel, e in old.items()):
+    if old and _intact(stats, old):
         return dict.fromkeys(old, KEEP)
     return remembered.load()
 

@@ -161,8 +161,8 @@ class Shards:
             if any(k not in names for k in self.load(n)):
                 self.dirty.add(n)
 
-    def save(self, keep: set[str] | None = None) -> None:
-        keep = keep if keep is not None else self.kept
+    def save(self) -> None:
+        keep = self.kept
         for n in sorted(self.dirty):
             shard = self._read(n)
             shard.update(self.puts.get(n, {}))
@@ -335,11 +335,11 @@ def memo_value(cache_dir: Path, name: str, parts: list[str] | None, compute: Any
         except (OSError, UnicodeDecodeError):
             hit = False
         if hit:
-            return Remembered(functools.partial(_remembered_value, path, digest, compute))
+            return Remembered(functools.partial(_saved_or_computed, path, digest, compute))
     else:
-        saved = load_pickle(path, None)
-        if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == digest:
-            return saved[1]
+        hit, value = _saved(path, digest)
+        if hit:
+            return value
     value = compute()
     dump_pickle(path, (digest, value))
     if lazy:
@@ -347,8 +347,14 @@ def memo_value(cache_dir: Path, name: str, parts: list[str] | None, compute: Any
     return value
 
 
-def _remembered_value(path: Path, digest: str, compute: Any) -> Any:
+def _saved(path: Path, digest: str) -> tuple[bool, Any]:
+    """(True, value) when ``path`` holds a value saved under ``digest``."""
     saved = load_pickle(path, None)
     if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == digest:
-        return saved[1]
-    return compute()
+        return True, saved[1]
+    return False, None
+
+
+def _saved_or_computed(path: Path, digest: str, compute: Any) -> Any:
+    hit, value = _saved(path, digest)
+    return value if hit else compute()

@@ -265,11 +265,10 @@ def clean_stale_temps(parent: Path, only: str | None = None) -> None:
             shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
 
 
-def place_file(entry: os.DirEntry[str] | str, target: str) -> int:
-    """Hard-link (or copy) ``entry`` to ``target`` unless a file of the same size and mtime is there; 1 if placed."""
-    source = entry if isinstance(entry, str) else entry.path
+def place_file(source: str, target: str) -> int:
+    """Hard-link (or copy) ``source`` to ``target`` unless a file of the same size and mtime is there; 1 if placed."""
     try:
-        st = os.stat(entry, follow_symlinks=False) if isinstance(entry, str) else entry.stat(follow_symlinks=False)
+        st = os.stat(source, follow_symlinks=False)
     except FileNotFoundError:
         return 0
     try:

@@ -83,10 +83,10 @@ def _float(value: float) -> str:
 
 
 def _scalar(value: Any, indent: str) -> str | None:
-    """The inline text of a scalar, or None when ``value`` is not one this module writes."""
+    """The inline text of a scalar (a block's lines at ``indent``), or None when ``value`` is not one this module writes."""
     if isinstance(value, str):
         if "\n" in value and _block_ok(value):
-            return _literal(value, indent + "  ")
+            return _literal(value, indent)
         return value if _plain_ok(value) else quoted(value)
     if value is None:
         return "null"
@@ -142,7 +142,7 @@ def _emit(value: Any, indent: str, out: list[str], in_sequence: bool) -> None:
             first = False
             _emit(item, dash_indent + "  ", out, True)
         return
-    text = _scalar(value, indent[:-2] if indent else "")
+    text = _scalar(value, indent)
     if text is None:
         raise _Unsupported
     out.append(" " + text)

@@ -107,21 +107,18 @@ def publish(site_data: Path, data_dir: Path, only: Iterable[str] | None = None) 
     made: set[str] = set()
     if only is None:
         try:
-            entries: list[os.DirEntry[str] | str] = list(os.scandir(site_data))
+            only = [e.name for e in os.scandir(site_data) if e.is_file(follow_symlinks=False)]
         except OSError:
             return 0
-    else:
-        entries = [os.path.join(site_data, name) for name in only]
-    for e in entries:
-        name = os.path.basename(e) if isinstance(e, str) else e.name
-        if _FLAT_SEP not in name or (not isinstance(e, str) and not e.is_file(follow_symlinks=False)):
+    for name in only:
+        if _FLAT_SEP not in name:
             continue
         dest = data_dir / public_path(name)
         folder = os.fspath(dest.parent)
         if folder not in made:
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
-        placed += place_file(e, os.fspath(dest))
+        placed += place_file(os.path.join(site_data, name), os.fspath(dest))
     return placed
 
 
