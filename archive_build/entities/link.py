@@ -162,6 +162,14 @@ _EMPHASIS_THEN_ATTR = re.compile(r"(?<![\\*])\*[^*\s\\](?:[^*\n]*[^*\s\\])?\*\{[
 _WORD_BOUND_DELIMITERS = "_=~^"
 
 
+def _escaped(body: str, i: int) -> bool:
+    """Whether ``body[i]`` is backslash-escaped: an odd number of backslashes right before it."""
+    j = i
+    while j and body[j - 1] == "\\":
+        j -= 1
+    return (i - j) % 2 == 1
+
+
 def _linkable(body: str, start: int, end: int) -> bool:
     """Whether wrapping ``body[start:end]`` in a link keeps the rest of the line's meaning.
 
@@ -174,7 +182,7 @@ def _linkable(body: str, start: int, end: int) -> bool:
     another element (in practice the caption credit, ``*Credit*{: .credit }``).
     """
     before = body[start - 1] if start else ""
-    if before in _WORD_BOUND_DELIMITERS + "!" and before and not (start >= 2 and body[start - 2] == "\\"):
+    if before and before in _WORD_BOUND_DELIMITERS + "!" and not _escaped(body, start - 1):
         return False  # an image, or an underscore that would now open or close emphasis
     after = body[end : end + 1]
     if after and after in _WORD_BOUND_DELIMITERS + "{":
