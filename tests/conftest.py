@@ -14,12 +14,21 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from bench.skeleton import CONTENT, copy_skeleton
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 BIN = Path(sys.executable).parent
+
+# Property tests explore new random examples on every local run (and remember the
+# failures they find in .hypothesis/); under CI they run a fixed, reproducible set,
+# so that a pull request's result depends on its change, not on the draw.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
+
 def copy_project(dest: Path, *, raw: bool = True, annotations: bool = True, entities: bool = True) -> Path:
     """A fresh archive project in ``dest`` with the checkout's config and (optionally) content."""
     wanted = {"raw": raw, "annotations": annotations, "entities.yml": entities}

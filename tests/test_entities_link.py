@@ -215,3 +215,11 @@ def test_a_mention_after_an_escaped_backslash_and_a_bang_is_not_made_an_image():
     body = "Said \\\\!Putin today."
     out, _ = link_body(body, M)
     assert "<img" not in _render(out)
+
+
+def test_an_underline_inside_a_paragraph_does_not_end_a_code_span_for_the_linker():
+    # Python-Markdown reads "text\n===" as a heading only at the start of a block;
+    # inside a paragraph the code span runs on across it, and nothing in it is linked.
+    body = "===\n`[^n]: Kyiv\n===\nPutin`"
+    out, _ = link_body(body, M)
+    assert out == body

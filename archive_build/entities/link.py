@@ -106,16 +106,22 @@ class Visible:
             last = m.end()
 
         n = len(body)
-        pos, line_start = 0, True
+        pos, line_start, after_block = 0, True, False
         while pos < n:
             if line_start:
                 line_start = False
                 m = _LINE.match(body, pos)
-                if m is None and body.startswith(("    ", "\t"), pos) and _ends_block(body[body.rfind("\n", 0, max(0, pos - 1)) + 1 : max(0, pos - 1)]):
+                previous_line = body[body.rfind("\n", 0, max(0, pos - 1)) + 1 : max(0, pos - 1)]
+                starts_block = pos == 0 or after_block or not previous_line.strip()
+                after_block = False
+                if m is not None and m.lastgroup == "setext" and not starts_block:
+                    m = None  # Python-Markdown reads a setext heading only as the first lines of a block
+                if m is None and body.startswith(("    ", "\t"), pos) and _ends_block(previous_line):
                     m = _INDENTED.match(body, pos)
                 if m and m.end() > pos:
                     token(m)
                     pos = m.end()
+                    after_block = True  # what follows a heading, fence or definition starts a block of its own
                     continue
             t = _TRIGGER.search(body, pos)
             if t is None:
