@@ -223,3 +223,9 @@ def test_an_underline_inside_a_paragraph_does_not_end_a_code_span_for_the_linker
     body = "===\n`[^n]: Kyiv\n===\nPutin`"
     out, _ = link_body(body, M)
     assert out == body
+
+
+def test_a_fence_line_with_no_closing_fence_does_not_end_a_code_span_for_the_linker():
+    # Without a closing fence "```" is paragraph text, and here it closes the code span opened by "Putin```".
+    out, _ = link_body("Putin```\n`Kyiv`\n```\n", M)
+    assert _ENTITY_ANCHOR.sub(r"\1", _render(out)) == _render("Putin```\n`Kyiv`\n```\n")

@@ -55,9 +55,9 @@ def _ends_block(previous_line: str) -> bool:
 _INLINE = re.compile(
     r"""
     (?P<esc>\\[!-/:-@\[-`{-~])
-   |(?P<code>(?P<bt>`+)(?:[^`\n]|\n(?![ \t]*\n|[ ]{0,3}(?:\#|>|\[\^[^\]\n]+\]:|`{3}|~{3}|(?:[-*_][ ]{0,2}){3,}\n))|`)+?(?<!`)(?P=bt)(?!`))
-   |(?P<link>!?\[(?:[^\[\]\\\n]|\\.|\n(?![ \t]*\n|[ ]{0,3}(?:\#|>|\[\^[^\]\n]+\]:|`{3}|~{3}|(?:[-*_][ ]{0,2}){3,}\n))|\[(?:[^\[\]\\\n]|\\.)*\])*\]
-        (?:\((?:[^()\\\n]|\\.|\n(?![ \t]*\n|[ ]{0,3}(?:\#|>|\[\^[^\]\n]+\]:|`{3}|~{3}|(?:[-*_][ ]{0,2}){3,}\n))|\([^()\n]*\))*\)|\[[^\]\n]*\]))
+   |(?P<code>(?P<bt>`+)(?:[^`\n]|\n(?![ \t]*\n|[ ]{0,3}(?:\#|>|\[\^[^\]\n]+\]:|(?:[-*_][ ]{0,2}){3,}\n))|`)+?(?<!`)(?P=bt)(?!`))
+   |(?P<link>!?\[(?:[^\[\]\\\n]|\\.|\n(?![ \t]*\n|[ ]{0,3}(?:\#|>|\[\^[^\]\n]+\]:|(?:[-*_][ ]{0,2}){3,}\n))|\[(?:[^\[\]\\\n]|\\.)*\])*\]
+        (?:\((?:[^()\\\n]|\\.|\n(?![ \t]*\n|[ ]{0,3}(?:\#|>|\[\^[^\]\n]+\]:|(?:[-*_][ ]{0,2}){3,}\n))|\([^()\n]*\))*\)|\[[^\]\n]*\]))
    |(?P<fnref>\[\^[^\]\s]+\])
    |(?P<anchor><a\b[^>]*>(?:.|\n)*?</a\s*>)
    |(?P<comment><!--(?:.|\n)*?-->)
@@ -69,8 +69,19 @@ _INLINE = re.compile(
     """,
     re.X,
 )
+# A fenced block (with its closing fence): it interrupts a paragraph, so no inline
+# code span or link runs across its first line.  A "```" line with no closing
+# fence after it is plain paragraph text and does not (superfences reads it so).
+_FENCE_START = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})[^\n]*\n(?:[^\n]*\n)*?[ ]{0,3}\1[^\n]*$", re.M)
+
 # Scanning only from these positions keeps the cost near one pass of a simple regex.
 _TRIGGER = re.compile(r"\n|[\\`\[\]<&{*_~=^+!]|https?://|www\.")
+
+
+def _crosses(starts: list[int], start: int, end: int) -> bool:
+    """Whether one of the sorted ``starts`` lies inside ``start:end``."""
+    i = bisect.bisect_right(starts, start)
+    return i < len(starts) and starts[i] < end
 
 
 class Visible:
@@ -107,6 +118,7 @@ class Visible:
 
         n = len(body)
         pos, line_start, after_block = 0, True, False
+        fences = [f.start() for f in _FENCE_START.finditer(body)] if "```" in body or "~~~" in body else []
         while pos < n:
             if line_start:
                 line_start = False
@@ -130,6 +142,8 @@ class Visible:
                 pos, line_start = t.end(), True
                 continue
             m = _INLINE.match(body, t.start())
+            if m and fences and _crosses(fences, m.start(), m.end()):
+                m = None
             if m and m.end() > t.start():
                 token(m)
                 pos = m.end()
