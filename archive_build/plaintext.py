@@ -17,6 +17,7 @@ linear in the body's length.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 # Same link shape as markdown_text.sanitize_markdown accepts: [label](target "title").
 _LINK = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.|\[[^\]]*\])*)\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?(\s+\"[^\"]*\")?\s*\)")
@@ -54,6 +55,7 @@ class PlainMap:
         self._starts: list[int] | None = None
         self._ends: list[int] = []
         self._markable: list[bool] = []
+        self._plain_starts: list[int] | None = None
 
     def _expand(self) -> None:
         starts: list[int] = []
@@ -68,6 +70,57 @@ class PlainMap:
                 ends.append(end)
             markable.extend([mark] * length)
         self._starts, self._ends, self._markable = starts, ends, markable
+
+    def _segment_starts(self) -> list[int]:
+        """Plain offset at which each segment begins (built on first use)."""
+        if self._plain_starts is None:
+            offsets, pos = [], 0
+            for seg in self.segments:
+                offsets.append(pos)
+                pos += seg[2]
+            self._plain_starts = offsets
+        return self._plain_starts
+
+    def source_end(self, i: int) -> int:
+        """Where plain character ``i`` ends in the source (``ends[i]`` without building ``ends``)."""
+        offsets = self._segment_starts()
+        k = bisect_right(offsets, i) - 1
+        while self.segments[k][2] == 0:  # an empty segment shares its offset with the next one
+            k += 1
+        start, end, _, _ = self.segments[k]
+        return start + (i - offsets[k]) + 1 if end < 0 else end
+
+    def runs(self, a: int, b: int) -> list[tuple[int, int]]:
+        """Source spans covering plain ``[a, b)`` that inline HTML can wrap without cutting markup.
+
+        A run is a stretch of markable characters whose sources follow each
+        other with nothing between them; runs of only whitespace are left
+        out.  Walks segments, not characters.
+        """
+        runs: list[tuple[int, int]] = []
+        offsets = self._segment_starts()
+        text = self.text
+        run: list[int] | None = None  # [plain start, plain end, source start, source end]
+        k = max(0, bisect_right(offsets, a) - 1)
+        for k in range(k, len(self.segments)):
+            lo = offsets[k]
+            if lo >= b:
+                break
+            start, end, length, mark = self.segments[k]
+            hi = lo + length
+            if hi <= a or length == 0:
+                continue
+            p0, p1 = max(a, lo), min(b, hi)
+            s0, s1 = (start + p0 - lo, start + p1 - lo) if end < 0 else (start, end)
+            if run is not None and mark and run[3] == s0:
+                run[1], run[3] = p1, s1
+                continue
+            if run is not None and text[run[0] : run[1]].strip():
+                runs.append((run[2], run[3]))
+            run = [p0, p1, s0, s1] if mark else None
+        if run is not None and text[run[0] : run[1]].strip():
+            runs.append((run[2], run[3]))
+        return runs
 
     @property
     def starts(self) -> list[int]:

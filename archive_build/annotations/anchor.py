@@ -11,6 +11,7 @@ caller gets an ``Anchor`` or a ``Miss`` that says why, with the candidates.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -31,12 +32,25 @@ _DROP = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 _SPACE = re.compile(r"\s+")
 
 
-@dataclass
 class Normalised:
-    """Normalised text and, per character, its index in the original."""
+    """Normalised text and the way back from each of its characters to the original.
 
-    text: str
-    index: list[int]
+    The map is kept as pieces (normalised start, original start, one-to-one
+    or all from one character) rather than one index per character: only the
+    two ends of an anchored quote are ever looked up.
+    """
+
+    __slots__ = ("text", "_starts", "_pieces")
+
+    def __init__(self, text: str, pieces: list[tuple[int, int, bool]]) -> None:
+        self.text = text
+        self._starts = [p[0] for p in pieces]
+        self._pieces = pieces
+
+    def origin(self, i: int) -> int:
+        """Index in the original text of normalised character ``i``."""
+        start, orig, one_to_one = self._pieces[bisect_right(self._starts, i) - 1]
+        return orig + (i - start) if one_to_one else orig
 
 
 # Runs of whitespace and dropped characters, and the ellipsis: everything that
@@ -51,28 +65,32 @@ _RUN = re.compile(f"[\\s{_DROPS}]{{2,}}|[^\\S ]|[{_DROPS}]|\u2026")
 def normalise(text: str) -> Normalised:
     """Fold quotes and dashes, drop soft hyphens and zero-width characters, collapse whitespace."""
     parts: list[str] = []
-    index: list[int] = []
+    pieces: list[tuple[int, int, bool]] = []
+    n = 0  # length of the normalised text so far
     pos = 0
     for m in _RUN.finditer(text):
         start = m.start()
         if start > pos:
             parts.append(text[pos:start].translate(_FOLD))
-            index.extend(range(pos, start))
+            pieces.append((n, pos, True))
+            n += start - pos
         run = m.group()
         if run == "\u2026":  # … → ...
             parts.append("...")
-            index.extend((start, start, start))
+            pieces.append((n, start, False))
+            n += 3
         else:
             for k, ch in enumerate(run):
                 if ch.isspace():
                     parts.append(" ")
-                    index.append(start + k)
+                    pieces.append((n, start + k, False))
+                    n += 1
                     break
         pos = m.end()
     if pos < len(text):
         parts.append(text[pos:].translate(_FOLD))
-        index.extend(range(pos, len(text)))
-    return Normalised("".join(parts), index)
+        pieces.append((n, pos, True))
+    return Normalised("".join(parts), pieces)
 
 
 def normalise_str(text: str) -> str:
@@ -114,8 +132,8 @@ def _common_prefix(a: str, b: str) -> int:
 
 def _span(norm: Normalised, plain: str, a: int, b: int) -> tuple[int, int]:
     """Normalised [a, b) → original [start, end), whitespace trimmed."""
-    start = norm.index[a]
-    end = norm.index[b - 1] + 1
+    start = norm.origin(a)
+    end = norm.origin(b - 1) + 1
     while start < end and plain[start].isspace():
         start += 1
     while end > start and plain[end - 1].isspace():

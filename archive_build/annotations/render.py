@@ -42,23 +42,6 @@ def human_date(iso: str) -> str:
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
-def _runs(pmap: PlainMap, a: int, b: int) -> list[tuple[int, int]]:
-    """Source spans covering plain [a, b) that inline HTML can wrap without cutting markup."""
-    runs: list[tuple[int, int]] = []
-    k = a
-    while k < b:
-        if not pmap.markable[k]:
-            k += 1
-            continue
-        first = k
-        while k + 1 < b and pmap.markable[k + 1] and pmap.ends[k] == pmap.starts[k + 1]:
-            k += 1
-        if pmap.text[first : k + 1].strip():
-            runs.append((pmap.starts[first], pmap.ends[k]))
-        k += 1
-    return runs
-
-
 def _after_atomic(pos: int, atomic_starts: list[int], atomic: list[tuple[int, int]]) -> int:
     """Move an insertion point out of a link or code span it falls inside."""
     # Spans never overlap except a code span inside a link's text, so the
@@ -88,7 +71,7 @@ def highlight(md: str, pmap: PlainMap, placed: list[Placed]) -> str:
         active = [i for i in active if placed[i].end > lo] + by_start.get(lo, [])
         if not active:
             continue
-        for ra, rb in _runs(pmap, lo, hi):
+        for ra, rb in pmap.runs(lo, hi):
             opens, closes = [], []
             for i in active:
                 p = placed[i]
@@ -105,7 +88,7 @@ def highlight(md: str, pmap: PlainMap, placed: list[Placed]) -> str:
         p = placed[i]
         if p.end <= p.start:
             continue
-        pos = _after_atomic(pmap.ends[p.end - 1], atomic_starts, atomic)
+        pos = _after_atomic(pmap.source_end(p.end - 1), atomic_starts, atomic)
         inserts.append((pos, 1, seq, f"[^ann-{p.id}]"))
         seq += 1
     inserts.sort()

@@ -65,11 +65,15 @@ class _Mask:
         return mask
 
     def __init__(self, text: str) -> None:
-        spans = [m.span() for m in _PROTECTED.finditer(text)]
-        self.starts = [s for s, _ in spans]
-        self.ends = [e for _, e in spans]
+        self.text = text
+        self.starts: list[int] | None = None  # found on the first question: most texts are never asked
+        self.ends: list[int] = []
 
     def hides(self, start: int, end: int) -> bool:
+        if self.starts is None:
+            spans = [m.span() for m in _PROTECTED.finditer(self.text)]
+            self.starts = [s for s, _ in spans]
+            self.ends = [e for _, e in spans]
         i = bisect_right(self.starts, end - 1) - 1
         return i >= 0 and self.ends[i] > start
 
@@ -235,9 +239,15 @@ class _Marker:
 _REF_LABEL = re.compile(r"^[ ]{0,3}\[(\d{1,3})\]:", re.M)
 
 
+# A character every marker of the shape contains: a text without it is not scanned.
+_MARKER_CHAR = {"bracket": "[", "sup": "<sup>"}
+
+
 def _candidates(text: str, mask: _Mask, style: str, refs: set[str]) -> list[_Marker]:
     """Every marker of one shape outside code and links (``refs``: labels of reference links)."""
-    out = []
+    out: list[_Marker] = []
+    if style in _MARKER_CHAR and _MARKER_CHAR[style] not in text:
+        return out
     for m in _MARKERS[style].finditer(text):
         if mask.hides(m.start(), m.end()):
             continue
@@ -456,6 +466,8 @@ def _link(raw: str) -> str | None:
 
 
 def _link_urls_in(text: str) -> str:
+    if "://" not in text and "www." not in text.lower():
+        return text  # no address can start anywhere (the pattern's scan is the slow part)
     mask = _Mask.of(text)
     parts: list[str] = []
     pos = 0
