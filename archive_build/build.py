@@ -24,11 +24,8 @@ from .model import Article
 from .cache import ArticleStore, BuildState, FileHasher, Remembered, listing_key, related_key, stable_digest
 from .output import KEEP, Entry, clean_stale_temps, matches, sync_tree, tree_stats
 from .project import Project
+from .workers import POOL_THRESHOLD, Workers
 from .writer import page_text, word_count
-
-# Below this many articles a process pool costs more than it saves.
-POOL_THRESHOLD = 64
-
 
 def code_version() -> str:
     """Hash of the package's own source: a code change invalidates the cache."""
@@ -113,6 +110,8 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     # Names of the files in ``site-data/`` this build wrote (the MkDocs hook places only these under serve).
     site_data_written: list[str] = field(default_factory=list)
+    # Articles read and processed afresh (not taken from the cache).
+    processed: int = 0
     # A no-op rebuild does not load the articles; ``articles`` loads them on first use.
     _articles: list[Article] | None = field(default=None, repr=False)
     _loader: Callable[[], list[Article]] | None = field(default=None, repr=False)
@@ -146,38 +145,34 @@ def _progress(iterable: Iterable[Any], total: int, enabled: bool) -> Iterable[An
 
 
 def run_jobs(
-    project: Project, jobs: list[Job], gazetteer: Any, gazetteer_hash: str, *, workers: int | None, progress: bool, hasher: FileHasher | None = None
-) -> list[JobResult]:
-    """Run jobs with a content-keyed cache (one entry per raw file); only misses go to the pool."""
+    project: Project, jobs: list[Job], gazetteer: Any, gazetteer_hash: str, *, pool: Workers, progress: bool, hasher: FileHasher | None = None
+) -> tuple[list[JobResult], int]:
+    """Run jobs with a content-keyed cache (one entry per raw file); only misses go to the pool.
+
+    Returns the results and how many of them were computed (not cached).
+    """
     version = code_version()
     hasher = hasher or FileHasher(project.cache / "hashes.pickle")
     store = ArticleStore(project.cache / "articles")
     keys = [_job_key(j, version, gazetteer_hash, hasher) for j in jobs]
-    _init_worker(str(project.root), gazetteer)  # for an article whose cached text is gone (store.get's rebuild)
+    _init_worker(str(project.root), gazetteer)  # for jobs run here, and an article whose cached text is gone (store.get's rebuild)
+    pool.prepare(_init_worker, str(project.root), gazetteer)
     results: list[JobResult | None] = [store.get(j.raw.display, k, functools.partial(process, j)) for j, k in zip(jobs, keys)]
     todo = [i for i, r in enumerate(results) if r is None]
-    workers = workers or os.cpu_count() or 1
     if todo:
-        if len(todo) < POOL_THRESHOLD or workers == 1:
-            fresh = (process(jobs[i]) for i in todo)
-            for i, res in zip(todo, _progress(fresh, len(todo), progress)):
-                results[i] = res
-        else:
-            from concurrent.futures import ProcessPoolExecutor
-
-            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(str(project.root), gazetteer)) as pool:
-                fresh = pool.map(process, [jobs[i] for i in todo], chunksize=max(1, min(64, len(todo) // (workers * 8) or 1)))
-                for i, res in zip(todo, _progress(fresh, len(todo), progress)):
-                    results[i] = res
+        fresh = pool.map(process, [jobs[i] for i in todo])
+        for i, res in zip(todo, _progress(fresh, len(todo), progress)):
+            results[i] = res
         for i in todo:
             store.put(jobs[i].raw.display, keys[i], results[i])
     for r, k in zip(results, keys):
         if r is not None and r.article is not None:
             r.article.flags["job_key"] = k  # stands for the article's texts in build._fingerprint
     store.retain({j.raw.display for j in jobs})
-    store.save()
+    # Written by a copy of this process while the build goes on (``Workers.join`` waits for it).
+    pool.background(store.save, worth_it=len(todo) >= POOL_THRESHOLD)
     hasher.save()
-    return [r for r in results if r is not None]
+    return [r for r in results if r is not None], len(todo)
 
 
 def collect(
@@ -185,9 +180,16 @@ def collect(
     hasher: FileHasher | None = None, clock: _Clock | None = None,
 ) -> BuildResult:
     """Read, clean, annotate and link every article; no writing."""
-    from .collection import enrich
-
     clock = clock or _Clock()
+    with Workers(workers) as pool:
+        result = gather(project, keep_going=keep_going, progress=progress, hasher=hasher, clock=clock, pool=pool)
+        pool.join()
+    cross_link(project, result, clock)
+    return result
+
+
+def gather(project: Project, *, keep_going: bool, progress: bool, hasher: FileHasher | None, clock: _Clock, pool: Workers) -> BuildResult:
+    """Every article read, cleaned, annotated and entity-linked, and the annotations' links checked; not yet cross-linked."""
     hasher = hasher or FileHasher(project.cache / "hashes.pickle")
     result = BuildResult()
     raws, problems = discover(project, hasher.size)
@@ -210,20 +212,27 @@ def collect(
         name = f"{r.id}.yml"
         jobs.append(Job(r, ann_dir / name if name in ann_names else None, ann_prefix + name, keep_going))
     clock.lap("discover")
-    for res in run_jobs(project, jobs, gazetteer, gazetteer_hash, workers=workers, progress=progress, hasher=hasher):
+    done, result.processed = run_jobs(project, jobs, gazetteer, gazetteer_hash, pool=pool, progress=progress, hasher=hasher)
+    for res in done:
         result.problems.extend(res.problems)
         if res.article is not None:
             result.articles.append(res.article)
     result.articles.sort(key=lambda a: a.id)
     clock.lap("articles")
     annotations_mod.link_annotations(result.articles, result.problems)
-    enrich(project, result.articles, gazetteer, result.problems)
+    return result
+
+
+def cross_link(project: Project, result: BuildResult, clock: _Clock) -> None:
+    """Links between articles (internal links, backlinks, related reading), and the build's counts."""
+    from .collection import enrich
+
+    enrich(project, result.articles)
     clock.lap("cross-links")
     result.annotations = sum(len(a.annotations) for a in result.articles)
     result.entities = len({e for a in result.articles for e in a.entities})
     result.article_count = len(result.articles)
     result.article_warnings = sum(len(a.warnings) for a in result.articles)
-    return result
 
 
 def input_key(project: Project, hasher: FileHasher, keep_going: bool) -> str:
@@ -309,14 +318,21 @@ def _state_holds(project: Project, state: BuildState) -> bool:
 
 
 def _remembered_tree(
-    project: Project, tree: str, state: BuildState, tree_stat: dict[str, dict[str, os.stat_result]], remembered: Remembered
+    project: Project, tree: str, state: BuildState, tree_stat: dict[str, dict[str, os.stat_result]], remembered: Remembered,
+    articles: list[Article],
 ) -> dict[str, Any]:
     """A tree whose inputs are unchanged: ``KEEP`` for every file, if they are all as the last build wrote them."""
     stats = tree_stat[tree] = _tree_stats(project, tree, state)
     old = state.manifest.get(tree)
     if old and _intact(stats, old):
         return dict.fromkeys(old, KEEP)
-    return remembered.load()
+    try:
+        return remembered.load()
+    except LookupError:  # gone from the cache since the background process looked: made here
+        from .collection import collection_pages
+
+        files = collection_pages(project, articles)[tree]
+        return files.load() if isinstance(files, Remembered) else files
 
 
 def _load_articles(project: Project) -> list[Article]:
@@ -349,9 +365,66 @@ class _Clock:
         self.last = now
 
 
-def _build(project: Project, *, keep_going: bool, workers: int | None, progress: bool) -> BuildResult:
-    from .collection import collection_pages
+def render(task: tuple[Article, bool, Any, str | None]) -> tuple[bytes | None, Any]:
+    """One article's page and open data, as asked (run in the workers): ``(article, page?, site info, data fingerprint or None)``."""
+    from .opendata import render_data
 
+    article, page, info, data_fp = task
+    return page_text(article).encode("utf-8") if page else None, render_data(info, article, data_fp) if data_fp is not None else None
+
+
+def _generate(
+    project: Project, result: BuildResult, state: BuildState, pool: Workers, pages: Callable[[], dict[str, Any]], clock: _Clock
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, os.stat_result]], dict[str, dict[str, str]]]:
+    """Every generated tree, as ``sync_tree`` takes it: collection pages (``pages()``), article pages, open data.
+
+    Only what changed since the last build is rendered; article pages and
+    their open data, most of the work, in the workers.
+    """
+    from .opendata import finish_data, plan_data
+
+    docs = project.docs
+    # Article pages: regenerated only when the article (after enrich) differs from the last build's.
+    old_articles = state.manifest.get("articles", {})
+    article_stats = tree_stats(docs / "articles")
+    version = code_version()
+    fingerprints = {f"{a.id}.md": _fingerprint(version, a) for a in result.articles}
+    changed = {
+        a.id for a in result.articles
+        if not ((old := old_articles.get(f"{a.id}.md")) is not None and old.fingerprint == fingerprints[f"{a.id}.md"] and matches(article_stats.get(f"{a.id}.md"), old))
+    }
+    # Open data: an article's files (site-data/) are regenerated only when its page is (or they are damaged).
+    site_data_stats = _tree_stats(project, SITE_DATA, state)
+    plan = plan_data(project, result.articles, {a.id: fingerprints[f"{a.id}.md"] for a in result.articles}, state.manifest.get(SITE_DATA), site_data_stats)
+    todo = [a for a in result.articles if a.id in changed or a.id in plan.todo]
+    clock.lap("plan")
+    rendered = pool.map_inherited(render, [(a, a.id in changed, plan.info, plan.fingerprints[a.id] if a.id in plan.todo else None) for a in todo])
+    clock.lap("fork")
+    tree_stat: dict[str, dict[str, os.stat_result]] = {"articles": article_stats, SITE_DATA: site_data_stats}
+    trees: dict[str, dict[str, Any]] = {}
+    for tree, files in pages().items():
+        if isinstance(files, Remembered):
+            files = _remembered_tree(project, tree, state, tree_stat, files, result.articles)
+        trees[tree] = dict(files)
+    clock.lap("collection pages")
+    page_bytes: dict[str, bytes] = {}
+    data: dict[str, Any] = {}
+    for a, (page, own) in zip(todo, rendered):
+        if page is not None:
+            page_bytes[a.id] = page
+        if own is not None:
+            data[a.id] = own
+    article_files = trees.setdefault("articles", {})
+    for a in result.articles:
+        article_files[f"{a.id}.md"] = page_bytes.get(a.id, KEEP)
+    pool.close()  # before the write: the workers' memory is not held at the build's peak
+    clock.lap("article pages and data")
+    trees["data"], trees[SITE_DATA], data_fps = finish_data(plan, data)
+    clock.lap("open data")
+    return trees, tree_stat, {"articles": fingerprints, SITE_DATA: data_fps}
+
+
+def _build(project: Project, *, keep_going: bool, workers: int | None, progress: bool) -> BuildResult:
     clock = _Clock()
     start = clock.start
     hasher = FileHasher(project.cache / "hashes.pickle")
@@ -369,44 +442,18 @@ def _build(project: Project, *, keep_going: bool, workers: int | None, progress:
         result._loader = lambda: _load_articles(project)
         result.seconds = time.perf_counter() - start
         return result
-    result = collect(project, keep_going=keep_going, workers=workers, progress=progress, hasher=hasher, clock=clock)
-    docs = project.docs
-    clean_stale_temps(docs)
-    clean_stale_temps(project.root, only=project.site_data.name)
-    tree_stat: dict[str, dict[str, os.stat_result]] = {}
-    trees: dict[str, dict[str, Any]] = {}
-    for tree, files in collection_pages(project, result.articles).items():
-        if isinstance(files, Remembered):
-            files = _remembered_tree(project, tree, state, tree_stat, files)
-        trees[tree] = dict(files)
-    clock.lap("collection pages")
-    # Article pages: regenerated only when the article (after enrich) differs from the last build's.
-    old_articles = state.manifest.get("articles", {})
-    article_stats = tree_stats(docs / "articles")
-    fingerprints: dict[str, str] = {}
-    article_files = trees.setdefault("articles", {})
-    version = code_version()
-    for a in result.articles:
-        rel = f"{a.id}.md"
-        fp = _fingerprint(version, a)
-        fingerprints[rel] = fp
-        old = old_articles.get(rel)
-        if old is not None and old.fingerprint == fp and matches(article_stats.get(rel), old):
-            article_files[rel] = KEEP
-        else:
-            article_files[rel] = page_text(a).encode("utf-8")
-    clock.lap("article pages")
-    # Open data: an article's files (site-data/) are regenerated only when its page is.
-    from .opendata import data_tree
+    from .collection import collection_pages
 
-    site_data_stats = _tree_stats(project, SITE_DATA, state)
-    tree_stat.update({"articles": article_stats, SITE_DATA: site_data_stats})
-    trees["data"], trees[SITE_DATA], data_fps = data_tree(
-        project, result.articles, {a.id: fingerprints[f"{a.id}.md"] for a in result.articles},
-        state.manifest.get(SITE_DATA), site_data_stats,
-    )
-    tree_fps = {"articles": fingerprints, SITE_DATA: data_fps}
-    clock.lap("open data")
+    with Workers(workers) as pool:
+        result = gather(project, keep_going=keep_going, progress=progress, hasher=hasher, clock=clock, pool=pool)
+        # The collection pages read nothing cross-linking changes: made in a
+        # second process meanwhile (a build with many new articles only).
+        pages = pool.background(collection_pages, project, result.articles, worth_it=result.processed >= POOL_THRESHOLD)
+        cross_link(project, result, clock)
+        clean_stale_temps(project.docs)
+        clean_stale_temps(project.root, only=project.site_data.name)
+        trees, tree_stat, tree_fps = _generate(project, result, state, pool, pages, clock)
+        pool.join()
     manifest: dict[str, dict[str, Entry]] = {}
     for tree, files in sorted(trees.items()):
         w, u, entries = sync_tree(_tree_dir(project, tree), files, state.manifest.get(tree), tree_stat.get(tree), tree_fps.get(tree))

@@ -307,9 +307,25 @@ class Remembered:
     For a generated tree this means its files are the ones the last build
     wrote: the build checks them against its manifest and keeps them
     without loading or hashing their bytes (``load`` when they differ).
+    It may be handed from a background process to the build (pickled,
+    without ``compute``); then a value gone from the cache meanwhile is a
+    ``LookupError``.
     """
 
-    load: Any
+    path: Path
+    digest: str
+    compute: Any = None
+
+    def load(self) -> Any:
+        hit, value = _saved(self.path, self.digest)
+        if hit:
+            return value
+        if self.compute is None:
+            raise LookupError(f"{self.path}: the remembered value is gone")
+        return self.compute()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"path": self.path, "digest": self.digest, "compute": None}
 
 
 def memo_value(cache_dir: Path, name: str, parts: list[str] | None, compute: Any, *, lazy: bool = False) -> Any:
@@ -335,7 +351,7 @@ def memo_value(cache_dir: Path, name: str, parts: list[str] | None, compute: Any
         except (OSError, UnicodeDecodeError):
             hit = False
         if hit:
-            return Remembered(functools.partial(_saved_or_computed, path, digest, compute))
+            return Remembered(path, digest, compute)
     else:
         hit, value = _saved(path, digest)
         if hit:
@@ -353,8 +369,3 @@ def _saved(path: Path, digest: str) -> tuple[bool, Any]:
     if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == digest:
         return True, saved[1]
     return False, None
-
-
-def _saved_or_computed(path: Path, digest: str, compute: Any) -> Any:
-    hit, value = _saved(path, digest)
-    return value if hit else compute()

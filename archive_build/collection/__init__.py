@@ -7,7 +7,6 @@ Everything here works from indexes built in one pass over the articles
 import hashlib
 from typing import Any
 
-from ..errors import Problem
 from ..model import Article
 from ..project import Project
 from . import pages
@@ -18,7 +17,7 @@ from .annotation_index import annotations_page
 TAGS_PAGE = b"---\ntitle: Tags\n---\n\n# Tags\n\nTopics from curators' tags and from the gazetteer's topic entities, each with its articles.\n\n<!-- material/tags -->\n"
 
 
-def enrich(project: Project, articles: list[Article], gazetteer: object, problems: list[Problem]) -> None:
+def enrich(project: Project, articles: list[Article]) -> None:
     """Collection-level changes to articles: internal links, backlinks, related reading."""
     from .backlinks import add_backlinks
     from .internal_links import link_articles

@@ -10,7 +10,7 @@ them, and the hand-written pages link to them), each article's files into
 one flat folder, ``site-data/`` (``Project.site_data``), from which the
 MkDocs hook links them into ``site/data/articles/<id>/`` (``publish``)
 without MkDocs walking them.  Like the pages, an article's files are only
-regenerated when the article changed (``data_tree``).  Everything is a pure
+regenerated when the article changed (``plan_data``).  Everything is a pure
 function of the articles and ``mkdocs.yml``: no timestamps, keys in a fixed
 order, compact JSON.
 """
@@ -240,24 +240,38 @@ def data_files(info: SiteInfo, articles: Iterable[Article], formats: Iterable[st
     return files
 
 
-def data_tree(
+@dataclass
+class DataPlan:
+    """Which articles' open data a build must regenerate (``plan_data``), and what it keeps.
+
+    ``fingerprints`` holds, for every article, the fingerprint its files are
+    recorded with; ``todo`` the ids whose files and pieces must be rendered
+    (``render_data``, in any process); ``kept`` the cached pieces of the rest.
+    """
+
+    info: SiteInfo
+    cache: Any  # cache.Shards of Pieces
+    order: list[str]
+    fingerprints: dict[str, str]
+    todo: set[str]
+    kept: dict[str, Pieces]
+
+
+def plan_data(
     project: Project,
     articles: list[Article],
     fingerprints: Mapping[str, str],
     manifest: Mapping[str, Entry] | None,
     stats: Mapping[str, os.stat_result],
-) -> tuple[dict[str, FileData], dict[str, FileData], dict[str, str]]:
-    """The build's open data, regenerating only what changed.
+) -> DataPlan:
+    """Decide, per article, whether its open data can be kept.
 
     ``fingerprints`` maps article id → the build's fingerprint of the
     article (the one that decides whether its page is rewritten);
     ``manifest``/``stats`` are the ``site-data/`` entries from the last
     build and on disk.  An article whose fingerprint (with the site's URL
-    and name) is unchanged and whose files are intact gets ``KEEP`` for its
-    files, and its cached pieces for the archive-wide files.  Returns the
-    archive-wide files (for ``docs/data/``), each article's files by their
-    name in ``site-data/`` (``flat_name``), and the fingerprint of each of
-    those, for ``sync_tree``'s new manifest.
+    and name) is unchanged and whose files are intact keeps its files and
+    its cached pieces for the archive-wide files.
     """
     from ..cache import Shards
 
@@ -266,26 +280,55 @@ def data_tree(
     cache = Shards(project.cache / "opendata", 16)
     salt = repr(info).encode()
     manifest = manifest or {}
+    plan = DataPlan(info, cache, [], {}, set(), {})
+    for article in sorted(articles, key=lambda a: a.id):
+        aid = article.id
+        fp = hashlib.sha256(fingerprints[aid].encode() + salt).hexdigest() if aid in fingerprints else ""
+        plan.order.append(aid)
+        plan.fingerprints[aid] = fp
+        pieces = cache.shard(aid).get(aid)
+        if fp and isinstance(pieces, Pieces) and pieces.fingerprint == fp and all(
+            (old := manifest.get(name)) is not None and old.fingerprint == fp and matches(stats.get(name), old)
+            for name in (flat_name(rel) for rel in article_paths(aid))
+        ):
+            plan.kept[aid] = pieces
+        else:
+            plan.todo.add(aid)
+    return plan
+
+
+def render_data(info: SiteInfo, article: Article, fingerprint: str) -> tuple[Pieces, dict[str, bytes]]:
+    """One article's pieces and files (by their names in ``site-data/``): a pure function, run in any process."""
+    pieces = article_pieces(info, article, fingerprint)
+    return pieces, {flat_name(rel): data for rel, data in article_files(info, article, pieces).items()}
+
+
+def finish_data(
+    plan: DataPlan, rendered: Mapping[str, tuple[Pieces, dict[str, bytes]]]
+) -> tuple[dict[str, FileData], dict[str, FileData], dict[str, str]]:
+    """The build's open data from the plan and the articles rendered for it.
+
+    Returns the archive-wide files (for ``docs/data/``), each article's files
+    by their name in ``site-data/`` (``KEEP`` where kept), and the
+    fingerprint of each of those, for ``sync_tree``'s new manifest.
+    """
     files: dict[str, FileData] = {}
     fps: dict[str, str] = {}
     fresh: dict[str, Pieces] = {}
-    for article in sorted(articles, key=lambda a: a.id):
-        fp = hashlib.sha256(fingerprints.get(article.id, "").encode() + salt).hexdigest() if article.id in fingerprints else ""
-        names = [flat_name(rel) for rel in article_paths(article.id)]
-        pieces = cache.shard(article.id).get(article.id)
-        if fp and isinstance(pieces, Pieces) and pieces.fingerprint == fp and all(
-            (old := manifest.get(name)) is not None and old.fingerprint == fp and matches(stats.get(name), old) for name in names
-        ):
-            files.update(dict.fromkeys(names, KEEP))
+    for aid in plan.order:
+        names = [flat_name(rel) for rel in article_paths(aid)]
+        if aid in plan.todo:
+            pieces, own = rendered[aid]
+            plan.cache.put(aid, pieces)
+            files.update(own)
         else:
-            pieces = article_pieces(info, article, fp)
-            cache.put(article.id, pieces)
-            files.update({flat_name(rel): data for rel, data in article_files(info, article, pieces).items()})
-        fresh[article.id] = pieces
-        fps.update(dict.fromkeys(names, fp))
-    cache.retain(set(fresh))
-    cache.save()
-    return archive_files(info, list(fresh.values())), files, fps
+            pieces = plan.kept[aid]
+            files.update(dict.fromkeys(names, KEEP))
+        fresh[aid] = pieces
+        fps.update(dict.fromkeys(names, plan.fingerprints[aid]))
+    plan.cache.retain(set(fresh))
+    plan.cache.save()
+    return archive_files(plan.info, list(fresh.values())), files, fps
 
 
 def write_files(out: Path, files: dict[str, bytes]) -> tuple[int, int]:

@@ -1,0 +1,180 @@
+"""The build's worker processes, shared by its two per-article phases.
+
+Cleaning, annotating and linking an article (``build.process``), and later
+rendering its page and open data (``build.render``), each cost milliseconds
+and read nothing but the one article: both phases run in one process pool,
+started once (the workers fork while this process is still small).  A batch
+too small to repay the pickling runs here instead.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import sys
+import traceback
+from typing import Any, Callable, Iterator, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Below this many items a process pool costs more than it saves.
+POOL_THRESHOLD = 64
+# Where a child process may start as a copy of this one (not macOS, where
+# system libraries are not fork-safe, nor Windows).
+CAN_FORK = sys.platform.startswith("linux")
+
+# The function and items of ``Workers.map_inherited``, read by the forked workers.
+_INHERITED: tuple[Callable[[Any], Any], list[Any]] | None = None
+
+
+def _call_inherited(i: int) -> Any:
+    assert _INHERITED is not None
+    fn, items = _INHERITED
+    return fn(items[i])
+
+
+class Workers:
+    """A lazily started process pool; ``map`` runs small batches in this process."""
+
+    def __init__(self, count: int | None = None) -> None:
+        self.count = count or os.cpu_count() or 1
+        self._initializer: Callable[..., None] | None = None
+        self._initargs: tuple[Any, ...] = ()
+        self._pool: Any = None
+        self._forked: list[_Forked] = []
+
+    def prepare(self, initializer: Callable[..., None], *initargs: Any) -> None:
+        """What every worker runs once when it starts (call before the first ``map``)."""
+        self._initializer, self._initargs = initializer, initargs
+
+    def map(self, fn: Callable[[T], R], items: list[T]) -> Iterator[R]:
+        """``fn`` over ``items``, results in order; lazily, in this process, for small batches."""
+        if len(items) < POOL_THRESHOLD or self.count == 1:
+            return map(fn, items)
+        if self._pool is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(max_workers=self.count, initializer=self._initializer, initargs=self._initargs)
+        return self._pool.map(fn, items, chunksize=self._chunksize(len(items)))
+
+    def map_inherited(self, fn: Callable[[T], R], items: list[T]) -> Iterator[R]:
+        """``fn`` over ``items`` in workers forked now, which inherit the items instead of receiving them.
+
+        For work over objects this process already holds (the collected
+        articles): pickling them to the workers would cost this process as
+        much time as a third of the work itself.  Replaces the current
+        workers.  Where forking is not safe, the items are sent as by ``map``.
+        """
+        global _INHERITED
+        if len(items) < POOL_THRESHOLD or self.count == 1 or not CAN_FORK:
+            return self.map(fn, items)
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.close()
+        _INHERITED = (fn, items)
+        self._pool = ProcessPoolExecutor(max_workers=self.count, mp_context=multiprocessing.get_context("fork"))
+        return self._pool.map(_call_inherited, range(len(items)), chunksize=self._chunksize(len(items)))
+
+    def _chunksize(self, n: int) -> int:
+        """Chunks big enough to amortise the round trip, small enough to balance the load."""
+        return max(1, min(64, n // (self.count * 8) or 1))
+
+    def background(self, fn: Callable[..., R], *args: Any, worth_it: bool = True) -> Callable[[], R]:
+        """Start ``fn(*args)`` in a forked copy of this process; call the returned function for its result.
+
+        This process goes on with other work meanwhile; ``fn`` sees the
+        objects as they are now, whatever this process changes afterwards.
+        Where forking is not safe, or not ``worth_it`` (forking a large
+        process and the copies of the memory it then writes cost tens of
+        milliseconds), ``fn`` runs here and now.  ``join`` waits for all.
+        """
+        if not (worth_it and CAN_FORK and self.count > 1):
+            value = fn(*args)
+            return lambda: value
+        self.close()  # the pool's workers are not copied into the child
+        job = _Forked(fn, args)
+        self._forked.append(job)
+        return job
+
+    def join(self) -> None:
+        """Wait for every background job; raises the first one's exception."""
+        jobs, self._forked = self._forked, []
+        for job in jobs:
+            job()
+
+    def close(self) -> None:
+        """Stop the workers (their memory is freed before the build's own peak)."""
+        global _INHERITED
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+        _INHERITED = None
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+        for job in self._forked:
+            job.cancel()
+        self._forked.clear()
+
+
+class _Forked:
+    """``fn(*args)`` running in a forked child, which sends back its pickled result (or exception)."""
+
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(read)
+            try:
+                with os.fdopen(write, "wb") as out:
+                    out.write(_outcome(fn, args))
+            finally:
+                os._exit(0)
+        os.close(write)
+        self._pid: int | None = pid
+        self._read = read
+        self._outcome: tuple[bool, Any] | None = None
+
+    def __call__(self) -> Any:
+        if self._outcome is None:
+            with os.fdopen(self._read, "rb") as f:
+                data = f.read()
+            self._reap()
+            self._outcome = pickle.loads(data) if data else (False, RuntimeError("the background process ended without a result"))
+        ok, value = self._outcome
+        if not ok:
+            raise value
+        return value
+
+    def _reap(self) -> None:
+        if self._pid is not None:
+            os.waitpid(self._pid, 0)
+            self._pid = None
+
+    def cancel(self) -> None:
+        """Stop the child if its result was never asked for (the build failed meanwhile)."""
+        if self._pid is not None and self._outcome is None:
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+            except OSError:
+                pass
+            os.close(self._read)
+            self._reap()
+
+
+def _outcome(fn: Callable[..., Any], args: tuple[Any, ...]) -> bytes:
+    """``(True, fn(*args))`` pickled, or ``(False, the exception)`` with the child's traceback as a note."""
+    try:
+        return pickle.dumps((True, fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        if hasattr(exc, "add_note"):  # Python 3.11+
+            exc.add_note("in the build's background process:\n" + traceback.format_exc())
+        try:
+            return pickle.dumps((False, exc))
+        except Exception:  # noqa: BLE001 - an exception that cannot be pickled
+            return pickle.dumps((False, RuntimeError(traceback.format_exc())))
