@@ -9,11 +9,12 @@ import functools
 import gc
 import hashlib
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
 from . import annotations as annotations_mod
 from . import entities as entities_mod
@@ -22,7 +23,7 @@ from .discover import RawFile, discover
 from .errors import InputError, Problem
 from .model import Article
 from .cache import ArticleStore, BuildState, FileHasher, Remembered, listing_key, related_key, stable_digest
-from .output import KEEP, Entry, clean_stale_temps, matches, sync_tree, tree_stats
+from .output import KEEP, Entry, Staged, clean_stale_temps, matches, stage, staging_dir, sync_tree, tree_stats
 from .project import Project
 from .workers import POOL_THRESHOLD, Workers
 from .writer import page_text, word_count
@@ -365,12 +366,28 @@ class _Clock:
         self.last = now
 
 
-def render(task: tuple[Article, bool, Any, str | None]) -> tuple[bytes | None, Any]:
-    """One article's page and open data, as asked (run in the workers): ``(article, page?, site info, data fingerprint or None)``."""
+class RenderTask(NamedTuple):
+    """One article's page and/or open data to render, and the folders to stage the files in."""
+
+    article: Article
+    page: bool
+    info: Any  # opendata.SiteInfo
+    data_fingerprint: str | None  # None: the data is kept
+    page_dir: str
+    data_dir: str
+
+
+def render(task: RenderTask) -> tuple[Staged | None, Any]:
+    """Render and stage (``output.stage``) one article's page and open data, as asked; run in the workers."""
     from .opendata import render_data
 
-    article, page, info, data_fp = task
-    return page_text(article).encode("utf-8") if page else None, render_data(info, article, data_fp) if data_fp is not None else None
+    article = task.article
+    page = stage(task.page_dir, f"{article.id}.md", page_text(article).encode("utf-8")) if task.page else None
+    data = None
+    if task.data_fingerprint is not None:
+        pieces, files = render_data(task.info, article, task.data_fingerprint)
+        data = pieces, {name: stage(task.data_dir, name, content) for name, content in files.items()}
+    return page, data
 
 
 def _generate(
@@ -397,8 +414,14 @@ def _generate(
     site_data_stats = _tree_stats(project, SITE_DATA, state)
     plan = plan_data(project, result.articles, {a.id: fingerprints[f"{a.id}.md"] for a in result.articles}, state.manifest.get(SITE_DATA), site_data_stats)
     todo = [a for a in result.articles if a.id in changed or a.id in plan.todo]
+    staging = {tree: staging_dir(_tree_dir(project, tree)) for tree in ("articles", SITE_DATA)}
+    for folder in staging.values():
+        folder.mkdir(parents=True, exist_ok=True)
+    page_dir, data_dir = (os.fspath(staging[t]) for t in ("articles", SITE_DATA))
     clock.lap("plan")
-    rendered = pool.map_inherited(render, [(a, a.id in changed, plan.info, plan.fingerprints[a.id] if a.id in plan.todo else None) for a in todo])
+    rendered = pool.map_inherited(render, [
+        RenderTask(a, a.id in changed, plan.info, plan.fingerprints[a.id] if a.id in plan.todo else None, page_dir, data_dir) for a in todo
+    ])
     clock.lap("fork")
     tree_stat: dict[str, dict[str, os.stat_result]] = {"articles": article_stats, SITE_DATA: site_data_stats}
     trees: dict[str, dict[str, Any]] = {}
@@ -407,16 +430,16 @@ def _generate(
             files = _remembered_tree(project, tree, state, tree_stat, files, result.articles)
         trees[tree] = dict(files)
     clock.lap("collection pages")
-    page_bytes: dict[str, bytes] = {}
+    page_files: dict[str, Staged] = {}
     data: dict[str, Any] = {}
     for a, (page, own) in zip(todo, rendered):
         if page is not None:
-            page_bytes[a.id] = page
+            page_files[a.id] = page
         if own is not None:
             data[a.id] = own
     article_files = trees.setdefault("articles", {})
     for a in result.articles:
-        article_files[f"{a.id}.md"] = page_bytes.get(a.id, KEEP)
+        article_files[f"{a.id}.md"] = page_files.get(a.id, KEEP)
     pool.close()  # before the write: the workers' memory is not held at the build's peak
     clock.lap("article pages and data")
     trees["data"], trees[SITE_DATA], data_fps = finish_data(plan, data)
@@ -456,7 +479,9 @@ def _build(project: Project, *, keep_going: bool, workers: int | None, progress:
         pool.join()
     manifest: dict[str, dict[str, Entry]] = {}
     for tree, files in sorted(trees.items()):
-        w, u, entries = sync_tree(_tree_dir(project, tree), files, state.manifest.get(tree), tree_stat.get(tree), tree_fps.get(tree))
+        target = _tree_dir(project, tree)
+        w, u, entries = sync_tree(target, files, state.manifest.get(tree), tree_stat.get(tree), tree_fps.get(tree))
+        shutil.rmtree(staging_dir(target), ignore_errors=True)  # what is left there was unchanged
         result.written += w
         result.unchanged += u
         manifest[tree] = entries

@@ -60,11 +60,46 @@ class _Keep:
 
 
 KEEP = _Keep()
-FileData = Union[bytes, _Keep]
+
+
+class Staged(NamedTuple):
+    """A file already written beside its tree (``stage``): ``sync_tree`` moves it into place.
+
+    The build's workers write the pages and data they render this way, so
+    the bytes never travel back to the main process, and the writing is
+    shared between processes.
+    """
+
+    path: str
+    size: int
+    sha: str
+
+
+FileData = Union[bytes, _Keep, Staged]
 
 
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def staging_dir(target: Path) -> Path:
+    """Where files for ``target`` are staged: a sibling (one filesystem: moving a file is a rename) that ``clean_stale_temps`` removes if left."""
+    return target.with_name(f".{target.name}.tmp-{os.getpid()}-staged")
+
+
+def stage(folder: str, name: str, data: bytes) -> Staged:
+    """Write ``data`` as ``folder/name`` (a flat name), for ``sync_tree`` to move into place."""
+    path = os.path.join(folder, name)
+    with open(path, "wb") as f:
+        f.write(data)
+    return Staged(path, len(data), sha(data))
+
+
+def _bytes(data: bytes | Staged) -> bytes:
+    if isinstance(data, Staged):
+        with open(data.path, "rb") as f:
+            return f.read()
+    return data
 
 
 def tree_stats(target: Path) -> dict[str, os.stat_result]:
@@ -97,7 +132,7 @@ def sync_tree(
     stats: dict[str, os.stat_result] | None = None,
     fingerprints: Mapping[str, str] | None = None,
 ) -> tuple[int, int, dict[str, Entry]]:
-    """Make ``target`` hold exactly ``files`` (relative POSIX path → bytes or ``KEEP``).
+    """Make ``target`` hold exactly ``files`` (relative POSIX path → bytes, ``Staged`` or ``KEEP``).
 
     ``manifest`` is the tree's entries from the previous build (or None to
     compare by reading files); ``KEEP`` may only be passed for a file whose
@@ -120,9 +155,9 @@ def sync_tree(
             assert old is not None and matches(st, old), f"KEEP for {rel} without a matching manifest entry"
             new[rel] = old if not fp or fp == old.fingerprint else Entry(old.size, old.mtime_ns, old.sha, fp)  # the same object: nothing written
             continue
-        digest = sha(data)
-        if st is not None and st.st_size == len(data):
-            if (matches(st, old) and old.sha == digest) or (not matches(st, old) and _same(target / rel, data)):
+        digest, size = (data.sha, data.size) if isinstance(data, Staged) else (sha(data), len(data))
+        if st is not None and st.st_size == size:
+            if (matches(st, old) and old.sha == digest) or (not matches(st, old) and _same(target / rel, _bytes(data))):
                 new[rel] = Entry(st.st_size, st.st_mtime_ns, digest, fp)
                 continue
         changed.append(rel)
@@ -135,12 +170,15 @@ def sync_tree(
             (target / rel).unlink()
         for rel in sorted(changed):
             data = files[rel]
-            assert isinstance(data, bytes)
+            assert not isinstance(data, _Keep)
             dest = target / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
-            tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
-            tmp.write_bytes(data)
-            os.replace(tmp, dest)
+            if isinstance(data, Staged):
+                os.replace(data.path, dest)
+            else:
+                tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
+                tmp.write_bytes(data)
+                os.replace(tmp, dest)
             st2 = dest.stat()
             new[rel] = Entry(st2.st_size, st2.st_mtime_ns, digests[rel], fingerprints.get(rel, ""))
         if stale:
@@ -168,11 +206,14 @@ def sync_tree(
             except OSError:
                 pass
         data = files[rel]
-        if isinstance(data, _Keep):
-            with open(old_root + rel, "rb") as f:
-                data = f.read()
-        with open(dest, "wb") as f:
-            f.write(data)
+        if isinstance(data, Staged):
+            os.rename(data.path, dest)
+        else:
+            if isinstance(data, _Keep):
+                with open(old_root + rel, "rb") as f:
+                    data = f.read()
+            with open(dest, "wb") as f:
+                f.write(data)
         written += 1
         if rel in changed_set:
             st2 = os.stat(dest)

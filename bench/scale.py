@@ -2,7 +2,7 @@
 
 For each N: generate an archive (``bench.generate``), then time, as separate
 processes and with the peak memory of each whole process tree (the build's
-worker pool included): the cold build step, ``mkdocs build`` on its output
+workers included, shared pages counted once: ``_Memory``): the cold build step, ``mkdocs build`` on its output
 (including the Pagefind index when the site uses it), a no-op rebuild, and a
 rebuild after one annotation changed.  Then the site's bytes per article and,
 in a real browser, the bytes a first search query downloads.
@@ -42,10 +42,12 @@ class Step:
     returncode: int
     out: str
     summary: dict[str, int] = field(default_factory=dict)
+    # The peak of the processes' resident sizes added up (shared pages counted in each).
+    rss_sum_mb: float = 0.0
 
 
-def _tree_rss(root_pid: int, page: int) -> int:
-    """Resident bytes of a process and all its descendants (from /proc)."""
+def _tree_pids(root_pid: int) -> set[int]:
+    """A process and all its descendants (from /proc)."""
     parents: dict[int, int] = {}
     for d in os.listdir("/proc"):
         if d.isdigit():
@@ -62,14 +64,55 @@ def _tree_rss(root_pid: int, page: int) -> int:
             if parent == p and child not in tree:
                 tree.add(child)
                 frontier.append(child)
-    total = 0
-    for p in tree:
-        try:
-            with open(f"/proc/{p}/statm") as f:
-                total += int(f.read().split()[1]) * page
-        except (OSError, ValueError, IndexError):
-            continue
-    return total
+    return tree
+
+
+def _rss(pid: int, page: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * page
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size: each page shared by n processes counts 1/n in each."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+class _Memory:
+    """Peak memory of a process tree, sampled.
+
+    The build forks workers that share most of their memory with it, so the
+    sum of the processes' resident sizes counts shared pages several times;
+    the peak reported is the sum of their proportional set sizes (PSS),
+    which counts every page once.  Reading PSS makes the kernel walk each
+    process's page tables (about 5 ms per GB), so it is read only while the
+    resident sum could exceed the peak so far, at most five times a second.
+    """
+
+    def __init__(self, root_pid: int) -> None:
+        self.root = root_pid
+        self.page = os.sysconf("SC_PAGE_SIZE")
+        self.peak_pss = 0
+        self.peak_rss_sum = 0
+        self._last_pss = 0.0
+
+    def sample(self) -> None:
+        pids = _tree_pids(self.root)
+        rss = sum(_rss(p, self.page) for p in pids)
+        self.peak_rss_sum = max(self.peak_rss_sum, rss)
+        now = time.perf_counter()
+        if rss > self.peak_pss and now - self._last_pss >= 0.2:
+            self._last_pss = now
+            self.peak_pss = max(self.peak_pss, sum(_pss(p) for p in pids))
 
 
 def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Step:
@@ -80,15 +123,14 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Ste
     while the next step ran.
     """
     os.sync()
-    page = os.sysconf("SC_PAGE_SIZE")
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
-    peak = [0]
+    memory = _Memory(proc.pid)
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
-            peak[0] = max(peak[0], _tree_rss(proc.pid, page))
+            memory.sample()
             done.wait(0.05)
 
     t = threading.Thread(target=sample, daemon=True)
@@ -97,7 +139,7 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Ste
     seconds = time.perf_counter() - start
     done.set()
     t.join()
-    step = Step(seconds, peak[0] / 2**20, proc.returncode, out)
+    step = Step(seconds, memory.peak_pss / 2**20, proc.returncode, out, rss_sum_mb=memory.peak_rss_sum / 2**20)
     m = None
     for m in _SUMMARY.finditer(out):
         pass
@@ -220,6 +262,8 @@ def table(rows: list[Row]) -> str:
     widths = [max(len(h), *(len(l[i]) for l in lines)) for i, h in enumerate(head)]
     out = [" | ".join(h.rjust(w) for h, w in zip(head, widths)), "-+-".join("-" * w for w in widths)]
     out += [" | ".join(c.rjust(w) for c, w in zip(l, widths)) for l in lines]
+    out.append("MB: peak proportional set size of the process tree (shared pages counted once); resident sizes added up:")
+    out += [f"N={r.n:,}: build {_fmt_mb(r.cold.rss_sum_mb)} MB, no-op {_fmt_mb(r.noop.rss_sum_mb)} MB, 1-ann {_fmt_mb(r.one.rss_sum_mb)} MB" for r in rows]
     for r in rows:
         out += [f"N={r.n:,}: {note}" for note in r.notes]
     return "\n".join(out)

@@ -304,7 +304,7 @@ def render_data(info: SiteInfo, article: Article, fingerprint: str) -> tuple[Pie
 
 
 def finish_data(
-    plan: DataPlan, rendered: Mapping[str, tuple[Pieces, dict[str, bytes]]]
+    plan: DataPlan, rendered: Mapping[str, tuple[Pieces, Mapping[str, FileData]]]
 ) -> tuple[dict[str, FileData], dict[str, FileData], dict[str, str]]:
     """The build's open data from the plan and the articles rendered for it.
 
