@@ -221,6 +221,7 @@ def gather(project: Project, *, keep_going: bool, progress: bool, hasher: FileHa
     result.articles.sort(key=lambda a: a.id)
     clock.lap("articles")
     annotations_mod.link_annotations(result.articles, result.problems)
+    clock.lap("cross-links")
     return result
 
 
@@ -419,10 +420,10 @@ def _generate(
         folder.mkdir(parents=True, exist_ok=True)
     page_dir, data_dir = (os.fspath(staging[t]) for t in ("articles", SITE_DATA))
     clock.lap("plan")
+    # The collection pages are waited for meanwhile (the lap below is that wait).
     rendered = pool.map_inherited(render, [
         RenderTask(a, a.id in changed, plan.info, plan.fingerprints[a.id] if a.id in plan.todo else None, page_dir, data_dir) for a in todo
     ])
-    clock.lap("fork")
     tree_stat: dict[str, dict[str, os.stat_result]] = {"articles": article_stats, SITE_DATA: site_data_stats}
     trees: dict[str, dict[str, Any]] = {}
     for tree, files in pages().items():
@@ -472,6 +473,7 @@ def _build(project: Project, *, keep_going: bool, workers: int | None, progress:
         # The collection pages read nothing cross-linking changes: made in a
         # second process meanwhile (a build with many new articles only).
         pages = pool.background(collection_pages, project, result.articles, worth_it=result.processed >= POOL_THRESHOLD)
+        clock.lap("collection pages")
         cross_link(project, result, clock)
         clean_stale_temps(project.docs)
         clean_stale_temps(project.root, only=project.site_data.name)

@@ -20,6 +20,7 @@ scored exactly.
 """
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 from collections import defaultdict
@@ -59,17 +60,24 @@ def vectors(articles: list[Article]) -> list[dict[str, float]]:
     n = len(articles)
     ents = [_entity_features(a) for a in articles]
     terms = [a.terms for a in articles]
-    edf, tdf = _document_frequency(ents), _document_frequency(terms)
+    # A feature only one article has cannot make two articles alike; one all have tells nothing.
+    eidf = {f: math.log(n / df) for f, df in _document_frequency(ents).items() if 1 < df < n}
+    tidf = {f: math.log(n / df) for f, df in _document_frequency(terms).items() if 1 < df < n}
     es, ts = math.sqrt(ENTITY_SHARE), math.sqrt(1 - ENTITY_SHARE)
     out = []
     for fe, ft in zip(ents, terms):
-        # A feature only one article has cannot make two articles alike; one all have tells nothing.
-        ew = {f: math.log(n / edf[f]) for f in sorted(set(fe)) if 1 < edf[f] < n}
-        tw = {f: (1.0 + math.log(c)) * math.log(n / tdf[f]) for f, c in sorted(ft.items()) if c > 0 and 1 < tdf[f] < n}
+        ew = {f: eidf[f] for f in sorted(set(fe)) if f in eidf}
+        tw = {f: _tf(c) * tidf[f] for f, c in sorted(ft.items()) if c > 0 and f in tidf}
         if len(tw) > TERMS_KEPT:
             tw = dict(sorted(tw.items(), key=lambda kv: (-kv[1], kv[0]))[:TERMS_KEPT])
         out.append({**_unit(ew, es), **{"w:" + f: v for f, v in _unit(tw, ts).items()}})
     return out
+
+
+@functools.lru_cache(maxsize=None)
+def _tf(count: int) -> float:
+    """Sublinear term frequency: the 20th mention of a word says less than the second."""
+    return 1.0 + math.log(count)
 
 
 def _postings(vecs: list[dict[str, float]]) -> dict[str, list[tuple[int, float]]]:
@@ -90,9 +98,9 @@ def related_articles(articles: list[Article], top: int = TOP) -> list[list[dict[
     out: list[list[dict[str, Any]]] = []
     for i, vec in enumerate(vecs):
         acc: dict[int, float] = defaultdict(float)
-        query = vec if len(vec) <= QUERY_FEATURES else heapq.nlargest(QUERY_FEATURES, vec, key=lambda f: (vec[f], f))
-        for f in query:
-            v = vec[f]
+        # The weightiest features (ties: the greater name first); keys are unique, so a plain sort.
+        query = vec.items() if len(vec) <= QUERY_FEATURES else sorted(vec.items(), key=itemgetter(1, 0), reverse=True)[:QUERY_FEATURES]
+        for f, v in query:
             for j, u in postings[f]:
                 acc[j] += v * u
         acc.pop(i, None)

@@ -357,17 +357,15 @@ _TERMS: dict[str, str] = {}
 def content_terms(text: str) -> dict[str, int]:
     """The article's most frequent content words (lowercase, 4+ letters, no stopwords, plurals folded)."""
     low = text.lower().replace("’", "'")
-    raw = Counter((_WORD4_ASCII if low.isascii() else _WORD4).findall(low))
+    words = (_WORD4_ASCII if low.isascii() else _WORD4).findall(low)
     terms = _TERMS
     if len(terms) > 1 << 17:
         terms.clear()
-    counts: dict[str, int] = {}
-    for word, n in raw.items():  # once per distinct word, not per token
-        term = terms.get(word)
-        if term is None:
-            term = terms[word] = _term(word)
-        if term:
-            counts[term] = counts.get(term, 0) + n
+    for word in set(words).difference(terms):
+        terms[word] = _term(word)
+    # Every token to its term and counted, in C (no Python loop over the words).
+    counts = Counter(map(terms.__getitem__, words))
+    counts.pop("", None)
     # Most frequent first, ties alphabetical: two stable sorts with C-level keys.
     ranked = sorted(sorted(counts.items(), key=itemgetter(0)), key=itemgetter(1), reverse=True)
     return dict(ranked[:TERMS_PER_ARTICLE])
