@@ -30,9 +30,18 @@ def _escape_line_start(m: re.Match[str]) -> str:
     return m.group(1) + "\\" + m.group(2)
 
 
+# What a line must start with (after spaces) for ``_LINE_START`` to match it.
+_LINE_START_FIRST = frozenset("#>-+:=!?")
+
+
 def escape_text(text: str) -> str:
     """Plain text → Markdown source that renders to the same characters."""
     out = _INLINE.sub(r"\\\1", text)
+    if "\n" not in out:  # one line (most calls): the line-start passes only when its start needs them
+        first = out.lstrip()[:1]
+        if first and (first in _LINE_START_FIRST or first.isdecimal()):
+            out = _LINE_START.sub(_escape_line_start, out)
+        return out.lstrip(" \t") if out[:1] in (" ", "\t") else out
     out = _LINE_START.sub(_escape_line_start, out)
     # Leading spaces would turn a line into a code block.
     return _LEADING_SPACE.sub("", out)
