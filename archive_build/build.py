@@ -139,10 +139,12 @@ class BuildResult:
 def _progress(iterable: Iterable[Any], total: int, enabled: bool) -> Iterable[Any]:
     if not enabled or not sys.stderr.isatty():
         return iterable
-    from tqdm import tqdm
+    import tqdm
 
+    # No monitor thread: the build forks later, and a process with threads should not.
+    tqdm.tqdm.monitor_interval = 0
     # delay: no bar at all for builds shorter than ~2 s.
-    return tqdm(iterable, total=total, unit="article", delay=2.0, file=sys.stderr, leave=False)
+    return tqdm.tqdm(iterable, total=total, unit="article", delay=2.0, file=sys.stderr, leave=False)
 
 
 def run_jobs(

@@ -90,13 +90,17 @@ class Workers:
         process and the copies of the memory it then writes cost tens of
         milliseconds), ``fn`` runs here and now.  ``join`` waits for all.
         """
-        if not (worth_it and CAN_FORK and self.count > 1):
-            value = fn(*args)
-            return lambda: value
-        self.close()  # the pool's workers are not copied into the child
-        job = _Forked(fn, args)
-        self._forked.append(job)
-        return job
+        if worth_it and CAN_FORK and self.count > 1:
+            self.close()  # the pool's workers are not copied into the child
+            try:
+                job = _Forked(fn, args)
+            except OSError:  # no process to spare (EAGAIN, ENOMEM): here, then
+                pass
+            else:
+                self._forked.append(job)
+                return job
+        value = fn(*args)
+        return lambda: value
 
     def join(self) -> None:
         """Wait for every background job; raises the first one's exception."""
@@ -127,7 +131,12 @@ class _Forked:
 
     def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         read, write = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            raise
         if pid == 0:  # the child: never returns
             os.close(read)
             try:
