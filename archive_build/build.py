@@ -172,8 +172,9 @@ def run_jobs(
         if r is not None and r.article is not None:
             r.article.flags["job_key"] = k  # stands for the article's texts in build._fingerprint
     store.retain({j.raw.display for j in jobs})
-    # Written by a copy of this process while the build goes on (``Workers.join`` waits for it).
-    pool.background(store.save, worth_it=len(todo) >= POOL_THRESHOLD)
+    # Here, not in a forked copy: pickling touches every article, so a copy
+    # would duplicate nearly all of this process's memory (measured: +300 MB).
+    store.save()
     hasher.save()
     return [r for r in results if r is not None], len(todo)
 
@@ -186,7 +187,6 @@ def collect(
     clock = clock or _Clock()
     with Workers(workers) as pool:
         result = gather(project, keep_going=keep_going, progress=progress, hasher=hasher, clock=clock, pool=pool)
-        pool.join()
     cross_link(project, result, clock)
     return result
 
@@ -480,7 +480,6 @@ def _build(project: Project, *, keep_going: bool, workers: int | None, progress:
         clean_stale_temps(project.docs)
         clean_stale_temps(project.root, only=project.site_data.name)
         trees, tree_stat, tree_fps = _generate(project, result, state, pool, pages, clock)
-        pool.join()
     manifest: dict[str, dict[str, Entry]] = {}
     for tree, files in sorted(trees.items()):
         target = _tree_dir(project, tree)

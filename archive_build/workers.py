@@ -88,7 +88,7 @@ class Workers:
         objects as they are now, whatever this process changes afterwards.
         Where forking is not safe, or not ``worth_it`` (forking a large
         process and the copies of the memory it then writes cost tens of
-        milliseconds), ``fn`` runs here and now.  ``join`` waits for all.
+        milliseconds), ``fn`` runs here and now.
         """
         if worth_it and CAN_FORK and self.count > 1:
             self.close()  # the pool's workers are not copied into the child
@@ -101,12 +101,6 @@ class Workers:
                 return job
         value = fn(*args)
         return lambda: value
-
-    def join(self) -> None:
-        """Wait for every background job; raises the first one's exception."""
-        jobs, self._forked = self._forked, []
-        for job in jobs:
-            job()
 
     def close(self) -> None:
         """Stop the workers (their memory is freed before the build's own peak)."""

@@ -95,7 +95,8 @@ class _Memory:
     the peak reported is the sum of their proportional set sizes (PSS),
     which counts every page once.  Reading PSS makes the kernel walk each
     process's page tables (about 5 ms per GB), so it is read only while the
-    resident sum could exceed the peak so far, at most five times a second.
+    resident sum could exceed the peak so far, and after a pause ten times
+    as long as the last reading took (at most a tenth of a core).
     """
 
     def __init__(self, root_pid: int) -> None:
@@ -103,16 +104,17 @@ class _Memory:
         self.page = os.sysconf("SC_PAGE_SIZE")
         self.peak_pss = 0
         self.peak_rss_sum = 0
-        self._last_pss = 0.0
+        self._next_pss = 0.0
 
     def sample(self) -> None:
         pids = _tree_pids(self.root)
         rss = sum(_rss(p, self.page) for p in pids)
         self.peak_rss_sum = max(self.peak_rss_sum, rss)
         now = time.perf_counter()
-        if rss > self.peak_pss and now - self._last_pss >= 0.2:
-            self._last_pss = now
+        if rss > self.peak_pss and now >= self._next_pss:
             self.peak_pss = max(self.peak_pss, sum(_pss(p) for p in pids))
+            done = time.perf_counter()
+            self._next_pss = done + 10 * (done - now)
 
 
 def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Step:

@@ -59,15 +59,6 @@ def test_an_exception_in_a_background_process_is_raised_where_its_result_is_aske
             job()
 
 
-def test_join_raises_a_background_jobs_exception() -> None:
-    with Workers(2) as pool:
-        pool.background(lambda: None)
-        if CAN_FORK:
-            pool.background(_fail)
-            with pytest.raises(ValueError):
-                pool.join()
-
-
 def test_a_remembered_value_handed_between_processes_loads_from_the_cache_or_says_it_is_gone(tmp_path: Path) -> None:
     memo_value(tmp_path, "tree", ["k"], lambda: {"a.md": b"A"}, lazy=True)
     remembered = memo_value(tmp_path, "tree", ["k"], lambda: {"a.md": b"recomputed"}, lazy=True)
