@@ -63,16 +63,18 @@ KEEP = _Keep()
 
 
 class Staged(NamedTuple):
-    """A file already written beside its tree (``stage``): ``sync_tree`` moves it into place.
+    """A file already written for its tree (``stage``): ``sync_tree`` leaves it or moves it into place.
 
     The build's workers write the pages and data they render this way, so
     the bytes never travel back to the main process, and the writing is
-    shared between processes.
+    shared between processes.  They write into the folder that becomes the
+    tree when most of it changes (a cold build: then nothing is moved at all).
     """
 
     path: str
     size: int
     sha: str
+    mtime_ns: int
 
 
 FileData = Union[bytes, _Keep, Staged]
@@ -83,16 +85,20 @@ def sha(data: bytes) -> str:
 
 
 def staging_dir(target: Path) -> Path:
-    """Where files for ``target`` are staged: a sibling (one filesystem: moving a file is a rename) that ``clean_stale_temps`` removes if left."""
-    return target.with_name(f".{target.name}.tmp-{os.getpid()}-staged")
+    """The sibling of ``target`` that files are staged in and a new tree is built in before the swap.
+
+    One filesystem, so moving a file is a rename; ``clean_stale_temps``
+    removes it if a killed build leaves it.
+    """
+    return target.with_name(f".{target.name}.tmp-{os.getpid()}")
 
 
 def stage(folder: str, name: str, data: bytes) -> Staged:
-    """Write ``data`` as ``folder/name`` (a flat name), for ``sync_tree`` to move into place."""
+    """Write ``data`` as ``folder/name`` (a flat name), for ``sync_tree``."""
     path = os.path.join(folder, name)
     with open(path, "wb") as f:
         f.write(data)
-    return Staged(path, len(data), sha(data))
+    return Staged(path, len(data), sha(data), os.stat(path).st_mtime_ns)
 
 
 def _bytes(data: bytes | Staged) -> bytes:
@@ -185,13 +191,12 @@ def sync_tree(
             _remove_empty_dirs(target)
         return len(changed), len(files) - len(changed), new
     written = 0
-    tmp_tree = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    if tmp_tree.exists():
-        shutil.rmtree(tmp_tree)
-    tmp_tree.mkdir(parents=True)
+    tmp_tree = staging_dir(target)  # may hold files staged for this build already
+    tmp_tree.mkdir(parents=True, exist_ok=True)
     # Plain string paths and os calls: at 50,000 files pathlib's objects cost more than the writes.
     changed_set = set(changed)
     old_root, new_root = os.fspath(target) + os.sep, os.fspath(tmp_tree) + os.sep
+    link_tmp = new_root + f".link-{os.getpid()}"
     made: set[str] = {""}
     for rel in sorted(files):
         folder = rel.rpartition("/")[0]
@@ -199,13 +204,26 @@ def sync_tree(
             os.makedirs(new_root + folder, exist_ok=True)
             made.add(folder)
         dest = new_root + rel
+        data = files[rel]
+        staged_here = isinstance(data, Staged) and data.path == dest
         if rel not in changed_set:
-            try:
-                os.link(old_root + rel, dest)
+            try:  # the old file, modification time and all (over a staged copy of the same bytes)
+                if staged_here:
+                    os.link(old_root + rel, link_tmp)
+                    os.replace(link_tmp, dest)
+                else:
+                    os.link(old_root + rel, dest)
                 continue
             except OSError:
                 pass
-        data = files[rel]
+        if staged_here:
+            written += 1
+            if rel in changed_set:
+                new[rel] = Entry(data.size, data.mtime_ns, digests[rel], fingerprints.get(rel, ""))
+            else:
+                st2 = os.stat(dest)
+                new[rel] = Entry(st2.st_size, st2.st_mtime_ns, data.sha, fingerprints.get(rel, ""))
+            continue
         if isinstance(data, Staged):
             os.rename(data.path, dest)
         else:

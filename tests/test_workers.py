@@ -69,3 +69,42 @@ def test_a_remembered_value_handed_between_processes_loads_from_the_cache_or_say
     assert remembered.load() == {"a.md": b"recomputed"}
     with pytest.raises(LookupError):
         copy.load()
+
+
+def _edit_annotations(root: Path, count: int) -> list[str]:
+    """Change the body of the first annotation in ``count`` annotation files; their article ids."""
+    import yaml
+
+    ids = []
+    for path in sorted((root / "annotations").glob("*.yml"))[:count]:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["annotations"][0]["body"] = "Edited. " + data["annotations"][0]["body"]
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000), encoding="utf-8")
+        ids.append(path.stem)
+    return ids
+
+
+def test_a_rebuild_that_rewrites_most_pages_keeps_the_unchanged_ones_untouched_and_matches_a_fresh_build(tmp_path: Path) -> None:
+    n = POOL_THRESHOLD + 16
+    root = copy_project(tmp_path / "archive", raw=False, annotations=False, entities=False)
+    generate(root, n)
+    build(Project(root), workers=2, progress=False)
+    pages = root / "docs" / "articles"
+    before = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in pages.glob("*.md")}
+    edited = {f"{i}.md" for i in _edit_annotations(root, n // 2)}
+    import shutil
+
+    shutil.rmtree(root / ".cache")  # every page rendered again: the unchanged ones byte for byte
+    result = build(Project(root), workers=2, progress=False)
+    assert not result.errors
+    after = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in pages.glob("*.md")}
+    assert after.keys() == before.keys()
+    untouched = [name for name in before if name not in edited and name != "index.md"]
+    assert untouched and all(after[name] == before[name] for name in untouched)
+    assert all(after[name] != before[name] for name in edited)
+    fresh = copy_project(tmp_path / "fresh", raw=False, annotations=False, entities=False)
+    generate(fresh, n)
+    _edit_annotations(fresh, n // 2)
+    build(Project(fresh), workers=1, progress=False)
+    assert _files(root) == _files(fresh)
+    assert not [p for p in root.rglob("*") if ".tmp-" in p.name]
