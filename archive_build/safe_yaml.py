@@ -31,8 +31,22 @@ class LineDict(dict):
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    pass
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # Strings, lists and mappings (nearly every node of these files) built
+        # directly, without PyYAML's per-node bookkeeping, which exists for
+        # aliases: those are refused before construction (``load_text``).
+        if node.id == "scalar" and node.tag == _STR:
+            return node.value
+        if node.id == "sequence" and node.tag == _SEQ:
+            return [self.construct_object(child, deep=True) for child in node.value]
+        if node.id == "mapping" and node.tag == yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG:
+            return _construct_mapping(self, node)
+        return super().construct_object(node, deep=deep)
 
 
 def _reject(loader: _Loader, node: yaml.Node) -> None:  # pragma: no cover - guarded in compose
