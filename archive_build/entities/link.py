@@ -366,8 +366,12 @@ def content_terms(text: str) -> dict[str, int]:
     # Every token to its term and counted, in C (no Python loop over the words).
     counts = Counter(map(terms.__getitem__, words))
     counts.pop("", None)
+    items: Any = counts.items()
+    if len(counts) > TERMS_PER_ARTICLE:  # only terms as frequent as the last one kept can be kept
+        cutoff = sorted(counts.values(), reverse=True)[TERMS_PER_ARTICLE - 1]
+        items = [item for item in items if item[1] >= cutoff]
     # Most frequent first, ties alphabetical: two stable sorts with C-level keys.
-    ranked = sorted(sorted(counts.items(), key=itemgetter(0)), key=itemgetter(1), reverse=True)
+    ranked = sorted(sorted(items, key=itemgetter(0)), key=itemgetter(1), reverse=True)
     return dict(ranked[:TERMS_PER_ARTICLE])
 
 
