@@ -417,14 +417,15 @@ def _generate(
     site_data_stats = _tree_stats(project, SITE_DATA, state)
     plan = plan_data(project, result.articles, {a.id: fingerprints[f"{a.id}.md"] for a in result.articles}, state.manifest.get(SITE_DATA), site_data_stats)
     todo = [a for a in result.articles if a.id in changed or a.id in plan.todo]
-    staging = {tree: staging_dir(_tree_dir(project, tree)) for tree in ("articles", SITE_DATA)}
-    for folder in staging.values():
+    # The workers write into the folders that become the new trees (``output.staging_dir``).
+    page_dir, data_dir = (staging_dir(_tree_dir(project, tree)) for tree in ("articles", SITE_DATA))
+    for folder in (page_dir, data_dir) if todo else ():
         folder.mkdir(parents=True, exist_ok=True)
-    page_dir, data_dir = (os.fspath(staging[t]) for t in ("articles", SITE_DATA))
     clock.lap("plan")
     # The collection pages are waited for meanwhile (the lap below is that wait).
     rendered = pool.map_inherited(render, [
-        RenderTask(a, a.id in changed, plan.info, plan.fingerprints[a.id] if a.id in plan.todo else None, page_dir, data_dir) for a in todo
+        RenderTask(a, a.id in changed, plan.info, plan.fingerprints[a.id] if a.id in plan.todo else None, os.fspath(page_dir), os.fspath(data_dir))
+        for a in todo
     ])
     tree_stat: dict[str, dict[str, os.stat_result]] = {"articles": article_stats, SITE_DATA: site_data_stats}
     trees: dict[str, dict[str, Any]] = {}

@@ -1,10 +1,19 @@
-"""The build's worker processes, shared by its two per-article phases.
+"""The build's worker processes.
 
-Cleaning, annotating and linking an article (``build.process``), and later
-rendering its page and open data (``build.render``), each cost milliseconds
-and read nothing but the one article: both phases run in one process pool,
-started once (the workers fork while this process is still small).  A batch
-too small to repay the pickling runs here instead.
+Three ways to use the cores, each for one kind of work:
+
+* ``map``: a process pool for cleaning, annotating and linking articles
+  (``build.process``).  Its workers fork while the build is still small and
+  receive each job pickled; the job is small, its result comes back.
+* ``map_inherited``: workers forked once the articles are collected, for
+  rendering their pages and data (``build.render``): they inherit the
+  articles instead of receiving them pickled, and write their files
+  themselves, so hardly anything travels between processes.
+* ``background``: one forked copy that makes something this process needs
+  later (the collection pages) while it goes on with other work.
+
+A batch too small to repay a process runs here instead, and so does
+everything where forking is not safe (anywhere but Linux).
 """
 from __future__ import annotations
 
@@ -35,7 +44,7 @@ def _call_inherited(i: int) -> Any:
 
 
 class Workers:
-    """A lazily started process pool; ``map`` runs small batches in this process."""
+    """The processes of one build, started on first use and stopped on ``close`` (or leaving ``with``)."""
 
     def __init__(self, count: int | None = None) -> None:
         self.count = count or os.cpu_count() or 1
