@@ -370,7 +370,12 @@ class _Clock:
 
 
 class RenderTask(NamedTuple):
-    """One article's page and/or open data to render, and the folders to stage the files in."""
+    """One article's page and/or open data to render, and where to stage the files.
+
+    ``intact``: the digests of the article's files that are still as the
+    last build wrote them, by name (``output.stage`` keeps those it renders
+    to the same bytes).
+    """
 
     article: Article
     page: bool
@@ -378,18 +383,20 @@ class RenderTask(NamedTuple):
     data_fingerprint: str | None  # None: the data is kept
     page_dir: str
     data_dir: str
+    intact: dict[str, str]
 
 
-def render(task: RenderTask) -> tuple[Staged | None, Any]:
+def render(task: RenderTask) -> tuple[Staged | Any, Any]:
     """Render and stage (``output.stage``) one article's page and open data, as asked; run in the workers."""
     from .opendata import render_data
 
-    article = task.article
-    page = stage(task.page_dir, f"{article.id}.md", page_text(article).encode("utf-8")) if task.page else None
+    article, intact = task.article, task.intact
+    name = f"{article.id}.md"
+    page = stage(task.page_dir, name, page_text(article).encode("utf-8"), intact.get(name)) if task.page else KEEP
     data = None
     if task.data_fingerprint is not None:
         pieces, files = render_data(task.info, article, task.data_fingerprint)
-        data = pieces, {name: stage(task.data_dir, name, content) for name, content in files.items()}
+        data = pieces, {flat: stage(task.data_dir, flat, content, intact.get(flat)) for flat, content in files.items()}
     return page, data
 
 
@@ -423,8 +430,13 @@ def _generate(
         folder.mkdir(parents=True, exist_ok=True)
     clock.lap("plan")
     # The collection pages are waited for meanwhile (the lap below is that wait).
+    def intact(a: Article) -> dict[str, str]:
+        old = old_articles.get(f"{a.id}.md")
+        page = {f"{a.id}.md": old.sha} if old is not None and matches(article_stats.get(f"{a.id}.md"), old) else {}
+        return {**page, **plan.intact.get(a.id, {})}
+
     rendered = pool.map_inherited(render, [
-        RenderTask(a, a.id in changed, plan.info, plan.fingerprints[a.id] if a.id in plan.todo else None, os.fspath(page_dir), os.fspath(data_dir))
+        RenderTask(a, a.id in changed, plan.info, plan.fingerprints[a.id] if a.id in plan.todo else None, os.fspath(page_dir), os.fspath(data_dir), intact(a))
         for a in todo
     ])
     tree_stat: dict[str, dict[str, os.stat_result]] = {"articles": article_stats, SITE_DATA: site_data_stats}
@@ -434,11 +446,10 @@ def _generate(
             files = _remembered_tree(project, tree, state, tree_stat, files, result.articles)
         trees[tree] = dict(files)
     clock.lap("collection pages")
-    page_files: dict[str, Staged] = {}
+    page_files: dict[str, Any] = {}
     data: dict[str, Any] = {}
     for a, (page, own) in zip(todo, rendered):
-        if page is not None:
-            page_files[a.id] = page
+        page_files[a.id] = page
         if own is not None:
             data[a.id] = own
     article_files = trees.setdefault("articles", {})

@@ -93,12 +93,20 @@ def staging_dir(target: Path) -> Path:
     return target.with_name(f".{target.name}.tmp-{os.getpid()}")
 
 
-def stage(folder: str, name: str, data: bytes) -> Staged:
-    """Write ``data`` as ``folder/name`` (a flat name), for ``sync_tree``."""
+def stage(folder: str, name: str, data: bytes, intact_sha: str | None = None) -> Staged | _Keep:
+    """Write ``data`` as ``folder/name`` (a flat name), for ``sync_tree``.
+
+    ``intact_sha``: the digest of the file the tree has now, if it is as the
+    last build wrote it; the same bytes are then ``KEEP``, not written (a
+    rebuild after a code change renders every page again, mostly unchanged).
+    """
+    digest = sha(data)
+    if digest == intact_sha:
+        return KEEP
     path = os.path.join(folder, name)
     with open(path, "wb") as f:
         f.write(data)
-    return Staged(path, len(data), sha(data), os.stat(path).st_mtime_ns)
+    return Staged(path, len(data), digest, os.stat(path).st_mtime_ns)
 
 
 def _bytes(data: bytes | Staged) -> bytes:

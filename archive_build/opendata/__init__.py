@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -246,7 +246,10 @@ class DataPlan:
 
     ``fingerprints`` holds, for every article, the fingerprint its files are
     recorded with; ``todo`` the ids whose files and pieces must be rendered
-    (``render_data``, in any process); ``kept`` the cached pieces of the rest.
+    (``render_data``, in any process), with ``intact`` the digests of
+    their files that are still as the last build wrote them (a file
+    rendered to the same bytes is then kept, not written); ``kept`` the
+    cached pieces of the rest.
     """
 
     info: SiteInfo
@@ -255,6 +258,7 @@ class DataPlan:
     fingerprints: dict[str, str]
     todo: set[str]
     kept: dict[str, Pieces]
+    intact: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def plan_data(
@@ -287,13 +291,15 @@ def plan_data(
         plan.order.append(aid)
         plan.fingerprints[aid] = fp
         pieces = cache.shard(aid).get(aid)
-        if fp and isinstance(pieces, Pieces) and pieces.fingerprint == fp and all(
-            (old := manifest.get(name)) is not None and old.fingerprint == fp and matches(stats.get(name), old)
-            for name in (flat_name(rel) for rel in article_paths(aid))
+        names = [flat_name(rel) for rel in article_paths(aid)]
+        intact = {name: old for name in names if (old := manifest.get(name)) is not None and matches(stats.get(name), old)}
+        if fp and isinstance(pieces, Pieces) and pieces.fingerprint == fp and len(intact) == len(names) and all(
+            old.fingerprint == fp for old in intact.values()
         ):
             plan.kept[aid] = pieces
         else:
             plan.todo.add(aid)
+            plan.intact[aid] = {name: old.sha for name, old in intact.items()}
     return plan
 
 
