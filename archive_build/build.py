@@ -192,7 +192,7 @@ def collect(
 
 
 def gather(project: Project, *, keep_going: bool, progress: bool, hasher: FileHasher | None, clock: _Clock, pool: Workers) -> BuildResult:
-    """Every article read, cleaned, annotated and entity-linked, and the annotations' links checked; not yet cross-linked."""
+    """Every article read, cleaned, annotated and entity-linked; not yet cross-linked."""
     hasher = hasher or FileHasher(project.cache / "hashes.pickle")
     result = BuildResult()
     raws, problems = discover(project, hasher.size)
@@ -222,15 +222,14 @@ def gather(project: Project, *, keep_going: bool, progress: bool, hasher: FileHa
             result.articles.append(res.article)
     result.articles.sort(key=lambda a: a.id)
     clock.lap("articles")
-    annotations_mod.link_annotations(result.articles, result.problems)
-    clock.lap("cross-links")
     return result
 
 
 def cross_link(project: Project, result: BuildResult, clock: _Clock) -> None:
-    """Links between articles (internal links, backlinks, related reading), and the build's counts."""
+    """Links between articles (annotations' "see also", internal links, backlinks, related reading), and the build's counts."""
     from .collection import enrich
 
+    annotations_mod.link_annotations(result.articles, result.problems)
     enrich(project, result.articles)
     clock.lap("cross-links")
     result.annotations = sum(len(a.annotations) for a in result.articles)
@@ -484,8 +483,9 @@ def _build(project: Project, *, keep_going: bool, workers: int | None, progress:
 
     with Workers(workers) as pool:
         result = gather(project, keep_going=keep_going, progress=progress, hasher=hasher, clock=clock, pool=pool)
-        # The collection pages read nothing cross-linking changes: made in a
-        # second process meanwhile (a build with many new articles only).
+        # The collection pages read nothing cross-linking changes (annotation
+        # links included): made in a second process meanwhile (a build with
+        # many new articles only).
         pages = pool.background(collection_pages, project, result.articles, worth_it=result.processed >= POOL_THRESHOLD)
         clock.lap("collection pages")
         cross_link(project, result, clock)
