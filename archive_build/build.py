@@ -415,10 +415,8 @@ def _generate(
     article_stats = tree_stats(docs / "articles")
     version = code_version()
     fingerprints = {f"{a.id}.md": _fingerprint(version, a) for a in result.articles}
-    changed = {
-        a.id for a in result.articles
-        if not ((old := old_articles.get(f"{a.id}.md")) is not None and old.fingerprint == fingerprints[f"{a.id}.md"] and matches(article_stats.get(f"{a.id}.md"), old))
-    }
+    intact = {rel: old for rel, old in old_articles.items() if matches(article_stats.get(rel), old)}  # as the last build wrote them
+    changed = {a.id for a in result.articles if (old := intact.get(f"{a.id}.md")) is None or old.fingerprint != fingerprints[f"{a.id}.md"]}
     # Open data: an article's files (site-data/) are regenerated only when its page is (or they are damaged).
     site_data_stats = _tree_stats(project, SITE_DATA, state)
     plan = plan_data(project, result.articles, {a.id: fingerprints[f"{a.id}.md"] for a in result.articles}, state.manifest.get(SITE_DATA), site_data_stats)
@@ -428,16 +426,8 @@ def _generate(
     for folder in (page_dir, data_dir) if todo else ():
         folder.mkdir(parents=True, exist_ok=True)
     clock.lap("plan")
-    # The collection pages are waited for meanwhile (the lap below is that wait).
-    def intact(a: Article) -> dict[str, str]:
-        old = old_articles.get(f"{a.id}.md")
-        page = {f"{a.id}.md": old.sha} if old is not None and matches(article_stats.get(f"{a.id}.md"), old) else {}
-        return {**page, **plan.intact.get(a.id, {})}
-
-    rendered = pool.map_inherited(render, [
-        RenderTask(a, a.id in changed, plan.info, plan.fingerprints[a.id] if a.id in plan.todo else None, os.fspath(page_dir), os.fspath(data_dir), intact(a))
-        for a in todo
-    ])
+    # The collection pages' process is done before the render workers fork: its
+    # copied memory and theirs would add up (a peak over 1 GB was measured).
     tree_stat: dict[str, dict[str, os.stat_result]] = {"articles": article_stats, SITE_DATA: site_data_stats}
     trees: dict[str, dict[str, Any]] = {}
     for tree, files in pages().items():
@@ -445,6 +435,15 @@ def _generate(
             files = _remembered_tree(project, tree, state, tree_stat, files, result.articles)
         trees[tree] = dict(files)
     clock.lap("collection pages")
+
+    def digests(a: Article) -> dict[str, str]:
+        page = intact.get(f"{a.id}.md")
+        return {**({f"{a.id}.md": page.sha} if page is not None else {}), **plan.intact.get(a.id, {})}
+
+    rendered = pool.map_inherited(render, [
+        RenderTask(a, a.id in changed, plan.info, plan.fingerprints[a.id] if a.id in plan.todo else None, os.fspath(page_dir), os.fspath(data_dir), digests(a))
+        for a in todo
+    ])
     page_files: dict[str, Any] = {}
     data: dict[str, Any] = {}
     for a, (page, own) in zip(todo, rendered):

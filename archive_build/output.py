@@ -214,38 +214,41 @@ def sync_tree(
         dest = new_root + rel
         data = files[rel]
         staged_here = isinstance(data, Staged) and data.path == dest
-        if rel not in changed_set:
-            try:  # the old file, modification time and all (over a staged copy of the same bytes)
-                if staged_here:
-                    os.link(old_root + rel, link_tmp)
-                    os.replace(link_tmp, dest)
-                else:
-                    os.link(old_root + rel, dest)
-                continue
-            except OSError:
-                pass
-        if staged_here:
-            written += 1
-            if rel in changed_set:
-                new[rel] = Entry(data.size, data.mtime_ns, digests[rel], fingerprints.get(rel, ""))
-            else:
-                st2 = os.stat(dest)
-                new[rel] = Entry(st2.st_size, st2.st_mtime_ns, data.sha, fingerprints.get(rel, ""))
+        if rel not in changed_set and _link(old_root + rel, dest, link_tmp if staged_here else None):
             continue
-        if isinstance(data, Staged):
-            os.rename(data.path, dest)
-        else:
-            if isinstance(data, _Keep):
-                with open(old_root + rel, "rb") as f:
-                    data = f.read()
-            with open(dest, "wb") as f:
-                f.write(data)
         written += 1
+        if isinstance(data, Staged):  # renamed, so its size and mtime are the staged file's
+            if not staged_here:
+                os.rename(data.path, dest)
+            new[rel] = Entry(data.size, data.mtime_ns, data.sha, fingerprints.get(rel, ""))
+            continue
+        if isinstance(data, _Keep):
+            with open(old_root + rel, "rb") as f:
+                data = f.read()
+        with open(dest, "wb") as f:
+            f.write(data)
         if rel in changed_set:
             st2 = os.stat(dest)
             new[rel] = Entry(st2.st_size, st2.st_mtime_ns, digests[rel], fingerprints.get(rel, ""))
     swap_dirs(tmp_tree, target)
     return written, len(files) - written, new
+
+
+def _link(old: str, dest: str, via: str | None) -> bool:
+    """Hard-link the old file at ``dest``, keeping its modification time; False where that fails.
+
+    ``via``: a free name to link to first, when ``dest`` already holds a
+    staged copy (the same bytes) that the link replaces.
+    """
+    try:
+        if via is None:
+            os.link(old, dest)
+        else:
+            os.link(old, via)
+            os.replace(via, dest)
+        return True
+    except OSError:
+        return False
 
 
 _RENAME_EXCHANGE = 2  # linux/fs.h

@@ -254,8 +254,7 @@ class DataPlan:
 
     info: SiteInfo
     cache: Any  # cache.Shards of Pieces
-    order: list[str]
-    fingerprints: dict[str, str]
+    fingerprints: dict[str, str]  # in article id order
     todo: set[str]
     kept: dict[str, Pieces]
     intact: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -284,11 +283,10 @@ def plan_data(
     cache = Shards(project.cache / "opendata", 16)
     salt = repr(info).encode()
     manifest = manifest or {}
-    plan = DataPlan(info, cache, [], {}, set(), {})
+    plan = DataPlan(info, cache, {}, set(), {})
     for article in sorted(articles, key=lambda a: a.id):
         aid = article.id
         fp = hashlib.sha256(fingerprints[aid].encode() + salt).hexdigest() if aid in fingerprints else ""
-        plan.order.append(aid)
         plan.fingerprints[aid] = fp
         pieces = cache.shard(aid).get(aid)
         names = [flat_name(rel) for rel in article_paths(aid)]
@@ -321,7 +319,7 @@ def finish_data(
     files: dict[str, FileData] = {}
     fps: dict[str, str] = {}
     fresh: dict[str, Pieces] = {}
-    for aid in plan.order:
+    for aid in plan.fingerprints:
         names = [flat_name(rel) for rel in article_paths(aid)]
         if aid in plan.todo:
             pieces, own = rendered[aid]
