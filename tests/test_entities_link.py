@@ -217,6 +217,14 @@ def test_a_mention_after_an_escaped_backslash_and_a_bang_is_not_made_an_image():
     assert "<img" not in _render(out)
 
 
+def test_a_mention_before_a_paragraph_attribute_list_followed_by_a_link_is_not_linked():
+    # attr_list reads "{: .dateline }" from the paragraph's leading text only;
+    # a link before it would move it into that link's tail (found by the property test).
+    body = "Putin\n{: .dateline }[Kyiv](https://x.org/Kyiv)"
+    out, _ = link_body(body, M)
+    assert _ENTITY_ANCHOR.sub(r"\1", _render(out)) == _render(body)
+
+
 def test_an_underline_inside_a_paragraph_does_not_end_a_code_span_for_the_linker():
     # Python-Markdown reads "text\n===" as a heading only at the start of a block;
     # inside a paragraph the code span runs on across it, and nothing in it is linked.

@@ -173,6 +173,10 @@ def entity_href(entity_id: str) -> str:
 
 
 _UNESCAPED_BRACE = re.compile(r"(?<!\\)(?:\\\\)*(\})")
+# A line-start attribute list with more inline text after it on its line
+# (``{: .dateline }[Kyiv](…)``): attr_list gives it to the paragraph only
+# while it ends the paragraph's leading text, which a link before it changes.
+_ATTR_THEN_INLINE = re.compile(r"\n[ ]{0,3}\{:?[^}\n]*\}[ \t]*\S")
 # A complete emphasis right before an attr_list: the caption credit, ``*Credit*{: .credit }``.
 _EMPHASIS_THEN_ATTR = re.compile(r"(?<![\\*])\*[^*\s\\](?:[^*\n]*[^*\s\\])?\*\{[^{}\n]*$")
 
@@ -210,6 +214,10 @@ def _linkable(body: str, start: int, end: int) -> bool:
     para_start = body.rfind("\n\n", 0, start) + 1
     if body.find("}", para_start, start) != -1 and _UNESCAPED_BRACE.search(body, para_start, start):
         return False  # after an attr_list in the same paragraph, what the text means is already unclear
+    para_end = body.find("\n\n", end)
+    para_end = len(body) if para_end == -1 else para_end
+    if body.find("{", end, para_end) != -1 and _ATTR_THEN_INLINE.search(body, end, para_end):
+        return False
     line_end = body.find("\n", end)
     line_end = len(body) if line_end == -1 else line_end
     if body.find("}", end, line_end) == -1:
