@@ -43,7 +43,6 @@ class Job:
     raw: RawFile
     annotation_file: Path | None
     annotation_display: str
-    keep_going: bool
 
 
 @dataclass
@@ -72,7 +71,7 @@ def process(job: Job) -> JobResult:
         sidecar = load_sidecar(job.raw.sidecar, _WORKER["project"].rel(job.raw.sidecar)) if job.raw.sidecar else None
         data = job.raw.path.read_bytes()
         article = clean_article(data, job.raw.display, sidecar)
-        article, ann_problems = annotations_mod.annotate(article, job.annotation_file, job.annotation_display, keep_going=job.keep_going)
+        article, ann_problems = annotations_mod.annotate(article, job.annotation_file, job.annotation_display)
         problems.extend(ann_problems)
         article = entities_mod.link_entities(article, _WORKER.get("gazetteer"))
         article.flags["url_key"] = url_key(article)
@@ -92,7 +91,9 @@ def process(job: Job) -> JobResult:
 
 def _job_key(job: Job, version: str, gazetteer_hash: str, hasher: FileHasher) -> str:
     """Hash of everything one article's result depends on."""
-    parts = [version, gazetteer_hash, "keep" if job.keep_going else "strict", job.raw.display]
+    # Not --keep-going: a job's result is the same either way (gather softens its errors), so
+    # `make serve` (which keeps going) and `make site` share the cache.
+    parts = [version, gazetteer_hash, job.raw.display]
     parts += [hasher.digest(p) for p in (job.raw.path, job.raw.sidecar, job.annotation_file)]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
@@ -116,6 +117,14 @@ class BuildResult:
     # A no-op rebuild does not load the articles; ``articles`` loads them on first use.
     _articles: list[Article] | None = field(default=None, repr=False)
     _loader: Callable[[], list[Article]] | None = field(default=None, repr=False)
+
+    def summary_line(self) -> str:
+        """The one line every build ends with (the CLI, and each `make serve` rebuild)."""
+        return (
+            f"archive-build: {self.article_count} articles, {self.annotations} annotations, {self.entities} entities, "
+            f"{len(self.warnings) + self.article_warnings} warnings, {len(self.errors)} errors, {self.seconds:.1f} s "
+            f"({self.written} files written, {self.unchanged} unchanged)"
+        )
 
     @property
     def articles(self) -> list[Article]:
@@ -213,11 +222,11 @@ def gather(project: Project, *, keep_going: bool, progress: bool, hasher: FileHa
     jobs = []
     for r in raws:
         name = f"{r.id}.yml"
-        jobs.append(Job(r, ann_dir / name if name in ann_names else None, ann_prefix + name, keep_going))
+        jobs.append(Job(r, ann_dir / name if name in ann_names else None, ann_prefix + name))
     clock.lap("discover")
     done, result.processed = run_jobs(project, jobs, gazetteer, gazetteer_hash, pool=pool, progress=progress, hasher=hasher)
     for res in done:
-        result.problems.extend(res.problems)
+        result.problems.extend(p.as_warning() if keep_going and p.lenient else p for p in res.problems)
         if res.article is not None:
             result.articles.append(res.article)
     result.articles.sort(key=lambda a: a.id)

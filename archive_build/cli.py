@@ -11,14 +11,21 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .errors import InputError, Problem
 from .project import Project
 
+if TYPE_CHECKING:
+    from .build import BuildResult
+
+
+def _problem_order(p: Problem) -> tuple[bool, str, int, str]:
+    return (p.severity != "error", p.path, p.line or 0, p.message)
+
 
 def _print_problems(problems: list[Problem]) -> None:
-    for p in sorted(problems, key=lambda p: (p.severity != "error", p.path, p.line or 0, p.message)):
+    for p in sorted(problems, key=_problem_order):
         print(str(p), file=sys.stderr)
 
 
@@ -39,14 +46,22 @@ def cmd_build(args: argparse.Namespace) -> int:
     _print_problems(result.problems)
     if args.timings:
         print("archive-build timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items()), file=sys.stderr)
-    n_warn = len(result.warnings) + result.article_warnings
-    print(
-        f"archive-build: {result.article_count} articles, {result.annotations} annotations, {result.entities} entities, "
-        f"{n_warn} warnings, {len(result.errors)} errors, {result.seconds:.1f} s "
-        f"({result.written} files written, {result.unchanged} unchanged)",
-        file=sys.stderr,
-    )
+    print(result.summary_line(), file=sys.stderr)
+    if args.report:
+        _write_report(Path(args.report), result)
     return 1 if result.errors else 0
+
+
+def _write_report(path: Path, result: BuildResult) -> None:
+    """The build's outcome as JSON, for tools (``make serve``'s hook reads which open-data files were written)."""
+    report = {
+        "articles": result.article_count, "annotations": result.annotations, "entities": result.entities,
+        "warnings": len(result.warnings) + result.article_warnings, "errors": len(result.errors),
+        "seconds": round(result.seconds, 3), "files_written": result.written, "files_unchanged": result.unchanged,
+        "problems": [str(p) for p in sorted(result.problems, key=_problem_order)],
+        "site_data_written": result.site_data_written,
+    }
+    path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -106,6 +121,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: all cores)")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     b.add_argument("--timings", action="store_true", help="print the seconds each phase took")
+    b.add_argument("--report", metavar="FILE", help="also write the outcome as JSON: counts, problems, open-data files written")
     b.set_defaults(func=cmd_build)
 
     c = sub.add_parser("check", help="validate annotations, sidecars and the gazetteer without building")

@@ -15,6 +15,11 @@ class Problem:
     line: int | None
     message: str
     severity: str = "error"  # error | warning
+    # An error that ``--keep-going`` turns into a warning (an annotation that cannot be anchored).
+    lenient: bool = False
+
+    def as_warning(self) -> "Problem":
+        return Problem(self.path, self.line, self.message, "warning", self.lenient)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

@@ -184,6 +184,24 @@ def test_keep_going_builds_and_lists_the_unanchored_note_at_the_end_of_its_artic
     assert "## Unanchored notes" in page and "[^ann-lost]: " in page and "Kept anyway." in page
 
 
+def test_switching_keep_going_reuses_the_processed_articles_and_changes_only_the_severity(tmp_path):
+    from archive_build.build import build
+    from archive_build.project import Project
+
+    project = copy_project(tmp_path / "p", annotations=False)
+    (project / "annotations" / f"{STERN}.yml").write_text(
+        f"article: {STERN}\nannotations:\n  - id: lost\n    quote: \"words that were never in this article at all\"\n"
+        "    author: \"@a\"\n    created: 2026-11-20\n    body: Kept anyway.\n"
+    )
+    strict = build(Project(project), progress=False, workers=1)
+    lenient = build(Project(project), keep_going=True, progress=False, workers=1)  # what `make serve` runs
+    again = build(Project(project), progress=False, workers=1)
+    assert strict.processed > 0 and lenient.processed == 0 and again.processed == 0
+    assert [p.severity for p in strict.problems if "quote not found" in p.message] == ["error"]
+    assert [p.severity for p in lenient.problems if "quote not found" in p.message] == ["warning"]
+    assert [p.severity for p in again.problems if "quote not found" in p.message] == ["error"]
+
+
 def test_annotate_appends_a_stub_with_prefix_and_suffix_when_the_quote_is_ambiguous(tmp_path):
     project = copy_project(tmp_path / "p", annotations=False)
     proc = run_cli(project, "annotate", STERN, "Kiev", "--kind", "correction", "--author", "@me")

@@ -46,7 +46,7 @@ def annotate(article: Article, path: Path | None, display: str, *, keep_going: b
                 problems.append(Problem(display, spec.quote_line, f"quote {_q(spec.quote)} not found exactly; re-anchored to {_q(found)} ({result.similarity:.0f}% similar) — update the quote", "warning"))
             placed.append((spec, result))
         else:
-            problems.append(Problem(display, spec.quote_line, miss_message(pmap.text, spec.quote, result, article.id), "warning" if keep_going else "error"))
+            problems.append(Problem(display, spec.quote_line, miss_message(pmap.text, spec.quote, result, article.id), "warning" if keep_going else "error", lenient=True))
             lost.append(spec)
     placed.sort(key=lambda sa: (sa[1].start, sa[1].end))
     article.body = highlight(article.body, pmap, [Placed(s.id, s.kind, a.start, a.end) for s, a in placed])
