@@ -155,6 +155,20 @@ def test_dropped_page_furniture_is_recorded_with_its_reason():
     assert "tracking pixel" not in furniture[0].text  # scripts are code, not text
 
 
+def test_furniture_words_after_a_script_or_a_comment_are_recorded_and_the_code_is_not():
+    footer = "<footer><p>Call us<script>track()</script> at the desk<!-- ad slot --> before noon</p></footer>"
+    art = read(page("<title>Bridge</title>", article_body() + footer))
+    furniture = next(r for r in art.removed if r.reason.startswith("page furniture"))
+    assert furniture.text == "Call us\nat the desk\nbefore noon"
+
+
+def test_the_fallback_keeps_the_paragraphs_of_the_main_element_without_navigation_or_forms():
+    from archive_build.readers.html import _fallback_blocks, _parse
+
+    body = "<nav>Home World</nav><main><h2>Notice</h2>Shop closed<br>until<!-- x --> Monday<form>Search</form></main>"
+    assert [b.text for b in _fallback_blocks(_parse(page("<title>Notice</title>", body).decode()))] == ["Notice", "Shop closed", "until Monday"]
+
+
 def test_furniture_is_recorded_in_full_in_page_order_with_repeats():
     nav = "".join(f"<li><a href='/s{i}'>Section number {i}</a></li>" for i in range(600))
     art = read(page("<title>Bridge</title>", f"<nav><ul>{nav}<li>bridge</li></ul></nav>" + article_body()))

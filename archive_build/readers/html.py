@@ -39,10 +39,11 @@ Why this shape:
   is still recorded): the "About this text" block is collapsed, so length
   costs the reader nothing, and a cap would lose words.  Scripts, styles and
   markup are code, not text, and are not recorded.
-* **Speed.** One bs4 parse (lxml) and one trafilatura pass per page:
-  about 65 ms of CPU per saved news page for the whole pipeline, roughly
-  half of it trafilatura and a third the bs4 parse
-  (``python -m bench.html_extraction``; ``make bench-html``).
+* **Speed.** One lxml parse for the metadata and the dropped text and one
+  trafilatura pass (which parses again) per page: on the Readability test
+  pages the whole pipeline takes about 65 ms of CPU per page on the 2-core
+  machine here, against about 100 ms when a BeautifulSoup tree was built
+  for the metadata (``make bench-html``).
 """
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ import warnings
 from typing import Any, Iterable, Iterator
 from urllib.parse import quote, urljoin
 
-from bs4 import BeautifulSoup, Tag
+import lxml.html
 from lxml import etree
 
 from ..markdown_text import safe_url, url_scheme
@@ -68,6 +69,54 @@ UNRESOLVED_LINK_REASON = "link targets relative to the original site, whose addr
 _WS = re.compile(r"\s+")
 _BREAK = "\x01"  # a <br>, until the paragraph is assembled (then two trailing spaces)
 _INVISIBLE = ("script", "style", "noscript", "template", "head")
+# Code, not text: what a page's text leaves out (as BeautifulSoup's get_text() does).
+_CODE = frozenset(("script", "style", "template"))
+_HIDDEN = _CODE | frozenset(_INVISIBLE)
+
+
+# --- the page's own tree -----------------------------------------------------
+# One lxml parse per page, read for the metadata and the dropped text
+# (trafilatura parses the page once more for itself).  BeautifulSoup parsed
+# with the same lxml parser, but building its tree took a third of the HTML
+# reader's time on real news pages; the text walks below give what its
+# get_text() gave.
+
+_PARSER = lxml.html.HTMLParser(encoding="utf-8")
+
+
+def _parse(text: str) -> etree._Element | None:
+    """The page's element tree; None for a page with no elements at all."""
+    try:
+        return lxml.html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _collect_text(el: etree._Element, out: list[str], skip: frozenset[str]) -> None:
+    if el.text:
+        out.append(el.text)
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in skip:  # comments and processing instructions hold no page text
+            _collect_text(child, out, skip)
+        if child.tail:
+            out.append(child.tail)
+
+
+def _strings(el: etree._Element, skip: frozenset[str] = _CODE) -> list[str]:
+    """The text runs inside ``el`` in page order, without code, comments or what is under ``skip``."""
+    out: list[str] = []
+    _collect_text(el, out, skip)
+    return out
+
+
+def _text(el: etree._Element, sep: str = "") -> str:
+    return sep.join(_strings(el))
+
+
+def _first(doc: etree._Element | None, tag: str) -> etree._Element | None:
+    """The first ``tag`` element in page order."""
+    return next(doc.iter(tag), None) if doc is not None else None
 
 # --- escaping ---------------------------------------------------------------
 
@@ -387,10 +436,10 @@ _ARTICLE_TYPES = re.compile(r"(?:Article|BlogPosting|Posting|Report|Review|NewsA
 _TITLE_SEP = re.compile(r"\s+(?:[|•·»–—]|-{1,2}|::)\s+")
 
 
-def _metas(soup: BeautifulSoup) -> dict[str, str]:
+def _metas(doc: etree._Element) -> dict[str, str]:
     """Every <meta> content by lower-cased property/name/itemprop key (first occurrence wins)."""
     found: dict[str, str] = {}
-    for m in soup.find_all("meta"):
+    for m in doc.iter("meta"):
         content = m.get("content")
         if not isinstance(content, str) or not content.strip():
             continue
@@ -410,10 +459,11 @@ def _meta(metas: dict[str, str], *names: str) -> str | None:
     return None
 
 
+_LD_JSON = re.compile("ld\\+json", re.I)
 _CDATA = re.compile(r"^\s*(?://\s*)?(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]>|-->)\s*$")
 
 
-def _json_ld(soup: BeautifulSoup) -> list[dict[str, Any]]:
+def _json_ld(doc: etree._Element) -> list[dict[str, Any]]:
     """Article-like JSON-LD objects, outermost first."""
     out: list[dict[str, Any]] = []
 
@@ -428,8 +478,10 @@ def _json_ld(soup: BeautifulSoup) -> list[dict[str, Any]]:
                 out.append(node)
             walk(node.get("@graph", []))
 
-    for script in soup.find_all("script", attrs={"type": re.compile("ld\\+json", re.I)}):
-        raw = _CDATA.sub("", script.string or script.get_text() or "")
+    for script in doc.iter("script"):
+        if not _LD_JSON.search(script.get("type") or ""):
+            continue
+        raw = _CDATA.sub("", script.text or "")
         try:
             walk(json.loads(raw or "null", strict=False))
         except (ValueError, RecursionError):
@@ -497,9 +549,9 @@ def strip_site_suffix(title: str, site: str | None, h1s: list[str]) -> str:
     return title
 
 
-def _time_dates(soup: BeautifulSoup) -> str | None:
-    times = soup.find_all("time")
-    preferred = [t for t in times if t.has_attr("pubdate") or "publish" in " ".join(t.get("class", [])) or t.get("itemprop") == "datePublished"]
+def _time_dates(doc: etree._Element) -> str | None:
+    times = list(doc.iter("time"))
+    preferred = [t for t in times if "pubdate" in t.attrib or "publish" in (t.get("class") or "") or t.get("itemprop") == "datePublished"]
     for t in preferred + times:
         iso = _iso(t.get("datetime"))
         if iso:
@@ -535,8 +587,17 @@ _BYLINE_TAIL = re.compile(
 )
 
 
-def _attr_text(tag: Tag) -> str:
-    return " ".join(" ".join(v) if isinstance(v, list) else str(v) for k, v in tag.attrs.items() if k in ("rel", "itemprop", "class", "id"))
+_LIST_ATTRS = {"class": None, "rel": ("a", "link", "area")}  # space-separated lists (tags: only there)
+
+
+def _attr_text(el: etree._Element) -> str:
+    """The attributes that say what an element is, lists with single spaces."""
+    out = []
+    for k, v in el.attrib.items():
+        if k in ("rel", "itemprop", "class", "id"):
+            tags = _LIST_ATTRS.get(k, ())
+            out.append(" ".join(v.split()) if tags is None or el.tag in tags else v)
+    return " ".join(out)
 
 
 def _is_name(name: str) -> bool:
@@ -545,18 +606,20 @@ def _is_name(name: str) -> bool:
     return bool(_NAME.match(candidate)) and all(len(w) > 1 for w in candidate.split())
 
 
-def _byline_elements(soup: BeautifulSoup) -> list[str]:
+def _byline_elements(doc: etree._Element) -> list[str]:
     """Names from byline markup: rel=author, itemprop=author, .byline / .author elements.
 
     A "By X" inside such an element is trusted; a bare name only in an
     element that says it *is* the author (rel/itemprop author, .byline), not
     in "more from this author" boxes.
     """
-    for el in soup.find_all(lambda t: bool(t.attrs) and bool(_BYLINE_ATTR.search(_attr_text(t)))):
-        if el.name in ("meta", "link", "body", "html", "article", "main", "script", "style") or _NOT_BYLINE_ATTR.search(_attr_text(el)):
+    for el in doc.iter(etree.Element):
+        if not el.attrib or not _BYLINE_ATTR.search(_attr_text(el)):
             continue
-        name_el = el.find(attrs={"itemprop": "name"})
-        text = _norm((name_el or el).get_text(" "))
+        if el.tag in ("meta", "link", "body", "html", "article", "main", "script", "style") or _NOT_BYLINE_ATTR.search(_attr_text(el)):
+            continue
+        name_el = next((d for d in el.iterdescendants(etree.Element) if d.get("itemprop") == "name"), None)
+        text = _norm(_text(name_el if name_el is not None else el, " "))
         if not text or len(text) > 200:
             continue
         names = byline(_BYLINE_TAIL.sub("", text))
@@ -570,17 +633,19 @@ def _byline_elements(soup: BeautifulSoup) -> list[str]:
     return []
 
 
-def read_metadata(article: Article, soup: BeautifulSoup) -> None:
+def read_metadata(article: Article, doc: etree._Element | None) -> None:
     """Fields the page states about itself (meta tags, JSON-LD, <h1>, <time>)."""
-    ld = _json_ld(soup)
-    metas = _metas(soup)
-    h1s = [_norm(h.get_text(" ")) for h in soup.find_all("h1")]
+    if doc is None:
+        return
+    ld = _json_ld(doc)
+    metas = _metas(doc)
+    h1s = [_norm(_text(h, " ")) for h in doc.iter("h1")]
     h1s = [h for h in h1s if h]
     site = _meta(metas, "og:site_name") or _ld_publisher(ld) or _meta(metas, "application-name")
     title = _meta(metas, "og:title", "twitter:title")
-    title_tag = soup.find("title")
-    if not title and isinstance(title_tag, Tag) and _norm(title_tag.get_text()):
-        title = _norm(title_tag.get_text())
+    title_tag = _first(doc, "title")
+    if not title and title_tag is not None and _norm(_text(title_tag)):
+        title = _norm(_text(title_tag))
     if not title and h1s:
         title = h1s[0]
     headline = _ld_first(ld, "headline")
@@ -597,14 +662,14 @@ def read_metadata(article: Article, soup: BeautifulSoup) -> None:
                 if authors:
                     break
     if not authors:
-        authors = _byline_elements(soup)
+        authors = _byline_elements(doc)
     if authors:
         article.authors = list(dict.fromkeys(authors))
     date = (
         _iso(_meta(metas, "article:published_time", "og:published_time", "datepublished"))
         or _iso(_ld_first(ld, "datePublished"))
         or _iso(_meta(metas, "date", "pubdate", "publishdate", "publish-date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date"))
-        or _time_dates(soup)
+        or _time_dates(doc)
     )
     if date:
         article.date = date
@@ -614,9 +679,9 @@ def read_metadata(article: Article, soup: BeautifulSoup) -> None:
     if site:
         article.source = site
     url = None
-    for link in soup.find_all("link", rel=True):
-        if "canonical" in [r.lower() for r in link.get("rel", [])] and isinstance(link.get("href"), str):
-            url = link["href"].strip()
+    for link in doc.iter("link"):
+        if "canonical" in [r.lower() for r in (link.get("rel") or "").split()] and link.get("href") is not None:
+            url = link.get("href", "").strip()
             break
     url = url or _meta(metas, "og:url")
     if url and url_scheme(url) in ("http", "https"):
@@ -635,11 +700,11 @@ def _ld_publisher(ld: list[dict[str, Any]]) -> str | None:
 # --- dropped text ----------------------------------------------------------
 
 
-def _visible_lines(soup: BeautifulSoup) -> list[str]:
-    body = soup.body or soup
-    for el in body.find_all(_INVISIBLE):
-        el.decompose()
-    return [line for line in (_norm(s) for s in body.stripped_strings) if line]
+def _visible_lines(doc: etree._Element | None) -> list[str]:
+    if doc is None:
+        return []
+    body = _first(doc, "body")
+    return [line for line in (_norm(s) for s in _strings(body if body is not None else doc, _HIDDEN)) if line]
 
 
 def _align(lines: list[str], kept: str, comments: str) -> tuple[list[str], list[str]]:
@@ -678,10 +743,10 @@ _ALIGN_GAP = 8
 _PARAGRAPH_LENGTH = 40
 
 
-def _record_dropped(article: Article, soup: BeautifulSoup, kept: str, comments: str) -> None:
-    title = soup.find("title")
-    title_text = _norm(title.get_text()) if isinstance(title, Tag) else ""
-    dropped, comment_lines = _align(_visible_lines(soup), kept, comments)
+def _record_dropped(article: Article, doc: etree._Element | None, kept: str, comments: str) -> None:
+    title = _first(doc, "title")
+    title_text = _norm(_text(title)) if title is not None else ""
+    dropped, comment_lines = _align(_visible_lines(doc), kept, comments)
     if title_text and title_text != article.title:
         shown = article.title or ""
         reason = (
@@ -701,15 +766,34 @@ def _record_dropped(article: Article, soup: BeautifulSoup, kept: str, comments: 
 _BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "div", "section", "tr", "br", "dd", "dt", "figcaption", "table", "ul", "ol")
 
 
-def _fallback_blocks(soup: BeautifulSoup) -> list[Block]:
+_NOT_ARTICLE = _HIDDEN | frozenset(("nav", "header", "footer", "aside", "form"))
+
+
+def _block_text(el: etree._Element, out: list[str]) -> None:
+    """Like ``_collect_text``, with a blank line around every block element."""
+    if el.text:
+        out.append(el.text)
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in _NOT_ARTICLE:
+            block = tag in _BLOCK_TAGS
+            if block:
+                out.append("\n\n")
+            _block_text(child, out)
+            if block:
+                out.append("\n\n")
+        if child.tail:
+            out.append(child.tail)
+
+
+def _fallback_blocks(doc: etree._Element | None) -> list[Block]:
     """When trafilatura finds no article: the text of <article>/<main>/<body>, split at block elements."""
-    root = soup.find("article") or soup.find("main") or soup.body or soup
-    for el in root.find_all(("nav", "header", "footer", "aside", "form", *_INVISIBLE)):
-        el.decompose()
-    for el in root.find_all(_BLOCK_TAGS):
-        el.insert_before("\n\n")
-        el.insert_after("\n\n")
-    paras = (_norm(p) for p in re.split(r"\n\s*\n", root.get_text()))
+    if doc is None:
+        return []
+    root = next((el for el in (_first(doc, "article"), _first(doc, "main"), _first(doc, "body")) if el is not None), doc)
+    out: list[str] = []
+    _block_text(root, out)
+    paras = (_norm(p) for p in re.split(r"\n\s*\n", "".join(out)))
     return [Block(p, 1, "para") for p in paras if p]
 
 
@@ -728,29 +812,29 @@ def _extract(text: str) -> Any:
 
 
 def read_html(article: Article, text: str) -> Article:
-    soup = BeautifulSoup(text, "lxml")
-    read_metadata(article, soup)
+    doc = _parse(text)
+    read_metadata(article, doc)
     try:
-        doc = _extract(text)
+        extracted = _extract(text)
     except (ValueError, TypeError, RecursionError, etree.LxmlError) as exc:  # a page the extractor chokes on still builds
         article.warn(f"main-content extraction failed ({type(exc).__name__}); kept the page's paragraphs")
-        doc = None
-    body = getattr(doc, "body", None) if doc is not None else None
+        extracted = None
+    body = getattr(extracted, "body", None) if extracted is not None else None
     plains: list[str] = []
     if body is not None and len(body):
         article.blocks, plains = _body_blocks(body, article.url, article, text)
     if not article.blocks:
-        article.blocks = _fallback_blocks(BeautifulSoup(text, "lxml"))
+        article.blocks = _fallback_blocks(doc)
         plains = [b.text for b in article.blocks]
         if article.blocks:
             article.warn("main-content extraction found no article; kept the page's paragraphs")
         else:
             article.warn("the page has no article text")
-    comments_el = getattr(doc, "commentsbody", None) if doc is not None else None
+    comments_el = getattr(extracted, "commentsbody", None) if extracted is not None else None
     comments = "\n".join(
         line for line in (_norm("".join(c.itertext())) for c in (comments_el if comments_el is not None else [])) if line
     )
-    _record_dropped(article, soup, _norm(" ".join(plains)), comments)
+    _record_dropped(article, doc, _norm(" ".join(plains)), comments)
     unresolved = article.flags.pop("unresolved_links", [])
     if unresolved:
         article.remove("\n".join(dict.fromkeys(unresolved)), UNRESOLVED_LINK_REASON)
