@@ -119,8 +119,27 @@ def on_serve(server: Any, config: Any, builder: Any) -> Any:
         if name not in GENERATED_DOCS and not name.startswith("."):
             server.watch(os.path.join(docs, name))
     root = os.path.dirname(os.path.abspath(config["config_file_path"]))
-    _watch_natively(server, [os.path.join(root, "raw"), os.path.join(root, "annotations")])
+    _watch_natively(server, _take_from_polling(config, [os.path.join(root, "raw"), os.path.join(root, "annotations")]))
     return server
+
+
+def _take_from_polling(config: Any, folders: list[str]) -> list[str]:
+    """The ``folders`` asked for with ``--watch``, taken out of ``config["watch"]``.
+
+    MkDocs schedules its ``--watch`` paths on its polling observer after
+    ``on_serve`` returns; what is taken out here it never polls.
+    """
+    import os
+
+    wanted = {os.path.realpath(f): f for f in folders}
+    taken: list[str] = []
+    watch = config["watch"]
+    for item in list(watch):
+        real = os.path.realpath(item)  # a relative --watch path is relative to where mkdocs runs, as for MkDocs
+        if real in wanted:
+            watch.remove(item)
+            taken.append(wanted.pop(real))
+    return taken
 
 
 def _watch_natively(server: Any, folders: list[str]) -> None:
@@ -137,16 +156,17 @@ def _watch_natively(server: Any, folders: list[str]) -> None:
 
     from watchdog.observers import Observer
 
-    folders = [f for f in folders if f in server._watched_paths and os.path.isdir(f)]
     if not folders:
         return
     polling, native = server.observer, Observer()
     try:
         native.start()  # started first: a watch that cannot be set up then fails at once, below
     except OSError:
-        return
+        native = polling
     for f in folders:
-        server.unwatch(f)
+        if not os.path.isdir(f):
+            server.watch(f)  # as MkDocs would have (it warns about a missing path)
+            continue
         server.observer = native  # server.watch schedules on server.observer
         try:
             server.watch(f)

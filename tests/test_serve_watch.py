@@ -18,12 +18,11 @@ def test_an_edit_in_a_natively_watched_folder_asks_for_a_rebuild(tmp_path: Path)
     raw.mkdir()
     other.mkdir()
     server = _server(tmp_path)
-    server.watch(str(raw))
     server.watch(str(other))
     site_hooks._watch_natively(server, [str(raw)])
-    # raw/ left MkDocs' polling observer (never started here, so only the native one can see the edit).
+    # raw/ is not on MkDocs' polling observer (never started here, so only the native one can see the edit).
     assert {e.watch.path for e in server.observer.emitters} == {str(other)}
-    assert str(raw) in server._watched_paths and str(other) in server._watched_paths
+    assert str(raw) in server._watched_paths
     (raw / "new.txt").write_text("x", encoding="utf-8")
     deadline = time.monotonic() + 5
     while not server._want_rebuild and time.monotonic() < deadline:
@@ -31,7 +30,31 @@ def test_an_edit_in_a_natively_watched_folder_asks_for_a_rebuild(tmp_path: Path)
     assert server._want_rebuild
 
 
-def test_folders_not_watched_by_mkdocs_are_left_alone(tmp_path: Path) -> None:
+def test_serve_takes_raw_and_annotations_out_of_mkdocs_polling_however_they_were_named(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    for name in ("raw", "annotations", "docs"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ARCHIVE_BUILD_ON_SERVE", "1")
+    config = {"docs_dir": str(tmp_path / "docs"), "config_file_path": str(tmp_path / "mkdocs.yml"), "watch": ["raw", f"{tmp_path}/annotations/", "entities.yml"]}
     server = _server(tmp_path)
-    site_hooks._watch_natively(server, [str(tmp_path / "raw")])
-    assert server._watched_paths == {}
+    server.watch(config["docs_dir"])  # what `mkdocs serve` does before on_serve
+    server = site_hooks.on_serve(server, config, None)
+    for item in config["watch"]:  # ... and after it
+        server.watch(item)
+    polled = {e.watch.path for e in server.observer.emitters}
+    assert config["watch"] == ["entities.yml"]
+    assert str(tmp_path / "entities.yml") in polled
+    assert not {p for p in polled if p.startswith((str(tmp_path / "raw"), str(tmp_path / "annotations")))}
+    assert {str(tmp_path / "raw"), str(tmp_path / "annotations")} <= set(server._watched_paths)
+
+
+def test_folders_not_asked_for_with_watch_are_not_watched(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "docs").mkdir()
+    monkeypatch.setenv("ARCHIVE_BUILD_ON_SERVE", "1")
+    config = {"docs_dir": str(tmp_path / "docs"), "config_file_path": str(tmp_path / "mkdocs.yml"), "watch": []}
+    server = _server(tmp_path)
+    server.watch(config["docs_dir"])
+    server = site_hooks.on_serve(server, config, None)
+    assert str(tmp_path / "raw") not in server._watched_paths
