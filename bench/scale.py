@@ -272,6 +272,22 @@ def table(rows: list[Row]) -> str:
     return "\n".join(out)
 
 
+def cpu_probe(steps: int = 5_000_000, runs: int = 3) -> float:
+    """Seconds for a fixed pure-Python loop, best of ``runs``: how fast this machine runs Python right now.
+
+    The build is CPU-bound Python, so its seconds follow this figure; printed
+    with the table so that runs on different (or busier) machines compare.
+    """
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        total = 0
+        for i in range(steps):
+            total += i
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="Scale benchmark: synthetic archives at several sizes, one table.")
     p.add_argument("--sizes", default="1000,10000", help="comma-separated article counts (default 1000,10000)")
@@ -284,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     rows = []
+    probes = [cpu_probe()]
     for n in sizes:
         rows.append(run_size(n, args.workdir, browser=not args.no_browser, material=args.material, query=args.query, mkdocs_step=not args.no_mkdocs))
     # Removed only after every size is measured: on a file system mounted with
@@ -293,7 +310,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.keep:
         for n in sizes:
             shutil.rmtree(args.workdir / f"n{n}", ignore_errors=True)
+    probes.append(cpu_probe())
     print(table(rows))
+    print(f"CPU probe (a 5-million-step Python loop, best of 3): {probes[0]:.2f} s before, {probes[1]:.2f} s after")
     return 0
 
 

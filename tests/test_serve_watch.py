@@ -58,3 +58,20 @@ def test_folders_not_asked_for_with_watch_are_not_watched(tmp_path: Path, monkey
     server.watch(config["docs_dir"])
     server = site_hooks.on_serve(server, config, None)
     assert str(tmp_path / "raw") not in server._watched_paths
+
+
+def test_reading_a_file_in_a_natively_watched_folder_does_not_ask_for_a_rebuild(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("x", encoding="utf-8")
+    server = _server(tmp_path)
+    site_hooks._watch_natively(server, [str(raw)])
+    time.sleep(0.2)
+    (raw / "a.txt").read_bytes()  # what the build does with the files it is rebuilt for
+    time.sleep(0.5)
+    assert not server._want_rebuild
+    (raw / "a.txt").write_text("y", encoding="utf-8")
+    deadline = time.monotonic() + 5
+    while not server._want_rebuild and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server._want_rebuild
