@@ -76,7 +76,7 @@ def on_pre_build(config: Any) -> None:
     root = _Path(config["config_file_path"]).parent
     with tempfile.TemporaryDirectory(prefix="archive-build-") as tmp:
         report = _Path(tmp) / "report.json"
-        subprocess.run([sys.executable, "-m", "archive_build", "--root", str(root), "build", "--keep-going", "--quiet", "--report", str(report)], check=False)
+        subprocess.run([sys.executable, "-m", "archive_build", "--root", str(root), "build", "--keep-going", "--report", str(report)], check=False)
         try:
             written = json.loads(report.read_text("utf-8"))["site_data_written"]
         except (OSError, ValueError, KeyError, TypeError):
