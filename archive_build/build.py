@@ -118,11 +118,16 @@ class BuildResult:
     _articles: list[Article] | None = field(default=None, repr=False)
     _loader: Callable[[], list[Article]] | None = field(default=None, repr=False)
 
+    @property
+    def warning_count(self) -> int:
+        """Warnings reported as problems plus those recorded in the articles themselves."""
+        return len(self.warnings) + self.article_warnings
+
     def summary_line(self) -> str:
         """The one line every build ends with (the CLI, and each `make serve` rebuild)."""
         return (
             f"archive-build: {self.article_count} articles, {self.annotations} annotations, {self.entities} entities, "
-            f"{len(self.warnings) + self.article_warnings} warnings, {len(self.errors)} errors, {self.seconds:.1f} s "
+            f"{self.warning_count} warnings, {len(self.errors)} errors, {self.seconds:.1f} s "
             f"({self.written} files written, {self.unchanged} unchanged)"
         )
 

@@ -48,7 +48,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         print("archive-build timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items()), file=sys.stderr)
     print(result.summary_line(), file=sys.stderr)
     if args.report:
-        _write_report(Path(args.report), result)
+        try:
+            _write_report(Path(args.report), result)
+        except OSError as exc:
+            print(f"{args.report}: error: cannot write the report: {exc.strerror or exc}", file=sys.stderr)
+            return 2
     return 1 if result.errors else 0
 
 
@@ -56,7 +60,7 @@ def _write_report(path: Path, result: BuildResult) -> None:
     """The build's outcome as JSON, for tools (``make serve``'s hook reads which open-data files were written)."""
     report = {
         "articles": result.article_count, "annotations": result.annotations, "entities": result.entities,
-        "warnings": len(result.warnings) + result.article_warnings, "errors": len(result.errors),
+        "warnings": result.warning_count, "errors": len(result.errors),
         "seconds": round(result.seconds, 3), "files_written": result.written, "files_unchanged": result.unchanged,
         "problems": [str(p) for p in sorted(result.problems, key=_problem_order)],
         "site_data_written": result.site_data_written,

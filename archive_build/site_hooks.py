@@ -148,8 +148,9 @@ def _watch_natively(server: Any, folders: list[str]) -> None:
     MkDocs polls every watched file twice a second: with 10,000 raw files and
     3,000 annotation files its polling thread held the interpreter for most
     of a rebuild (62% of the serve process's samples, py-spy).  inotify
-    (watchdog's native observer) costs nothing while idle.  Single files (``mkdocs.yml``, ``entities.yml``) stay polled:
-    a native watch on a file is lost when an editor saves by renaming.
+    (watchdog's native observer) costs nothing while idle.  Single files
+    (``mkdocs.yml``, ``entities.yml``) stay polled: a native watch on a file
+    is lost when an editor saves by renaming.
     """
     import functools
     import os

@@ -71,3 +71,10 @@ def test_build_report_lists_the_problems_and_the_open_data_files_written(empty_p
     assert data["site_data_written"] and all(n.startswith("2025-06-09-good") for n in data["site_data_written"])
     run_cli(empty_project, "build", "--quiet", "--report", str(report))
     assert json.loads(report.read_text("utf-8"))["site_data_written"] == []
+
+
+def test_a_report_that_cannot_be_written_is_an_error_naming_it_not_a_traceback(empty_project):
+    (empty_project / "raw" / "2025-06-09-good.txt").write_text(GOOD)
+    proc = run_cli(empty_project, "build", "--quiet", "--report", str(empty_project / "no-such-folder" / "r.json"))
+    assert proc.returncode == 2 and "no-such-folder/r.json: error: cannot write the report" in proc.stderr
+    assert "Traceback" not in proc.stderr

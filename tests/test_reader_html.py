@@ -162,6 +162,22 @@ def test_furniture_words_after_a_script_or_a_comment_are_recorded_and_the_code_i
     assert furniture.text == "Call us\nat the desk\nbefore noon"
 
 
+def test_a_page_nested_hundreds_of_elements_deep_keeps_every_word():
+    deep = "<div>word " * 1500 + "</div>" * 1500
+    art = read(page("<title>Deep</title>", f"<p>{PARA}</p>{deep}<p>The closing paragraph after it all.</p>"))
+    kept = art.body + "\n".join(r.text for r in art.removed)
+    assert kept.count("word") == 1500 and "closing paragraph after it all" in kept
+
+
+def test_a_page_nested_deeper_than_the_parser_reads_is_refused_by_name():
+    from archive_build.errors import InputError
+
+    deep = "<div>word " * 3000 + "</div>" * 3000
+    with pytest.raises(InputError) as err:
+        read(page("<title>Deep</title>", deep), "raw/2024-01-02-deep.html")
+    assert str(err.value.problem).startswith("raw/2024-01-02-deep.html: error: the page nests its elements more than 2,047 levels deep")
+
+
 def test_the_fallback_keeps_the_paragraphs_of_the_main_element_without_navigation_or_forms():
     from archive_build.readers.html import _fallback_blocks, _parse
 

@@ -56,6 +56,7 @@ from urllib.parse import quote, urljoin
 import lxml.html
 from lxml import etree
 
+from ..errors import InputError
 from ..markdown_text import safe_url, url_scheme
 from ..model import Article, Block
 from ..transforms.dates import iso_from_any, parse_date
@@ -81,32 +82,52 @@ _HIDDEN = _CODE | frozenset(_INVISIBLE)
 # reader's time on real news pages; the text walks below give what its
 # get_text() gave.
 
-_PARSER = lxml.html.HTMLParser(encoding="utf-8")
+# huge_tree: libxml2 stops reading a page nested deeper than 255 elements and
+# drops the rest of it; with this, 2,047, and a page deeper still is refused
+# (``_parse``) rather than cut short without a word.
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
+MAX_DEPTH = 2047
 
 
-def _parse(text: str) -> etree._Element | None:
+def _parse(text: str, path: str = "") -> etree._Element | None:
     """The page's element tree; None for a page with no elements at all."""
     try:
-        return lxml.html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=_PARSER)
+        doc = lxml.html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _PARSER.error_log):
+        raise InputError(path, f"the page nests its elements more than {MAX_DEPTH:,} levels deep; the HTML parser cannot read it whole")
+    return doc
 
 
-def _collect_text(el: etree._Element, out: list[str], skip: frozenset[str]) -> None:
-    if el.text:
-        out.append(el.text)
-    for child in el:
+def _strings(root: etree._Element, skip: frozenset[str] = _CODE, blocks: frozenset[str] = frozenset()) -> list[str]:
+    """The text runs inside ``root`` in page order, without code, comments or what is under ``skip``.
+
+    A blank line goes around each element named in ``blocks``.  A loop, not
+    recursion: pages nest up to ``MAX_DEPTH`` deep.
+    """
+    out: list[str] = [root.text] if root.text else []
+    stack = [(root, iter(root))]
+    while stack:
+        el, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if stack:  # the end of a descendant of root: its tail follows
+                if el.tag in blocks:
+                    out.append("\n\n")
+                if el.tail:
+                    out.append(el.tail)
+            continue
         tag = child.tag
         if isinstance(tag, str) and tag not in skip:  # comments and processing instructions hold no page text
-            _collect_text(child, out, skip)
-        if child.tail:
+            if tag in blocks:
+                out.append("\n\n")
+            if child.text:
+                out.append(child.text)
+            stack.append((child, iter(child)))
+        elif child.tail:
             out.append(child.tail)
-
-
-def _strings(el: etree._Element, skip: frozenset[str] = _CODE) -> list[str]:
-    """The text runs inside ``el`` in page order, without code, comments or what is under ``skip``."""
-    out: list[str] = []
-    _collect_text(el, out, skip)
     return out
 
 
@@ -769,31 +790,12 @@ _BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre
 _NOT_ARTICLE = _HIDDEN | frozenset(("nav", "header", "footer", "aside", "form"))
 
 
-def _block_text(el: etree._Element, out: list[str]) -> None:
-    """Like ``_collect_text``, with a blank line around every block element."""
-    if el.text:
-        out.append(el.text)
-    for child in el:
-        tag = child.tag
-        if isinstance(tag, str) and tag not in _NOT_ARTICLE:
-            block = tag in _BLOCK_TAGS
-            if block:
-                out.append("\n\n")
-            _block_text(child, out)
-            if block:
-                out.append("\n\n")
-        if child.tail:
-            out.append(child.tail)
-
-
 def _fallback_blocks(doc: etree._Element | None) -> list[Block]:
     """When trafilatura finds no article: the text of <article>/<main>/<body>, split at block elements."""
     if doc is None:
         return []
     root = next((el for el in (_first(doc, "article"), _first(doc, "main"), _first(doc, "body")) if el is not None), doc)
-    out: list[str] = []
-    _block_text(root, out)
-    paras = (_norm(p) for p in re.split(r"\n\s*\n", "".join(out)))
+    paras = (_norm(p) for p in re.split(r"\n\s*\n", "".join(_strings(root, _NOT_ARTICLE, frozenset(_BLOCK_TAGS)))))
     return [Block(p, 1, "para") for p in paras if p]
 
 
@@ -812,7 +814,7 @@ def _extract(text: str) -> Any:
 
 
 def read_html(article: Article, text: str) -> Article:
-    doc = _parse(text)
+    doc = _parse(text, article.raw)
     read_metadata(article, doc)
     try:
         extracted = _extract(text)
