@@ -75,3 +75,13 @@ def test_missing_fields_are_absent_and_warned_about_never_invented():
 def test_sidecar_fields_override_detected_ones():
     a = clean("Some Title" + BODY, sidecar={"title": "Curated", "source": "Stern", "date": "2023-05-30"})
     assert (a.title, a.source, a.date) == ("Curated", "Stern", "2023-05-30")
+
+
+def test_a_date_with_a_time_zone_dateutil_cannot_place_is_read_without_a_warning():
+    import warnings
+
+    from archive_build.transforms.dates import parse_date
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert parse_date("Tuesday 3 March 2020 10:00 AMT") == "2020-03-03"

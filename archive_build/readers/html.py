@@ -49,7 +49,6 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 from typing import Any, Iterable, Iterator
 from urllib.parse import quote, urljoin
 
@@ -590,9 +589,7 @@ def _iso(value: Any) -> str | None:
         return iso_from_any(m.group(0))
     if re.fullmatch(r"\d{8}", v):
         return iso_from_any(f"{v[:4]}-{v[4:6]}-{v[6:]}")
-    with warnings.catch_warnings():  # dateutil warns about zone names it cannot place; the day is all we keep
-        warnings.simplefilter("ignore")
-        return parse_date(v)
+    return parse_date(v)
 
 
 _NAME = re.compile(

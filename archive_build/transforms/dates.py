@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import date, datetime
 
 from dateutil import parser as dateparser
@@ -31,7 +32,9 @@ def parse_date(text: str, *, need_year: bool = True) -> str | None:
     if need_year and not _YEAR.search(s):
         return None
     try:
-        value, skipped = dateparser.parse(s, default=_DEFAULT, fuzzy_with_tokens=True, dayfirst=False)
+        with warnings.catch_warnings():  # dateutil warns about zone names it cannot place ("AMT"); the day is all we keep
+            warnings.simplefilter("ignore")
+            value, skipped = dateparser.parse(s, default=_DEFAULT, fuzzy_with_tokens=True, dayfirst=False)
     except (ValueError, OverflowError, TypeError):
         return None
     leftover = "".join(skipped)
