@@ -73,7 +73,7 @@ def on_pre_build(config: Any) -> None:
     # The cyclic collector's passes over a 10,000-page serve process cost 0.4-1.5 s
     # per rebuild; it runs once, after the rebuild is served (on_post_build).
     gc.disable()
-    root = _Path(config["config_file_path"]).parent
+    root = _project(config).root
     with tempfile.TemporaryDirectory(prefix="archive-build-") as tmp:
         report = _Path(tmp) / "report.json"
         subprocess.run([sys.executable, "-m", "archive_build", "--root", str(root), "build", "--keep-going", "--report", str(report)], check=False)
@@ -92,6 +92,13 @@ def _collect_garbage_soon(delay: float = 1.0) -> None:
     timer = threading.Timer(delay, gc.collect)
     timer.daemon = True
     timer.start()
+
+
+def _project(config: Any) -> Any:
+    """The archive project whose ``mkdocs.yml`` MkDocs is building."""
+    from archive_build.project import Project
+
+    return Project(_Path(config["config_file_path"]).parent)
 
 
 # What the serve-mode build step tells on_post_build, and the site folders already published into.
@@ -118,8 +125,8 @@ def on_serve(server: Any, config: Any, builder: Any) -> Any:
     for name in sorted(os.listdir(docs)):
         if name not in GENERATED_DOCS and not name.startswith("."):
             server.watch(os.path.join(docs, name))
-    root = os.path.dirname(os.path.abspath(config["config_file_path"]))
-    _watch_natively(server, _take_from_polling(config, [os.path.join(root, "raw"), os.path.join(root, "annotations")]))
+    project = _project(config)
+    _watch_natively(server, _take_from_polling(config, [os.fspath(project.raw), os.fspath(project.annotations)]))
     return server
 
 
@@ -215,7 +222,7 @@ def on_config(config: Any) -> None:
     if _build_on_serve():
         # A preview needs no sitemap: rendering one for 10,000 pages on every live reload costs a fifth of a second.
         config["theme"].static_templates.discard("sitemap.xml")
-    _READING["names"] = _reading.load_entity_names(_Path(config["config_file_path"]).parent / "entities.yml")
+    _READING["names"] = _reading.load_entity_names(_project(config).gazetteer)
     _READING["search"] = {}
     _READING["feed"] = []
 
@@ -223,13 +230,11 @@ def on_config(config: Any) -> None:
 def on_env(env: Any, config: Any, files: Any) -> Any:
     import jinja2
 
-    from archive_build.project import Project
-
     env.filters.update(_reading.jinja_filters())
     # MkDocs makes a new Jinja environment for every build, which compiles the
     # theme's templates again: 0.4-0.6 s of every `make serve` rebuild.  The
     # compiled templates are kept by source checksum (and Jinja's version).
-    cache = Project(_Path(config["config_file_path"]).parent).cache / "jinja"
+    cache = _project(config).cache / "jinja"
     cache.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache))
     return env
@@ -265,11 +270,10 @@ def on_post_build(config: Any) -> None:
     Under a dirty `mkdocs serve` rebuild only some pages ran, so the old feed is kept.
     """
     from archive_build.opendata import publish
-    from archive_build.project import Project
 
     if _build_on_serve():
         _collect_garbage_soon()
-    site_data = Project(_Path(config["config_file_path"]).parent).site_data
+    site_data = _project(config).site_data
     site_dir = config["site_dir"]
     # A dirty rebuild of `make serve` keeps site/: after the first full placing,
     # only the files this rebuild's build step wrote need placing.

@@ -68,10 +68,10 @@ UNRESOLVED_LINK_REASON = "link targets relative to the original site, whose addr
 
 _WS = re.compile(r"\s+")
 _BREAK = "\x01"  # a <br>, until the paragraph is assembled (then two trailing spaces)
-_INVISIBLE = ("script", "style", "noscript", "template", "head")
 # Code, not text: what a page's text leaves out (as BeautifulSoup's get_text() does).
 _CODE = frozenset(("script", "style", "template"))
-_HIDDEN = _CODE | frozenset(_INVISIBLE)
+# What a reader never sees of a page.
+_INVISIBLE = _CODE | frozenset(("noscript", "head"))
 
 
 # --- the page's own tree -----------------------------------------------------
@@ -662,8 +662,8 @@ def read_metadata(article: Article, doc: etree._Element | None) -> None:
     site = _meta(metas, "og:site_name") or _ld_publisher(ld) or _meta(metas, "application-name")
     title = _meta(metas, "og:title", "twitter:title")
     title_tag = _first(doc, "title")
-    if not title and title_tag is not None and _norm(_text(title_tag)):
-        title = _norm(_text(title_tag))
+    if not title and title_tag is not None:
+        title = _norm(_text(title_tag)) or None
     if not title and h1s:
         title = h1s[0]
     headline = _ld_first(ld, "headline")
@@ -722,7 +722,7 @@ def _visible_lines(doc: etree._Element | None) -> list[str]:
     if doc is None:
         return []
     body = _first(doc, "body")
-    return [line for line in (_norm(s) for s in _strings(body if body is not None else doc, _HIDDEN)) if line]
+    return [line for line in (_norm(s) for s in _strings(body if body is not None else doc, _INVISIBLE)) if line]
 
 
 def _align(lines: list[str], kept: str, comments: str) -> tuple[list[str], list[str]]:
@@ -781,10 +781,10 @@ def _record_dropped(article: Article, doc: etree._Element | None, kept: str, com
 
 # --- fallback and entry point ----------------------------------------------
 
-_BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "div", "section", "tr", "br", "dd", "dt", "figcaption", "table", "ul", "ol")
+_BLOCK_TAGS = frozenset(("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "div", "section", "tr", "br", "dd", "dt", "figcaption", "table", "ul", "ol"))
 
 
-_NOT_ARTICLE = _HIDDEN | frozenset(("nav", "header", "footer", "aside", "form"))
+_NOT_ARTICLE = _INVISIBLE | frozenset(("nav", "header", "footer", "aside", "form"))
 
 
 def _fallback_blocks(doc: etree._Element | None) -> list[Block]:
@@ -792,7 +792,7 @@ def _fallback_blocks(doc: etree._Element | None) -> list[Block]:
     if doc is None:
         return []
     root = next((el for el in (_first(doc, "article"), _first(doc, "main"), _first(doc, "body")) if el is not None), doc)
-    paras = (_norm(p) for p in re.split(r"\n\s*\n", "".join(_strings(root, _NOT_ARTICLE, frozenset(_BLOCK_TAGS)))))
+    paras = (_norm(p) for p in re.split(r"\n\s*\n", "".join(_strings(root, _NOT_ARTICLE, _BLOCK_TAGS))))
     return [Block(p, 1, "para") for p in paras if p]
 
 
