@@ -10,7 +10,10 @@ in a real browser, the bytes a first search query downloads.
     python -m bench.scale                    # N = 1,000 and 10,000
     python -m bench.scale --sizes 20 --no-browser   # what the tests run
 
-Nothing here asserts timings: the numbers are for people to read.
+Nothing here asserts timings: the numbers are for people to read.  Machines
+differ (and drift): the table ends with a CPU probe and with the issue's own
+reference build timed here (``bench.reference``), which turns the issue's
+absolute targets into this machine's.
 """
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ from pathlib import Path
 
 import yaml
 
+from . import reference
 from .generate import generate
 from .skeleton import copy_skeleton
 
@@ -288,6 +292,14 @@ def cpu_probe(steps: int = 5_000_000, runs: int = 3) -> float:
     return best
 
 
+def targets_here(factor: float) -> str:
+    """The issue's timed targets, scaled to a machine ``factor`` times slower than the issue's."""
+    return (
+        f"The issue's targets on this machine ({factor:.1f}x its): cold build >= {500 / factor:.0f} articles/s, "
+        f"no-op and one-annotation rebuilds <= {2 * factor:.1f} s, `make serve` edit <= {5 * factor:.1f} s"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="Scale benchmark: synthetic archives at several sizes, one table.")
     p.add_argument("--sizes", default="1000,10000", help="comma-separated article counts (default 1000,10000)")
@@ -297,10 +309,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--query", help="search query (default: a gazetteer name)")
     p.add_argument("--keep", action="store_true", help="keep the generated projects")
     p.add_argument("--no-mkdocs", action="store_true", help="time the build step only (no site, no search)")
+    p.add_argument(
+        "--reference-pages", type=int, default=reference.ISSUE_PAGES,
+        help="pages of the issue's reference MkDocs build timed for calibration (0: skip; default 1,000)",
+    )
     args = p.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     rows = []
     probes = [cpu_probe()]
+    calibrate = args.reference_pages > 0
+    calibrations = [reference.slowdown(args.workdir, args.reference_pages)] if calibrate else []
     for n in sizes:
         rows.append(run_size(n, args.workdir, browser=not args.no_browser, material=args.material, query=args.query, mkdocs_step=not args.no_mkdocs))
     # Removed only after every size is measured: on a file system mounted with
@@ -311,8 +329,14 @@ def main(argv: list[str] | None = None) -> int:
         for n in sizes:
             shutil.rmtree(args.workdir / f"n{n}", ignore_errors=True)
     probes.append(cpu_probe())
+    if calibrate:
+        calibrations.append(reference.slowdown(args.workdir, args.reference_pages))
     print(table(rows))
     print(f"CPU probe (a 5-million-step Python loop, best of 3): {probes[0]:.2f} s before, {probes[1]:.2f} s after")
+    for when, (seconds, factor) in zip(("before", "after"), calibrations):
+        print(f"{reference.describe(seconds, factor, args.reference_pages)} ({when} the table's runs)")
+    if calibrations:
+        print(targets_here(sum(f for _, f in calibrations) / len(calibrations)))
     return 0
 
 

@@ -38,10 +38,29 @@ def test_generated_annotations_all_anchor_without_errors(tmp_path: Path) -> None
 
 
 def test_the_bench_prints_one_table_row_per_size(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    assert bench_main(["--sizes", "8", "--no-browser", "--workdir", str(tmp_path)]) == 0
+    assert bench_main(["--sizes", "8", "--no-browser", "--workdir", str(tmp_path), "--reference-pages", "0"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].split("|")[0].strip() == "N"
     assert out[2].split("|")[0].strip() == "8"
+
+
+def test_the_reference_build_is_the_issues_plain_site(tmp_path: Path) -> None:
+    from bench.reference import make_reference
+
+    project = make_reference(tmp_path / "reference", pages=3)
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["nav"] == ["index.md", "all.md"]  # the issue's short navigation
+    page = (project / "docs" / "pages" / "page-00001.md").read_text(encoding="utf-8")
+    assert 850 <= len(page.split()) <= 1000
+    assert page.count("[^") == 6  # three footnotes, each referenced and defined
+    assert "tags:" in page
+
+
+def test_the_bench_ends_with_this_machines_calibration(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert bench_main(["--sizes", "4", "--no-browser", "--no-mkdocs", "--workdir", str(tmp_path), "--reference-pages", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "Reference (the issue's plain MkDocs + Material build of 4 ~900-word pages" in out
+    assert "The issue's targets on this machine" in out
 
 
 def test_the_serve_latency_bench_sees_an_edit_served(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
