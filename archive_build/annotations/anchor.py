@@ -14,8 +14,6 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
 # Below this similarity (0-100) the nearest passage is reported, not used.
 FUZZY_THRESHOLD = 85.0
 CONTEXT = 32  # characters of prefix/suffix kept with an anchored annotation
@@ -185,6 +183,10 @@ def _choose(hay: str, found: list[int], length: int, prefix: str, suffix: str) -
 
 def _fuzzy(plain: str, norm: Normalised, q: str, prefix: str, suffix: str) -> Anchor | Miss:
     """Nearest passage by rapidfuzz's best partial alignment (case-insensitive)."""
+    # Imported here: only a quote that is no longer in the text needs it, and
+    # its import is a tenth of a second of every rebuild (and `make serve` edit).
+    from rapidfuzz import fuzz
+
     hay = norm.text
     al = fuzz.partial_ratio_alignment(q.lower(), hay.lower())
     if al is None or al.dest_end <= al.dest_start:
