@@ -58,6 +58,14 @@ def _body_size(response: object) -> int:
         return 0
 
 
+_PAGEFIND_RESULTS_IN = """() => {
+    const results = [...document.querySelectorAll('.pagefind-ui__result')];
+    return results.length > 0
+        && document.querySelectorAll('.pagefind-ui__results-area .pagefind-ui__loading').length === 0
+        && results.every(r => r.querySelector('.pagefind-ui__result-link'));
+}"""
+
+
 def first_query(site: Path, query: str, *, browser: Any = None, timeout_ms: int = 60_000) -> SearchRun:
     """Open the home page, search ``query`` once, and report results and bytes.
 
@@ -97,7 +105,10 @@ def _query_in(browser: Any, site: Path, query: str, timeout_ms: int) -> SearchRu
                 page.click("[data-ab-pagefind-open]")
                 box = page.wait_for_selector(".pagefind-ui__search-input", timeout=timeout_ms)
                 box.fill(query)
-                page.wait_for_selector(".pagefind-ui__result-link", timeout=timeout_ms)
+                # Pagefind's UI lists each result as a loading placeholder and fills it
+                # in when that result's fragment arrives: wait until every one is in
+                # (under load the first link could come well before the second).
+                page.wait_for_function(_PAGEFIND_RESULTS_IN, timeout=timeout_ms)
                 page.wait_for_load_state("networkidle")
                 links = page.eval_on_selector_all(".pagefind-ui__result-title .pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))")
             else:

@@ -218,3 +218,11 @@ def test_a_deleted_entity_page_is_restored_though_its_inputs_are_unchanged(built
     page.unlink()
     run_cli(built, "build", "--quiet", check=True)
     assert page.read_bytes() == original
+
+
+def test_an_articles_open_data_names_in_site_data_map_back_to_its_public_paths() -> None:
+    from archive_build.opendata import article_paths, flat_name, flat_names, public_path
+
+    names = flat_names("2024-05-01-a.b_c")
+    assert names == [flat_name(rel) for rel in article_paths("2024-05-01-a.b_c")]
+    assert [public_path(n) for n in names] == article_paths("2024-05-01-a.b_c")

@@ -178,10 +178,19 @@ def _collection_bytes(items: list[str], collection_id: str, label: str) -> bytes
     return (head + '"items":[' + ",".join(items) + "]" + tail + "\n").encode("utf-8")
 
 
+# Each format's files in an article's folder.
+_FILE_NAMES = {"jsonld": ("annotations.jsonld", "article.json"), "csl": ("citation.json",), "bibtex": ("citation.bib",)}
+
+
 def article_paths(article_id: str, formats: Iterable[str] = FORMATS) -> list[str]:
     base = article_dir(article_id)
-    names = {"jsonld": ("annotations.jsonld", "article.json"), "csl": ("citation.json",), "bibtex": ("citation.bib",)}
-    return [f"{base}/{n}" for f in FORMATS if f in set(formats) for n in names[f]]
+    wanted = set(formats)
+    return [f"{base}/{n}" for f in FORMATS if f in wanted for n in _FILE_NAMES[f]]
+
+
+def flat_names(article_id: str) -> list[str]:
+    """``flat_name`` of each of ``article_paths(article_id)``: the plan asks for them for every article of every build."""
+    return [f"{article_id}{_FLAT_SEP}{n}" for f in FORMATS for n in _FILE_NAMES[f]]
 
 
 def article_pieces(info: SiteInfo, article: Article, fingerprint: str = "") -> Pieces:
@@ -289,7 +298,7 @@ def plan_data(
         fp = hashlib.sha256(fingerprints[aid].encode() + salt).hexdigest() if aid in fingerprints else ""
         plan.fingerprints[aid] = fp
         pieces = cache.shard(aid).get(aid)
-        names = [flat_name(rel) for rel in article_paths(aid)]
+        names = flat_names(aid)
         intact = {name: old for name in names if (old := manifest.get(name)) is not None and matches(stats.get(name), old)}
         if fp and isinstance(pieces, Pieces) and pieces.fingerprint == fp and len(intact) == len(names) and all(
             old.fingerprint == fp for old in intact.values()
@@ -320,7 +329,7 @@ def finish_data(
     fps: dict[str, str] = {}
     fresh: dict[str, Pieces] = {}
     for aid in plan.fingerprints:
-        names = [flat_name(rel) for rel in article_paths(aid)]
+        names = flat_names(aid)
         if aid in plan.todo:
             pieces, own = rendered[aid]
             plan.cache.put(aid, pieces)
