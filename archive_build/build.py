@@ -38,10 +38,9 @@ def code_version() -> str:
     return h.hexdigest()[:16]
 
 
-@dataclass
-class Job:
+class Job(NamedTuple):
     raw: RawFile
-    annotation_file: Path | None
+    annotation_file: str | None  # a path; plain strings, as in RawFile
     annotation_display: str
 
 
@@ -63,15 +62,13 @@ def _init_worker(project_root: str, gazetteer: Any) -> None:
 def process(job: Job) -> JobResult:
     """Everything that needs only one article (and the gazetteer)."""
     # Imported here: a rebuild that finds every article in the cache never loads the readers and transforms.
-    from .pipeline import clean_article
-    from .sidecar import load_sidecar
+    from .pipeline import clean_raw
 
     problems: list[Problem] = []
     try:
-        sidecar = load_sidecar(job.raw.sidecar, _WORKER["project"].rel(job.raw.sidecar)) if job.raw.sidecar else None
-        data = job.raw.path.read_bytes()
-        article = clean_article(data, job.raw.display, sidecar)
-        article, ann_problems = annotations_mod.annotate(article, job.annotation_file, job.annotation_display)
+        article = clean_raw(job.raw, _WORKER["project"].rel)
+        annotation_file = Path(job.annotation_file) if job.annotation_file else None
+        article, ann_problems = annotations_mod.annotate(article, annotation_file, job.annotation_display)
         problems.extend(ann_problems)
         article = entities_mod.link_entities(article, _WORKER.get("gazetteer"))
         article.flags["url_key"] = url_key(article)
@@ -217,6 +214,7 @@ def gather(project: Project, *, keep_going: bool, progress: bool, hasher: FileHa
     known = {r.id for r in raws}
     ann_dir = project.annotations
     ann_prefix = project.rel(ann_dir) + "/"
+    ann_path = os.fspath(ann_dir) + os.sep
     try:
         ann_names = {n for n in os.listdir(ann_dir) if n.endswith(".yml") and not n.startswith(".")}
     except OSError:
@@ -227,7 +225,7 @@ def gather(project: Project, *, keep_going: bool, progress: bool, hasher: FileHa
     jobs = []
     for r in raws:
         name = f"{r.id}.yml"
-        jobs.append(Job(r, ann_dir / name if name in ann_names else None, ann_prefix + name))
+        jobs.append(Job(r, ann_path + name if name in ann_names else None, ann_prefix + name))
     clock.lap("discover")
     done, result.processed = run_jobs(project, jobs, gazetteer, gazetteer_hash, pool=pool, progress=progress, hasher=hasher)
     for res in done:

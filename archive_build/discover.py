@@ -16,11 +16,13 @@ _ID = re.compile(r"^[a-z0-9](?:[a-z0-9_-]|\.(?!\.))*$", re.I)
 
 
 class RawFile(NamedTuple):
-    # A named tuple: 10,000 of them are made on every rebuild, three times faster than a frozen dataclass.
+    # A named tuple of plain strings: 10,000 of them are made on every rebuild
+    # (three times faster than a frozen dataclass; pathlib objects for the paths
+    # were a third of this function's time).
     id: str
-    path: Path
+    path: str
     display: str
-    sidecar: Path | None
+    sidecar: str | None  # path of the sidecar file, if there is one
 
 
 def discover(project: Project, sizes: Callable[[str], int | None] | None = None) -> tuple[list[RawFile], list[Problem]]:
@@ -38,6 +40,7 @@ def discover(project: Project, sizes: Callable[[str], int | None] | None = None)
         return [], [Problem(project.rel(raw), None, "no raw/ directory: put raw articles there")]
     raw_root = raw.resolve()
     prefix = project.rel(raw) + "/"
+    raw_path = os.fspath(raw) + os.sep
     with os.scandir(raw) as it:
         entries = sorted(it, key=lambda e: e.name)
     names = {e.name for e in entries}
@@ -46,9 +49,9 @@ def discover(project: Project, sizes: Callable[[str], int | None] | None = None)
         display = prefix + name
         if name.startswith(".") or name.endswith(SIDECAR_SUFFIX) or name in ("README.md",):
             continue
-        path = raw / name
+        path = raw_path + name
         if entry.is_symlink():
-            target = path.resolve()
+            target = Path(path).resolve()
             if raw_root not in target.parents:
                 problems.append(Problem(display, None, "symlink pointing outside raw/ refused"))
                 continue
@@ -77,7 +80,7 @@ def discover(project: Project, sizes: Callable[[str], int | None] | None = None)
             problems.append(Problem(display, None, f"file is {size:,} bytes; the limit for a raw article is {MAX_RAW_BYTES:,} bytes"))
             continue
         side = aid + SIDECAR_SUFFIX
-        found.setdefault(aid.lower(), []).append(RawFile(aid, path, display, raw / side if side in names else None))
+        found.setdefault(aid.lower(), []).append(RawFile(aid, path, display, raw_path + side if side in names else None))
     files: list[RawFile] = []
     for aid, group in sorted(found.items()):
         if len(group) > 1:

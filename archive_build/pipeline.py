@@ -7,11 +7,16 @@ Collection-level steps (annotations, entities, backlinks) come later.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
 
 from .model import Article
 from .readers import read_bytes
+from .sidecar import load_sidecar
 from .transforms import clean, metadata, notes, render
+
+if TYPE_CHECKING:
+    from .discover import RawFile
 
 Transform = Callable[[Article], Article]
 
@@ -51,3 +56,11 @@ def clean_article(data: bytes, path: str, sidecar: dict[str, Any] | None = None)
     # The cleaned Markdown before annotations and entity links decorate it: article.json publishes it.
     article.clean_body = article.body
     return article
+
+
+def clean_raw(raw: "RawFile", rel: Callable[[Path], str]) -> Article:
+    """A discovered raw file read and cleaned with its sidecar; ``rel`` names the sidecar in messages (``Project.rel``)."""
+    sidecar = load_sidecar(Path(raw.sidecar), rel(Path(raw.sidecar))) if raw.sidecar else None
+    with open(raw.path, "rb") as f:
+        data = f.read()
+    return clean_article(data, raw.display, sidecar)

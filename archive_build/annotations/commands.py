@@ -41,8 +41,7 @@ def _make_id(quote: str, taken: set[str]) -> str:
 
 def _plain_of(project: Project, article_id: str) -> str:
     from ..discover import discover
-    from ..pipeline import clean_article
-    from ..sidecar import load_sidecar
+    from ..pipeline import clean_raw
 
     raws, _ = discover(project)
     by_id = {r.id: r for r in raws}
@@ -51,9 +50,7 @@ def _plain_of(project: Project, article_id: str) -> str:
         close = difflib.get_close_matches(article_id, list(by_id), n=1, cutoff=0.5)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise InputError(project.rel(project.raw), f"no article {article_id!r} in raw/{hint}")
-    sidecar = load_sidecar(raw.sidecar, project.rel(raw.sidecar)) if raw.sidecar else None
-    article = clean_article(raw.path.read_bytes(), raw.display, sidecar)
-    return scan(article.body).text
+    return scan(clean_raw(raw, project.rel).body).text
 
 
 def _disambiguate(plain: str, start: int, end: int, quote: str) -> tuple[str, str]:
