@@ -59,6 +59,9 @@ class Scanner(HTMLParser):
                 self.active.append(_norm(f"{tag}[{name}={value}]"))
             elif name == "style" and re.search(r"expression\s*\(|javascript:|url\s*\(", clean, re.I):
                 self.findings.append(f"<{tag} style={value!r}>")
+        if "mermaid" in attrs_d.get("class", "").split():
+            # Material fetches its diagram library from unpkg.com for these: a request to another origin.
+            self.findings.append(f"<{tag} class={attrs_d['class']!r}>")
         if tag in ACTIVE_TAGS:
             keep = {k: v for k, v in attrs_d.items() if k in ("src", "href", "rel", "type", "id", "http-equiv", "name", "action", "data")}
             self.active.append(_norm(f"<{tag} {sorted(keep.items())}>"))
