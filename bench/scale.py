@@ -222,7 +222,8 @@ def run_size(n: int, workdir: Path, *, browser: bool, material: bool, query: str
     if cold.returncode != 0:
         notes.append(f"build exited {cold.returncode} ({cold.summary.get('errors', '?')} errors)")
     row = Row(n, cold, site, noop, one, dir_bytes(project / "site") if (project / "site").is_dir() else 0, notes=notes)
-    row.search_backend = "pagefind" if (project / "site" / "pagefind").is_dir() else "material"
+    if mkdocs_step:
+        row.search_backend = "pagefind" if (project / "site" / "pagefind").is_dir() else "material"
     if browser:
         from .searchprobe import first_query
 
@@ -259,11 +260,13 @@ def table(rows: list[Row]) -> str:
     )
     lines = []
     for r in rows:
+        site = r.mkdocs.seconds == r.mkdocs.seconds  # NaN: no MkDocs step (--no-mkdocs)
         lines.append((
-            f"{r.n:,}", f"{r.cold.seconds:.1f}", f"{r.n / r.cold.seconds:.0f}", _fmt_mb(r.cold.peak_mb), f"{r.mkdocs.seconds:.1f}", _fmt_mb(r.mkdocs.peak_mb),
-            f"{r.cold.seconds / r.mkdocs.seconds:.2f}", f"{r.noop.seconds:.2f}", _fmt_mb(r.noop.peak_mb), str(r.noop.summary.get("written", "?")),
-            f"{r.one.seconds:.2f}", _fmt_mb(r.one.peak_mb), str(r.one.summary.get("written", "?")), f"{r.site_bytes / r.n / 1024:.0f}",
-            r.search_backend, "-" if r.search_bytes is None else f"{r.search_bytes / 1024:.0f}",
+            f"{r.n:,}", f"{r.cold.seconds:.1f}", f"{r.n / r.cold.seconds:.0f}", _fmt_mb(r.cold.peak_mb),
+            f"{r.mkdocs.seconds:.1f}" if site else "-", _fmt_mb(r.mkdocs.peak_mb) if site else "-",
+            f"{r.cold.seconds / r.mkdocs.seconds:.2f}" if site else "-", f"{r.noop.seconds:.2f}", _fmt_mb(r.noop.peak_mb), str(r.noop.summary.get("written", "?")),
+            f"{r.one.seconds:.2f}", _fmt_mb(r.one.peak_mb), str(r.one.summary.get("written", "?")), f"{r.site_bytes / r.n / 1024:.0f}" if site else "-",
+            r.search_backend or "-", "-" if r.search_bytes is None else f"{r.search_bytes / 1024:.0f}",
             "-" if r.material_bytes is None else f"{r.material_bytes / 1024:.0f}",
         ))
     widths = [max(len(h), *(len(l[i]) for l in lines)) for i, h in enumerate(head)]
