@@ -1,8 +1,10 @@
 """The per-article pipeline: raw bytes → cleaned ``Article`` with a Markdown body.
 
-This is the function the build runs in worker processes.  The order is the
-design: read → header/tail metadata → boilerplate → captions → headings →
-joins → description → sidecar → Markdown → the article's own notes and links.
+``clean_raw`` is what the build's worker processes run for each raw file
+(and what ``annotate`` runs to find a quote, so both see the same text);
+``clean_article`` holds the order of the steps.  The order is the design:
+read → header/tail metadata → boilerplate → captions → headings → joins →
+description → sidecar → Markdown → the article's own notes and links.
 Collection-level steps (annotations, entities, backlinks) come later.
 """
 from __future__ import annotations
@@ -59,7 +61,11 @@ def clean_article(data: bytes, path: str, sidecar: dict[str, Any] | None = None)
 
 
 def clean_raw(raw: "RawFile", rel: Callable[[Path], str]) -> Article:
-    """A discovered raw file read and cleaned with its sidecar; ``rel`` names the sidecar in messages (``Project.rel``)."""
+    """A discovered raw file read and cleaned with its sidecar; ``rel`` names the sidecar in messages (``Project.rel``).
+
+    One function for the build and for ``archive-build annotate``: a quote
+    picked by ``annotate`` must be found in exactly the text the build anchors in.
+    """
     sidecar = load_sidecar(Path(raw.sidecar), rel(Path(raw.sidecar))) if raw.sidecar else None
     with open(raw.path, "rb") as f:
         data = f.read()

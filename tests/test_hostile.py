@@ -171,9 +171,12 @@ def test_hostile_text_is_shown_as_text(hostile_site: Path) -> None:
 
 
 def test_the_scanner_sees_a_script_a_handler_and_a_javascript_url() -> None:
-    s = scan_html('<p onclick="x()">a</p><script>alert("XSS-1")</script><a href=" jav&#x09;ascript:alert(1)">x</a><b style="width:expression(1)">b</b>')
+    s = scan_html(
+        '<p onclick="x()">a</p><script>alert("XSS-1")</script><a href=" jav&#x09;ascript:alert(1)">x</a>'
+        '<b style="width:expression(1)">b</b><pre class="x mermaid">graph</pre>'
+    )
     assert any("onclick" in a for a in s.active) and any("<script>" in a for a in s.active)
-    assert any(a.startswith("a[href=") for a in s.active) and len(s.findings) == 2
+    assert any(a.startswith("a[href=") for a in s.active) and len(s.findings) == 3
 
 
 def test_an_unsafe_url_from_a_sidecar_is_not_kept_but_recorded() -> None:
