@@ -20,7 +20,7 @@ from . import annotations as annotations_mod
 from . import entities as entities_mod
 from .collection.internal_links import url_key
 from .discover import RawFile, discover
-from .errors import InputError, Problem
+from .errors import InputError, Problem, kept_going
 from .model import Article
 from .cache import ArticleStore, BuildState, FileHasher, Remembered, listing_key, related_key, stable_digest
 from .output import KEEP, Entry, Staged, clean_stale_temps, matches, stage, staging_dir, sync_tree, tree_stats
@@ -229,7 +229,7 @@ def gather(project: Project, *, keep_going: bool, progress: bool, hasher: FileHa
     clock.lap("discover")
     done, result.processed = run_jobs(project, jobs, gazetteer, gazetteer_hash, pool=pool, progress=progress, hasher=hasher)
     for res in done:
-        result.problems.extend(p.as_warning() if keep_going and p.lenient else p for p in res.problems)
+        result.problems.extend(kept_going(res.problems, keep_going))
         if res.article is not None:
             result.articles.append(res.article)
     result.articles.sort(key=lambda a: a.id)

@@ -7,6 +7,7 @@ error is ever allowed to surface as a traceback.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 
 @dataclass(frozen=True, order=True)
@@ -32,3 +33,12 @@ class InputError(Exception):
     def __init__(self, path: str, message: str, line: int | None = None):
         super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
         self.problem = Problem(path, line, message)
+
+
+def kept_going(problems: Iterable[Problem], keep_going: bool) -> list[Problem]:
+    """The problems as a run reports them: with ``--keep-going``, lenient errors are warnings.
+
+    Decided here, after the cache, not where a problem is found, so that a
+    cached article serves runs with and without ``--keep-going`` alike.
+    """
+    return [p.as_warning() if keep_going and p.lenient else p for p in problems]

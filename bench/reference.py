@@ -99,10 +99,11 @@ def describe(seconds: float, factor: float | None, pages: int = ISSUE_PAGES) -> 
     head = f"Reference (the issue's plain MkDocs + Material build of {pages:,} ~900-word pages, short nav): {seconds:.1f} s here"
     if factor is None:
         return f"{head} (the issue timed {ISSUE_PAGES:,} pages: no factor)"
-    return f"{head}, {ISSUE_SECONDS} s in the issue: this machine is {_times(factor)} the issue's"
+    return f"{head}, {ISSUE_SECONDS} s in the issue: this machine is {relative(factor)} the issue's"
 
 
-def _times(factor: float) -> str:
+def relative(factor: float) -> str:
+    """How a machine ``factor`` times slower compares with the issue's, in words."""
     return f"{factor:.1f} times slower than" if factor >= 1 else f"{1 / factor:.1f} times faster than"
 
 

@@ -186,7 +186,7 @@ def set_backend(project: Path, backend: str) -> None:
 class Row:
     n: int
     cold: Step
-    mkdocs: Step
+    mkdocs: Step | None  # None: no MkDocs step (--no-mkdocs)
     noop: Step
     one: Step
     site_bytes: int
@@ -206,13 +206,13 @@ def run_size(n: int, workdir: Path, *, browser: bool, material: bool, query: str
     notes: list[str] = []
     print(f"[bench] N={n}: cold build", file=sys.stderr, flush=True)
     cold = measure(build, project)
+    site = None
     if mkdocs_step:
         print(f"[bench] N={n}: mkdocs build", file=sys.stderr, flush=True)
         site = measure(mkdocs, project)
     else:
-        site = Step(float("nan"), float("nan"), 0, "")
         browser = material = False
-    if site.returncode != 0:
+    if site is not None and site.returncode != 0:
         notes.append(f"mkdocs exited {site.returncode}: {site.out.strip().splitlines()[-1:]}")
     print(f"[bench] N={n}: no-op rebuild", file=sys.stderr, flush=True)
     noop = measure(build, project)
@@ -222,7 +222,7 @@ def run_size(n: int, workdir: Path, *, browser: bool, material: bool, query: str
     if cold.returncode != 0:
         notes.append(f"build exited {cold.returncode} ({cold.summary.get('errors', '?')} errors)")
     row = Row(n, cold, site, noop, one, dir_bytes(project / "site") if (project / "site").is_dir() else 0, notes=notes)
-    if mkdocs_step:
+    if site is not None:
         row.search_backend = "pagefind" if (project / "site" / "pagefind").is_dir() else "material"
     if browser:
         from .searchprobe import first_query
@@ -260,11 +260,11 @@ def table(rows: list[Row]) -> str:
     )
     lines = []
     for r in rows:
-        site = r.mkdocs.seconds == r.mkdocs.seconds  # NaN: no MkDocs step (--no-mkdocs)
+        site = r.mkdocs
         lines.append((
             f"{r.n:,}", f"{r.cold.seconds:.1f}", f"{r.n / r.cold.seconds:.0f}", _fmt_mb(r.cold.peak_mb),
-            f"{r.mkdocs.seconds:.1f}" if site else "-", _fmt_mb(r.mkdocs.peak_mb) if site else "-",
-            f"{r.cold.seconds / r.mkdocs.seconds:.2f}" if site else "-", f"{r.noop.seconds:.2f}", _fmt_mb(r.noop.peak_mb), str(r.noop.summary.get("written", "?")),
+            *((f"{site.seconds:.1f}", _fmt_mb(site.peak_mb), f"{r.cold.seconds / site.seconds:.2f}") if site else ("-",) * 3),
+            f"{r.noop.seconds:.2f}", _fmt_mb(r.noop.peak_mb), str(r.noop.summary.get("written", "?")),
             f"{r.one.seconds:.2f}", _fmt_mb(r.one.peak_mb), str(r.one.summary.get("written", "?")), f"{r.site_bytes / r.n / 1024:.0f}" if site else "-",
             r.search_backend or "-", "-" if r.search_bytes is None else f"{r.search_bytes / 1024:.0f}",
             "-" if r.material_bytes is None else f"{r.material_bytes / 1024:.0f}",
@@ -298,7 +298,7 @@ def cpu_probe(steps: int = 5_000_000, runs: int = 3) -> float:
 def targets_here(factor: float) -> str:
     """The issue's timed targets, scaled to a machine ``factor`` times slower than the issue's."""
     return (
-        f"The issue's targets on this machine (the mean factor: {reference._times(factor)} the issue's): "
+        f"The issue's targets on this machine (the mean factor: {reference.relative(factor)} the issue's): "
         f"cold build >= {500 / factor:.0f} articles/s, no-op and one-annotation rebuilds <= {2 * factor:.1f} s, "
         f"`make serve` edit <= {5 * factor:.1f} s"
     )

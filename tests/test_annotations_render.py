@@ -8,6 +8,7 @@ import markdown
 from bs4 import BeautifulSoup
 
 from archive_build.annotations import annotate
+from archive_build.errors import kept_going
 from archive_build.model import Article
 from archive_build.plaintext import scan
 
@@ -33,8 +34,9 @@ def html_of(a: Article) -> BeautifulSoup:
     return BeautifulSoup(markdown.markdown(page, extensions=EXTENSIONS), "html.parser")
 
 
-def run(tmp_path: Path, body: str, items: str, **kw) -> tuple[Article, list]:
-    return annotate(article(body), write(tmp_path, items), "annotations/2024-01-01-example.yml", **kw)
+def run(tmp_path: Path, body: str, items: str, keep_going: bool = False) -> tuple[Article, list]:
+    a, problems = annotate(article(body), write(tmp_path, items), "annotations/2024-01-01-example.yml")
+    return a, kept_going(problems, keep_going)  # as the build reports them
 
 
 def test_the_passage_is_highlighted_and_followed_by_its_footnote_reference(tmp_path):

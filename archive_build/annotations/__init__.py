@@ -20,12 +20,13 @@ from .load import Spec, load_annotations
 from .render import Placed, footnote, highlight, see_also, unanchored_section
 
 
-def annotate(article: Article, path: Path | None, display: str, *, keep_going: bool = False) -> tuple[Article, list[Problem]]:
+def annotate(article: Article, path: Path | None, display: str) -> tuple[Article, list[Problem]]:
     """Anchor and render the article's annotations.
 
-    An annotation that cannot be anchored is an error, or with ``keep_going``
-    a warning; either way it is listed under "Unanchored notes" at the end of
-    the article, so no note is ever silently dropped.
+    An annotation that cannot be anchored is a lenient error (a warning under
+    ``--keep-going``: ``errors.kept_going``); either way it is listed under
+    "Unanchored notes" at the end of the article, so no note is ever silently
+    dropped.
     """
     pmap = scan(article.body)
     article.plain = pmap.text
@@ -46,7 +47,7 @@ def annotate(article: Article, path: Path | None, display: str, *, keep_going: b
                 problems.append(Problem(display, spec.quote_line, f"quote {_q(spec.quote)} not found exactly; re-anchored to {_q(found)} ({result.similarity:.0f}% similar) — update the quote", "warning"))
             placed.append((spec, result))
         else:
-            problems.append(Problem(display, spec.quote_line, miss_message(pmap.text, spec.quote, result, article.id), "warning" if keep_going else "error", lenient=True))
+            problems.append(Problem(display, spec.quote_line, miss_message(pmap.text, spec.quote, result, article.id), lenient=True))
             lost.append(spec)
     placed.sort(key=lambda sa: (sa[1].start, sa[1].end))
     article.body = highlight(article.body, pmap, [Placed(s.id, s.kind, a.start, a.end) for s, a in placed])
