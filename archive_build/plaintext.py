@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-# Same link shape as markdown_text.sanitize_markdown accepts: [label](target "title").
-_LINK = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.|\[[^\]]*\])*)\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?(\s+\"[^\"]*\")?\s*\)")
+from .markdown_text import LINK
+
 _FOOTREF = re.compile(r"\[\^[^\]\s]+\]")
 _FOOTDEF = re.compile(r"[ ]{0,3}\[\^[^\]\s]+\]:")
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
@@ -164,7 +164,7 @@ def scan(md: str) -> PlainMap:
         segments.append((start, end, len(text), mark))
 
     links: dict[int, re.Match[str]] = {}
-    for lm in _LINK.finditer(md):
+    for lm in LINK.finditer(md):  # the link shape sanitize_markdown keeps
         links[lm.start()] = lm
     label_ends: dict[int, int] = {}  # end of an open link's label → end of the link
     fence: str | None = None

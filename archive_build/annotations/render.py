@@ -16,7 +16,7 @@ import re
 import datetime as dt
 from dataclasses import dataclass
 
-from ..markdown_text import escape_text, sanitize_markdown
+from ..markdown_text import CODE_SPAN, escape_text, sanitize_markdown
 from ..plaintext import PlainMap
 from .load import Spec
 
@@ -106,7 +106,6 @@ def _indent(text: str) -> str:
     return "\n".join(("    " + line) if line.strip() else "" for line in text.split("\n"))
 
 
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
 _UNESCAPED = r"(?<!\\)((?:\\\\)*)"  # an even run of backslashes (possibly none) before the match
 
 
@@ -123,7 +122,7 @@ def _neutralise(md: str) -> str:
     """Escape the syntax that lets a footnote body change the rest of the page (outside code spans)."""
     out: list[str] = []
     last = 0
-    for m in _CODE_SPAN.finditer(md):
+    for m in CODE_SPAN.finditer(md):
         out.append(_neutralise_text(md[last : m.start()]))
         out.append(m.group(0))
         last = m.end()

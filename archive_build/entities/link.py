@@ -74,7 +74,9 @@ _INLINE = re.compile(
 _FENCE_START = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})[^\n]*\n(?:[^\n]*\n)*?[ ]{0,3}\1[^\n]*$", re.M)
 
 # Scanning only from these positions keeps the cost near one pass of a simple regex.
-_TRIGGER = re.compile(r"\n|[\\`\[\]<&{*_~=^+!]|https?://|www\.")
+# (One character class first, so the engine skips ahead in C: "h" and "w" count
+# only as the start of "http(s)://" and "www.".)
+_TRIGGER = re.compile(r"[\n\\`\[\]<&{*_~=^+!hw](?:(?<=h)ttps?://|(?<=w)ww\.|(?<=[^hw]))")
 
 
 def _crosses(starts: list[int], start: int, end: int) -> bool:
