@@ -96,3 +96,18 @@ def test_an_exact_quote_is_anchored_without_loading_the_fuzzy_matcher() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+_TRICKY = st.text(alphabet=st.sampled_from("ab .\n\t\r\u00a0\u2009\u3000\u2028\u2026\u00ad\u200b\ufeff"), max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TRICKY)
+def test_whitespace_run_pattern_matches_exactly_what_its_readable_form_does(text: str) -> None:
+    """The pattern is written for speed (one character class first); this is what it must mean."""
+    import re
+
+    module = sys.modules["archive_build.annotations.anchor"]  # (the package's `anchor` is the function)
+    drops = module._DROPS
+    readable = re.compile(f"[\\s{drops}]{{2,}}|[^\\S ]|[{drops}]|\u2026")
+    assert [m.span() for m in module._RUN.finditer(text)] == [m.span() for m in readable.finditer(text)]

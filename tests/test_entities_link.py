@@ -237,3 +237,13 @@ def test_a_fence_line_with_no_closing_fence_does_not_end_a_code_span_for_the_lin
     # Without a closing fence "```" is paragraph text, and here it closes the code span opened by "Putin```".
     out, _ = link_body("Putin```\n`Kyiv`\n```\n", M)
     assert _ENTITY_ANCHOR.sub(r"\1", _render(out)) == _render("Putin```\n`Kyiv`\n```\n")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ahtps:/w.\n\\`[]<&{*_~=^+! x"), max_size=60))
+def test_trigger_pattern_matches_exactly_what_its_readable_form_does(text: str) -> None:
+    """The trigger is written for speed (one character class first); this is what it must mean."""
+    from archive_build.entities.link import _TRIGGER
+
+    readable = re.compile(r"\n|[\\`\[\]<&{*_~=^+!]|https?://|www\.")
+    assert [(m.span(), m.group()) for m in _TRIGGER.finditer(text)] == [(m.span(), m.group()) for m in readable.finditer(text)]
