@@ -93,6 +93,23 @@ def staging_dir(target: Path) -> Path:
     return target.with_name(f".{target.name}.tmp-{os.getpid()}")
 
 
+def write_file(path: str, data: bytes) -> int:
+    """Write ``data`` as ``path`` (created or truncated); returns the file's modification time (ns).
+
+    With ``os`` calls rather than ``open()``: a cold build creates 50,000
+    files, and the file object's own set-up and the separate ``stat`` cost a
+    quarter of each write.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        return os.fstat(fd).st_mtime_ns
+    finally:
+        os.close(fd)
+
+
 def stage(folder: str, name: str, data: bytes, intact_sha: str | None = None) -> Staged | _Keep:
     """Write ``data`` as ``folder/name`` (a flat name), for ``sync_tree``.
 
@@ -104,9 +121,7 @@ def stage(folder: str, name: str, data: bytes, intact_sha: str | None = None) ->
     if digest == intact_sha:
         return KEEP
     path = os.path.join(folder, name)
-    with open(path, "wb") as f:
-        f.write(data)
-    return Staged(path, len(data), digest, os.stat(path).st_mtime_ns)
+    return Staged(path, len(data), digest, write_file(path, data))
 
 
 def _bytes(data: bytes | Staged) -> bytes:
@@ -225,11 +240,9 @@ def sync_tree(
         if isinstance(data, _Keep):
             with open(old_root + rel, "rb") as f:
                 data = f.read()
-        with open(dest, "wb") as f:
-            f.write(data)
+        mtime_ns = write_file(dest, data)
         if rel in changed_set:
-            st2 = os.stat(dest)
-            new[rel] = Entry(st2.st_size, st2.st_mtime_ns, digests[rel], fingerprints.get(rel, ""))
+            new[rel] = Entry(len(data), mtime_ns, digests[rel], fingerprints.get(rel, ""))
     swap_dirs(tmp_tree, target)
     return written, len(files) - written, new
 
