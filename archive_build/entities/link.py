@@ -359,9 +359,19 @@ def _term(word: str) -> str:
     return _stem(word) if len(word) >= 4 and word not in STOPWORDS else ""
 
 
-# Word → term, shared by every article a process reads (a plain dict: the
-# lookup runs once per distinct word of every article).
-_TERMS: dict[str, str] = {}
+class _Terms(dict):  # type: ignore[type-arg]
+    """Word → term, shared by every article a process reads; a word seen first is worked out on lookup.
+
+    (``__missing__`` runs only for a new word: a known one is a plain dict
+    lookup in C, so no set of each article's words is built to find the new ones.)
+    """
+
+    def __missing__(self, word: str) -> str:
+        term = self[word] = _term(word)
+        return term
+
+
+_TERMS = _Terms()
 
 
 def content_terms(text: str) -> dict[str, int]:
@@ -371,8 +381,6 @@ def content_terms(text: str) -> dict[str, int]:
     terms = _TERMS
     if len(terms) > 1 << 17:
         terms.clear()
-    for word in set(words).difference(terms):
-        terms[word] = _term(word)
     # Every token to its term and counted, in C (no Python loop over the words).
     counts = Counter(map(terms.__getitem__, words))
     counts.pop("", None)
