@@ -247,3 +247,12 @@ def test_trigger_pattern_matches_exactly_what_its_readable_form_does(text: str) 
 
     readable = re.compile(r"\n|[\\`\[\]<&{*_~=^+!]|https?://|www\.")
     assert [(m.span(), m.group()) for m in _TRIGGER.finditer(text)] == [(m.span(), m.group()) for m in readable.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(".!?…\n ”\"’')]a\t"), max_size=60))
+def test_sentence_end_pattern_matches_exactly_what_its_readable_form_does(text: str) -> None:
+    from archive_build.entities.link import _SENTENCE_END
+
+    readable = re.compile(r"[.!?…][”\"’')\]]*\s+|\n\s*\n|\n")
+    assert [m.span() for m in _SENTENCE_END.finditer(text)] == [m.span() for m in readable.finditer(text)]

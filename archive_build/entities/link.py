@@ -256,7 +256,10 @@ def link_body(body: str, matcher: Any) -> tuple[str, Counter[str]]:
     return "".join(out), counts
 
 
-_SENTENCE_END = re.compile(r"[.!?…][”\"’')\]]*\s+|\n\s*\n|\n")
+# A sentence's end: ".!?…" with closing quotes or brackets and a space, a
+# blank line, or a line break (written with its possible first characters as
+# one class, so the regex engine skips ahead to them in C).
+_SENTENCE_END = re.compile(r"[.!?…\n](?:(?<=[.!?…])[”\"’')\]]*\s+|(?<=\n)\s*\n|(?<=\n))")
 MAX_KWIC = 280
 
 
