@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 # Characters that start inline syntax anywhere in a line (Python-Markdown core,
 # "#" because a heading drops its trailing hashes,
 # attr_list braces, pymdownx mark/caret/tilde, tables' pipes, entities).
-_INLINE = re.compile(r"([\\`*_\[\]{}<>&=^~|#])")
+# Each with its escaped form, the backslash first: the later replacements add backslashes.
+_INLINE_ESCAPES = tuple((c, "\\" + c) for c in "\\`*_[]{}<>&=^~|#")
 # Constructs that only mean something at the start of a line (admonition
 # "!!!" and pymdownx.details "???" among them).
 _LINE_START = re.compile(r"^(\s*)(#|>|[-+]\s|\d+(?=[.)]\s)|:|=+\s*$|-(?=[-\s]*$)|!(?=!!)|\?(?=\?\?))", re.M)
@@ -36,7 +37,12 @@ _LINE_START_FIRST = frozenset("#>-+:=!?")
 
 def escape_text(text: str) -> str:
     """Plain text → Markdown source that renders to the same characters."""
-    out = _INLINE.sub(r"\\\1", text)
+    # One str.replace per character present: ten times as fast as a regex
+    # substitution, whose replacement template calls back into Python per match.
+    out = text
+    for char, escaped in _INLINE_ESCAPES:
+        if char in out:
+            out = out.replace(char, escaped)
     if "\n" not in out:  # one line (most calls): the line-start passes only when its start needs them
         first = out.lstrip()[:1]
         if first and (first in _LINE_START_FIRST or first.isdecimal()):
