@@ -133,10 +133,10 @@ def sanitize_markdown(text: str, dropped: list[str] | None = None) -> str:
 
     text = LINK.sub(link, text)
     text = _AUTOLINK.sub(autolink, text)
-    text = _REF_DEF.sub(refdef, text)
+    if "]:" in text:  # (the pattern starts at every line start, which the regex engine tries everywhere)
+        text = _REF_DEF.sub(refdef, text)
     # Every remaining "<" and "&" is text, not markup or an entity.
-    text = text.replace("&", "\\&")
-    text = re.sub(r"<", r"\\<", text)
+    text = text.replace("&", "\\&").replace("<", "\\<")
     # attr_list syntax from a stranger could set ids, classes or handlers.
     text = text.replace("{:", "\\{:").replace("{ :", "\\{ :").replace("{#", "\\{#").replace("{.", "\\{.")
     for i, span in enumerate(spans):

@@ -110,12 +110,18 @@ _UNESCAPED = r"(?<!\\)((?:\\\\)*)"  # an even run of backslashes (possibly none)
 
 
 def _neutralise_text(text: str) -> str:
+    # (Each pattern begins with a look-behind, which the regex engine tries at
+    # every character: a note without the character it needs is not scanned.)
     # attr_list needs no colon ("{ onclick=… }") and would set attributes on the article's elements.
-    text = re.sub(_UNESCAPED + r"\{", r"\1\\{", text)
+    if "{" in text:
+        text = re.sub(_UNESCAPED + r"\{", r"\1\\{", text)
     # A footnote reference or definition of its own would reach into the article's footnotes.
-    text = re.sub(_UNESCAPED + r"\[\^", r"\1\\[^", text)
+    if "[^" in text:
+        text = re.sub(_UNESCAPED + r"\[\^", r"\1\\[^", text)
     # An abbreviation definition ("*[Putin]: …") applies to the whole page.
-    return re.sub(r"^([ \t]*)\*\[", r"\1\\*[", text, flags=re.M)
+    if "*[" in text:
+        text = re.sub(r"^([ \t]*)\*\[", r"\1\\*[", text, flags=re.M)
+    return text
 
 
 def _neutralise(md: str) -> str:
