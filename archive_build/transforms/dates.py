@@ -1,6 +1,7 @@
 """Recognising and normalising the date forms real articles use."""
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from datetime import date, datetime
@@ -19,6 +20,9 @@ _YEAR = re.compile(r"\b(1[89]\d\d|2\d\d\d)\b")
 _DEFAULT = datetime(1900, 1, 1)
 
 
+# dateutil takes a quarter of a millisecond per date; an archive holds each
+# day's date many times over (and the header is read line by line twice).
+@functools.lru_cache(maxsize=1 << 14)
 def parse_date(text: str, *, need_year: bool = True) -> str | None:
     """ISO date for a short date string, or None.
 
