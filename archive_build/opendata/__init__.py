@@ -133,11 +133,15 @@ def dump_json(data: Any) -> bytes:
     without ``indent`` (ten times faster at 10,000 articles), and the files
     are a third smaller; any JSON viewer indents them for a reader.
     """
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return (_json(data) + "\n").encode("utf-8")
+
+
+# One encoder for every document (json.dumps with options builds one per call).
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def _json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _COMPACT.encode(data)
 
 
 @dataclass
