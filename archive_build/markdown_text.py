@@ -37,8 +37,9 @@ _LINE_START_FIRST = frozenset("#>-+:=!?")
 
 def escape_text(text: str) -> str:
     """Plain text → Markdown source that renders to the same characters."""
-    # One str.replace per character present: ten times as fast as a regex
-    # substitution, whose replacement template calls back into Python per match.
+    # One str.replace per character present: 3 times as fast as a regex
+    # substitution on a sentence, 10 on an article (on Python 3.11 its
+    # replacement template calls back into Python for every match).
     out = text
     for char, escaped in _INLINE_ESCAPES:
         if char in out:
@@ -79,10 +80,11 @@ def safe_url(url: str) -> str | None:
 
 
 # An inline link or image, ``[label](target "title")`` (group 1: "![" for an image).
-# Patterns that scan whole texts start with a literal or one character class,
-# never with an optional part or an alternation of classes: only then does the
-# regex engine skip ahead to candidate characters in C instead of trying a match
-# at every position (three times as fast over an article's body).
+# Patterns that scan whole texts start with a literal, an alternation of
+# literals or one character class, never with an optional part or an
+# alternation of classes: only then does the regex engine skip ahead to
+# candidate characters in C instead of trying a match at every position
+# (three times as fast over an article's body).
 LINK = re.compile(r"(!\[|\[)((?:[^\[\]\\]|\\.|\[[^\]]*\])*)\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?(\s+\"[^\"]*\")?\s*\)")
 _AUTOLINK = re.compile(r"<((?:[a-zA-Z][a-zA-Z0-9+.\-]{1,31}):[^\s<>]*)>")
 _REF_DEF = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(\s.*)?$", re.M)

@@ -100,7 +100,8 @@ def write_file(path: str, data: bytes) -> int:
     files, and the file object's own set-up and the separate ``stat`` cost a
     quarter of each write.
     """
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    # (Not inherited by child processes either way: PEP 446.  O_BINARY: Windows only.)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
     try:
         view = memoryview(data)
         while view:

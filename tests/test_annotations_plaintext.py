@@ -1,6 +1,9 @@
 """Plain text of a Markdown body: what a reader reads, and what annotation offsets count in."""
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from archive_build.plaintext import plain_text, scan
 
 
@@ -68,3 +71,17 @@ def test_every_plain_character_maps_back_to_its_source():
 def test_the_offsets_list_has_one_entry_per_character_plus_the_end():
     text, offsets = plain_text("ab *c*")
     assert text == "ab c" and len(offsets) == 5 and offsets[3] == 4
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from("![]()`ab \\\n<>\"h:/."), max_size=50))
+def test_link_and_code_span_patterns_match_exactly_what_their_readable_forms_do(text: str) -> None:
+    """Both are written for speed (a literal or alternation of literals first); this is what they must mean."""
+    import re
+
+    from archive_build.markdown_text import CODE_SPAN, LINK
+
+    link = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.|\[[^\]]*\])*)\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?(\s+\"[^\"]*\")?\s*\)")
+    assert [(m.span(), m.group(1) + "[", m.groups()[1:]) for m in link.finditer(text)] == [(m.span(), m.group(1), m.groups()[1:]) for m in LINK.finditer(text)]
+    code = re.compile(r"(`+)(.+?)\1", re.S)
+    assert [(m.span(), m.groups()) for m in code.finditer(text)] == [(m.span(), m.groups()) for m in CODE_SPAN.finditer(text)]

@@ -110,8 +110,9 @@ _UNESCAPED = r"(?<!\\)((?:\\\\)*)"  # an even run of backslashes (possibly none)
 
 
 def _neutralise_text(text: str) -> str:
-    # (Each pattern begins with a look-behind, which the regex engine tries at
-    # every character: a note without the character it needs is not scanned.)
+    # (Each pattern begins with a look-behind or a line start, which the regex
+    # engine tries at every character: a note without the characters a pattern
+    # needs is not scanned for it.)
     # attr_list needs no colon ("{ onclick=… }") and would set attributes on the article's elements.
     if "{" in text:
         text = re.sub(_UNESCAPED + r"\{", r"\1\\{", text)

@@ -362,7 +362,7 @@ def _term(word: str) -> str:
     return _stem(word) if len(word) >= 4 and word not in STOPWORDS else ""
 
 
-class _Terms(dict):  # type: ignore[type-arg]
+class _Terms(dict[str, str]):
     """Word → term, shared by every article a process reads; a word seen first is worked out on lookup.
 
     (``__missing__`` runs only for a new word: a known one is a plain dict
