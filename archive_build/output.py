@@ -204,13 +204,13 @@ def sync_tree(
             dest = target / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(data, Staged):
-                os.replace(data.path, dest)
+                os.replace(data.path, dest)  # a rename keeps the size and mtime staged
+                size, mtime_ns = data.size, data.mtime_ns
             else:
                 tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
-                tmp.write_bytes(data)
+                size, mtime_ns = len(data), write_file(os.fspath(tmp), data)
                 os.replace(tmp, dest)
-            st2 = dest.stat()
-            new[rel] = Entry(st2.st_size, st2.st_mtime_ns, digests[rel], fingerprints.get(rel, ""))
+            new[rel] = Entry(size, mtime_ns, digests[rel], fingerprints.get(rel, ""))
         if stale:
             _remove_empty_dirs(target)
         return len(changed), len(files) - len(changed), new

@@ -66,7 +66,8 @@ def clean_raw(raw: "RawFile", rel: Callable[[Path], str]) -> Article:
     One function for the build and for ``archive-build annotate``: a quote
     picked by ``annotate`` must be found in exactly the text the build anchors in.
     """
-    sidecar = load_sidecar(Path(raw.sidecar), rel(Path(raw.sidecar))) if raw.sidecar else None
+    sidecar_path = Path(raw.sidecar) if raw.sidecar else None
+    sidecar = load_sidecar(sidecar_path, rel(sidecar_path)) if sidecar_path else None
     with open(raw.path, "rb") as f:
         data = f.read()
     return clean_article(data, raw.display, sidecar)

@@ -16,8 +16,8 @@ character YAML does not accept raw escaped.  A property test checks that
 from __future__ import annotations
 
 import functools
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
 import re
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 import yaml
