@@ -22,7 +22,7 @@ from .collection.internal_links import url_key
 from .discover import RawFile, discover
 from .errors import InputError, Problem, kept_going
 from .model import Article
-from .cache import ArticleStore, BuildState, FileHasher, Remembered, listing_key, related_key, stable_digest
+from .cache import ArticleStore, BuildState, FileHasher, Packed, Remembered, listing_key, pack, related_key, stable_digest, unpack
 from .output import KEEP, Entry, Staged, clean_stale_temps, matches, stage, staging_dir, sync_tree, tree_stats
 from .project import Project
 from .workers import POOL_THRESHOLD, Workers
@@ -84,6 +84,11 @@ def process(job: Job) -> JobResult:
         return JobResult(None, problems + [Problem(job.raw.display, None, f"cannot read file: {exc.strerror or exc}")])
     except RecursionError:
         return JobResult(None, problems + [Problem(job.raw.display, None, "text is nested too deeply to process")])
+
+
+def process_packed(job: Job) -> Packed:
+    """``process``, its result packed for the cache in the worker (``cache.pack``)."""
+    return pack(process(job))
 
 
 def _job_key(job: Job, version: str, gazetteer_hash: str, hasher: FileHasher) -> str:
@@ -174,11 +179,10 @@ def run_jobs(
     results: list[JobResult | None] = [store.get(j.raw.display, k, functools.partial(process, j)) for j, k in zip(jobs, keys)]
     todo = [i for i, r in enumerate(results) if r is None]
     if todo:
-        fresh = pool.map(process, [jobs[i] for i in todo])
-        for i, res in zip(todo, _progress(fresh, len(todo), progress)):
-            results[i] = res
-        for i in todo:
-            store.put(jobs[i].raw.display, keys[i], results[i])
+        fresh = pool.map(process_packed, [jobs[i] for i in todo])
+        for i, packed in zip(todo, _progress(fresh, len(todo), progress)):
+            store.put(jobs[i].raw.display, keys[i], packed)
+            results[i] = unpack(packed)
     for r, k in zip(results, keys):
         if r is not None and r.article is not None:
             r.article.flags["job_key"] = k  # stands for the article's texts in build._fingerprint
@@ -309,10 +313,10 @@ def _tree_stats(project: Project, tree: str, state: BuildState) -> dict[str, Any
     """The ``stat`` of every file of a generated tree, as ``tree_stats``.
 
     ``site-data/`` is the build's own folder (outside docs/, one flat
-    folder of 40,000 files at 10,000 articles): while its inode and
+    folder of 10,000 bundles at 10,000 articles): while its inode and
     modification time are as the last build left them, no file was added,
     removed or renamed in it, and the manifest's entries stand in for its
-    files' stats, which spares 40,000 ``stat`` calls per rebuild.  (A file
+    files' stats, which spares 10,000 ``stat`` calls per rebuild.  (A file
     edited in place by hand there goes unnoticed until ``make clean``; the
     pages in docs/, which people do open, are always checked.)
     """
@@ -403,11 +407,12 @@ def render(task: RenderTask) -> tuple[Staged | Any, Any]:
 
     article, intact = task.article, task.intact
     name = f"{article.id}.md"
-    page = stage(task.page_dir, name, page_text(article).encode("utf-8"), intact.get(name)) if task.page else KEEP
-    data = None
-    if task.data_fingerprint is not None:
-        pieces, files = render_data(task.info, article, task.data_fingerprint)
-        data = pieces, {flat: stage(task.data_dir, flat, content, intact.get(flat)) for flat, content in files.items()}
+    with article.lent("texts"):
+        page = stage(task.page_dir, name, page_text(article).encode("utf-8"), intact.get(name)) if task.page else KEEP
+        data = None
+        if task.data_fingerprint is not None:
+            pieces, files = render_data(task.info, article, task.data_fingerprint)
+            data = pieces, {flat: stage(task.data_dir, flat, content, intact.get(flat)) for flat, content in files.items()}
     return page, data
 
 

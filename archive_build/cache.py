@@ -26,7 +26,7 @@ import pickle
 import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .model import LAZY_GROUPS
 from .output import Entry
@@ -184,7 +184,8 @@ class ArticleStore:
     the texts of the pages it rewrites: at 10,000 articles that is 35 MB read
     instead of 250 MB.  A loaded article fetches a group on first use
     (``Article.__getattr__``); if it is missing from the cache the article
-    is processed again (``rebuild``).
+    is processed again (``rebuild``).  Each group is stored pickled on its
+    own (``pack``), so a rebuild unpickles only the texts it reads.
     """
 
     def __init__(self, directory: Path) -> None:
@@ -204,18 +205,22 @@ class ArticleStore:
     def _group(self, group: str, name: str, key: str, rebuild: Any) -> dict[str, Any]:
         hit = self.groups[group].shard(name).get(name)
         if hit is not None and hit[0] == key:
-            return hit[1]
+            try:
+                return _unpickle_group(hit[1])
+            except _PICKLE_ERRORS:
+                pass
         if rebuild is None:
             raise KeyError(f"no cached {group} for {name}")
         fresh = rebuild().article
         return {f: fresh.__dict__[f] for f in LAZY_GROUPS[group]}
 
-    def put(self, name: str, key: str, value: Any) -> None:
-        article = value.article
-        if article is not None:
-            for group, shards in self.groups.items():
-                shards.put(name, (key, {f: getattr(article, f) for f in LAZY_GROUPS[group]}))
-            value = replace(value, article=article.without_lazy())
+    def put(self, name: str, key: str, packed: "Packed") -> None:
+        """Store a result made by ``pack`` (at the next ``save``)."""
+        for group, blob in packed.groups.items():
+            self.groups[group].put(name, (key, blob))
+        value = packed.value
+        if value.article is not None:  # a card of its own: the build changes the one ``unpack`` hands it
+            value = replace(value, article=value.article.without_lazy())
         self.cards.put(name, (key, value))
 
     def retain(self, names: set[str]) -> None:
@@ -228,6 +233,46 @@ class ArticleStore:
         self.cards.save()
         for shards in self.groups.values():
             shards.save()
+
+
+class Packed(NamedTuple):
+    """A result as ``ArticleStore`` keeps it: its article as a card, and each group of lazy fields pickled."""
+
+    value: Any  # the result; its ``article`` (if any) without the lazy fields
+    groups: dict[str, bytes]
+
+
+def pack(value: Any) -> Packed:
+    """A result with an ``article`` (or None), packed where it was made: in the build's worker.
+
+    Pickling the texts there, once, spares the build's main process
+    unpickling them from the worker and pickling them again for the cache
+    (a serial second at 10,000 articles); the workers that render the pages
+    unpickle them, in parallel.
+    """
+    article = value.article
+    if article is None:
+        return Packed(value, {})
+    groups = {
+        group: pickle.dumps({f: getattr(article, f) for f in names}, protocol=pickle.HIGHEST_PROTOCOL)
+        for group, names in LAZY_GROUPS.items()
+    }
+    return Packed(replace(value, article=article.without_lazy()), groups)
+
+
+def unpack(packed: Packed) -> Any:
+    """The result of ``pack``, its article loading each group from the pickle on first use."""
+    value = packed.value
+    if value.article is not None:
+        value.article.load_lazily({group: functools.partial(_unpickle_group, blob) for group, blob in packed.groups.items()})
+    return value
+
+
+def _unpickle_group(blob: bytes) -> dict[str, Any]:
+    value = pickle.loads(blob)
+    if not isinstance(value, dict):
+        raise ValueError("not a group of fields")
+    return value
 
 
 @dataclass

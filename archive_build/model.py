@@ -7,8 +7,9 @@ lets a newcomer add a transform without touching the others.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field, asdict
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 
 @dataclass
@@ -105,6 +106,35 @@ class Article:
         card.__dict__.update((k, v) for k, v in self.__dict__.items() if k not in _GROUP_OF and k != "_loaders")
         card.__dict__["flags"] = dict(self.flags)
         return card
+
+    @contextmanager
+    def lent(self, group: str) -> Iterator[None]:
+        """Within the block the group's fields load on first use as always; afterwards, those it loaded are let go.
+
+        For a worker that renders thousands of articles once each: holding
+        every text it unpickled would add them all to the build's peak
+        memory.  The loader is kept, so a later read loads them again.
+        """
+        loaders = self.__dict__.get("_loaders")
+        loader = loaders.get(group) if loaders else None
+        if loader is None:
+            yield
+            return
+        absent = [f for f in LAZY_GROUPS[group] if f not in self.__dict__]
+        loaded: dict[str, Any] = {}
+
+        def load() -> dict[str, Any]:
+            loaded.update(loader())
+            return loaded
+
+        loaders[group] = load
+        try:
+            yield
+        finally:
+            for f in absent:
+                if f in loaded and self.__dict__.get(f) is loaded[f]:  # not one the block assigned
+                    del self.__dict__[f]
+            loaders[group] = loader
 
     def load_lazily(self, loaders: dict[str, Callable[[], dict[str, Any]]]) -> None:
         """Fetch each group of lazy fields not set yet from its loader, on first use (cache.ArticleStore)."""

@@ -349,21 +349,19 @@ def clean_stale_temps(parent: Path, only: str | None = None) -> None:
             shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
 
 
-def place_file(source: str, target: str) -> int:
-    """Hard-link (or copy) ``source`` to ``target`` unless a file of the same size and mtime is there; 1 if placed."""
+def place_bytes(target: str, data: bytes, mtime_ns: int) -> int:
+    """Write ``data`` at ``target`` with modification time ``mtime_ns``, unless it is there already; 1 if written.
+
+    Already there: the same size and that modification time, or the same bytes.
+    """
     try:
-        st = os.stat(source, follow_symlinks=False)
-    except FileNotFoundError:
-        return 0
-    try:
-        old = os.stat(target)
-        if old.st_size == st.st_size and old.st_mtime_ns == st.st_mtime_ns:
-            return 0
-        os.unlink(target)
+        st = os.stat(target)
     except FileNotFoundError:
         pass
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
+    else:
+        if st.st_size == len(data) and (st.st_mtime_ns == mtime_ns or _same(Path(target), data)):
+            return 0
+        os.unlink(target)  # not truncated in place: it may be a hard link (to another build's file)
+    write_file(target, data)
+    os.utime(target, ns=(mtime_ns, mtime_ns))
     return 1

@@ -32,12 +32,12 @@ class Project:
 
     @property
     def site_data(self) -> Path:
-        """Per-article open-data files (``<id>+<name>``, one flat folder), kept out of ``docs/``.
+        """Per-article open data, one bundle per article (``<id>.bundle``, one flat folder), kept out of ``docs/``.
 
         MkDocs walks, stats and copies every file under ``docs/``; 40,000
         small JSON and BibTeX files at 10,000 articles made each live-reload
         rebuild of ``make serve`` several seconds slower.  The MkDocs hook
-        links them into ``site/data/articles/<id>/`` instead (``opendata.publish``).
+        unpacks them into ``site/data/articles/<id>/`` instead (``opendata.publish``).
         """
         return self.root / "site-data"
 

@@ -13,6 +13,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from archive_build.output import KEEP, sync_tree, tree_stats
 
@@ -101,12 +103,12 @@ def test_a_page_whose_cached_text_is_gone_is_rebuilt_from_the_raw_file(built: Pa
 
 def test_a_cached_article_loads_its_text_only_when_it_is_read(tmp_path: Path) -> None:
     from archive_build.build import JobResult
-    from archive_build.cache import ArticleStore
+    from archive_build.cache import ArticleStore, pack
     from archive_build.model import Article
 
     article = Article(id="a", raw="raw/a.txt", sha256="0", format="txt", title="A", body="Body text.\n", plain="Body text.")
     store = ArticleStore(tmp_path)
-    store.put("raw/a.txt", "key", JobResult(article, []))
+    store.put("raw/a.txt", "key", pack(JobResult(article, [])))
     store.save()
     cached = ArticleStore(tmp_path).get("raw/a.txt", "key").article
     assert cached.title == "A" and "body" not in cached.__dict__
@@ -145,31 +147,53 @@ def test_sync_tree_swaps_the_whole_tree_when_most_files_change(tmp_path: Path) -
     assert all(p.read_bytes() == b"new" for p in target.iterdir())
 
 
-def test_publish_places_new_and_changed_article_data_at_its_public_path(tmp_path: Path) -> None:
-    from archive_build.opendata import publish
+def test_publish_unpacks_each_articles_bundle_at_its_public_paths(tmp_path: Path) -> None:
+    from archive_build.opendata import pack, publish
 
     src, dest = tmp_path / "site-data", tmp_path / "site" / "data"
     src.mkdir()
-    (src / "a+article.json").write_bytes(b"{}\n")
-    (src / "a+citation.bib").write_bytes(b"@misc{a}\n")
+    (src / "a.bundle").write_bytes(pack({"article.json": b"{}\n", "citation.bib": b"@misc{a}\n"}))
     assert publish(src, dest) == 2
     assert (dest / "articles" / "a" / "citation.bib").read_bytes() == b"@misc{a}\n"
+    assert (dest / "articles" / "a" / "article.json").stat().st_mtime_ns == (src / "a.bundle").stat().st_mtime_ns
+
+
+def test_publish_again_rewrites_only_the_files_whose_bytes_changed(tmp_path: Path) -> None:
+    from archive_build.opendata import pack, publish
+
+    src, dest = tmp_path / "site-data", tmp_path / "site" / "data"
+    src.mkdir()
+    (src / "a.bundle").write_bytes(pack({"article.json": b"{}\n", "citation.bib": b"@misc{a}\n"}))
+    assert publish(src, dest) == 2
     assert publish(src, dest) == 0
-    (src / ".tmp").write_bytes(b"x")
-    os.replace(src / ".tmp", src / "a+article.json")  # as the build rewrites a file
+    bib = dest / "articles" / "a" / "citation.bib"
+    kept = bib.stat().st_mtime_ns
+    (src / ".tmp").write_bytes(pack({"article.json": b"[]\n", "citation.bib": b"@misc{a}\n"}))
+    os.replace(src / ".tmp", src / "a.bundle")  # as the build rewrites a bundle
     assert publish(src, dest) == 1
-    assert (dest / "articles" / "a" / "article.json").read_bytes() == b"x"
+    assert (dest / "articles" / "a" / "article.json").read_bytes() == b"[]\n"
+    assert bib.stat().st_mtime_ns == kept
 
 
 def test_publish_with_a_list_of_names_places_only_those(tmp_path: Path) -> None:
+    from archive_build.opendata import pack, publish
+
+    src, dest = tmp_path / "site-data", tmp_path / "site" / "data"
+    src.mkdir()
+    (src / "a.bundle").write_bytes(pack({"article.json": b"{}\n"}))
+    (src / "b.bundle").write_bytes(pack({"article.json": b"{}\n"}))
+    assert publish(src, dest, only=["b.bundle", "gone.bundle"]) == 1
+    assert (dest / "articles" / "b" / "article.json").exists()
+    assert not (dest / "articles" / "a").exists()
+
+
+def test_publish_skips_a_file_in_site_data_that_is_not_a_bundle(tmp_path: Path) -> None:
     from archive_build.opendata import publish
 
     src, dest = tmp_path / "site-data", tmp_path / "site" / "data"
     src.mkdir()
-    (src / "a+article.json").write_bytes(b"{}\n")
-    (src / "b+article.json").write_bytes(b"{}\n")
-    assert publish(src, dest, only=["b+article.json", "gone+article.json"]) == 1
-    assert (dest / "articles" / "b" / "article.json").exists()
+    (src / "a.bundle").write_bytes(b"not a bundle")
+    assert publish(src, dest) == 0
     assert not (dest / "articles" / "a").exists()
 
 
@@ -183,7 +207,7 @@ def test_a_rebuild_reports_the_site_data_files_it_wrote(tmp_path: Path) -> None:
     ann = project.annotations / f"{article}.yml"
     ann.write_text(ann.read_text(encoding="utf-8").replace("is a typo in the original", "is a misprint in the original", 1), encoding="utf-8")
     written = build(project, progress=False).site_data_written
-    assert written and all(name.startswith(article + "+") for name in written)
+    assert written == [f"{article}.bundle"]
     assert build(project, progress=False).site_data_written == []
 
 
@@ -204,7 +228,7 @@ def test_entity_pages_recomputed_from_the_cache_keep_every_articles_sentences(bu
 
 def test_a_deleted_open_data_file_is_restored_by_the_next_build(built: Path) -> None:
     # site-data/ is trusted from its folder's inode and mtime; removing a file changes both.
-    victim = next(p for p in (built / "site-data").iterdir() if p.name.endswith("+citation.bib"))
+    victim = next(p for p in (built / "site-data").iterdir() if p.name.endswith(".bundle"))
     original = victim.read_bytes()
     victim.unlink()
     proc = run_cli(built, "build", "--quiet", check=True)
@@ -220,9 +244,19 @@ def test_a_deleted_entity_page_is_restored_though_its_inputs_are_unchanged(built
     assert page.read_bytes() == original
 
 
-def test_an_articles_open_data_names_in_site_data_map_back_to_its_public_paths() -> None:
-    from archive_build.opendata import article_paths, flat_name, flat_names, public_path
+@given(st.dictionaries(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="/."), min_size=1), st.binary(), max_size=5))
+def test_a_bundle_unpacks_to_exactly_the_files_packed_into_it(files: dict[str, bytes]) -> None:
+    from archive_build.opendata import pack, unpack
 
-    names = flat_names("2024-05-01-a.b_c")
-    assert names == [flat_name(rel) for rel in article_paths("2024-05-01-a.b_c")]
-    assert [public_path(n) for n in names] == article_paths("2024-05-01-a.b_c")
+    assert unpack(pack(files)) == files
+
+
+@given(st.binary())
+def test_unpacking_bytes_that_are_not_a_bundle_is_a_value_error_or_a_bundles_files(data: bytes) -> None:
+    from archive_build.opendata import unpack
+
+    try:
+        files = unpack(data)
+    except ValueError:
+        return
+    assert all(isinstance(v, bytes) for v in files.values())
