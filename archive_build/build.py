@@ -23,7 +23,7 @@ from .discover import RawFile, discover
 from .errors import InputError, Problem, kept_going
 from .model import Article
 from .cache import ArticleStore, BuildState, FileHasher, Packed, Remembered, listing_key, pack, related_key, stable_digest, unpack
-from .output import KEEP, Entry, Staged, clean_stale_temps, matches, stage, staging_dir, sync_tree, tree_stats
+from .output import KEEP, Entry, Rendered, clean_stale_temps, matches, rendered, stage, staging_dir, sync_tree, tree_stats
 from .project import Project
 from .workers import POOL_THRESHOLD, Workers
 from .writer import page_text, word_count
@@ -385,34 +385,32 @@ class _Clock:
 
 
 class RenderTask(NamedTuple):
-    """One article's page and/or open data to render, and where to stage the files.
+    """One article's page and/or open data to render.
 
     ``intact``: the digests of the article's files that are still as the
-    last build wrote them, by name (``output.stage`` keeps those it renders
-    to the same bytes).
+    last build wrote them, by name (``output.rendered`` keeps those it
+    renders to the same bytes).
     """
 
     article: Article
     page: bool
     info: Any  # opendata.SiteInfo
     data_fingerprint: str | None  # None: the data is kept
-    page_dir: str
-    data_dir: str
     intact: dict[str, str]
 
 
-def render(task: RenderTask) -> tuple[Staged | Any, Any]:
-    """Render and stage (``output.stage``) one article's page and open data, as asked; run in the workers."""
+def render(task: RenderTask) -> tuple[Rendered | Any, Any]:
+    """One article's page and open data (``output.rendered``), as asked; run in the workers."""
     from .opendata import render_data
 
     article, intact = task.article, task.intact
     name = f"{article.id}.md"
     with article.lent("texts"):
-        page = stage(task.page_dir, name, page_text(article).encode("utf-8"), intact.get(name)) if task.page else KEEP
+        page = rendered(page_text(article).encode("utf-8"), intact.get(name)) if task.page else KEEP
         data = None
         if task.data_fingerprint is not None:
             pieces, files = render_data(task.info, article, task.data_fingerprint)
-            data = pieces, {flat: stage(task.data_dir, flat, content, intact.get(flat)) for flat, content in files.items()}
+            data = pieces, {flat: rendered(content, intact.get(flat)) for flat, content in files.items()}
     return page, data
 
 
@@ -457,16 +455,17 @@ def _generate(
         page = intact.get(f"{a.id}.md")
         return {**({f"{a.id}.md": page.sha} if page is not None else {}), **plan.intact.get(a.id, {})}
 
-    rendered = pool.map_inherited(render, [
-        RenderTask(a, a.id in changed, plan.info, plan.fingerprints[a.id] if a.id in plan.todo else None, os.fspath(page_dir), os.fspath(data_dir), digests(a))
-        for a in todo
+    results = pool.map_inherited(render, [
+        RenderTask(a, a.id in changed, plan.info, plan.fingerprints[a.id] if a.id in plan.todo else None, digests(a)) for a in todo
     ])
     page_files: dict[str, Any] = {}
     data: dict[str, Any] = {}
-    for a, (page, own) in zip(todo, rendered):
-        page_files[a.id] = page
+    pages_at, data_at = os.fspath(page_dir), os.fspath(data_dir)
+    for a, (page, own) in zip(todo, results):  # written here as they arrive (output.stage)
+        page_files[a.id] = stage(pages_at, f"{a.id}.md", page)
         if own is not None:
-            data[a.id] = own
+            pieces, files = own
+            data[a.id] = pieces, {flat: stage(data_at, flat, file) for flat, file in files.items()}
     article_files = trees.setdefault("articles", {})
     for a in result.articles:
         article_files[f"{a.id}.md"] = page_files.get(a.id, KEEP)

@@ -62,13 +62,20 @@ class _Keep:
 KEEP = _Keep()
 
 
+class Rendered(NamedTuple):
+    """A file's new bytes and their digest (``rendered``), computed in a worker for ``stage``."""
+
+    data: bytes
+    sha: str
+
+
 class Staged(NamedTuple):
     """A file already written for its tree (``stage``): ``sync_tree`` leaves it or moves it into place.
 
-    The build's workers write the pages and data they render this way, so
-    the bytes never travel back to the main process, and the writing is
-    shared between processes.  They write into the folder that becomes the
-    tree when most of it changes (a cold build: then nothing is moved at all).
+    The build writes the pages and data its workers render this way as they
+    arrive, while the workers go on rendering.  It writes them into the
+    folder that becomes the tree when most of it changes (a cold build:
+    then nothing is moved at all).
     """
 
     path: str
@@ -111,18 +118,28 @@ def write_file(path: str, data: bytes) -> int:
         os.close(fd)
 
 
-def stage(folder: str, name: str, data: bytes, intact_sha: str | None = None) -> Staged | _Keep:
-    """Write ``data`` as ``folder/name`` (a flat name), for ``sync_tree``.
+def rendered(data: bytes, intact_sha: str | None = None) -> Rendered | _Keep:
+    """A file's new bytes for ``stage``, or ``KEEP`` when they are the bytes it has.
 
     ``intact_sha``: the digest of the file the tree has now, if it is as the
-    last build wrote it; the same bytes are then ``KEEP``, not written (a
-    rebuild after a code change renders every page again, mostly unchanged).
+    last build wrote it (a rebuild after a code change renders every page
+    again, mostly unchanged).
     """
     digest = sha(data)
-    if digest == intact_sha:
+    return KEEP if digest == intact_sha else Rendered(data, digest)
+
+
+def stage(folder: str, name: str, file: Rendered | _Keep) -> Staged | _Keep:
+    """Write a ``rendered`` file as ``folder/name`` (a flat name), for ``sync_tree``.
+
+    One process writes them all: two processes creating files in one
+    folder at once contend for the folder's lock, and on the 2-core machine
+    here each file then cost 0.15-0.35 ms instead of about 0.015 ms.
+    """
+    if isinstance(file, _Keep):
         return KEEP
     path = os.path.join(folder, name)
-    return Staged(path, len(data), digest, write_file(path, data))
+    return Staged(path, len(file.data), file.sha, write_file(path, file.data))
 
 
 def _bytes(data: bytes | Staged) -> bytes:
