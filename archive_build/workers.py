@@ -7,8 +7,8 @@ Three ways to use the cores, each for one kind of work:
   receive each job pickled; the job is small, its result comes back.
 * ``map_inherited``: workers forked once the articles are collected, for
   rendering their pages and data (``build.render``): they inherit the
-  articles instead of receiving them pickled, and write their files
-  themselves, so hardly anything travels between processes.
+  articles instead of receiving them pickled, and send back only the
+  rendered bytes, which this process writes (``output.stage``).
 * ``background``: one forked copy that makes something this process needs
   later (the collection pages) while it goes on with other work.
 
