@@ -409,8 +409,7 @@ def render(task: RenderTask) -> tuple[Rendered | Any, Any]:
         page = rendered(page_text(article).encode("utf-8"), intact.get(name)) if task.page else KEEP
         data = None
         if task.data_fingerprint is not None:
-            pieces, files = render_data(task.info, article, task.data_fingerprint)
-            data = pieces, {flat: rendered(content, intact.get(flat)) for flat, content in files.items()}
+            data = render_data(task.info, article, task.data_fingerprint)
     return page, data
 
 
@@ -423,6 +422,7 @@ def _generate(
     their open data, most of the work, in the workers.
     """
     from .opendata import finish_data, plan_data
+    from .opendata.packs import PackWriter, pack_of
 
     docs = project.docs
     # Article pages: regenerated only when the article (after enrich) differs from the last build's.
@@ -435,7 +435,8 @@ def _generate(
     # Open data: an article's files (site-data/) are regenerated only when its page is (or they are damaged).
     site_data_stats = _tree_stats(project, SITE_DATA, state)
     plan = plan_data(project, result.articles, {a.id: fingerprints[f"{a.id}.md"] for a in result.articles}, state.manifest.get(SITE_DATA), site_data_stats)
-    todo = [a for a in result.articles if a.id in changed or a.id in plan.todo]
+    # Pack by pack (``PackWriter``), each pack's articles in id order.
+    todo = sorted((a for a in result.articles if a.id in changed or a.id in plan.todo), key=lambda a: (pack_of(a.id), a.id))
     # The workers write into the folders that become the new trees (``output.staging_dir``).
     page_dir, data_dir = (staging_dir(_tree_dir(project, tree)) for tree in ("articles", SITE_DATA))
     for folder in (page_dir, data_dir) if todo else ():
@@ -453,25 +454,26 @@ def _generate(
 
     def digests(a: Article) -> dict[str, str]:
         page = intact.get(f"{a.id}.md")
-        return {**({f"{a.id}.md": page.sha} if page is not None else {}), **plan.intact.get(a.id, {})}
+        return {f"{a.id}.md": page.sha} if page is not None else {}
 
     results = pool.map_inherited(render, [
         RenderTask(a, a.id in changed, plan.info, plan.fingerprints[a.id] if a.id in plan.todo else None, digests(a)) for a in todo
     ])
     page_files: dict[str, Any] = {}
-    data: dict[str, Any] = {}
-    pages_at, data_at = os.fspath(page_dir), os.fspath(data_dir)
+    pieces_of: dict[str, Any] = {}
+    pages_at = os.fspath(page_dir)
+    packs = PackWriter(os.fspath(data_dir), os.fspath(project.site_data), plan.members, plan.todo, plan.intact, plan.unchanged)
     for a, (page, own) in zip(todo, results):  # written here as they arrive (output.stage)
         page_files[a.id] = stage(pages_at, f"{a.id}.md", page)
         if own is not None:
-            pieces, files = own
-            data[a.id] = pieces, {flat: stage(data_at, flat, file) for flat, file in files.items()}
+            pieces_of[a.id], bundle = own
+            packs.add(a.id, bundle)
     article_files = trees.setdefault("articles", {})
     for a in result.articles:
         article_files[f"{a.id}.md"] = page_files.get(a.id, KEEP)
     pool.close()  # before the write: the workers' memory is not held at the build's peak
     clock.lap("article pages and data")
-    trees["data"], trees[SITE_DATA], data_fps = finish_data(plan, data)
+    trees["data"], trees[SITE_DATA], data_fps = finish_data(plan, pieces_of, packs.finish())
     clock.lap("open data")
     return trees, tree_stat, {"articles": fingerprints, SITE_DATA: data_fps}
 

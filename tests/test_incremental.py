@@ -124,6 +124,19 @@ def test_a_deleted_raw_article_disappears_from_the_generated_pages(built: Path) 
     assert not (built / "docs" / "articles" / "2023-05-30-drone-attacks-on-moscow-stern.md").exists()
 
 
+def test_a_deleted_raw_article_leaves_its_open_data_pack(built: Path) -> None:
+    from archive_build.opendata.packs import pack_of, read_index
+
+    article = "2023-05-30-drone-attacks-on-moscow-stern"
+    pack = built / "site-data" / pack_of(article)
+    assert article in (read_index(pack) or {})
+    (built / "raw" / f"{article}.txt").unlink()
+    (built / "raw" / f"{article}.meta.yml").unlink()
+    (built / "annotations" / f"{article}.yml").unlink()
+    run_cli(built, "build", "--quiet", "--keep-going")
+    assert article not in (read_index(pack) or {})
+
+
 def test_sync_tree_keeps_unchanged_files_untouched_and_removes_stale_ones(tmp_path: Path) -> None:
     target = tmp_path / "tree"
     _, _, manifest = sync_tree(target, {"a.md": b"A", "b.md": b"B", "sub/c.md": b"C"})
@@ -147,54 +160,63 @@ def test_sync_tree_swaps_the_whole_tree_when_most_files_change(tmp_path: Path) -
     assert all(p.read_bytes() == b"new" for p in target.iterdir())
 
 
+def _site_pack(**bundles: dict[str, bytes]) -> bytes:
+    """A pack as site-data/ holds it: article id → that article's files."""
+    from archive_build.opendata.packs import pack
+
+    return pack({article_id: pack(files) for article_id, files in bundles.items()})
+
+
 def test_publish_unpacks_each_articles_bundle_at_its_public_paths(tmp_path: Path) -> None:
-    from archive_build.opendata import pack, publish
+    from archive_build.opendata import publish
 
     src, dest = tmp_path / "site-data", tmp_path / "site" / "data"
     src.mkdir()
-    (src / "a.bundle").write_bytes(pack({"article.json": b"{}\n", "citation.bib": b"@misc{a}\n"}))
-    assert publish(src, dest) == 2
+    (src / "07.pack").write_bytes(_site_pack(a={"article.json": b"{}\n", "citation.bib": b"@misc{a}\n"}, b={"article.json": b"[]\n"}))
+    assert publish(src, dest) == 3
     assert (dest / "articles" / "a" / "citation.bib").read_bytes() == b"@misc{a}\n"
-    assert (dest / "articles" / "a" / "article.json").stat().st_mtime_ns == (src / "a.bundle").stat().st_mtime_ns
+    assert (dest / "articles" / "b" / "article.json").read_bytes() == b"[]\n"
+    assert (dest / "articles" / "a" / "article.json").stat().st_mtime_ns == (src / "07.pack").stat().st_mtime_ns
 
 
 def test_publish_again_rewrites_only_the_files_whose_bytes_changed(tmp_path: Path) -> None:
-    from archive_build.opendata import pack, publish
+    from archive_build.opendata import publish
 
     src, dest = tmp_path / "site-data", tmp_path / "site" / "data"
     src.mkdir()
-    (src / "a.bundle").write_bytes(pack({"article.json": b"{}\n", "citation.bib": b"@misc{a}\n"}))
+    (src / "07.pack").write_bytes(_site_pack(a={"article.json": b"{}\n", "citation.bib": b"@misc{a}\n"}))
     assert publish(src, dest) == 2
     assert publish(src, dest) == 0
     bib = dest / "articles" / "a" / "citation.bib"
     kept = bib.stat().st_mtime_ns
-    (src / ".tmp").write_bytes(pack({"article.json": b"[]\n", "citation.bib": b"@misc{a}\n"}))
-    os.replace(src / ".tmp", src / "a.bundle")  # as the build rewrites a bundle
+    (src / ".tmp").write_bytes(_site_pack(a={"article.json": b"[]\n", "citation.bib": b"@misc{a}\n"}))
+    os.replace(src / ".tmp", src / "07.pack")  # as the build rewrites a pack
     assert publish(src, dest) == 1
     assert (dest / "articles" / "a" / "article.json").read_bytes() == b"[]\n"
     assert bib.stat().st_mtime_ns == kept
 
 
 def test_publish_with_a_list_of_names_places_only_those(tmp_path: Path) -> None:
-    from archive_build.opendata import pack, publish
-
-    src, dest = tmp_path / "site-data", tmp_path / "site" / "data"
-    src.mkdir()
-    (src / "a.bundle").write_bytes(pack({"article.json": b"{}\n"}))
-    (src / "b.bundle").write_bytes(pack({"article.json": b"{}\n"}))
-    assert publish(src, dest, only=["b.bundle", "gone.bundle"]) == 1
-    assert (dest / "articles" / "b" / "article.json").exists()
-    assert not (dest / "articles" / "a").exists()
-
-
-def test_publish_skips_a_file_in_site_data_that_is_not_a_bundle(tmp_path: Path) -> None:
     from archive_build.opendata import publish
 
     src, dest = tmp_path / "site-data", tmp_path / "site" / "data"
     src.mkdir()
-    (src / "a.bundle").write_bytes(b"not a bundle")
-    assert publish(src, dest) == 0
+    (src / "01.pack").write_bytes(_site_pack(a={"article.json": b"{}\n"}))
+    (src / "02.pack").write_bytes(_site_pack(b={"article.json": b"{}\n"}))
+    assert publish(src, dest, only=["02.pack", "03.pack"]) == 1
+    assert (dest / "articles" / "b" / "article.json").exists()
     assert not (dest / "articles" / "a").exists()
+
+
+def test_publish_skips_a_file_in_site_data_that_is_not_a_pack(tmp_path: Path) -> None:
+    from archive_build.opendata import publish
+
+    src, dest = tmp_path / "site-data", tmp_path / "site" / "data"
+    src.mkdir()
+    (src / "01.pack").write_bytes(b"not a pack")
+    (src / "02.pack").write_bytes(_site_pack(a={"../x": b"escapes"}))
+    assert publish(src, dest) == 0
+    assert not (dest / "articles").exists()
 
 
 def test_a_rebuild_reports_the_site_data_files_it_wrote(tmp_path: Path) -> None:
@@ -206,8 +228,10 @@ def test_a_rebuild_reports_the_site_data_files_it_wrote(tmp_path: Path) -> None:
     article = "2023-05-30-drone-attack-on-moscow"
     ann = project.annotations / f"{article}.yml"
     ann.write_text(ann.read_text(encoding="utf-8").replace("is a typo in the original", "is a misprint in the original", 1), encoding="utf-8")
+    from archive_build.opendata.packs import pack_of
+
     written = build(project, progress=False).site_data_written
-    assert written == [f"{article}.bundle"]
+    assert written == [pack_of(article)]
     assert build(project, progress=False).site_data_written == []
 
 
@@ -228,7 +252,7 @@ def test_entity_pages_recomputed_from_the_cache_keep_every_articles_sentences(bu
 
 def test_a_deleted_open_data_file_is_restored_by_the_next_build(built: Path) -> None:
     # site-data/ is trusted from its folder's inode and mtime; removing a file changes both.
-    victim = next(p for p in (built / "site-data").iterdir() if p.name.endswith(".bundle"))
+    victim = next(p for p in (built / "site-data").iterdir() if p.name.endswith(".pack"))
     original = victim.read_bytes()
     victim.unlink()
     proc = run_cli(built, "build", "--quiet", check=True)
@@ -245,15 +269,15 @@ def test_a_deleted_entity_page_is_restored_though_its_inputs_are_unchanged(built
 
 
 @given(st.dictionaries(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="/."), min_size=1), st.binary(), max_size=5))
-def test_a_bundle_unpacks_to_exactly_the_files_packed_into_it(files: dict[str, bytes]) -> None:
-    from archive_build.opendata import pack, unpack
+def test_a_pack_unpacks_to_exactly_the_files_packed_into_it(files: dict[str, bytes]) -> None:
+    from archive_build.opendata.packs import pack, unpack
 
     assert unpack(pack(files)) == files
 
 
 @given(st.binary())
-def test_unpacking_bytes_that_are_not_a_bundle_is_a_value_error_or_a_bundles_files(data: bytes) -> None:
-    from archive_build.opendata import unpack
+def test_unpacking_bytes_that_are_not_a_pack_is_a_value_error_or_a_packs_files(data: bytes) -> None:
+    from archive_build.opendata.packs import unpack
 
     try:
         files = unpack(data)

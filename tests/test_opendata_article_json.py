@@ -8,7 +8,8 @@ import yaml
 from bs4 import BeautifulSoup
 
 from archive_build.model import Article
-from archive_build.opendata import SiteInfo, data_files, unpack
+from archive_build.opendata import SiteInfo, data_files
+from archive_build.opendata.packs import pack_of, unpack
 from archive_build.plaintext import plain_text
 
 INFO = SiteInfo("https://archive.example.org/", "Reading Archive")
@@ -101,6 +102,6 @@ def test_a_rebuild_rewrites_only_the_data_of_the_article_that_changed(tmp_path):
     ann.write_text(ann.read_text("utf-8").replace("is a typo in the original", "is a misprint in the original", 1), "utf-8")
     run_cli(project, "build", "--quiet", check=True)
     changed = sorted(p.relative_to(project).as_posix() for p, t in before.items() if p.stat().st_mtime_ns != t)
-    assert changed == ["docs/data/annotations.jsonld", f"site-data/{SEED}.bundle"]
-    files = unpack((project / "site-data" / f"{SEED}.bundle").read_bytes())
+    assert changed == ["docs/data/annotations.jsonld", f"site-data/{pack_of(SEED)}"]
+    files = unpack(unpack((project / "site-data" / pack_of(SEED)).read_bytes())[SEED])
     assert "is a misprint in the original" in files["annotations.jsonld"].decode("utf-8")

@@ -7,9 +7,9 @@ gets ``data/annotations.jsonld``, ``data/archive.json`` and ``data/archive.bib``
 The build writes them with the same atomic, only-what-changed ``sync_tree``
 as the pages: the archive-wide files into ``docs/data/`` (MkDocs copies
 them, and the hand-written pages link to them), each article's files into
-one bundle per article in one flat folder, ``site-data/``
-(``Project.site_data``), from which the MkDocs hook unpacks them into
-``site/data/articles/<id>/`` (``publish``) without MkDocs walking them.  Like the pages, an article's files are only
+packs of bundles in ``site-data/`` (``packs``), from which the MkDocs hook
+unpacks them into ``site/data/articles/<id>/`` (``publish``) without
+MkDocs walking them.  Like the pages, an article's files are only
 regenerated when the article changed (``plan_data``).  Everything is a pure
 function of the articles and ``mkdocs.yml``: no timestamps, keys in a fixed
 order, compact JSON.
@@ -29,6 +29,7 @@ from ..model import Article
 from ..output import KEEP, Entry, FileData, matches
 from ..project import Project
 from ..writer import front_matter
+from .packs import members_digest, pack, pack_of, publish, read_index, unpack  # noqa: F401  (publish: the MkDocs hook's)
 
 FORMATS = ("jsonld", "csl", "bibtex")
 TREE = "data"
@@ -71,82 +72,6 @@ def site_info(project: Project) -> SiteInfo:
     if not url.endswith("/"):
         url += "/"
     return SiteInfo(url, str(config.get("site_name") or SiteInfo.name), bool(config.get("use_directory_urls", True)))
-
-
-# In ``site-data/`` an article's files travel as one bundle, ``<id>.bundle``:
-# one flat folder rather than one folder per article (listed with one scandir,
-# no folders to create), and one file per article rather than four.  Creating a
-# file costs this filesystem 30-180 microseconds whatever its size, so a cold
-# build of 10,000 articles creates 20,000 files instead of 50,000.
-# ``publish`` unpacks each bundle to ``data/articles/<id>/<name>``.
-BUNDLE = ".bundle"
-
-
-def bundle_name(article_id: str) -> str:
-    """The name of the article's bundle in ``site-data/``."""
-    return article_id + BUNDLE
-
-
-def pack(files: Mapping[str, bytes]) -> bytes:
-    """Files (name → bytes) as one bundle: a JSON line of ``[name, size]`` pairs, then the bytes in that order."""
-    header = _json([[name, len(data)] for name, data in files.items()]).encode("utf-8")
-    return b"".join([header, b"\n", *files.values()])
-
-
-def unpack(bundle: bytes) -> dict[str, bytes]:
-    """The files of a ``pack`` bundle; ValueError when it is not one."""
-    line, sep, rest = bundle.partition(b"\n")
-    try:
-        sizes = json.loads(line) if sep else None
-    except ValueError:
-        sizes = None
-    if not isinstance(sizes, list) or not all(
-        isinstance(s, list) and len(s) == 2 and isinstance(s[0], str) and isinstance(s[1], int) and s[1] >= 0 for s in sizes
-    ):
-        raise ValueError("not an open-data bundle")
-    files: dict[str, bytes] = {}
-    offset = 0
-    for name, size in sizes:
-        files[name] = rest[offset : offset + size]
-        offset += size
-    if offset != len(rest) or any("/" in name or name.startswith(".") or not name for name in files):
-        raise ValueError("not an open-data bundle")
-    return files
-
-
-def publish(site_data: Path, data_dir: Path, only: Iterable[str] | None = None) -> int:
-    """Unpack the article bundles into the site; returns files written.
-
-    Each file gets its bundle's modification time, so a file already in
-    place with the same size and that time is left alone, as is one with
-    the same bytes: a deploy tool sees only what changed.  With ``only``
-    (names in ``site-data/``) only those bundles are unpacked: a live-reload
-    rebuild places just what the build step rewrote, without reading
-    10,000 bundles.  Files the source lacks are not removed: a full
-    ``mkdocs build`` starts from an empty ``site/``.
-    """
-    from ..output import place_bytes
-
-    placed = 0
-    if only is None:
-        try:
-            only = [e.name for e in os.scandir(site_data) if e.is_file(follow_symlinks=False)]
-        except OSError:
-            return 0
-    for name in only:
-        if not name.endswith(BUNDLE) or name.startswith("."):
-            continue
-        try:
-            with open(os.path.join(site_data, name), "rb") as f:
-                mtime_ns = os.fstat(f.fileno()).st_mtime_ns
-                files = unpack(f.read())
-        except (OSError, ValueError):  # gone meanwhile, or not the build's: the next build rewrites it
-            continue
-        folder = os.path.join(data_dir, article_dir(name[: -len(BUNDLE)]))
-        os.makedirs(folder, exist_ok=True)
-        for file_name, data in files.items():
-            placed += place_bytes(os.path.join(folder, file_name), data, mtime_ns)
-    return placed
 
 
 def article_dir(article_id: str) -> str:
@@ -279,12 +204,12 @@ def data_files(info: SiteInfo, articles: Iterable[Article], formats: Iterable[st
 class DataPlan:
     """Which articles' open data a build must regenerate (``plan_data``), and what it keeps.
 
-    ``fingerprints`` holds, for every article, the fingerprint its files are
-    recorded with; ``todo`` the ids whose files and pieces must be rendered
-    (``render_data``, in any process), with ``intact`` the digests of
-    their files that are still as the last build wrote them (a file
-    rendered to the same bytes is then kept, not written); ``kept`` the
-    cached pieces of the rest.
+    ``fingerprints`` holds, for every article, the fingerprint its bundle is
+    recorded with; ``todo`` the ids whose bundle and pieces must be rendered
+    (``render_data``, in any process); ``kept`` the cached pieces of the
+    rest.  ``members`` lists each pack's articles (sorted), ``intact`` the
+    digest of each pack still as the last build wrote it, ``unchanged`` the
+    packs that stay as they are.
     """
 
     info: SiteInfo
@@ -292,7 +217,9 @@ class DataPlan:
     fingerprints: dict[str, str]  # in article id order
     todo: set[str]
     kept: dict[str, Pieces]
-    intact: dict[str, dict[str, str]] = field(default_factory=dict)
+    members: dict[str, list[str]] = field(default_factory=dict)
+    intact: dict[str, str] = field(default_factory=dict)
+    unchanged: set[str] = field(default_factory=set)
 
 
 def plan_data(
@@ -308,8 +235,9 @@ def plan_data(
     article (the one that decides whether its page is rewritten);
     ``manifest``/``stats`` are the ``site-data/`` entries from the last
     build and on disk.  An article whose fingerprint (with the site's URL
-    and name) is unchanged and whose files are intact keeps its files and
-    its cached pieces for the archive-wide files.
+    and name) is unchanged, and whose pack is intact and holds its bundle
+    as of that fingerprint, keeps its bundle and its cached pieces for the
+    archive-wide files.
     """
     from ..cache import Shards
 
@@ -319,56 +247,66 @@ def plan_data(
     salt = repr(info).encode()
     manifest = manifest or {}
     plan = DataPlan(info, cache, {}, set(), {})
+    intact = {name: old for name, old in manifest.items() if matches(stats.get(name), old)}
+    plan.intact = {name: old.sha for name, old in intact.items()}
+
+    def cached(aid: str) -> Pieces | None:
+        pieces = cache.shard(aid).get(aid)
+        return pieces if isinstance(pieces, Pieces) else None
+
+    # An intact pack holds each of its articles' bundles as of the fingerprint
+    # their cached pieces carry, if the digest the manifest recorded for it
+    # says so (a build stopped between saving the one and the other does not).
+    index: dict[str, set[str]] = {}
+    for name, old in intact.items():
+        held = read_index(project.site_data / name)
+        if held is not None and old.fingerprint == members_digest((aid, p.fingerprint if (p := cached(aid)) else "") for aid in held):
+            index[name] = set(held)
     for article in sorted(articles, key=lambda a: a.id):
         aid = article.id
         fp = hashlib.sha256(fingerprints[aid].encode() + salt).hexdigest() if aid in fingerprints else ""
         plan.fingerprints[aid] = fp
-        pieces = cache.shard(aid).get(aid)
-        names = (bundle_name(aid),)
-        intact = {name: old for name in names if (old := manifest.get(name)) is not None and matches(stats.get(name), old)}
-        if fp and isinstance(pieces, Pieces) and pieces.fingerprint == fp and len(intact) == len(names) and all(
-            old.fingerprint == fp for old in intact.values()
-        ):
+        name = pack_of(aid)
+        plan.members.setdefault(name, []).append(aid)
+        pieces = cached(aid)
+        if fp and pieces is not None and pieces.fingerprint == fp and aid in index.get(name, ()):
             plan.kept[aid] = pieces
         else:
             plan.todo.add(aid)
-            plan.intact[aid] = {name: old.sha for name, old in intact.items()}
+    plan.unchanged = {
+        name for name, aids in plan.members.items() if index.get(name) == set(aids) and not any(aid in plan.todo for aid in aids)
+    }
     return plan
 
 
-def render_data(info: SiteInfo, article: Article, fingerprint: str) -> tuple[Pieces, dict[str, bytes]]:
-    """One article's pieces and its bundle (by its name in ``site-data/``): a pure function, run in any process."""
+def render_data(info: SiteInfo, article: Article, fingerprint: str) -> tuple[Pieces, bytes]:
+    """One article's pieces and its bundle (``packs``): a pure function, run in any process."""
     pieces = article_pieces(info, article, fingerprint)
     files = {rel.rpartition("/")[2]: data for rel, data in article_files(info, article, pieces).items()}
-    return pieces, {bundle_name(article.id): pack(files)}
+    return pieces, pack(files)
 
 
 def finish_data(
-    plan: DataPlan, rendered: Mapping[str, tuple[Pieces, Mapping[str, FileData]]]
+    plan: DataPlan, rendered: Mapping[str, Pieces], packs: dict[str, FileData]
 ) -> tuple[dict[str, FileData], dict[str, FileData], dict[str, str]]:
-    """The build's open data from the plan and the articles rendered for it.
+    """The build's open data from the plan, the pieces rendered for it and the packs (``PackWriter.finish``).
 
-    Returns the archive-wide files (for ``docs/data/``), each article's bundle
-    by its name in ``site-data/`` (``KEEP`` where kept), and the
-    fingerprint of each of those, for ``sync_tree``'s new manifest.
+    Returns the archive-wide files (for ``docs/data/``), the packs by their
+    name in ``site-data/`` (``KEEP`` where kept), and each pack's
+    ``members_digest`` for ``sync_tree``'s new manifest.
     """
-    files: dict[str, FileData] = {}
-    fps: dict[str, str] = {}
     fresh: dict[str, Pieces] = {}
     for aid in plan.fingerprints:
-        name = bundle_name(aid)
         if aid in plan.todo:
-            pieces, own = rendered[aid]
+            pieces = rendered[aid]
             plan.cache.put(aid, pieces)
-            files.update(own)
         else:
             pieces = plan.kept[aid]
-            files[name] = KEEP
         fresh[aid] = pieces
-        fps[name] = plan.fingerprints[aid]
     plan.cache.retain(set(fresh))
     plan.cache.save()
-    return archive_files(plan.info, list(fresh.values())), files, fps
+    digests = {name: members_digest((aid, plan.fingerprints[aid]) for aid in aids) for name, aids in plan.members.items()}
+    return archive_files(plan.info, list(fresh.values())), packs, digests
 
 
 def write_files(out: Path, files: dict[str, bytes]) -> tuple[int, int]:
