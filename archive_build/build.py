@@ -301,31 +301,6 @@ def _tree_dir(project: Project, tree: str) -> Path:
     return project.site_data if tree == SITE_DATA else project.docs / tree
 
 
-def _folder_stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_ino, st.st_mtime_ns
-
-
-def _tree_stats(project: Project, tree: str, state: BuildState) -> dict[str, Any]:
-    """The ``stat`` of every file of a generated tree, as ``tree_stats``.
-
-    ``site-data/`` is the build's own folder (outside docs/, one flat
-    folder of 10,000 bundles at 10,000 articles): while its inode and
-    modification time are as the last build left them, no file was added,
-    removed or renamed in it, and the manifest's entries stand in for its
-    files' stats, which spares 10,000 ``stat`` calls per rebuild.  (A file
-    edited in place by hand there goes unnoticed until ``make clean``; the
-    pages in docs/, which people do open, are always checked.)
-    """
-    old = state.manifest.get(tree)
-    if tree == SITE_DATA and old is not None and state.folders.get(tree) == _folder_stamp(project.site_data):
-        return old  # type: ignore[return-value]
-    return tree_stats(_tree_dir(project, tree))
-
-
 def _intact(stats: dict[str, Any], entries: dict[str, Entry]) -> bool:
     """The files on disk are exactly the ones the manifest recorded."""
     return stats.keys() == entries.keys() and all(matches(stats[rel], e) for rel, e in entries.items())
@@ -333,7 +308,7 @@ def _intact(stats: dict[str, Any], entries: dict[str, Entry]) -> bool:
 
 def _state_holds(project: Project, state: BuildState) -> bool:
     """Every generated file is still the one the last build wrote."""
-    return all(_intact(_tree_stats(project, tree, state), entries) for tree, entries in state.manifest.items())
+    return all(_intact(tree_stats(_tree_dir(project, tree)), entries) for tree, entries in state.manifest.items())
 
 
 def _remembered_tree(
@@ -341,7 +316,7 @@ def _remembered_tree(
     articles: list[Article],
 ) -> dict[str, Any]:
     """A tree whose inputs are unchanged: ``KEEP`` for every file, if they are all as the last build wrote them."""
-    stats = tree_stat[tree] = _tree_stats(project, tree, state)
+    stats = tree_stat[tree] = tree_stats(_tree_dir(project, tree))
     old = state.manifest.get(tree)
     if old and _intact(stats, old):
         return dict.fromkeys(old, KEEP)
@@ -387,8 +362,8 @@ class _Clock:
 class RenderTask(NamedTuple):
     """One article's page and/or open data to render.
 
-    ``intact``: the digests of the article's files that are still as the
-    last build wrote them, by name (``output.rendered`` keeps those it
+    ``intact``: the digest of the article's page, by its name, if it is
+    still as the last build wrote it (``output.rendered`` keeps a page it
     renders to the same bytes).
     """
 
@@ -433,11 +408,11 @@ def _generate(
     intact = {rel: old for rel, old in old_articles.items() if matches(article_stats.get(rel), old)}  # as the last build wrote them
     changed = {a.id for a in result.articles if (old := intact.get(f"{a.id}.md")) is None or old.fingerprint != fingerprints[f"{a.id}.md"]}
     # Open data: an article's files (site-data/) are regenerated only when its page is (or they are damaged).
-    site_data_stats = _tree_stats(project, SITE_DATA, state)
+    site_data_stats = tree_stats(project.site_data)
     plan = plan_data(project, result.articles, {a.id: fingerprints[f"{a.id}.md"] for a in result.articles}, state.manifest.get(SITE_DATA), site_data_stats)
     # Pack by pack (``PackWriter``), each pack's articles in id order.
     todo = sorted((a for a in result.articles if a.id in changed or a.id in plan.todo), key=lambda a: (pack_of(a.id), a.id))
-    # The workers write into the folders that become the new trees (``output.staging_dir``).
+    # Written into the folders that become the new trees (``output.staging_dir``).
     page_dir, data_dir = (staging_dir(_tree_dir(project, tree)) for tree in ("articles", SITE_DATA))
     for folder in (page_dir, data_dir) if todo else ():
         folder.mkdir(parents=True, exist_ok=True)
@@ -526,8 +501,7 @@ def _build(project: Project, *, keep_going: bool, workers: int | None, progress:
         "problems": result.problems, "files": result.written + result.unchanged, "annotations": result.annotations,
         "entities": result.entities, "articles": result.article_count, "article_warnings": result.article_warnings,
     }
-    folders = {SITE_DATA: stamp} if (stamp := _folder_stamp(project.site_data)) else {}
-    BuildState(key, summary, manifest, folders).save(state_file)
+    BuildState(key, summary, manifest).save(state_file)
     hasher.save()
     clock.lap("save state")
     result.timings = clock.laps

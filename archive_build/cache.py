@@ -282,13 +282,11 @@ class BuildState:
     input_key: str = ""
     summary: dict[str, Any] = field(default_factory=dict)
     manifest: dict[str, dict[str, Entry]] = field(default_factory=dict)
-    # (inode, modification time) of folders the build alone writes, as it left them.
-    folders: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> "BuildState":
         value = load_pickle(path, None)
-        return value if isinstance(value, cls) and hasattr(value, "folders") else cls()
+        return value if isinstance(value, cls) else cls()
 
     def save(self, path: Path) -> None:
         dump_pickle(path, self)

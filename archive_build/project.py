@@ -32,7 +32,7 @@ class Project:
 
     @property
     def site_data(self) -> Path:
-        """Per-article open data, one bundle per article (``<id>.bundle``, one flat folder), kept out of ``docs/``.
+        """Per-article open data, in 64 packs of one bundle per article (``opendata.packs``), kept out of ``docs/``.
 
         MkDocs walks, stats and copies every file under ``docs/``; 40,000
         small JSON and BibTeX files at 10,000 articles made each live-reload

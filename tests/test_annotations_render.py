@@ -160,3 +160,14 @@ def test_any_highlighted_passages_keep_the_plain_text_and_cover_exactly_their_wo
     alone = BeautifulSoup(markdown.markdown(highlight(body, m, [first]), extensions=EXTENSIONS), "html.parser")
     marked = "".join(mk.get_text() for mk in alone.find_all("mark"))
     assert "".join(marked.split()) == "".join(m.text[first.start : first.end].split())
+
+
+def test_a_passage_ending_in_a_line_break_puts_its_reference_before_the_break():
+    # Found by the property test above: a passage that ends with the caption's line
+    # break had its reference start the caption's attr_list line, which broke it.
+    body = SEED_BODIES[1]
+    m = scan(body)
+    end = m.text.index("Forces") + len("Forces\n")
+    out = highlight(body, m, [Placed("p0", "note", 99, end)])
+    assert "\n{: .caption }\n" in out
+    assert scan(out).text == m.text

@@ -256,3 +256,12 @@ def test_sentence_end_pattern_matches_exactly_what_its_readable_form_does(text: 
 
     readable = re.compile(r"[.!?…][”\"’')\]]*\s+|\n\s*\n|\n")
     assert [m.span() for m in _SENTENCE_END.finditer(text)] == [m.span() for m in readable.finditer(text)]
+
+
+def test_a_run_of_backticks_opens_a_code_span_only_as_a_whole_as_python_markdown_reads_it():
+    # Found by the property test above: "```" (no closing fence) opens nothing, so
+    # the later "`" opens the span that the last line's "`" closes, around "Kyiv".
+    body = "```\nPutin`Kyiv````\n`"
+    out, _ = link_body(body, M)
+    assert "(../entities/kyiv.md)" not in out
+    assert _ENTITY_ANCHOR.sub(r"\1", _render(out)) == _render(body)

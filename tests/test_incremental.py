@@ -124,7 +124,7 @@ def test_a_deleted_raw_article_disappears_from_the_generated_pages(built: Path) 
     assert not (built / "docs" / "articles" / "2023-05-30-drone-attacks-on-moscow-stern.md").exists()
 
 
-def test_a_deleted_raw_article_leaves_its_open_data_pack(built: Path) -> None:
+def test_a_deleted_raw_articles_bundle_is_dropped_from_its_open_data_pack(built: Path) -> None:
     from archive_build.opendata.packs import pack_of, read_index
 
     article = "2023-05-30-drone-attacks-on-moscow-stern"
@@ -260,6 +260,26 @@ def test_a_deleted_open_data_file_is_restored_by_the_next_build(built: Path) -> 
     assert victim.read_bytes() == original
 
 
+def test_an_open_data_pack_damaged_in_place_is_rewritten_by_the_next_build(built: Path) -> None:
+    pack = next(p for p in (built / "site-data").iterdir() if p.name.endswith(".pack"))
+    original = pack.read_bytes()
+    with open(pack, "r+b") as f:  # in place: the folder's inode and mtime stay as they were
+        f.truncate(len(original) // 2)
+    proc = run_cli(built, "build", "--quiet", check=True)
+    assert "Traceback" not in proc.stderr
+    assert pack.read_bytes() == original
+
+
+def test_a_pack_cut_short_is_not_trusted(tmp_path: Path) -> None:
+    from archive_build.opendata.packs import pack, read_index
+
+    whole = tmp_path / "01.pack"
+    whole.write_bytes(pack({"a": b"one", "b": b"two"}))
+    assert read_index(whole) == ["a", "b"]
+    whole.write_bytes(whole.read_bytes()[:-1])
+    assert read_index(whole) is None
+
+
 def test_a_deleted_entity_page_is_restored_though_its_inputs_are_unchanged(built: Path) -> None:
     page = next((built / "docs" / "entities").glob("*.md"))
     original = page.read_bytes()
@@ -268,7 +288,7 @@ def test_a_deleted_entity_page_is_restored_though_its_inputs_are_unchanged(built
     assert page.read_bytes() == original
 
 
-@given(st.dictionaries(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="/."), min_size=1), st.binary(), max_size=5))
+@given(st.dictionaries(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="/.\\\0"), min_size=1), st.binary(), max_size=5))
 def test_a_pack_unpacks_to_exactly_the_files_packed_into_it(files: dict[str, bytes]) -> None:
     from archive_build.opendata.packs import pack, unpack
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..markdown_text import CODE_SPAN, escape_text, sanitize_markdown
 from ..plaintext import PlainMap
@@ -54,10 +54,21 @@ def _after_atomic(pos: int, atomic_starts: list[int], atomic: list[tuple[int, in
     return pos
 
 
+def _trimmed_end(text: str, start: int, end: int) -> int:
+    """``end`` moved back over the whitespace that ends ``text[start:end]`` (not past its first character)."""
+    while end - 1 > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
 def highlight(md: str, pmap: PlainMap, placed: list[Placed]) -> str:
     """``md`` with every placed passage marked and followed by its footnote reference."""
     if not placed:
         return md
+    # A passage ends at its last visible character: with a line break at its
+    # end, its reference would start the next line (an attr_list line, say).
+    text = pmap.text
+    placed = [replace(p, end=_trimmed_end(text, p.start, p.end)) for p in placed]
     inserts: list[tuple[int, int, int, str]] = []  # (source position, 0 close / 1 ref / 2 open, sequence, text)
     seq = 0
     order = sorted(range(len(placed)), key=lambda i: (placed[i].start, -placed[i].end, i))

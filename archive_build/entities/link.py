@@ -54,7 +54,6 @@ def _ends_block(previous_line: str) -> bool:
 _INLINE = re.compile(
     r"""
     (?P<esc>\\[!-/:-@\[-`{-~])
-   |(?P<code>(?P<bt>`+)(?:[^`\n]|\n(?![ \t]*\n|[ ]{0,3}(?:\#|>|\[\^[^\]\n]+\]:|(?:[-*_][ ]{0,2}){3,}\n))|`)+?(?<!`)(?P=bt)(?!`))
    |(?P<link>!?\[(?:[^\[\]\\\n]|\\.|\n(?![ \t]*\n|[ ]{0,3}(?:\#|>|\[\^[^\]\n]+\]:|(?:[-*_][ ]{0,2}){3,}\n))|\[(?:[^\[\]\\\n]|\\.)*\])*\]
         (?:\((?:[^()\\\n]|\\.|\n(?![ \t]*\n|[ ]{0,3}(?:\#|>|\[\^[^\]\n]+\]:|(?:[-*_][ ]{0,2}){3,}\n))|\([^()\n]*\))*\)|\[[^\]\n]*\]))
    |(?P<fnref>\[\^[^\]\s]+\])
@@ -72,6 +71,36 @@ _INLINE = re.compile(
 # code span or link runs across its first line.  A "```" line with no closing
 # fence after it is plain paragraph text and does not (superfences reads it so).
 _FENCE_START = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})[^\n]*\n(?:[^\n]*\n)*?[ ]{0,3}\1[^\n]*$", re.M)
+
+# Where a paragraph ends, for a code span: a blank line, or a line that starts a heading,
+# a quote, a footnote definition or a rule.
+_PARAGRAPH_END = re.compile(r"\n(?=[ \t]*\n|[ ]{0,3}(?:\#|>|\[\^[^\]\n]+\]:|(?:[-*_][ ]{0,2}){3,}\n))")
+_BACKTICKS = re.compile(r"`+")
+_SPAN = re.compile(r"[\s\S]+")
+
+
+def _code_span(body: str, start: int) -> tuple[re.Match[str] | None, int]:
+    """The code span that opens with the backticks at ``start`` (or None), and where those backticks end.
+
+    As Python-Markdown reads one (``BacktickInlineProcessor``): the whole
+    run of backticks opens it; the first later run of the same length in
+    the paragraph closes it; failing that, the longest later run, if it is
+    shorter than the opening one.
+    """
+    run = _BACKTICKS.match(body, start)
+    assert run is not None
+    width = run.end() - start
+    m = _PARAGRAPH_END.search(body, run.end())
+    limit = m.start() if m else len(body)
+    longest, longest_end = 0, 0
+    for close in _BACKTICKS.finditer(body, run.end(), limit):
+        length = close.end() - close.start()
+        if length == width:
+            return _SPAN.match(body, start, close.end()), run.end()
+        if length > longest:
+            longest, longest_end = length, close.end()
+    return (_SPAN.match(body, start, longest_end) if 0 < longest < width else None), run.end()
+
 
 # Scanning only from these positions keeps the cost near one pass of a simple regex.
 # (One character class first, so the engine skips ahead in C: "h" and "w" count
@@ -142,16 +171,19 @@ class Visible:
             if t.group() == "\n":
                 pos, line_start = t.end(), True
                 continue
-            m = _INLINE.match(body, t.start())
+            if t.group() == "`":  # a run of backticks is one opener: it is skipped whole if it opens nothing
+                m, skip_to = _code_span(body, t.start())
+            else:
+                m, skip_to = _INLINE.match(body, t.start()), t.start() + 1
             if m and fences and _crosses(fences, m.start(), m.end()):
                 m = None
             if m and m.end() > t.start():
                 token(m)
                 pos = m.end()
             else:
-                if t.group() == "`":  # an unmatched backtick may still open a code span Markdown closes later
+                if t.group() == "`":  # unmatched backticks may still open a code span Markdown closes later
                     self.unclosed.append(t.start())
-                pos = t.start() + 1
+                pos = skip_to
         if last < len(body):
             piece(body[last:], last)
         self.text = "".join(parts)

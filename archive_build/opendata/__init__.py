@@ -304,6 +304,9 @@ def finish_data(
             pieces = plan.kept[aid]
         fresh[aid] = pieces
     plan.cache.retain(set(fresh))
+    # Saved before the packs are: if the build stops in between, the digest
+    # the manifest keeps for a pack no longer matches, and plan_data renders
+    # its bundles again.
     plan.cache.save()
     digests = {name: members_digest((aid, plan.fingerprints[aid]) for aid in aids) for name, aids in plan.members.items()}
     return archive_files(plan.info, list(fresh.values())), packs, digests

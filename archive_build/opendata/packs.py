@@ -54,10 +54,11 @@ def _entries(line: bytes) -> list[tuple[str, int]]:
     """The header line's entries; ValueError when it is not one ``pack`` writes."""
     try:
         entries = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: brackets nested thousands deep
         entries = None
     if not isinstance(entries, list) or not all(
-        isinstance(e, list) and len(e) == 2 and isinstance(e[0], str) and e[0] and "/" not in e[0] and not e[0].startswith(".")
+        isinstance(e, list) and len(e) == 2 and isinstance(e[0], str) and e[0] and not e[0].startswith(".")
+        and not any(c in e[0] for c in "/\\\0")
         and isinstance(e[1], int) and not isinstance(e[1], bool) and e[1] >= 0
         for e in entries
     ):
@@ -81,13 +82,19 @@ def unpack(data: bytes) -> dict[str, bytes]:
 
 
 def read_index(path: str | Path) -> list[str] | None:
-    """The names of the files in the pack at ``path``, from its first line; None if it is missing or not a pack."""
+    """The names of the files in the pack at ``path``, from its first line; None if it is missing or not a whole pack.
+
+    Whole: the sizes the line lists add up to the rest of the file, so a
+    pack cut short or edited by hand is not trusted.
+    """
     try:
         with open(path, "rb") as f:
             line = f.readline()
-        return [name for name, _ in _entries(line)]
+            size = os.fstat(f.fileno()).st_size
+        entries = _entries(line)
     except (OSError, ValueError):
         return None
+    return [name for name, _ in entries] if len(line) + sum(n for _, n in entries) == size else None
 
 
 def read_pack(path: str | Path) -> dict[str, bytes]:
@@ -178,7 +185,9 @@ class PackWriter:
             if bundle is None:  # kept: the plan found it, with this fingerprint, in the intact old pack
                 if old is None:
                     old = read_pack(os.path.join(self.old_folder, name))
-                bundle = old[article_id]
+                bundle = old.get(article_id)
+                if bundle is None:
+                    raise RuntimeError(f"site-data/{name} changed while the build ran; build again")
             bundles[article_id] = bundle
         data = pack(bundles)
         os.makedirs(self.folder, exist_ok=True)
