@@ -22,7 +22,7 @@ from .collection.internal_links import url_key
 from .discover import RawFile, discover
 from .errors import InputError, Problem, kept_going
 from .model import Article
-from .cache import ArticleStore, BuildState, FileHasher, Packed, Remembered, listing_key, pack, related_key, stable_digest, unpack
+from .cache import ArticleStore, BuildState, FileHasher, Packed, Remembered, listing_key, pack_result, related_key, stable_digest, unpack_result
 from .output import KEEP, Entry, Rendered, clean_stale_temps, matches, rendered, stage, staging_dir, sync_tree, tree_stats
 from .project import Project
 from .workers import POOL_THRESHOLD, Workers
@@ -87,8 +87,8 @@ def process(job: Job) -> JobResult:
 
 
 def process_packed(job: Job) -> Packed:
-    """``process``, its result packed for the cache in the worker (``cache.pack``)."""
-    return pack(process(job))
+    """``process``, its result packed for the cache in the worker (``cache.pack_result``)."""
+    return pack_result(process(job))
 
 
 def _job_key(job: Job, version: str, gazetteer_hash: str, hasher: FileHasher) -> str:
@@ -182,7 +182,7 @@ def run_jobs(
         fresh = pool.map(process_packed, [jobs[i] for i in todo])
         for i, packed in zip(todo, _progress(fresh, len(todo), progress)):
             store.put(jobs[i].raw.display, keys[i], packed)
-            results[i] = unpack(packed)
+            results[i] = unpack_result(packed)
     for r, k in zip(results, keys):
         if r is not None and r.article is not None:
             r.article.flags["job_key"] = k  # stands for the article's texts in build._fingerprint
@@ -414,8 +414,8 @@ def _generate(
     todo = sorted((a for a in result.articles if a.id in changed or a.id in plan.todo), key=lambda a: (pack_of(a.id), a.id))
     # Written into the folders that become the new trees (``output.staging_dir``).
     page_dir, data_dir = (staging_dir(_tree_dir(project, tree)) for tree in ("articles", SITE_DATA))
-    for folder in (page_dir, data_dir) if todo else ():
-        folder.mkdir(parents=True, exist_ok=True)
+    if todo:
+        page_dir.mkdir(parents=True, exist_ok=True)
     clock.lap("plan")
     # The collection pages' process is done before the render workers fork: its
     # copied memory and theirs would add up (a peak over 1 GB was measured).
@@ -437,7 +437,7 @@ def _generate(
     page_files: dict[str, Any] = {}
     pieces_of: dict[str, Any] = {}
     pages_at = os.fspath(page_dir)
-    packs = PackWriter(os.fspath(data_dir), os.fspath(project.site_data), plan.members, plan.todo, plan.intact, plan.unchanged)
+    packs = PackWriter(os.fspath(data_dir), os.fspath(project.site_data), plan)
     for a, (page, own) in zip(todo, results):  # written here as they arrive (output.stage)
         page_files[a.id] = stage(pages_at, f"{a.id}.md", page)
         if own is not None:

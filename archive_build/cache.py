@@ -185,7 +185,7 @@ class ArticleStore:
     instead of 250 MB.  A loaded article fetches a group on first use
     (``Article.__getattr__``); if it is missing from the cache the article
     is processed again (``rebuild``).  Each group is stored pickled on its
-    own (``pack``), so a rebuild unpickles only the texts it reads.
+    own (``pack_result``), so a rebuild unpickles only the texts it reads.
     """
 
     def __init__(self, directory: Path) -> None:
@@ -215,11 +215,11 @@ class ArticleStore:
         return {f: fresh.__dict__[f] for f in LAZY_GROUPS[group]}
 
     def put(self, name: str, key: str, packed: "Packed") -> None:
-        """Store a result made by ``pack`` (at the next ``save``)."""
+        """Store a result made by ``pack_result`` (at the next ``save``)."""
         for group, blob in packed.groups.items():
             self.groups[group].put(name, (key, blob))
         value = packed.value
-        if value.article is not None:  # a card of its own: the build changes the one ``unpack`` hands it
+        if value.article is not None:  # a card of its own: the build changes the one ``unpack_result`` hands it
             value = replace(value, article=value.article.without_lazy())
         self.cards.put(name, (key, value))
 
@@ -242,7 +242,7 @@ class Packed(NamedTuple):
     groups: dict[str, bytes]
 
 
-def pack(value: Any) -> Packed:
+def pack_result(value: Any) -> Packed:
     """A result with an ``article`` (or None), packed where it was made: in the build's worker.
 
     Pickling the texts there, once, spares the build's main process
@@ -260,8 +260,8 @@ def pack(value: Any) -> Packed:
     return Packed(replace(value, article=article.without_lazy()), groups)
 
 
-def unpack(packed: Packed) -> Any:
-    """The result of ``pack``, its article loading each group from the pickle on first use."""
+def unpack_result(packed: Packed) -> Any:
+    """The result of ``pack_result``, its article loading each group from the pickle on first use."""
     value = packed.value
     if value.article is not None:
         value.article.load_lazily({group: functools.partial(_unpickle_group, blob) for group, blob in packed.groups.items()})

@@ -269,7 +269,7 @@ def on_post_build(config: Any) -> None:
 
     Under a dirty `mkdocs serve` rebuild only some pages ran, so the old feed is kept.
     """
-    from archive_build.opendata import publish
+    from archive_build.opendata.packs import publish
 
     if _build_on_serve():
         _collect_garbage_soon()

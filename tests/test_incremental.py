@@ -103,12 +103,12 @@ def test_a_page_whose_cached_text_is_gone_is_rebuilt_from_the_raw_file(built: Pa
 
 def test_a_cached_article_loads_its_text_only_when_it_is_read(tmp_path: Path) -> None:
     from archive_build.build import JobResult
-    from archive_build.cache import ArticleStore, pack
+    from archive_build.cache import ArticleStore, pack_result
     from archive_build.model import Article
 
     article = Article(id="a", raw="raw/a.txt", sha256="0", format="txt", title="A", body="Body text.\n", plain="Body text.")
     store = ArticleStore(tmp_path)
-    store.put("raw/a.txt", "key", pack(JobResult(article, [])))
+    store.put("raw/a.txt", "key", pack_result(JobResult(article, [])))
     store.save()
     cached = ArticleStore(tmp_path).get("raw/a.txt", "key").article
     assert cached.title == "A" and "body" not in cached.__dict__
@@ -168,7 +168,7 @@ def _site_pack(**bundles: dict[str, bytes]) -> bytes:
 
 
 def test_publish_unpacks_each_articles_bundle_at_its_public_paths(tmp_path: Path) -> None:
-    from archive_build.opendata import publish
+    from archive_build.opendata.packs import publish
 
     src, dest = tmp_path / "site-data", tmp_path / "site" / "data"
     src.mkdir()
@@ -180,7 +180,7 @@ def test_publish_unpacks_each_articles_bundle_at_its_public_paths(tmp_path: Path
 
 
 def test_publish_again_rewrites_only_the_files_whose_bytes_changed(tmp_path: Path) -> None:
-    from archive_build.opendata import publish
+    from archive_build.opendata.packs import publish
 
     src, dest = tmp_path / "site-data", tmp_path / "site" / "data"
     src.mkdir()
@@ -197,7 +197,7 @@ def test_publish_again_rewrites_only_the_files_whose_bytes_changed(tmp_path: Pat
 
 
 def test_publish_with_a_list_of_names_places_only_those(tmp_path: Path) -> None:
-    from archive_build.opendata import publish
+    from archive_build.opendata.packs import publish
 
     src, dest = tmp_path / "site-data", tmp_path / "site" / "data"
     src.mkdir()
@@ -209,7 +209,7 @@ def test_publish_with_a_list_of_names_places_only_those(tmp_path: Path) -> None:
 
 
 def test_publish_skips_a_file_in_site_data_that_is_not_a_pack(tmp_path: Path) -> None:
-    from archive_build.opendata import publish
+    from archive_build.opendata.packs import publish
 
     src, dest = tmp_path / "site-data", tmp_path / "site" / "data"
     src.mkdir()

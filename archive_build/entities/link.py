@@ -50,12 +50,15 @@ def _ends_block(previous_line: str) -> bool:
     return _BLOCK_END_LINE.fullmatch(previous_line) is not None
 
 
+# What ends a paragraph after a line break: a blank line, or a line that starts a
+# heading, a quote, a footnote definition or a rule.  No inline construct runs past it.
+_BREAK = r"[ \t]*\n|[ ]{0,3}(?:\#|>|\[\^[^\]\n]+\]:|(?:[-*_][ ]{0,2}){3,}\n)"
 # Inline constructs, tried only where _TRIGGER finds one of their first characters.
 _INLINE = re.compile(
     r"""
     (?P<esc>\\[!-/:-@\[-`{-~])
-   |(?P<link>!?\[(?:[^\[\]\\\n]|\\.|\n(?![ \t]*\n|[ ]{0,3}(?:\#|>|\[\^[^\]\n]+\]:|(?:[-*_][ ]{0,2}){3,}\n))|\[(?:[^\[\]\\\n]|\\.)*\])*\]
-        (?:\((?:[^()\\\n]|\\.|\n(?![ \t]*\n|[ ]{0,3}(?:\#|>|\[\^[^\]\n]+\]:|(?:[-*_][ ]{0,2}){3,}\n))|\([^()\n]*\))*\)|\[[^\]\n]*\]))
+   |(?P<link>!?\[(?:[^\[\]\\\n]|\\.|\n(?!<BREAK>)|\[(?:[^\[\]\\\n]|\\.)*\])*\]
+        (?:\((?:[^()\\\n]|\\.|\n(?!<BREAK>)|\([^()\n]*\))*\)|\[[^\]\n]*\]))
    |(?P<fnref>\[\^[^\]\s]+\])
    |(?P<anchor><a\b[^>]*>(?:.|\n)*?</a\s*>)
    |(?P<comment><!--(?:.|\n)*?-->)
@@ -64,7 +67,7 @@ _INLINE = re.compile(
    |(?P<url>(?:https?://|www\.)[^\s<>\[\]()`*]+)
    |(?P<attr>\{[ \t]*:?[ \t]*[.#][^}\n]*\}|\{:[^}\n]*\})
    |(?P<mark>\*+|(?<!\w)_+|_+(?!\w)|~~|==|\^\^|\+\+|[\[\]])
-    """,
+    """.replace("<BREAK>", _BREAK),
     re.X,
 )
 # A fenced block (with its closing fence): it interrupts a paragraph, so no inline
@@ -72,9 +75,7 @@ _INLINE = re.compile(
 # fence after it is plain paragraph text and does not (superfences reads it so).
 _FENCE_START = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})[^\n]*\n(?:[^\n]*\n)*?[ ]{0,3}\1[^\n]*$", re.M)
 
-# Where a paragraph ends, for a code span: a blank line, or a line that starts a heading,
-# a quote, a footnote definition or a rule.
-_PARAGRAPH_END = re.compile(r"\n(?=[ \t]*\n|[ ]{0,3}(?:\#|>|\[\^[^\]\n]+\]:|(?:[-*_][ ]{0,2}){3,}\n))")
+_PARAGRAPH_END = re.compile(f"\\n(?={_BREAK})")
 _BACKTICKS = re.compile(r"`+")
 _SPAN = re.compile(r"[\s\S]+")
 

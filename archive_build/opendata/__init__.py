@@ -26,10 +26,10 @@ from typing import Any, Iterable, Mapping
 import yaml
 
 from ..model import Article
-from ..output import KEEP, Entry, FileData, matches
+from ..output import Entry, FileData, matches
 from ..project import Project
 from ..writer import front_matter
-from .packs import members_digest, pack, pack_of, publish, read_index, unpack  # noqa: F401  (publish: the MkDocs hook's)
+from .packs import article_dir, members_digest, pack, pack_of, read_index
 
 FORMATS = ("jsonld", "csl", "bibtex")
 TREE = "data"
@@ -72,10 +72,6 @@ def site_info(project: Project) -> SiteInfo:
     if not url.endswith("/"):
         url += "/"
     return SiteInfo(url, str(config.get("site_name") or SiteInfo.name), bool(config.get("use_directory_urls", True)))
-
-
-def article_dir(article_id: str) -> str:
-    return f"articles/{article_id}"
 
 
 def dump_json(data: Any) -> bytes:

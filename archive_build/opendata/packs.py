@@ -22,10 +22,20 @@ import json
 import os
 import zlib
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
+
+from ..output import KEEP, FileData, place_bytes, rendered, stage
+
+if TYPE_CHECKING:
+    from . import DataPlan
 
 PACKS = 64
 SUFFIX = ".pack"
+
+
+def article_dir(article_id: str) -> str:
+    """An article's folder under the site's ``data/``."""
+    return f"articles/{article_id}"
 
 
 def pack_of(article_id: str) -> str:
@@ -117,9 +127,6 @@ def publish(site_data: Path, data_dir: Path, only: Iterable[str] | None = None) 
     lacks are not removed: a full ``mkdocs build`` starts from an empty
     ``site/``.
     """
-    from ..output import place_bytes
-    from . import article_dir
-
     placed = 0
     if only is None:
         try:
@@ -155,17 +162,14 @@ class PackWriter:
     A pack's other bundles come from the pack the last build wrote.
     """
 
-    def __init__(
-        self, folder: str, old_folder: str, members: Mapping[str, list[str]], todo: set[str], intact: Mapping[str, str], unchanged: set[str]
-    ) -> None:
-        self.folder, self.old_folder = folder, old_folder
-        self.members, self.intact, self.unchanged = members, intact, unchanged
+    def __init__(self, folder: str, old_folder: str, plan: "DataPlan") -> None:
+        self.folder, self.old_folder, self.plan = folder, old_folder, plan
         self.waiting: dict[str, int] = {}
-        for article_id in todo:
+        for article_id in plan.todo:
             name = pack_of(article_id)
             self.waiting[name] = self.waiting.get(name, 0) + 1
         self.fresh: dict[str, dict[str, bytes]] = {}
-        self.files: dict[str, object] = {}
+        self.files: dict[str, FileData] = {}
 
     def add(self, article_id: str, bundle: bytes) -> None:
         name = pack_of(article_id)
@@ -175,12 +179,10 @@ class PackWriter:
             self._write(name)
 
     def _write(self, name: str) -> None:
-        from ..output import rendered, stage
-
         new = self.fresh.pop(name, {})
         old: dict[str, bytes] | None = None
         bundles: dict[str, bytes] = {}
-        for article_id in self.members[name]:
+        for article_id in self.plan.members[name]:
             bundle = new.get(article_id)
             if bundle is None:  # kept: the plan found it, with this fingerprint, in the intact old pack
                 if old is None:
@@ -191,18 +193,16 @@ class PackWriter:
             bundles[article_id] = bundle
         data = pack(bundles)
         os.makedirs(self.folder, exist_ok=True)
-        self.files[name] = stage(self.folder, name, rendered(data, self.intact.get(name)))
+        self.files[name] = stage(self.folder, name, rendered(data, self.plan.intact.get(name)))
 
-    def finish(self) -> dict[str, object]:
+    def finish(self) -> dict[str, FileData]:
         """Every pack of the tree for ``sync_tree``: written, or ``KEEP``."""
-        from ..output import KEEP
-
-        for name in sorted(self.members):
+        for name in sorted(self.plan.members):
             if name in self.files:
                 continue
             if self.waiting.get(name):
                 raise RuntimeError(f"{name}: {self.waiting[name]} bundles never arrived")
-            if name in self.unchanged:
+            if name in self.plan.unchanged:
                 self.files[name] = KEEP
             else:  # no new bundle, but an article left it
                 self._write(name)
