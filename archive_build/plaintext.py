@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from .markdown_text import LINK
+from .markdown_text import LINK, code_span_at
 
 _FOOTREF = re.compile(r"\[\^[^\]\s]+\]")
 _FOOTDEF = re.compile(r"[ ]{0,3}\[\^[^\]\s]+\]:")
@@ -28,7 +28,6 @@ _INLINE_ATTR = re.compile(r"\{:?\s*[:.#][^{}\n]*\}")
 _ATTR_LINE = re.compile(r"[ \t]*\{:?[^{}\n]*\}[ \t]*$")
 _RULE_LINE = re.compile(r"[ ]{0,3}(?:(?:[-*_][ \t]*){3,}|=+[ \t]*)$")
 _FENCE = re.compile(r"[ \t]*(```+|~~~+)")
-_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
 # Container and heading markers at the start of a line.
 _LINE_PREFIX = re.compile(r"[ \t]*(?:>[ \t]?)*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?(?:#{1,6}(?:[ \t]+|$))?")
 _HEADING_TRAIL = re.compile(r"[ \t]+#+[ \t]*$")
@@ -248,14 +247,12 @@ def scan(md: str) -> PlainMap:
                 i += 1  # a backslash before a line end is a hard break
             continue
         if c == "`":
-            cm = _CODE_SPAN.match(md, i)
-            if cm:
-                body_start = cm.start(2)
-                emit(cm.group(2), body_start, mark=False)
-                atomic.append((cm.start(), cm.end()))
-                i = cm.end()
+            span, run = code_span_at(md, i)
+            if span:
+                emit(md[span.code_start : span.code_end], span.code_start, mark=False)
+                atomic.append((i, span.end))
+                i = span.end
             else:
-                run = _run_end(md, i, "`")
                 emit(md[i:run], i)
                 i = run
             continue

@@ -1,6 +1,7 @@
 """Plain text of a Markdown body: what a reader reads, and what annotation offsets count in."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -85,3 +86,12 @@ def test_link_and_code_span_patterns_match_exactly_what_their_readable_forms_do(
     assert [(m.span(), m.group(1) + "[", m.groups()[1:]) for m in link.finditer(text)] == [(m.span(), m.group(1), m.groups()[1:]) for m in LINK.finditer(text)]
     code = re.compile(r"(`+)(.+?)\1", re.S)
     assert [(m.span(), m.groups()) for m in code.finditer(text)] == [(m.span(), m.groups()) for m in CODE_SPAN.finditer(text)]
+
+
+@pytest.mark.parametrize("md", ["x``Kyiv`````aa`", "xKyiv``b `KyivKyiv````"])
+def test_code_spans_are_read_as_python_markdown_reads_them(md: str) -> None:
+    import markdown
+    from bs4 import BeautifulSoup
+
+    shown = BeautifulSoup(markdown.markdown(md, extensions=["pymdownx.superfences"]), "html.parser").get_text()
+    assert "".join(plain_text(md)[0].split()) == "".join(shown.split())

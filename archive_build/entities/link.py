@@ -19,7 +19,7 @@ from collections import Counter
 from operator import itemgetter
 from typing import Any
 
-from ..markdown_text import escape_text
+from ..markdown_text import PARAGRAPH_BREAK, code_span_at, escape_text
 from ..model import Article
 
 SEP = "\x00"
@@ -50,9 +50,6 @@ def _ends_block(previous_line: str) -> bool:
     return _BLOCK_END_LINE.fullmatch(previous_line) is not None
 
 
-# What ends a paragraph after a line break: a blank line, or a line that starts a
-# heading, a quote, a footnote definition or a rule.  No inline construct runs past it.
-_BREAK = r"[ \t]*\n|[ ]{0,3}(?:\#|>|\[\^[^\]\n]+\]:|(?:[-*_][ ]{0,2}){3,}\n)"
 # Inline constructs, tried only where _TRIGGER finds one of their first characters.
 _INLINE = re.compile(
     r"""
@@ -67,7 +64,7 @@ _INLINE = re.compile(
    |(?P<url>(?:https?://|www\.)[^\s<>\[\]()`*]+)
    |(?P<attr>\{[ \t]*:?[ \t]*[.#][^}\n]*\}|\{:[^}\n]*\})
    |(?P<mark>\*+|(?<!\w)_+|_+(?!\w)|~~|==|\^\^|\+\+|[\[\]])
-    """.replace("<BREAK>", _BREAK),
+    """.replace("<BREAK>", PARAGRAPH_BREAK),
     re.X,
 )
 # A fenced block (with its closing fence): it interrupts a paragraph, so no inline
@@ -75,32 +72,8 @@ _INLINE = re.compile(
 # fence after it is plain paragraph text and does not (superfences reads it so).
 _FENCE_START = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})[^\n]*\n(?:[^\n]*\n)*?[ ]{0,3}\1[^\n]*$", re.M)
 
-_PARAGRAPH_END = re.compile(f"\\n(?={_BREAK})")
-_BACKTICKS = re.compile(r"`+")
+# Matches exactly ``text[start:end]`` (``_SPAN.match(text, start, end)``): a code span as a token.
 _SPAN = re.compile(r"[\s\S]+")
-
-
-def _code_span(body: str, start: int) -> tuple[re.Match[str] | None, int]:
-    """The code span that opens with the backticks at ``start`` (or None), and where those backticks end.
-
-    As Python-Markdown reads one (``BacktickInlineProcessor``): the whole
-    run of backticks opens it; the first later run of the same length in
-    the paragraph closes it; failing that, the longest later run, if it is
-    shorter than the opening one.
-    """
-    run = _BACKTICKS.match(body, start)
-    assert run is not None
-    width = run.end() - start
-    m = _PARAGRAPH_END.search(body, run.end())
-    limit = m.start() if m else len(body)
-    longest, longest_end = 0, 0
-    for close in _BACKTICKS.finditer(body, run.end(), limit):
-        length = close.end() - close.start()
-        if length == width:
-            return _SPAN.match(body, start, close.end()), run.end()
-        if length > longest:
-            longest, longest_end = length, close.end()
-    return (_SPAN.match(body, start, longest_end) if 0 < longest < width else None), run.end()
 
 
 # Scanning only from these positions keeps the cost near one pass of a simple regex.
@@ -173,7 +146,8 @@ class Visible:
                 pos, line_start = t.end(), True
                 continue
             if t.group() == "`":  # a run of backticks is one opener: it is skipped whole if it opens nothing
-                m, skip_to = _code_span(body, t.start())
+                span, skip_to = code_span_at(body, t.start())
+                m = _SPAN.match(body, t.start(), span.end) if span else None
             else:
                 m, skip_to = _INLINE.match(body, t.start()), t.start() + 1
             if m and fences and _crosses(fences, m.start(), m.end()):
