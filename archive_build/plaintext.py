@@ -190,7 +190,7 @@ def scan(md: str) -> PlainMap:
                     i = line_end + 1
                     at_line_start = True
                     continue
-            elif (fm := _FENCE.match(line)) is not None:
+            elif (fm := _FENCE.match(line)) is not None and _closed_later(md, line_end, fm.group(1)):
                 fence = fm.group(1)
                 skip_line = True
             elif _FOOTDEF.match(line):
@@ -295,6 +295,12 @@ def scan(md: str) -> PlainMap:
             emit(md[i:k], i)
             i = k
     return PlainMap("".join(out), segments, atomic)
+
+
+def _closed_later(md: str, line_end: int, fence: str) -> bool:
+    """Whether a later line closes the fence opened by ``fence``: one that never closes is
+    paragraph text, as pymdownx.superfences renders it (and as the entity linker reads it)."""
+    return re.compile(f"^[ \t]*{re.escape(fence)}", re.M).search(md, line_end + 1) is not None
 
 
 def _run_end(md: str, i: int, c: str) -> int:

@@ -95,3 +95,13 @@ def test_code_spans_are_read_as_python_markdown_reads_them(md: str) -> None:
 
     shown = BeautifulSoup(markdown.markdown(md, extensions=["pymdownx.superfences"]), "html.parser").get_text()
     assert "".join(plain_text(md)[0].split()) == "".join(shown.split())
+
+
+def test_a_fence_line_that_is_never_closed_is_paragraph_text() -> None:
+    md = "```\nPutin`Kyiv````\n`"
+    import markdown
+    from bs4 import BeautifulSoup
+
+    shown = BeautifulSoup(markdown.markdown(md, extensions=["pymdownx.superfences"]), "html.parser").get_text()
+    assert "".join(plain(md).split()) == "".join(shown.split())
+    assert plain("```\ncode\n```\ntext") == "code\ntext"  # a closed fence: its code, then the text
