@@ -163,8 +163,9 @@ def scan(md: str) -> PlainMap:
         segments.append((start, end, len(text), mark))
 
     links: dict[int, re.Match[str]] = {}
-    for lm in LINK.finditer(md):  # the link shape sanitize_markdown keeps
-        links[lm.start()] = lm
+    if "](" in md:  # (every link has one; most bodies none, and the scan costs as much as the rest)
+        for lm in LINK.finditer(md):  # the link shape sanitize_markdown keeps
+            links[lm.start()] = lm
     label_ends: dict[int, int] = {}  # end of an open link's label → end of the link
     fence: str | None = None
     in_footdef = False

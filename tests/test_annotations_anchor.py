@@ -7,7 +7,7 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive_build.annotations.anchor import Anchor, Miss, anchor
+from archive_build.annotations.anchor import Anchor, Miss, anchor, normalise
 from archive_build.plaintext import scan
 from tests.helpers import clean
 from tests.conftest import ROOT
@@ -98,16 +98,50 @@ def test_an_exact_quote_is_anchored_without_loading_the_fuzzy_matcher() -> None:
     assert proc.returncode == 0, proc.stderr
 
 
-_TRICKY = st.text(alphabet=st.sampled_from("ab .\n\t\r\u00a0\u2009\u3000\u2028\u2026\u00ad\u200b\ufeff"), max_size=60)
 
 
-@settings(max_examples=400, deadline=None)
-@given(_TRICKY)
-def test_whitespace_run_pattern_matches_exactly_what_its_readable_form_does(text: str) -> None:
-    """The pattern is written for speed (one character class first); this is what it must mean."""
+def _normalised_one_character_at_a_time(text: str) -> tuple[str, list[int]]:
+    """What ``normalise`` means, written for reading: its text, and the origin of each of its characters."""
+    module = sys.modules["archive_build.annotations.anchor"]  # (the package's `anchor` is the function)
+    out: list[str] = []
+    origins: list[int] = []
+    i = 0
+    while i < len(text):
+        if text[i].isspace() or text[i] in module._DROP:
+            j = i
+            while j < len(text) and (text[j].isspace() or text[j] in module._DROP):
+                j += 1
+            first_space = next((k for k in range(i, j) if text[k].isspace()), None)
+            if first_space is not None:  # a run of only dropped characters leaves nothing
+                out.append(" ")
+                origins.append(first_space)
+            i = j
+        elif text[i] == "\u2026":
+            out.append("...")
+            origins.extend([i] * 3)
+            i += 1
+        else:
+            out.append(text[i].translate(module._FOLD))
+            origins.append(i)
+            i += 1
+    return "".join(out), origins
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab .\n\t\r\u00a0\u2009\u3000\u2028\u2026\u00ad\u200b\ufeff\u2019\u2014`\"\u201c"), max_size=60))
+def test_normalise_does_what_its_one_character_at_a_time_reading_does(text: str) -> None:
+    """``normalise`` is written for speed (regex runs, folds by ``str.replace``); this is what it must mean."""
+    norm = normalise(text)
+    expected, origins = _normalised_one_character_at_a_time(text)
+    assert norm.text == expected
+    assert [norm.origin(i) for i in range(len(norm.text))] == origins
+
+
+def test_other_space_is_every_regex_whitespace_but_the_plain_space() -> None:
     import re
 
-    module = sys.modules["archive_build.annotations.anchor"]  # (the package's `anchor` is the function)
-    drops = module._DROPS
-    readable = re.compile(f"[\\s{drops}]{{2,}}|[^\\S ]|[{drops}]|\u2026")
-    assert [m.span() for m in module._RUN.finditer(text)] == [m.span() for m in readable.finditer(text)]
+    module = sys.modules["archive_build.annotations.anchor"]
+    other = re.compile(f"[{module._OTHER_SPACE}]")
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        assert bool(other.match(char)) == (char != " " and re.match(r"\s", char) is not None), hex(code)

@@ -80,6 +80,27 @@ _SPAN = re.compile(r"[\s\S]+")
 # (One character class first, so the engine skips ahead in C: "h" and "w" count
 # only as the start of "http(s)://" and "www.".)
 _TRIGGER = re.compile(r"[\n\\`\[\]<&{*_~=^+!hw](?:(?<=h)ttps?://|(?<=w)ww\.|(?<=[^hw]))")
+# The same without the URL starts, for a body with no "http" or "www." (most):
+# the engine then no longer stops at every "h" and "w" of the text.
+_TRIGGER_NO_URL = re.compile(r"[\n\\`\[\]<&{*_~=^+!]")
+# What a line must start with for ``_LINE`` to match it: the first character
+# of a block construct, or (a setext heading) a next line of "=" or "-".
+# Checked first, as ``_LINE`` tries every branch on every line.
+_BLOCK_HEAD = re.compile(r"[ \t]*[`~#\[*{!?<]")
+_UNDERLINE_HEAD = re.compile(r"[ ]{0,3}[=-]")
+
+
+def _may_open_block(body: str, pos: int) -> bool:
+    """Whether ``_LINE`` may match at line start ``pos`` (false only where it cannot)."""
+    if _BLOCK_HEAD.match(body, pos):
+        return True
+    end = body.find("\n", pos)
+    return end != -1 and _UNDERLINE_HEAD.match(body, end + 1) is not None
+
+
+def _previous_line(body: str, pos: int) -> str:
+    """The line before the one that starts at ``pos`` ("" at the start)."""
+    return body[body.rfind("\n", 0, max(0, pos - 1)) + 1 : max(0, pos - 1)]
 
 
 def _crosses(starts: list[int], start: int, end: int) -> bool:
@@ -123,23 +144,23 @@ class Visible:
         n = len(body)
         pos, line_start, after_block = 0, True, False
         fences = [f.start() for f in _FENCE_START.finditer(body)] if "```" in body or "~~~" in body else []
+        trigger = _TRIGGER if "http" in body or "www." in body else _TRIGGER_NO_URL
         while pos < n:
             if line_start:
                 line_start = False
-                m = _LINE.match(body, pos)
-                previous_line = body[body.rfind("\n", 0, max(0, pos - 1)) + 1 : max(0, pos - 1)]
-                starts_block = pos == 0 or after_block or not previous_line.strip()
+                m = _LINE.match(body, pos) if _may_open_block(body, pos) else None
+                starts_block = pos == 0 or after_block
                 after_block = False
-                if m is not None and m.lastgroup == "setext" and not starts_block:
+                if m is not None and m.lastgroup == "setext" and not starts_block and _previous_line(body, pos).strip():
                     m = None  # Python-Markdown reads a setext heading only as the first lines of a block
-                if m is None and body.startswith(("    ", "\t"), pos) and _ends_block(previous_line):
+                if m is None and body.startswith(("    ", "\t"), pos) and _ends_block(_previous_line(body, pos)):
                     m = _INDENTED.match(body, pos)
                 if m and m.end() > pos:
                     token(m)
                     pos = m.end()
                     after_block = True  # what follows a heading, fence or definition starts a block of its own
                     continue
-            t = _TRIGGER.search(body, pos)
+            t = trigger.search(body, pos)
             if t is None:
                 break
             if t.group() == "\n":
