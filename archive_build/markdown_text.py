@@ -176,7 +176,8 @@ def sanitize_markdown(text: str, dropped: list[str] | None = None) -> str:
             return escape_text(m.group(0))
         return m.group(0)
 
-    text = LINK.sub(link, text)
+    if "](" in text:  # (every link has one; see LINK)
+        text = LINK.sub(link, text)
     text = _AUTOLINK.sub(autolink, text)
     if "]:" in text:  # (the pattern starts at every line start, which the regex engine tries everywhere)
         text = _REF_DEF.sub(refdef, text)

@@ -1,9 +1,9 @@
 """Finding every mention of every entity in one pass over a text.
 
-An Aho-Corasick automaton (pyahocorasick) finds all aliases at once, so the
-cost grows with the length of the text and the number of hits, not with the
-number of entities times the text.  On top of the raw hits this module adds
-what a reader expects of a name match:
+An Aho-Corasick automaton (ahocorasick_rs, the Rust aho-corasick crate) finds
+all aliases at once, so the cost grows with the length of the text and the
+number of hits, not with the number of entities times the text.  On top of
+the raw hits this module adds what a reader expects of a name match:
 
 * word boundaries: "Putin" does not match inside "Putinism", but does in
   "Putin’s" and "Trump-Putin" (apostrophes and hyphens end a word);
@@ -15,7 +15,11 @@ from __future__ import annotations
 
 from typing import Iterable, NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
+
+
+# Up to this many spellings the automaton is a DFA (see Matcher).
+DFA_LIMIT = 10_000
 
 
 class Mention(NamedTuple):
@@ -43,7 +47,6 @@ class Matcher:
     """All aliases of all entities in one automaton."""
 
     def __init__(self, names: dict[str, Iterable[str]]):
-        self._automaton = ahocorasick.Automaton()
         exact: dict[str, str] = {}
         derived: dict[str, str] = {}
         for eid in sorted(names):
@@ -54,26 +57,32 @@ class Matcher:
                     derived.setdefault(form, eid)
         # An alias as written wins over another entity's derived spelling.
         words = {**derived, **exact}
-        for form, eid in words.items():
-            self._automaton.add_word(form, (len(form), eid, _is_word(form[0]), _is_word(form[-1])))
-        self._empty = not words
+        self._forms = [(eid, _is_word(form[0]), _is_word(form[-1])) for form, eid in words.items()]
+        self._automaton = None
         if words:
-            self._automaton.make_automaton()
+            # A DFA matches three to four times as fast as pyahocorasick's trie
+            # (measured: 30 against 109 us on a 6,000-character article) and,
+            # for a gazetteer's few thousand spellings, builds in milliseconds;
+            # a far larger gazetteer gets the crate's own choice, which needs
+            # less memory (a DFA of 50,000 spellings took 74 MB).
+            implementation = ahocorasick_rs.Implementation.DFA if len(words) <= DFA_LIMIT else None
+            self._automaton = ahocorasick_rs.AhoCorasick(list(words), implementation=implementation)
 
     def find(self, text: str) -> list[Mention]:
         """Non-overlapping mentions, leftmost first, longest at each position."""
-        if self._empty or not text:
+        if self._automaton is None or not text:
             return []
         n = len(text)
+        forms = self._forms
         hits: list[tuple[int, int, str]] = []
-        for last, (length, eid, word_start, word_end) in self._automaton.iter(text):
-            start, end = last + 1 - length, last + 1
+        for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+            eid, word_start, word_end = forms[index]
             # (_is_word inlined: this loop runs for every hit in every article.)
             if word_start and start > 0 and ((c := text[start - 1]).isalnum() or c == "_"):
                 continue
             if word_end and end < n and ((c := text[end]).isalnum() or c == "_"):
                 continue
-            hits.append((start, -length, eid))
+            hits.append((start, start - end, eid))
         hits.sort()
         out: list[Mention] = []
         pos = 0

@@ -15,6 +15,10 @@ _SHARE_WORDS = r"(?:share(?: this)?(?: article| story| post| page)?(?: on)?|face
 _SHARE = re.compile(rf"^{_SHARE_WORDS}(?:[\s|,·•/:]+{_SHARE_WORDS})*[\s|,·•/:]*$", re.I)
 _AD = re.compile(r"^(?:advertisement|advertisements|sponsored(?: content)?|ad|story continues below(?: advertisement)?|scroll to continue(?: with content)?)$", re.I)
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b).{0,160}$|^.{0,120}\ball rights reserved\b.{0,80}$", re.I)
+# The longest text _COPYRIGHT can match (120 + "all rights reserved" + 80, and
+# the line break "$" allows at the end): a longer paragraph is not tried,
+# where the pattern would make 120 attempts at a match.
+_COPYRIGHT_MAX = 120 + len("all rights reserved") + 80 + 1
 _FOOTER_START = re.compile(
     r"^(?:to contact\b|contact us\b|subscribe\b|sign up\b|follow us\b|support (?:our|independent) journalism|donate\b|"
     r"get our (?:free )?newsletter|join our mailing list|read more at\b|related articles?:?$|more from\b)",
@@ -59,7 +63,7 @@ def remove_boilerplate(article: Article) -> Article:
             article.remove(b.text, "share buttons")
         elif t and _AD.match(t):
             article.remove(b.text, "advertisement marker")
-        elif t and _COPYRIGHT.match(t) and idx >= n // 2:
+        elif t and idx >= n // 2 and len(t) <= _COPYRIGHT_MAX and _COPYRIGHT.match(t):
             article.remove(b.text, "copyright line")
         else:
             keep.append(b)

@@ -383,9 +383,11 @@ def convert_notes(article: Article) -> Article:
     warning.  Articles that already use Markdown footnotes are left alone.
     """
     body = article.body
-    if _EXISTING_FOOTNOTES.search(body):
+    # (Both patterns start at line starts, where the regex engine cannot skip
+    # ahead: a text without the substring each needs is not scanned.)
+    if "[^" in body and _EXISTING_FOOTNOTES.search(body):
         return article
-    refs = set(_REF_LABEL.findall(body))
+    refs = set(_REF_LABEL.findall(body)) if "]:" in body else set()
     blocks = body.split("\n\n")
     section = _find_section(blocks)
     if section is None:
