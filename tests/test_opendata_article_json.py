@@ -6,6 +6,8 @@ from pathlib import Path
 
 import yaml
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive_build.model import Article
 from archive_build.opendata import SiteInfo, data_files
@@ -105,3 +107,26 @@ def test_a_rebuild_rewrites_only_the_data_of_the_article_that_changed(tmp_path):
     assert changed == ["docs/data/annotations.jsonld", f"site-data/{pack_of(SEED)}"]
     files = unpack(unpack((project / "site-data" / pack_of(SEED)).read_bytes())[SEED])
     assert "is a misprint in the original" in files["annotations.jsonld"].decode("utf-8")
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.text() | st.integers(min_value=-(2**63), max_value=2**64 - 1)
+    | st.floats(min_value=0, max_value=1).map(lambda x: round(x, 3)) | st.floats(min_value=85, max_value=100),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_JSON_VALUES)
+def test_open_data_json_is_the_standard_librarys_compact_utf8_json(value) -> None:
+    """orjson writes it (for speed); the bytes are what json.dumps(ensure_ascii=False, separators=(",", ":")) gives."""
+    from archive_build.opendata import dump_json
+
+    assert dump_json(value) == (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def test_open_data_json_takes_an_integer_beyond_64_bits_through_the_standard_library() -> None:
+    from archive_build.opendata import dump_json
+
+    assert dump_json({"n": 2**70}) == b'{"n":1180591620717411303424}\n'
