@@ -22,9 +22,12 @@ from .collection.internal_links import url_key
 from .discover import RawFile, discover
 from .errors import InputError, Problem, kept_going
 from .model import Article
-from .cache import ArticleStore, BuildState, FileHasher, Packed, Remembered, listing_key, pack_result, related_key, stable_digest, unpack_result
+from .cache import (
+    ArticleStore, BuildState, FileHasher, Packed, Remembered, dump_pickle, listing_key, load_pickle, pack_result, related_key, stable_digest, unpack_result,
+)
 from .output import KEEP, Entry, Rendered, clean_stale_temps, matches, rendered, stage, staging_dir, sync_tree, tree_stats
 from .project import Project
+from .transforms.urls import remember as remember_url_keys
 from .workers import POOL_THRESHOLD, Workers
 from .writer import page_text, word_count
 
@@ -179,10 +182,21 @@ def run_jobs(
     results: list[JobResult | None] = [store.get(j.raw.display, k, functools.partial(process, j)) for j, k in zip(jobs, keys)]
     todo = [i for i, r in enumerate(results) if r is None]
     if todo:
+        # The address keys this code computed last time (urls.remember): an
+        # article processed again mostly keeps its address, and finding its
+        # key spares the import of courlan, a tenth of a small rebuild.
+        url_keys_file = project.cache / "url-keys.pickle"
+        remembered = load_pickle(url_keys_file, {})
+        known = remembered.get(version) if isinstance(remembered, dict) else None
+        known = known if isinstance(known, dict) else {}
+        remember_url_keys(known)
         fresh = pool.map(process_packed, [jobs[i] for i in todo])
         for i, packed in zip(todo, _progress(fresh, len(todo), progress)):
             store.put(jobs[i].raw.display, keys[i], packed)
             results[i] = unpack_result(packed)
+        now = _url_keys(results)
+        if now != known:
+            dump_pickle(url_keys_file, {version: now})
     for r, k in zip(results, keys):
         if r is not None and r.article is not None:
             r.article.flags["job_key"] = k  # stands for the article's texts in build._fingerprint
@@ -192,6 +206,16 @@ def run_jobs(
     store.save()
     hasher.save()
     return [r for r in results if r is not None], len(todo)
+
+
+def _url_keys(results: list[JobResult | None]) -> dict[str, str | None]:
+    """Each article's address and its key (``urls.remember``)."""
+    keys: dict[str, str | None] = {}
+    for r in results:
+        article = r.article if r is not None else None
+        if article is not None and article.url and "url_key" in article.flags:
+            keys[article.url] = article.flags["url_key"]
+    return keys
 
 
 def collect(
