@@ -48,7 +48,7 @@ def test_paragraph_split_mid_sentence_is_joined():
 
 
 def test_lowercase_continuation_is_joined():
-    a = clean(f"# T\n\nThe ship carried out “freedom of navigation” operations\n\nin the Arctic waters near Russia.\n", "x.md")
+    a = clean("# T\n\nThe ship carried out “freedom of navigation” operations\n\nin the Arctic waters near Russia.\n", "x.md")
     assert "operations in the Arctic" in a.body
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import copy_project, run_cli
+from tests.conftest import run_cli
 
 GOOD = "A good article\n\nBy Jane Roe\nJune 9, 2025\n\nA paragraph of good text that ends properly.\n"
 
