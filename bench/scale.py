@@ -11,9 +11,10 @@ in a real browser, the bytes a first search query downloads.
     python -m bench.scale --sizes 20 --no-browser   # what the tests run
 
 Nothing here asserts timings: the numbers are for people to read.  Machines
-differ (and drift): the table ends with a CPU probe and with the issue's own
-reference build timed here (``bench.reference``), which turns the issue's
-absolute targets into this machine's.
+differ (and drift): each size's build-step runs are bracketed by the issue's
+own reference build timed here (``bench.reference``), which turns the
+issue's absolute targets into this machine's at that moment, and the table
+ends with a CPU probe.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
@@ -195,17 +197,35 @@ class Row:
     search_results: int | None = None
     material_bytes: int | None = None
     notes: list[str] = field(default_factory=list)
+    # The reference build timed just before and just after this size's build-step runs.
+    calibration: list[tuple[float, float | None]] = field(default_factory=list)
 
 
-def run_size(n: int, workdir: Path, *, browser: bool, material: bool, query: str | None, mkdocs_step: bool = True) -> Row:
+def run_size(
+    n: int, workdir: Path, *, browser: bool, material: bool, query: str | None, mkdocs_step: bool = True,
+    calibrate: Callable[[], tuple[float, float | None] | None] | None = None,
+) -> Row:
+    """One table row.  ``calibrate`` (the reference build) is timed just before and just after the
+    build step's three runs, so the targets they are held to come from the same minutes: the
+    host's speed was seen to drift by a fifth within one bench."""
     project = workdir / f"n{n}"
     print(f"[bench] N={n}: generating in {project}", file=sys.stderr, flush=True)
     make_project(project, n)
     build = [str(BIN / "archive-build"), "build", "-q"]
     mkdocs = [str(BIN / "mkdocs"), "build", "-q"]
     notes: list[str] = []
+    bracket = [calibrate()] if calibrate else []
     print(f"[bench] N={n}: cold build", file=sys.stderr, flush=True)
     cold = measure(build, project)
+    print(f"[bench] N={n}: no-op rebuild", file=sys.stderr, flush=True)
+    noop = measure(build, project)
+    changed = change_one_annotation(project)
+    print(f"[bench] N={n}: rebuild after changing annotations/{changed}.yml", file=sys.stderr, flush=True)
+    one = measure(build, project)
+    if calibrate:
+        bracket.append(calibrate())
+    if cold.returncode != 0:
+        notes.append(f"build exited {cold.returncode} ({cold.summary.get('errors', '?')} errors)")
     site = None
     if mkdocs_step:
         print(f"[bench] N={n}: mkdocs build", file=sys.stderr, flush=True)
@@ -214,14 +234,8 @@ def run_size(n: int, workdir: Path, *, browser: bool, material: bool, query: str
         browser = material = False
     if site is not None and site.returncode != 0:
         notes.append(f"mkdocs exited {site.returncode}: {site.out.strip().splitlines()[-1:]}")
-    print(f"[bench] N={n}: no-op rebuild", file=sys.stderr, flush=True)
-    noop = measure(build, project)
-    changed = change_one_annotation(project)
-    print(f"[bench] N={n}: rebuild after changing annotations/{changed}.yml", file=sys.stderr, flush=True)
-    one = measure(build, project)
-    if cold.returncode != 0:
-        notes.append(f"build exited {cold.returncode} ({cold.summary.get('errors', '?')} errors)")
     row = Row(n, cold, site, noop, one, dir_bytes(project / "site") if (project / "site").is_dir() else 0, notes=notes)
+    row.calibration = [got for got in bracket if got is not None]
     if site is not None:
         row.search_backend = "pagefind" if (project / "site" / "pagefind").is_dir() else "material"
     if browser:
@@ -304,6 +318,16 @@ def targets_here(factor: float) -> str:
     )
 
 
+def against_targets(row: Row, factor: float) -> str:
+    """How the row's build-step runs compare with the issue's targets scaled by ``factor``."""
+    rate = row.n / row.cold.seconds
+    limit = 2 * factor
+    return (
+        f"N={row.n:,} against them: cold build {rate:.0f} articles/s, {rate / (500 / factor):.2f} of the target; "
+        f"no-op {row.noop.seconds:.2f} s and one annotation {row.one.seconds:.2f} s, {max(row.noop.seconds, row.one.seconds) / limit:.2f} of the limit"
+    )
+
+
 def _calibrate(workdir: Path, pages: int) -> tuple[float, float | None] | None:
     """The reference build's (seconds, factor); None if it failed (the table is printed all the same)."""
     try:
@@ -330,13 +354,13 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     rows = []
     probes = [cpu_probe()]
-    calibrate = args.reference_pages > 0
-    calibrations = {"before": _calibrate(args.workdir, args.reference_pages)} if calibrate else {}
+    calibrate = (lambda: _calibrate(args.workdir, args.reference_pages)) if args.reference_pages > 0 else None
     for n in sizes:
-        rows.append(run_size(n, args.workdir, browser=not args.no_browser, material=args.material, query=args.query, mkdocs_step=not args.no_mkdocs))
+        rows.append(run_size(
+            n, args.workdir, browser=not args.no_browser, material=args.material, query=args.query, mkdocs_step=not args.no_mkdocs,
+            calibrate=calibrate,
+        ))
     probes.append(cpu_probe())
-    if calibrate:  # before the projects are removed (see below)
-        calibrations["after"] = _calibrate(args.workdir, args.reference_pages)
     # Removed only after every size is measured: on a file system mounted with
     # online discard (as here), creating files just after deleting tens of
     # thousands costs several times the usual system time, and would be
@@ -346,12 +370,14 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(args.workdir / f"n{n}", ignore_errors=True)
     print(table(rows))
     print(f"CPU probe (a 5-million-step Python loop, best of 3): {probes[0]:.2f} s before, {probes[1]:.2f} s after")
-    for when, got in calibrations.items():
-        if got is not None:
-            print(f"{reference.describe(*got, pages=args.reference_pages)} ({when} the table's runs)")
-    factors = [got[1] for got in calibrations.values() if got is not None and got[1] is not None]
-    if factors:
-        print(targets_here(sum(factors) / len(factors)))
+    for row in rows:
+        for when, got in zip(("before", "after"), row.calibration):
+            print(f"{reference.describe(*got, pages=args.reference_pages)} ({when} the build step's runs at N={row.n:,})")
+        factors = [got[1] for got in row.calibration if got[1] is not None]
+        if factors:
+            factor = sum(factors) / len(factors)
+            print(targets_here(factor))
+            print(against_targets(row, factor))
     return 0
 
 

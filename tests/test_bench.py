@@ -56,10 +56,11 @@ def test_the_reference_build_is_the_issues_plain_site(tmp_path: Path) -> None:
     assert "tags:" in page
 
 
-def test_the_bench_ends_with_the_reference_build_timed_before_and_after(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    assert bench_main(["--sizes", "4", "--no-browser", "--no-mkdocs", "--workdir", str(tmp_path), "--reference-pages", "4"]) == 0
+def test_the_bench_times_the_reference_build_just_before_and_after_each_sizes_build_step(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert bench_main(["--sizes", "4,5", "--no-browser", "--no-mkdocs", "--workdir", str(tmp_path), "--reference-pages", "4"]) == 0
     out = capsys.readouterr().out
-    assert out.count("Reference (the issue's plain MkDocs + Material build of 4 ~900-word pages") == 2
+    assert out.count("Reference (the issue's plain MkDocs + Material build of 4 ~900-word pages") == 4
+    assert "(before the build step's runs at N=4)" in out and "(after the build step's runs at N=5)" in out
     assert "no factor" in out  # only the issue's own 1,000 pages compare with its 5.6 s
     assert "The issue's targets on this machine" not in out
     assert "nan" not in out  # the MkDocs columns of a run without MkDocs are "-"
@@ -82,3 +83,14 @@ def test_the_serve_latency_bench_sees_an_edit_served(tmp_path: Path, capsys) -> 
     assert serve_main(["--project", str(tmp_path / "archive"), "--edits", "1", "--startup-timeout", "240"]) == 0
     out = capsys.readouterr().out
     assert "edit 1: served after" in out
+
+
+def test_each_size_is_compared_with_the_targets_scaled_at_its_own_moment() -> None:
+    from bench.scale import Row, Step, against_targets
+
+    def step(seconds: float) -> Step:
+        return Step(seconds, 0.0, 0, "")
+
+    line = against_targets(Row(1000, step(2.0), None, step(0.1), step(1.5), 0), 1.5)
+    assert "cold build 500 articles/s, 1.50 of the target" in line  # the target here: 500 / 1.5 = 333/s
+    assert "one annotation 1.50 s, 0.50 of the limit" in line  # the limit here: 2 s x 1.5
