@@ -192,6 +192,10 @@ class ArticleStore:
         self.cards = Shards(directory / "cards", SHARDS)
         self.groups = {"texts": Shards(directory / "texts", SHARDS * 4), "index": Shards(directory / "index", SHARDS)}
 
+    def empty(self) -> bool:
+        """Whether nothing is cached (a first build, or the cache was removed)."""
+        return not self.cards.dir.is_dir() or not any(self.cards.dir.iterdir())
+
     def get(self, name: str, key: str, rebuild: Any = None) -> Any | None:
         hit = self.cards.shard(name).get(name)
         if hit is None or hit[0] != key:

@@ -39,6 +39,10 @@ CAN_FORK = sys.platform.startswith("linux")
 _INHERITED: tuple[Callable[[Any], Any], list[Any]] | None = None
 
 
+def _nothing() -> None:
+    """A task that only makes the pool start a worker (``Workers.start``)."""
+
+
 def _call_inherited(start: int, stop: int) -> list[Any]:
     assert _INHERITED is not None
     fn, items = _INHERITED
@@ -63,11 +67,21 @@ class Workers:
         """``fn`` over ``items``, results in order; lazily, in this process, for small batches."""
         if len(items) < POOL_THRESHOLD or self.count == 1:
             return map(fn, items)
+        return self._executor().map(fn, items, chunksize=self._chunksize(len(items)))
+
+    def start(self) -> None:
+        """Start the workers now (each runs the ``prepare``d initializer), for a ``map`` to come."""
+        if self.count > 1:
+            pool = self._executor()
+            for _ in range(self.count):
+                pool.submit(_nothing)  # (the pool starts its processes on the first task)
+
+    def _executor(self) -> Any:
         if self._pool is None:
             from concurrent.futures import ProcessPoolExecutor
 
             self._pool = ProcessPoolExecutor(max_workers=self.count, initializer=self._initializer, initargs=self._initargs)
-        return self._pool.map(fn, items, chunksize=self._chunksize(len(items)))
+        return self._pool
 
     def map_inherited(self, fn: Callable[[T], R], items: list[T]) -> Iterator[R]:
         """``fn`` over ``items`` in workers forked now, which inherit the items instead of receiving them.
