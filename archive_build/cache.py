@@ -198,13 +198,11 @@ class ArticleStore:
 
     def get(self, name: str, key: str, rebuild: Any = None) -> Any | None:
         hit = self.cards.shard(name).get(name)
-        if hit is None or hit[0] != key or not isinstance(hit[1], bytes):
+        if hit is None or hit[0] != key:
             return None
-        try:
-            result = pickle.loads(hit[1])
-        except _PICKLE_ERRORS:
-            return None
+        result = hit[1]
         if result.article is not None:
+            # The card was unpickled for this build alone (see Shards): it takes its loaders as it is.
             result.article.load_lazily({g: functools.partial(self._group, g, name, key, rebuild) for g in self.groups})
         return result
 
@@ -221,10 +219,13 @@ class ArticleStore:
         return {f: fresh.__dict__[f] for f in LAZY_GROUPS[group]}
 
     def put(self, name: str, key: str, packed: "Packed") -> None:
-        """Store a result made by ``pack_result`` (at the next ``save``): the bytes as the worker pickled them."""
+        """Store a result made by ``pack_result`` (at the next ``save``)."""
         for group, blob in packed.groups.items():
             self.groups[group].put(name, (key, blob))
-        self.cards.put(name, (key, packed.card))
+        value = packed.value
+        if value.article is not None:  # a card of its own: the build changes the one ``unpack_result`` hands it
+            value = replace(value, article=value.article.without_lazy())
+        self.cards.put(name, (key, value))
 
     def retain(self, names: set[str]) -> None:
         """Forget results for raw files that are gone (the lazy groups: as their shards are rewritten)."""
@@ -239,35 +240,33 @@ class ArticleStore:
 
 
 class Packed(NamedTuple):
-    """A result as ``ArticleStore`` keeps it, pickled: its card (the result, its article
-    without the lazy fields) and each group of lazy fields."""
+    """A result as ``ArticleStore`` keeps it: its article as a card, and each group of lazy fields pickled."""
 
-    card: bytes
+    value: Any  # the result; its ``article`` (if any) without the lazy fields
     groups: dict[str, bytes]
 
 
 def pack_result(value: Any) -> Packed:
     """A result with an ``article`` (or None), packed where it was made: in the build's worker.
 
-    Pickled there, once: the build's main process unpickles the card (it
-    needs the article) and stores the bytes as they came, instead of
-    pickling every card again for the cache (a serial fifth of a second at
-    10,000 articles), and the workers that render the pages unpickle the
-    texts, in parallel.
+    Pickling the texts there, once, spares the build's main process
+    unpickling them from the worker and pickling them again for the cache
+    (a serial second at 10,000 articles); the workers that render the pages
+    unpickle them, in parallel.
     """
     article = value.article
     if article is None:
-        return Packed(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), {})
+        return Packed(value, {})
     groups = {
         group: pickle.dumps({f: getattr(article, f) for f in names}, protocol=pickle.HIGHEST_PROTOCOL)
         for group, names in LAZY_GROUPS.items()
     }
-    return Packed(pickle.dumps(replace(value, article=article.without_lazy()), protocol=pickle.HIGHEST_PROTOCOL), groups)
+    return Packed(replace(value, article=article.without_lazy()), groups)
 
 
 def unpack_result(packed: Packed) -> Any:
     """The result of ``pack_result``, its article loading each group from the pickle on first use."""
-    value = pickle.loads(packed.card)
+    value = packed.value
     if value.article is not None:
         value.article.load_lazily({group: functools.partial(_unpickle_group, blob) for group, blob in packed.groups.items()})
     return value
