@@ -309,6 +309,10 @@ def cpu_probe(steps: int = 5_000_000, runs: int = 3) -> float:
     return best
 
 
+# The archive size the issue's targets are stated for.
+ISSUE_N = 10_000
+
+
 def targets_here(factor: float) -> str:
     """The issue's timed targets, scaled to a machine ``factor`` times slower than the issue's."""
     return (
@@ -322,8 +326,10 @@ def against_targets(row: Row, factor: float) -> str:
     """How the row's build-step runs compare with the issue's targets scaled by ``factor``."""
     rate = row.n / row.cold.seconds
     limit = 2 * factor
+    # The issue sets its rates for 10,000 articles: a smaller build is mostly start-up.
+    cold = f"{rate / (500 / factor):.2f} of the target" if row.n >= ISSUE_N else f"the target is set for {ISSUE_N:,} articles"
     return (
-        f"N={row.n:,} against them: cold build {rate:.0f} articles/s, {rate / (500 / factor):.2f} of the target; "
+        f"N={row.n:,} against them: cold build {rate:.0f} articles/s, {cold}; "
         f"no-op {row.noop.seconds:.2f} s and one annotation {row.one.seconds:.2f} s, {max(row.noop.seconds, row.one.seconds) / limit:.2f} of the limit"
     )
 

@@ -91,6 +91,8 @@ def test_each_size_is_compared_with_the_targets_scaled_at_its_own_moment() -> No
     def step(seconds: float) -> Step:
         return Step(seconds, 0.0, 0, "")
 
-    line = against_targets(Row(1000, step(2.0), None, step(0.1), step(1.5), 0), 1.5)
+    line = against_targets(Row(10_000, step(20.0), None, step(0.1), step(1.5), 0), 1.5)
     assert "cold build 500 articles/s, 1.50 of the target" in line  # the target here: 500 / 1.5 = 333/s
     assert "one annotation 1.50 s, 0.50 of the limit" in line  # the limit here: 2 s x 1.5
+    small = against_targets(Row(1000, step(2.0), None, step(0.1), step(1.5), 0), 1.5)
+    assert "the target is set for 10,000 articles" in small  # a small build is mostly start-up
