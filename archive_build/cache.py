@@ -32,7 +32,11 @@ from .model import LAZY_GROUPS
 from .output import Entry
 
 SHARDS = 64
-_PICKLE_ERRORS = (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError, IndexError, KeyError, zlib.error)
+# (A corrupt frame length makes pickle raise OverflowError, or MemoryError for the buffer it asks for.)
+_PICKLE_ERRORS = (
+    OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError, IndexError, KeyError, OverflowError,
+    MemoryError, zlib.error,
+)
 
 
 def load_pickle(path: Path, default: Any) -> Any:

@@ -60,3 +60,17 @@ def test_every_spelling_of_one_entity_is_a_mention_of_it():
 
 def test_an_empty_gazetteer_finds_nothing():
     assert Matcher({}).find("Putin") == []
+
+
+def test_a_lone_surrogate_in_the_text_does_not_stop_the_matching_around_it():
+    # A raw file decoded with "unicode_escape" can hold one; the automaton needs valid UTF-8.
+    assert found("Kyiv \ud800 and Putin") == [("Kyiv", "kyiv"), ("Putin", "vladimir-putin")]
+
+
+def test_a_gazetteer_too_big_for_a_dfa_finds_the_same_mentions(monkeypatch):
+    import archive_build.entities.matcher as matcher
+
+    text = "Vladimir Putin told the New York Times that the Kremlin and NATO met in Kyiv."
+    monkeypatch.setattr(matcher, "DFA_BYTES", 0)  # every gazetteer is then too big for a DFA
+    small = Matcher({"vladimir-putin": ["Vladimir Putin", "Putin"], "new-york-times": ["New York Times"], "kremlin": ["the Kremlin"], "kyiv": ["Kyiv"]})
+    assert [m.entity for m in small.find(text)] == ["vladimir-putin", "new-york-times", "kremlin", "kyiv"]

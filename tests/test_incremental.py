@@ -331,3 +331,13 @@ def test_rebuilding_one_article_takes_its_address_key_from_the_cache_without_imp
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_a_cache_file_with_a_corrupt_frame_length_counts_as_missing(tmp_path: Path) -> None:
+    from archive_build.cache import load_pickle
+
+    data = bytearray(pickle.dumps({"a": "x" * 100_000}, protocol=5))
+    data[10] |= 0x80  # the top bit of the first frame's length: an impossible frame
+    path = tmp_path / "url-keys.pickle"
+    path.write_bytes(bytes(data))
+    assert load_pickle(path, "missing") == "missing"

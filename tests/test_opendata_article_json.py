@@ -130,3 +130,13 @@ def test_open_data_json_takes_an_integer_beyond_64_bits_through_the_standard_lib
     from archive_build.opendata import dump_json
 
     assert dump_json({"n": 2**70}) == b'{"n":1180591620717411303424}\n'
+
+
+def test_open_data_json_writes_what_a_sidecar_passes_through_as_json() -> None:
+    """NaN and infinity (which json.dumps writes as non-JSON NaN) become null; a date its ISO string."""
+    import datetime as dt
+
+    from archive_build.opendata import dump_json
+
+    data = {"notes": float("nan"), "language": float("inf"), "date": dt.date(2024, 1, 1)}
+    assert json.loads(dump_json(data)) == {"notes": None, "language": None, "date": "2024-01-01"}

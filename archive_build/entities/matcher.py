@@ -13,13 +13,17 @@ the raw hits this module adds what a reader expects of a name match:
 """
 from __future__ import annotations
 
+import re
 from typing import Iterable, NamedTuple
 
 import ahocorasick_rs
 
 
-# Up to this many spellings the automaton is a DFA (see Matcher).
-DFA_LIMIT = 10_000
+# The automaton is a DFA while its estimated size stays under this (see Matcher).
+DFA_BYTES = 32 * 2**20
+# A lone surrogate (a text decoded with "unicode_escape" can hold one): the
+# automaton needs valid UTF-8, so each is matched as U+FFFD, one for one.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Mention(NamedTuple):
@@ -43,6 +47,12 @@ def variants(alias: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _dfa_bytes(words: Iterable[str]) -> int:
+    """An upper estimate of a DFA's size: 4-byte transitions, states x distinct bytes."""
+    encoded = [w.encode("utf-8", "surrogatepass") for w in words]
+    return 4 * (sum(map(len, encoded)) + 1) * (len(set(b"".join(encoded))) + 1)
+
+
 class Matcher:
     """All aliases of all entities in one automaton."""
 
@@ -62,10 +72,12 @@ class Matcher:
         if words:
             # A DFA matches three to four times as fast as pyahocorasick's trie
             # (measured: 30 against 109 us on a 6,000-character article) and,
-            # for a gazetteer's few thousand spellings, builds in milliseconds;
-            # a far larger gazetteer gets the crate's own choice, which needs
-            # less memory (a DFA of 50,000 spellings took 74 MB).
-            implementation = ahocorasick_rs.Implementation.DFA if len(words) <= DFA_LIMIT else None
+            # for a gazetteer's few thousand spellings, builds in milliseconds.
+            # It holds a transition per state (about one per byte of the
+            # spellings) and per distinct byte: a gazetteer whose estimate is
+            # too big gets the crate's own choice, which needs far less memory
+            # (long spellings over many letters made a 416 MB DFA).
+            implementation = ahocorasick_rs.Implementation.DFA if _dfa_bytes(words) <= DFA_BYTES else None
             self._automaton = ahocorasick_rs.AhoCorasick(list(words), implementation=implementation)
 
     def find(self, text: str) -> list[Mention]:
@@ -75,7 +87,11 @@ class Matcher:
         n = len(text)
         forms = self._forms
         hits: list[tuple[int, int, str]] = []
-        for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+        try:
+            found = self._automaton.find_matches_as_indexes(text, overlapping=True)
+        except UnicodeEncodeError:
+            found = self._automaton.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text), overlapping=True)
+        for index, start, end in found:
             eid, word_start, word_end = forms[index]
             # (_is_word inlined: this loop runs for every hit in every article.)
             if word_start and start > 0 and ((c := text[start - 1]).isalnum() or c == "_"):

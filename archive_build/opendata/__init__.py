@@ -95,13 +95,16 @@ def _json(data: Any) -> str:
         return _STDLIB.encode(data)
 
 
-# orjson writes the same bytes as the standard library's compact, non-ASCII
-# encoder (a test checks strings of any character, integers, the build's
-# rounded scores and nesting), eight times as fast: the standard library
-# escapes strings in that mode at 5 ns a character, and an article.json
-# holds the article twice.  (A float below 0.0001 is spelled 0.00001 where
-# the standard library writes 1e-05: the same number.)  The standard library
-# takes what orjson refuses (integers beyond 64 bits, lone surrogates).
+# orjson, eight times as fast as the standard library's compact, non-ASCII
+# encoder (which escapes strings in that mode at 5 ns a character; an
+# article.json holds the article twice).  It writes the same bytes for
+# strings of any character, integers, the build's rounded scores and nesting
+# (a test checks them).  Where they differ, orjson writes JSON where the
+# standard library did not: a value a sidecar passes through as NaN or
+# infinity is null (not NaN), a date is its ISO string (the standard library
+# refused it), and a float with an exponent is spelled the shortest way
+# (1e-7, not 1e-07).  The standard library takes what orjson refuses
+# (integers beyond 64 bits, lone surrogates).
 _STDLIB = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
