@@ -192,7 +192,9 @@ def run_jobs(
     if len(jobs) >= POOL_THRESHOLD and store.empty():
         # Every job will go to the pool: its workers start now and import what
         # they need while this process hashes the inputs (on the idle core).
-        html = any(j.raw.path.lower().endswith((".html", ".htm")) for j in jobs)
+        from .readers import raw_format
+
+        html = any(raw_format(j.raw.path) == "html" for j in jobs)
         pool.prepare(_init_early_worker, str(project.root), gazetteer, html)
         pool.start()
     else:
@@ -202,21 +204,12 @@ def run_jobs(
     results: list[JobResult | None] = [store.get(j.raw.display, k, functools.partial(process, j)) for j, k in zip(jobs, keys)]
     todo = [i for i, r in enumerate(results) if r is None]
     if todo:
-        # The address keys this code computed last time (urls.remember): an
-        # article processed again mostly keeps its address, and finding its
-        # key spares the import of courlan, a tenth of a small rebuild.
-        url_keys_file = project.cache / "url-keys.pickle"
-        remembered = load_pickle(url_keys_file, {})
-        known = remembered.get(version) if isinstance(remembered, dict) else None
-        known = known if isinstance(known, dict) else {}
-        remember_url_keys(known)
+        known = _remembered_url_keys(project, version)
         fresh = pool.map(process_packed, [jobs[i] for i in todo])
         for i, packed in zip(todo, _progress(fresh, len(todo), progress)):
             store.put(jobs[i].raw.display, keys[i], packed)
             results[i] = unpack_result(packed)
-        now = _url_keys(results)
-        if now != known:
-            dump_pickle(url_keys_file, {version: now})
+        _save_url_keys(project, version, results, known)
     for r, k in zip(results, keys):
         if r is not None and r.article is not None:
             r.article.flags["job_key"] = k  # stands for the article's texts in build._fingerprint
@@ -228,14 +221,27 @@ def run_jobs(
     return [r for r in results if r is not None], len(todo)
 
 
-def _url_keys(results: list[JobResult | None]) -> dict[str, str | None]:
-    """Each article's address and its key (``urls.remember``)."""
+def _remembered_url_keys(project: Project, version: str) -> dict[str, str | None]:
+    """The address keys this code computed in the last build, handed to ``urls.remember``.
+
+    An article processed again mostly keeps its address, and finding its key
+    there spares the import of courlan, a tenth of a small rebuild.
+    """
+    saved = load_pickle(project.cache / "url-keys.pickle", None)
+    known = saved[1] if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == version and isinstance(saved[1], dict) else {}
+    remember_url_keys(known)
+    return known
+
+
+def _save_url_keys(project: Project, version: str, results: list[JobResult | None], known: dict[str, str | None]) -> None:
+    """Each article's address and its key, for the next build (written only when they changed)."""
     keys: dict[str, str | None] = {}
     for r in results:
         article = r.article if r is not None else None
         if article is not None and article.url and "url_key" in article.flags:
             keys[article.url] = article.flags["url_key"]
-    return keys
+    if keys != known:
+        dump_pickle(project.cache / "url-keys.pickle", (version, keys))
 
 
 def collect(

@@ -81,10 +81,7 @@ def dump_json(data: Any) -> bytes:
     Compact, not indented: the files are a third smaller, and any JSON viewer
     indents them for a reader.
     """
-    try:
-        return orjson.dumps(data) + b"\n"
-    except orjson.JSONEncodeError:
-        return (_STDLIB.encode(data) + "\n").encode("utf-8")
+    return (_json(data) + "\n").encode("utf-8")
 
 
 def _json(data: Any) -> str:

@@ -19,6 +19,11 @@ _FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".ht
 RAW_EXTENSIONS = tuple(_FORMATS)
 
 
+def raw_format(path: str) -> str | None:
+    """The format a raw file is read as ("txt", "md", "html"), by its extension; None if no reader takes it."""
+    return _FORMATS.get(Path(path).suffix.lower())
+
+
 def _reader_for(suffix: str) -> Callable[[Article, str], Article]:
     if suffix == ".txt":
         from .text import read_text

@@ -19,9 +19,10 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
 _EXTRA_TRACKERS = re.compile(r"^(?:ref|ref_src|ref_url|ns_[a-z]+|s_cid|cmpid|smid|sref|__twitter_impression|at_[a-z]+)$", re.I)
 
 
-# Keys a build already has (from its cached articles), by address: a rebuild
-# that processes a few articles again finds theirs here and never imports
-# courlan, a tenth of a second of every small rebuild and ``make serve`` edit.
+# Keys the last build computed, by address (``build`` hands them over): a
+# rebuild that processes a few articles again finds theirs here and never
+# imports courlan, a tenth of a second of every small rebuild and
+# ``make serve`` edit.
 _REMEMBERED: dict[str, str | None] = {}
 
 
