@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install site serve test check bench bench-html bench-serve clean
+.PHONY: install site serve test test-fast check bench bench-html bench-serve clean
 
 install: $(STAMP)
 
@@ -40,6 +40,10 @@ $(AXE_STAMP): tests/browser/package-lock.json
 
 test: install $(AXE_STAMP)
 	$(BIN)/python -m pytest -n 2
+
+# The quick loop while editing: no whole-site builds, no browser.
+test-fast: install
+	$(BIN)/python -m pytest -n 2 -m "not slow and not browser"
 
 bench: install
 	$(BIN)/python -m bench.scale
