@@ -45,6 +45,8 @@ class Article:
     title: str | None = None
     authors: list[str] = field(default_factory=list)
     date: str | None = None
+    # Where the date was found: json-ld, meta, time, text, url (the page's), sidecar, front-matter.
+    date_source: str | None = None
     updated: str | None = None
     source: str | None = None
     url: str | None = None
@@ -155,6 +157,7 @@ class Article:
             "title": self.title,
             "authors": list(self.authors),
             "date": self.date,
+            "date_source": self.date_source,
             "updated": self.updated,
             "source": self.source,
             "url": self.url,

@@ -48,6 +48,7 @@ def front_matter(article: Article) -> dict[str, Any]:
         "title": article.title,
         "authors": list(article.authors),
         "date": article.date,
+        "date_source": article.date_source,
         "updated": article.updated,
         "source": article.source,
         "url": article.url,

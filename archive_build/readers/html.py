@@ -59,8 +59,8 @@ from lxml import etree
 from ..errors import InputError
 from ..markdown_text import safe_url, url_scheme
 from ..model import Article, Block
-from ..transforms.dates import iso_from_any, parse_date
-from ..transforms.metadata import byline, split_names
+
+from . import html_authors, html_dates
 
 FURNITURE_REASON = "page furniture outside the main article (navigation, header, footer, sidebars, related links)"
 COMMENTS_REASON = "reader comments below the article"
@@ -456,7 +456,13 @@ def _body_blocks(body: etree._Element, base: str | None, article: Article, raw: 
 # --- metadata from the page ------------------------------------------------
 
 _ARTICLE_TYPES = re.compile(r"(?:Article|BlogPosting|Posting|Report|Review|NewsArticle|WebPage|Story)$", re.I)
-_TITLE_SEP = re.compile(r"\s+(?:[|•·»–—]|-{1,2}|::)\s+")
+# Between a headline and a site name: spaced ASCII and typographic marks, and the
+# full-width / CJK ones with or without spaces ("見出し｜サイト", "標題_網站").
+_TITLE_SEP = re.compile(r"\s+(?:[|•·»–—_]|-{1,2}|::)\s+|\s*[｜：︱│]\s*|(?<=[\u3000-\u9fff\uff00-\uffef])\s*[_\-|]\s*(?=\S)")
+# Marks that may close a headline's last segment when nothing says what it is ("Title – My website").
+_SITE_MARKS = frozenset("|–—｜︱│_")
+# A suffix some sites add to old articles' titles.
+_PUBLISHED_SUFFIX = re.compile(r"\s*\((?:Published|Publié|Veröffentlicht)\s+\d{4}\)\s*$", re.I)
 
 
 def _metas(doc: etree._Element) -> dict[str, str]:
@@ -472,6 +478,20 @@ def _metas(doc: etree._Element) -> dict[str, str]:
                 for key in value.lower().split():
                     found.setdefault(key, _norm(content))
     return found
+
+
+def _meta_all(doc: etree._Element, name: str) -> list[str]:
+    """Every <meta> content stated under ``name`` (a page may list one author per dc.creator tag)."""
+    out = []
+    for m in doc.iter("meta"):
+        content = m.get("content")
+        if isinstance(content, str) and content.strip():
+            for attr in ("property", "name", "itemprop"):
+                value = m.get(attr)
+                if isinstance(value, str) and name in value.lower().split():
+                    out.append(_norm(content))
+                    break
+    return list(dict.fromkeys(out))
 
 
 def _meta(metas: dict[str, str], *names: str) -> str | None:
@@ -504,24 +524,30 @@ def _json_ld(doc: etree._Element) -> list[dict[str, Any]]:
     for script in doc.iter("script"):
         if not _LD_JSON.search(script.get("type") or ""):
             continue
-        raw = _CDATA.sub("", script.text or "")
-        try:
-            walk(json.loads(raw or "null", strict=False))
-        except (ValueError, RecursionError):
-            continue
+        walk(_lenient_json(_CDATA.sub("", script.text or "")))
     # Prefer real articles over generic WebPage objects.
     out.sort(key=lambda o: 1 if "WebPage" in str(o.get("@type")) else 0)
     return out
 
 
-def _ld_names(value: Any) -> list[str]:
-    items = value if isinstance(value, list) else [value]
-    names = []
-    for item in items:
-        name = item.get("name") if isinstance(item, dict) else item
-        if isinstance(name, str) and name.strip() and not re.match(r"https?://", name.strip()):
-            names.append(_norm(name))
-    return names
+_DECODER = json.JSONDecoder(strict=False)
+
+
+def _lenient_json(raw: str) -> Any:
+    """A JSON-LD block's value; a block with trailing junk (a stray brace, a second object) gives its first value."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        return _DECODER.decode(raw)
+    except RecursionError:
+        return None
+    except ValueError:
+        pass
+    try:
+        return _DECODER.raw_decode(raw)[0]
+    except (ValueError, RecursionError):
+        return None
 
 
 def _ld_first(objs: Iterable[dict[str, Any]], key: str) -> Any:
@@ -532,16 +558,9 @@ def _ld_first(objs: Iterable[dict[str, Any]], key: str) -> Any:
     return None
 
 
-def _clean_names(raw: str) -> list[str]:
-    text = _norm(raw)
-    if not text or re.match(r"https?://|www\.", text) or len(text) > 120:
-        return []
-    return byline(text) or split_names(text)
-
-
 def strip_site_suffix(title: str, site: str | None, h1s: list[str]) -> str:
     """The title without a trailing (or leading) " | Site name" segment."""
-    title = _norm(title)
+    title = _PUBLISHED_SUFFIX.sub("", _norm(title))
     seps = list(_TITLE_SEP.finditer(title))
     if not seps:
         return title
@@ -566,92 +585,10 @@ def strip_site_suffix(title: str, site: str | None, h1s: list[str]) -> str:
         return title[: seps[-1].start()]
     if is_site(first):
         return title[seps[0].end():]
-    # No site name to compare with: a short last segment after " | " is a site name.
-    if seps[-1].group().strip() == "|" and len(last.split()) <= 4 and len(title[: seps[-1].start()].split()) >= 3:
+    # No site name to compare with: a short last segment after " | " (or a dash, a full-width bar) is a site name.
+    if seps[-1].group().strip() in _SITE_MARKS and len(last.split()) <= 4 and len(title[: seps[-1].start()].split()) >= 3:
         return title[: seps[-1].start()]
     return title
-
-
-def _time_dates(doc: etree._Element) -> str | None:
-    times = list(doc.iter("time"))
-    preferred = [t for t in times if "pubdate" in t.attrib or "publish" in (t.get("class") or "") or t.get("itemprop") == "datePublished"]
-    for t in preferred + times:
-        iso = _iso(t.get("datetime"))
-        if iso:
-            return iso
-    return None
-
-
-def _iso(value: Any) -> str | None:
-    """An ISO date from a machine-readable page date (the date as written; no time-zone shift)."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    v = value.strip()
-    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", v)
-    if m:
-        return iso_from_any(m.group(0))
-    if re.fullmatch(r"\d{8}", v):
-        return iso_from_any(f"{v[:4]}-{v[4:6]}-{v[6:]}")
-    return parse_date(v)
-
-
-_NAME = re.compile(
-    r"^[A-ZÀ-ÞĀ-Ž][\w’'\-.]*(?:\s+(?:[A-ZÀ-ÞĀ-Ž][\w’'\-.]*|de|van|von|der|den|da|di|du|la|le|bin|y)){1,4}$"
-)
-
-
-_BYLINE_ATTR = re.compile(r"byline|author(?!iz)", re.I)
-_NOT_BYLINE_ATTR = re.compile(r"follow|more|avatar|photo|image|img|bio|list", re.I)
-_BYLINE_TAIL = re.compile(
-    r"\s+(?:[|·•—–]|on\b|updated\b|published\b|posted\b|\d{1,2}\s+[A-Za-z]{3,}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\d{4}-\d\d|\d{1,2}[/.]\d).*$",
-    re.I,
-)
-
-
-_LIST_ATTRS = {"class": None, "rel": ("a", "link", "area")}  # space-separated lists (tags: only there)
-
-
-def _attr_text(el: etree._Element) -> str:
-    """The attributes that say what an element is, lists with single spaces."""
-    out = []
-    for k, v in el.attrib.items():
-        if k in ("rel", "itemprop", "class", "id"):
-            tags = _LIST_ATTRS.get(k, ())
-            out.append(" ".join(v.split()) if tags is None or el.tag in tags else v)
-    return " ".join(out)
-
-
-def _is_name(name: str) -> bool:
-    """Two to five capitalised words, none a bare initial without its dot ("J J" is an avatar)."""
-    candidate = name.title() if name.isupper() else name
-    return bool(_NAME.match(candidate)) and all(len(w) > 1 for w in candidate.split())
-
-
-def _byline_elements(doc: etree._Element) -> list[str]:
-    """Names from byline markup: rel=author, itemprop=author, .byline / .author elements.
-
-    A "By X" inside such an element is trusted; a bare name only in an
-    element that says it *is* the author (rel/itemprop author, .byline), not
-    in "more from this author" boxes.
-    """
-    for el in doc.iter(etree.Element):
-        if not el.attrib or not _BYLINE_ATTR.search(_attr_text(el)):
-            continue
-        if el.tag in ("meta", "link", "body", "html", "article", "main", "script", "style") or _NOT_BYLINE_ATTR.search(_attr_text(el)):
-            continue
-        name_el = next((d for d in el.iterdescendants(etree.Element) if d.get("itemprop") == "name"), None)
-        text = _norm(_text(name_el if name_el is not None else el, " "))
-        if not text or len(text) > 200:
-            continue
-        names = byline(_BYLINE_TAIL.sub("", text))
-        names = [n for n in names or [] if _is_name(n)]
-        if names:
-            return names
-        explicit = "author" in str(el.get("rel", "")) or "author" in str(el.get("itemprop", "")) or "byline" in _attr_text(el).lower()
-        first = _BYLINE_TAIL.sub("", text).strip(" ,")
-        if explicit and _is_name(first):
-            return split_names(first)
-    return []
 
 
 def read_metadata(article: Article, doc: etree._Element | None) -> None:
@@ -663,59 +600,99 @@ def read_metadata(article: Article, doc: etree._Element | None) -> None:
     h1s = [_norm(_text(h, " ")) for h in doc.iter("h1")]
     h1s = [h for h in h1s if h]
     site = _meta(metas, "og:site_name") or _ld_publisher(ld) or _meta(metas, "application-name")
-    title = _meta(metas, "og:title", "twitter:title")
-    title_tag = _first(doc, "title")
-    if not title and title_tag is not None:
-        title = _norm(_text(title_tag)) or None
-    if not title and h1s:
-        title = h1s[0]
-    headline = _ld_first(ld, "headline")
-    if not title and isinstance(headline, str) and headline.strip():
-        title = _norm(headline)
-    if title:
-        article.title = strip_site_suffix(title, site, h1s)
-    authors = _ld_names(_ld_first(ld, "author"))
+    article.title = _choose_title(doc, metas, ld, site, h1s)
+    not_people = [n for n in (site, _ld_publisher(ld), _meta(metas, "application-name"), _meta(metas, "og:site_name")) if n]
+    authors = html_authors.ld_authors(_ld_first(ld, "author"), not_people)
     if not authors:
-        for key in ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl"):
-            value = _meta(metas, key)
-            if value and not re.match(r"https?://", value):
-                authors = _clean_names(value)
-                if authors:
-                    break
+        for key in ("author", "article:author", "dc.creator", "dcterms.creator", "parsely-author", "sailthru.author", "byl"):
+            values = _meta_all(doc, key)
+            authors = [n for v in values if not re.match(r"https?://", v) for n in html_authors.people(v, not_people)]
+            if authors:
+                break
     if not authors:
-        authors = _byline_elements(doc)
+        authors = html_authors.byline_elements(doc, not_people)
     if authors:
         article.authors = list(dict.fromkeys(authors))
-    date = (
-        _iso(_meta(metas, "article:published_time", "og:published_time", "datepublished"))
-        or _iso(_ld_first(ld, "datePublished"))
-        or _iso(_meta(metas, "date", "pubdate", "publishdate", "publish-date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date"))
-        or _time_dates(doc)
-    )
-    if date:
-        article.date = date
-    updated = _iso(_meta(metas, "article:modified_time", "og:updated_time", "datemodified")) or _iso(_ld_first(ld, "dateModified"))
+    url = _page_url(doc, metas)
+    found = html_dates.published(doc, _ld_first(ld, "datePublished"), url)
+    if found:
+        article.date, article.date_source = found.date, found.source.split("+")[0]
+        if found.source == "url":
+            article.warn("date taken from the page's address only (the page states none): check it")
+    date = article.date
+    updated = html_dates.iso_day(_meta(metas, "article:modified_time", "og:updated_time", "datemodified")) or html_dates.iso_day(_ld_first(ld, "dateModified"))
     if updated and updated != date:
         article.updated = updated
     if site:
         article.source = site
-    url = None
-    for link in doc.iter("link"):
-        if "canonical" in [r.lower() for r in (link.get("rel") or "").split()] and link.get("href") is not None:
-            url = link.get("href", "").strip()
-            break
-    url = url or _meta(metas, "og:url")
-    if url and url_scheme(url) in ("http", "https"):
+    if url:
         article.url = url
     desc = _meta(metas, "og:description", "description", "twitter:description")
     if desc:
         article.description = desc
 
 
+def _headline(doc: etree._Element) -> str | None:
+    """The page's visible headline: the first ``<h1>`` outside sidebars and navigation that is not a logo."""
+    for h in doc.iter("h1"):
+        if html_authors.elsewhere(h) or any(d.tag == "img" or (d.tag == "a" and (d.get("href") or "").strip() in ("/", "")) for d in h.iter()):
+            continue
+        text = _norm(_text(h, " "))
+        if len(text) >= 8 and len(text.split()) >= 2:
+            return text
+    return None
+
+
+def _choose_title(doc: etree._Element, metas: dict[str, str], ld: list[dict[str, Any]], site: str | None, h1s: list[str]) -> str | None:
+    """The article's title: the social or document title without the site's name, unless the visible headline says otherwise.
+
+    When ``og:title`` differs from the headline by more than a site-name
+    segment (a social title written for sharing, a generic site title), the
+    headline the page shows its readers wins.
+    """
+    title = _meta(metas, "og:title", "twitter:title", "dc.title")
+    title_tag = _first(doc, "title")
+    if not title and title_tag is not None:
+        title = _norm(_text(title_tag)) or None
+    headline = _ld_first(ld, "headline")
+    if not title and isinstance(headline, str) and headline.strip():
+        title = _norm(headline)
+    shown = _headline(doc)
+    if not title:
+        return shown or (h1s[0] if h1s else None)
+    stripped = strip_site_suffix(title, site, h1s)
+    if shown and _fold_title(stripped) != _fold_title(shown):
+        # A headline the page's other titles confirm, not a section or site name in an <h1>.
+        doc_title = _norm(_text(title_tag)) if title_tag is not None else ""
+        confirmed = _fold_title(doc_title).startswith(_fold_title(shown)) or (isinstance(headline, str) and _fold_title(headline) == _fold_title(shown))
+        if confirmed:
+            return _PUBLISHED_SUFFIX.sub("", shown)
+    return stripped
+
+
+def _fold_title(text: str) -> str:
+    return " ".join(text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"').casefold().split())
+
+
+def _page_url(doc: etree._Element, metas: dict[str, str]) -> str | None:
+    """The page's own http(s) address: its canonical link, else og:url."""
+    url = None
+    for link in doc.iter("link"):
+        if "canonical" in [r.lower() for r in (link.get("rel") or "").split()] and link.get("href") is not None:
+            url = link.get("href", "").strip()
+            break
+    url = url or _meta(metas, "og:url")
+    return url if url and url_scheme(url) in ("http", "https") else None
+
+
 def _ld_publisher(ld: list[dict[str, Any]]) -> str | None:
     pub = _ld_first(ld, "publisher")
-    names = _ld_names(pub) if pub else []
-    return names[0] if names else None
+    items = pub if isinstance(pub, list) else [pub]
+    for item in items:
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, str) and name.strip() and not re.match(r"https?://", name.strip()):
+            return _norm(name)
+    return None
 
 
 # --- dropped text ----------------------------------------------------------

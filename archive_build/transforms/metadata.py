@@ -12,7 +12,7 @@ from ..markdown_text import safe_url
 from ..model import Article, Block
 from .dates import date_line, iso_from_any, leading_date
 
-_BYLINE = re.compile(r"^(?:by|written by|words by|reporting by|authors?)\s*[:\-–—]?\s+(?P<names>.+?)\s*$", re.I)
+_BYLINE = re.compile(r"^(?:by|written by|words by|reporting by|authors?|par|por|door)\s*[:\-–—]?\s+(?P<names>.+?)\s*$", re.I)
 _NAME_WORD = r"(?:[A-Z][\w’'\-]*\.?|[A-Z]\.|de|van|von|der|da|di|la|le|bin|al-\w+)"
 _BARE_NAME = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}}$")
 _SOURCE = re.compile(r"^(?:source|sources|originally published (?:in|by|at)|first published (?:in|by))\s*[:\-–—]\s*(?P<src>.{2,80}?)\s*\.?$", re.I)
@@ -188,6 +188,8 @@ def apply_fields(article: Article, meta: dict[str, Any], *, origin: str) -> list
                 article.warn(f"{origin}: {key} {value!r} is not a date; ignored")
                 continue
             setattr(article, key, iso)
+            if key == "date":
+                article.date_source = "sidecar" if origin == "sidecar" else "front-matter"
         elif key in ("authors", "author"):
             names = [value] if isinstance(value, str) else list(value)
             article.authors = [str(n).strip() for n in names if str(n).strip()]
