@@ -26,6 +26,8 @@ CLEANING: tuple[Transform, ...] = (
     metadata.detect_header,
     metadata.detect_tail,
     clean.remove_boilerplate,
+    clean.remove_promotions,
+    clean.join_dateline,
     clean.merge_captions,
     clean.find_headings,
     clean.join_split_paragraphs,

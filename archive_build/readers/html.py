@@ -585,9 +585,16 @@ def strip_site_suffix(title: str, site: str | None, h1s: list[str]) -> str:
         return title[: seps[-1].start()]
     if is_site(first):
         return title[seps[0].end():]
-    # No site name to compare with: a short last segment after " | " (or a dash, a full-width bar) is a site name.
-    if seps[-1].group().strip() in _SITE_MARKS and len(last.split()) <= 4 and len(title[: seps[-1].start()].split()) >= 3:
-        return title[: seps[-1].start()]
+    # No site name to compare with: a short last segment after " | " (or a dash, a full-width bar) is a site name,
+    # and so is the one before it ("标题_栏目_网站").
+    for _ in range(2):
+        seps = list(_TITLE_SEP.finditer(title))
+        if not seps or seps[-1].group().strip() not in _SITE_MARKS:
+            break
+        head, last = title[: seps[-1].start()], title[seps[-1].end():]
+        if not (len(last.split()) <= 4 and len(last) <= 30 and len(head) > len(last) and (len(head.split()) >= 3 or len(head) >= 8)):
+            break
+        title = head
     return title
 
 

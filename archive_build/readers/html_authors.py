@@ -28,8 +28,9 @@ _ROLE_WORDS = (
     r"critic|staff|intern|fellow|anchor|host|author|blogger|commentator|chief|director|manager|"
     r"twitter|facebook|instagram|linkedin|email|e-mail|x\.com"
 )
-_ROLE_TAIL = re.compile(rf"(?:\s*[,|·•–—-]\s*|\s+)(?:(?:senior|deputy|associate|contributing|staff|executive|chief|managing|special|national|political|business|games|tech|science|health|sports|legal|foreign|opinion|news)\s+){{0,3}}(?:{_ROLE_WORDS})\b.*$", re.I)
-_ROLE_ONLY = re.compile(rf"^(?:(?:\w+\s+){{0,3}})(?:{_ROLE_WORDS})s?$", re.I)
+_QUALIFIERS = r"senior|deputy|associate|contributing|staff|executive|chief|managing|special|national|political|business|games|tech|science|health|sports|legal|foreign|opinion|news"
+_ROLE_TAIL = re.compile(rf"(?:\s*[,|·•–—-]\s*|\s+)(?:(?:{_QUALIFIERS})\s+){{0,3}}(?:{_ROLE_WORDS})\b.*$", re.I)
+_ROLE_ONLY = re.compile(rf"^(?:(?:{_QUALIFIERS})\s+){{0,3}}(?:{_ROLE_WORDS})s?$", re.I)
 # Organisations and agencies: the source, not an author.
 _ORG_WORD = re.compile(r"\b(?:news|press|media|inc|llc|ltd|plc|group|team|editors|newsroom|wire|agency|staff|desk|corporation|company|works)\.?$", re.I)
 _AGENCIES = frozenset(

@@ -153,8 +153,12 @@ def _htmldate(step: str, doc: etree._Element, original: bool = True) -> str | No
             return core.examine_time_elements(doc, opts) or core.examine_abbr_elements(doc, opts)
         if step == "text":
             # The whole cascade, without the URL: every earlier step has found nothing,
-            # so what it finds comes from the page's elements and text.
-            return core.find_date(deepcopy(doc), extensive_search=True, original_date=original, url="", min_date=EARLIEST, max_date=LATEST)
+            # so what it finds comes from the page's elements and text.  The page's
+            # own address (canonical link, og:url) is left out: a date there is "url".
+            tree = deepcopy(doc)
+            for el in tree.xpath("//link|//meta"):
+                el.getparent().remove(el)
+            return core.find_date(tree, extensive_search=True, original_date=original, url="", min_date=EARLIEST, max_date=LATEST)
     except (ValueError, TypeError, AttributeError, RecursionError, etree.LxmlError):
         return None
     return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ..model import Article, Block
+from ..transforms.metadata import is_header_line
 
 # Lines that start a new block even inside a wrapped paragraph.
 _LIST_OR_TABLE = re.compile(r"^\s*(?:[-*•]\s|\d{1,3}[.)]\s|\||#|>)")
@@ -17,6 +18,12 @@ WRAP_LIMIT = 100
 
 def _is_wrapped(line: str, width: int) -> bool:
     return width <= WRAP_LIMIT and len(line) >= 0.6 * width and len(line) >= 40
+
+
+def _headline_over_capital(first: str, second: str) -> bool:
+    """The first line after the header lines (if any), unpunctuated, over a capitalised line: a headline above its standfirst, not a wrapped sentence."""
+    first, second = first.strip(), second.strip()
+    return bool(first) and bool(second) and not first.endswith(tuple(".,;:!?…\"”’-")) and second[:1].isupper()
 
 
 def split_lines_into_blocks(text: str, first_line: int = 1) -> list[Block]:
@@ -32,7 +39,16 @@ def split_lines_into_blocks(text: str, first_line: int = 1) -> list[Block]:
         for (no, line), (_, prev) in zip(current[1:], current[:-1]):
             # A caption pasted twice (the second copy ending with the first) is two blocks.
             repeated = len(prev.strip()) >= 20 and line.rstrip().endswith(prev.strip())
-            if _is_wrapped(prev, width) and not repeated and not _LIST_OR_TABLE.match(line) and not _LIST_OR_TABLE.match(prev):
+            # A byline, date line or page furniture (a browser copy's header) stands alone.
+            if (
+                _is_wrapped(prev, width)
+                and not repeated
+                and not _LIST_OR_TABLE.match(line)
+                and not _LIST_OR_TABLE.match(prev)
+                and not (len(line) <= 120 and is_header_line(line))
+                and not (len(prev) <= 120 and is_header_line(prev))
+                and not (len(buf) == 1 and len(blocks) <= 6 and all(is_header_line(b.text) for b in blocks) and _headline_over_capital(prev, line))
+            ):
                 buf.append(line)
             else:
                 blocks.append(Block(" ".join(s.strip() for s in buf), start_no))

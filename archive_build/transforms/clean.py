@@ -10,6 +10,7 @@ import re
 
 from ..model import Article, Block
 from .dates import date_line
+from .metadata import is_header_line
 
 _SHARE_WORDS = r"(?:share(?: this)?(?: article| story| post| page)?(?: on)?|facebook|twitter|x|email|e-mail|whatsapp|linkedin|reddit|telegram|print|copy link|tweet|pinterest|messenger|bluesky|threads|mastodon)"
 _SHARE = re.compile(rf"^{_SHARE_WORDS}(?:[\s|,·•/:]+{_SHARE_WORDS})*[\s|,·•/:]*$", re.I)
@@ -71,6 +72,94 @@ def remove_boilerplate(article: Article) -> Article:
     return article
 
 
+# Lines that open a site's footer of topics and related links, or end an emailed copy.
+_FOOTER_MARKER = re.compile(
+    r"^(?:topics|tags|related topics|more on this story|explore more on these topics|related (?:stories|articles|content|coverage|links)|"
+    r"more (?:from|on|about) (?:this|these|the) (?:story|stories|topics?|author|series)|read more|most read|most popular|"
+    r"you may also like|recommended(?: for you)?|reuse this content|share this (?:article|story))\s*:?$",
+    re.I,
+)
+# A single footer line: its words stay on record, out of the article.
+_FOOTER_LINE = re.compile(
+    r"^(?:filed (?:in|under)|topics|tags|categories|posted in|more on)\s*:\s*\S.{0,200}$|^sent from my (?:iphone|ipad|phone|android|mobile|blackberry|galaxy)\b.{0,40}$",
+    re.I,
+)
+# A block of related headlines inside the article: "More election coverage", "Related stories", "Read more:".
+_PROMO_MARKER = re.compile(
+    r"^(?:(?:more|related|latest|further|recommended)(?:\s+[\w’'-]+){0,3}\s+(?:coverage|stories|news|reading|articles|reads|on this(?: story)?)|"
+    r"read more|see also|also read|related|read next|what to read next|more on this story|related topics)\s*:?$",
+    re.I,
+)
+_CAPTION_LINE = re.compile(r"^(?:photo|image|picture|video|watch|listen|gallery)\s*:", re.I)
+_PROMO_MAX_ITEMS = 8
+
+
+def _short_item(b: Block) -> bool:
+    """A related headline or its photo caption: one short line that is not a sentence of the article."""
+    t = _text(b)
+    return b.kind in ("para", "markdown", "heading") and 0 < len(t) <= 110 and (not t.endswith((".", "!", "?", "”", '"')) or bool(_CAPTION_LINE.match(t)))
+
+
+def remove_promotions(article: Article) -> Article:
+    """Footers of topics and related links, footer lines ("Filed in: …", "Sent from my phone") and
+    blocks of related headlines inside the article: taken out, each recorded with its reason.
+
+    A footer is a marker line ("Related topics", "Topics", "More on this story")
+    followed only by short lines (at most fifteen) to the end; a
+    promotion block is a marker line ("More election coverage") followed by
+    at most eight short lines (headlines, "Photo: …" captions) and then the
+    article again.  Plain text and Markdown only: a page's own footer never
+    reaches the blocks (the HTML reader records it as page furniture).
+    """
+    if article.format == "html":
+        return article
+    blocks = article.blocks
+    n = len(blocks)
+    keep: list[Block] = []
+    i = 0
+    while i < n:
+        b = blocks[i]
+        t = _text(b) if b.kind in ("para", "markdown", "heading") else ""
+        if t and _FOOTER_MARKER.match(t) and i > 0 and n - i <= 16 and all(len(_text(x)) <= 110 for x in blocks[i + 1 :]):
+            article.remove("\n".join(x.text for x in blocks[i:]), "site footer: topics and related links")
+            break
+        if t and _PROMO_MARKER.match(t) and 0 < i:
+            j = i + 1
+            while j < n and j - i <= _PROMO_MAX_ITEMS and _short_item(blocks[j]):
+                j += 1
+            if j > i + 1 and (j == n or len(_text(blocks[j])) > 110 or _text(blocks[j]).endswith((".", "!", "?"))):
+                reason = "in-article promotion: related headlines" if j < n else "site footer: topics and related links"
+                article.remove("\n".join(x.text for x in blocks[i:j]), reason)
+                i = j
+                continue
+        if t and i >= n // 2 and _FOOTER_LINE.match(t):
+            article.remove(b.text, "footer line (filing, topics, sent-from signature)")
+            i += 1
+            continue
+        keep.append(b)
+        i += 1
+    article.blocks = keep
+    return article
+
+
+# A dateline split over lines by a browser copy: "Washington" / "CNN" / "—" above the lede.
+_DASH_ONLY = re.compile(r"^[—–-]{1,2}$")
+
+
+def join_dateline(article: Article) -> Article:
+    """A place and agency line ending in a lone dash, copied above the first paragraph, joined onto it (nothing is lost)."""
+    blocks = article.blocks
+    for k in range(min(4, len(blocks) - 1)):
+        if blocks[k].kind == "para" and _DASH_ONLY.match(blocks[k].text.strip()):
+            head = blocks[: k + 1]
+            if all(x.kind == "para" and len(x.text) <= 40 for x in head) and blocks[k + 1].kind == "para":
+                lede = blocks[k + 1]
+                joined = " ".join(x.text.strip() for x in head) + " " + lede.text.lstrip()
+                article.blocks = [Block(joined, head[0].line, "para")] + blocks[k + 2 :]
+            break
+    return article
+
+
 def merge_captions(article: Article) -> Article:
     """A caption pasted twice, the second copy with the credit glued on the front."""
     out: list[Block] = []
@@ -96,8 +185,13 @@ _NOT_HEADING_END = tuple(".!?…\"”’»)]':;,-–—")
 _FUNCTION_END = re.compile(r"\b(?:the|a|an|of|and|or|to|in|on|for|with|by|at|from|as|that|which|who|is|are|was|were)$", re.I)
 
 
+_TIME_OF_DAY = re.compile(r"^\d{1,2}[.:]?\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:GMT|BST|UTC|CET|CEST|ET|EST|EDT|CT|PT|PST|PDT|local time|local)?$", re.I)
+
+
 def _heading_like(text: str) -> bool:
     words = text.split()
+    if _TIME_OF_DAY.match(text) or date_line(text)[1] or is_header_line(text):
+        return False  # "1945 GMT", "Tuesday, 1 March", a byline: never headings
     return (
         0 < len(words) <= 12
         and len(text) <= 90
@@ -149,6 +243,8 @@ def _joinable(a: Block, b: Block) -> bool:
     at, bt = a.text.rstrip(), b.text.lstrip()
     if not at or not bt or at.endswith(TERMINAL) or at.endswith("  "):
         return False
+    if (len(at) <= 120 and is_header_line(at)) or (len(bt) <= 120 and is_header_line(bt)):
+        return False  # a date line or byline is never glued onto a paragraph
     if a.kind == "markdown" and (re.match(r"^(?:[-*+>|]|\d+[.)]|\[\^)", bt) or re.match(r"^(?:[-*+>|]|\d+[.)])", at)):
         return False
     if not (bt[0].isalnum() or bt[0] in "“\"‘'("):
