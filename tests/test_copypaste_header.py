@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from archive_build.transforms.metadata import byline
-from tests.helpers import clean, removed_texts
+from tests.helpers import clean
 
 BODY = "\n\nThe council met on Tuesday and agreed to repair the old bridge before winter comes.\n\nWork starts in May and should take six weeks, the engineer said.\n\nThe road stays open during the work.\n"
 
@@ -171,3 +171,13 @@ def test_nothing_is_lost_from_a_copy_paste_with_furniture():
     kept = a.body + " ".join(r.text for r in a.removed) + (a.title or "") + (a.description or "")
     for word in set(text.split()):
         assert word.strip(".,") in kept
+
+
+def test_a_headline_over_its_standfirst_is_not_read_as_one_wrapped_line():
+    a = clean("Why cities should plant trees before they build bike lanes\nShade makes streets walkable, and everything else follows from it\n" + BODY)
+    assert a.title == "Why cities should plant trees before they build bike lanes"
+
+
+def test_a_sidecar_date_says_it_came_from_the_sidecar():
+    a = clean("Some Title\nJune 9, 2025" + BODY, sidecar={"date": "2025-06-10"})
+    assert (a.date, a.date_source) == ("2025-06-10", "sidecar")

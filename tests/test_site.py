@@ -68,6 +68,17 @@ def test_removed_text_is_listed_in_the_about_this_text_block(seed_site):
     assert "author bio appended after the article" in block.get_text() and "24 Hours World" in block.get_text()
 
 
+def test_the_about_this_text_block_says_where_the_date_came_from(seed_site):
+    sources = {}
+    for article_id in SEEDS:
+        fm = _front_matter(seed_site, article_id)
+        sources[article_id] = fm.get("date_source")
+        if fm.get("date_source"):
+            block = _page(seed_site / "site", article_id).select_one("details.ab-provenance .ab-date-source")
+            assert block is not None and f"Date {fm['date']} taken from" in block.get_text(), article_id
+    assert any(sources.values())
+
+
 def test_home_page_lists_articles_newest_first(seed_site):
     home = BeautifulSoup((seed_site / "site" / "index.html").read_text("utf-8"), "html.parser")
     links = [a["href"] for a in home.select("article a[href*='articles/2']")]

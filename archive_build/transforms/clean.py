@@ -185,7 +185,9 @@ _NOT_HEADING_END = tuple(".!?…\"”’»)]':;,-–—")
 _FUNCTION_END = re.compile(r"\b(?:the|a|an|of|and|or|to|in|on|for|with|by|at|from|as|that|which|who|is|are|was|were)$", re.I)
 
 
-_TIME_OF_DAY = re.compile(r"^\d{1,2}[.:]?\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:GMT|BST|UTC|CET|CEST|ET|EST|EDT|CT|PT|PST|PDT|local time|local)?$", re.I)
+_ZONE = r"(?:GMT|BST|UTC|CET|CEST|ET|EST|EDT|CT|PT|PST|PDT|local time|local)"
+# "19:45", "7.30pm BST", "1945 GMT" (a kick-off time; a bare "1945" may be a year heading).
+_TIME_OF_DAY = re.compile(rf"^(?:\d{{1,2}}[.:]\d{{2}}(?:\s*[ap]\.?m\.?)?(?:\s*{_ZONE})?|\d{{3,4}}\s*{_ZONE})$", re.I)
 
 
 def _heading_like(text: str) -> bool:

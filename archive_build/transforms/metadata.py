@@ -103,7 +103,6 @@ _SECTION_WORDS = frozenset(
     "commentary editorial explainer interview news features culture environment economy money travel lifestyle "
     "entertainment investigation perspective essay column europe asia africa americas australia uk us".split()
 )
-_TIME_ONLY = re.compile(r"^\d{1,2}[.:]?\d{2}\s*(?:[ap]\.?m\.?\s*)?(?:GMT|BST|UTC|CET|CEST|ET|EST|EDT|PT|PST|PDT|local time)?$", re.I)
 
 
 def _section_label(line: str) -> bool:
