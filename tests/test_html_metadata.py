@@ -183,3 +183,8 @@ def test_a_published_year_suffix_is_stripped():
 def test_a_headline_is_never_cut_at_its_own_colon():
     art = read(page("<meta property='og:title' content='Outside the web: standalone WebAssembly binaries'><meta property='og:site_name' content='V8'>", BODY))
     assert art.title == "Outside the web: standalone WebAssembly binaries"
+
+
+def test_a_meta_timestamp_with_milliseconds_is_read_as_meta():
+    art = read(page('<meta property="article:published_time" content="2015-03-17T16:27:40.294Z">', BODY))
+    assert (art.date, art.date_source) == ("2015-03-17", "meta")

@@ -143,7 +143,9 @@ def _htmldate(step: str, doc: etree._Element, original: bool = True) -> str | No
     """One step of htmldate's cascade; None when it finds nothing or fails on the page."""
     from htmldate import core, extractors
 
-    opts = _options(original, step == "text")
+    # Extensive: htmldate's slower parser also reads what its fast one does not
+    # ("2015-03-17T16:27:40.294Z" in a meta tag), in every step, as find_date does by default.
+    opts = _options(original, True)
     try:
         if step == "json":
             return extractors.json_search(doc, opts)
@@ -171,13 +173,39 @@ def url_date(url: str | None) -> str | None:
     from htmldate import extractors
 
     try:
-        return extractors.extract_url_date(url, _options(True, False))
+        return extractors.extract_url_date(url, _options(True, True))
     except (ValueError, TypeError):
         return None
 
 
 def _valid(day: str | None) -> str | None:
     return iso_from_any(day) if day else None
+
+
+# The publication-date metas of the usual vocabularies, read first with ``iso_day`` (htmldate's
+# header step refuses some real timestamps, "2015-03-17T16:27:40.294Z", and finds them later
+# only by scanning the page's markup, which cannot say where a date was).
+_PUBLISHED_METAS = (
+    "article:published_time", "og:published_time", "datepublished", "article:published", "parsely-pub-date",
+    "sailthru.date", "dc.date.issued", "dc.date", "dcterms.created", "dcterms.date", "citation_publication_date",
+    "publishdate", "publish-date", "pubdate", "date",
+)
+
+
+def _published_meta(doc: etree._Element) -> str | None:
+    found: dict[str, str] = {}
+    for m in doc.iter("meta"):
+        content = m.get("content")
+        if not content:
+            continue
+        for attr in ("property", "name", "itemprop"):
+            for key in (m.get(attr) or "").lower().split():
+                found.setdefault(key, content)
+    for key in _PUBLISHED_METAS:
+        day = iso_day(found.get(key))
+        if day:
+            return day
+    return None
 
 
 def published(doc: etree._Element, ld_published: Any, url: str | None) -> PageDate | None:
@@ -192,6 +220,7 @@ def published(doc: etree._Element, ld_published: Any, url: str | None) -> PageDa
     steps = (
         ("json-ld", lambda: iso_day(ld_published)),
         ("json-ld", lambda: _htmldate("json", doc)),
+        ("meta", lambda: _published_meta(doc)),
         ("meta", lambda: _htmldate("meta", doc)),
         ("meta", lambda: _microdata(doc)),
         ("time", lambda: _htmldate("time", doc)),
