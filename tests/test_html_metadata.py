@@ -188,3 +188,20 @@ def test_a_headline_is_never_cut_at_its_own_colon():
 def test_a_meta_timestamp_with_milliseconds_is_read_as_meta():
     art = read(page('<meta property="article:published_time" content="2015-03-17T16:27:40.294Z">', BODY))
     assert (art.date, art.date_source) == ("2015-03-17", "meta")
+
+
+def test_the_time_marked_published_wins_over_other_posts_times():
+    body = f'<article><time class="date" datetime="2020-12-08">December 8, 2020</time><time class="date published" datetime="2020-12-18">December 18, 2020</time><p>{PARA}</p><p>{PARA}</p></article>'
+    art = read(page("", body))
+    assert (art.date, art.date_source) == ("2020-12-18", "time")
+
+
+def test_a_copyright_year_is_not_a_publication_day():
+    art = read(page("", f"<article><p>{PARA}</p><p>{PARA}</p></article><footer>Portions of this content are ©1998–2015 by individual contributors.</footer>"))
+    assert art.date is None
+
+
+def test_a_name_with_a_nickname_in_brackets_is_a_name():
+    from archive_build.readers.html_authors import is_name
+
+    assert is_name("Richard (R.J.) Eskow") and not is_name("J J")

@@ -46,13 +46,17 @@ _NAME = re.compile(
 )
 
 
+# A nickname or initials in brackets inside a name: "Richard (R.J.) Eskow".
+_NICKNAME = re.compile(r"\s*\([^()]{1,20}\)")
+
+
 def _fold(text: str) -> str:
     return " ".join(re.sub(r"^the\s+", "", text.strip(), flags=re.I).casefold().split())
 
 
 def is_name(name: str) -> bool:
     """Two to five capitalised words, none a bare initial without its dot ("J J" is an avatar)."""
-    candidate = name.title() if name.isupper() else name
+    candidate = _NICKNAME.sub("", name.title() if name.isupper() else name)
     return bool(_NAME.match(candidate)) and all(len(w) > 1 for w in candidate.split())
 
 

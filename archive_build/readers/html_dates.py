@@ -8,7 +8,7 @@ elements, elements whose class says "date", the free text, the URL.  Its
 this module runs the same steps one at a time so that each date comes with
 its source (``json-ld``, ``meta``, ``time``, ``text``, ``url``), which the
 page shows under "About this text".  The order puts the most explicit
-statements first and the URL last:
+statements first, the address and guesses last:
 
 1. JSON-LD ``datePublished`` of the article object (``@graph`` included),
    then htmldate's pattern search over the JSON-LD text (a block with a
@@ -16,8 +16,10 @@ statements first and the URL last:
 2. meta tags (htmldate's ``examine_header``), microdata (``itemprop=
    "datePublished"`` on any element) and ``data-published``-style attributes;
 3. ``<time>`` and ``<abbr>`` elements;
-4. a date line near the headline, then htmldate's extensive text search;
-5. the URL path (``/2023/11/08/``).
+4. a date line near the headline;
+5. the URL path (``/2023/11/08/``), with a warning: the page states no date;
+6. htmldate's extensive search of the whole page's text, a guess (a
+   "1 January" it makes of a copyright year is refused).
 
 Every date is the calendar day *as written*: ``2023-11-08T22:35:29-08:00``
 is 8 November, the day the page's readers saw, never shifted to UTC.
@@ -208,6 +210,32 @@ def _published_meta(doc: etree._Element) -> str | None:
     return None
 
 
+def _published_time(doc: etree._Element) -> str | None:
+    """A ``<time>`` that says it is the publication time (``pubdate``, a "published" class, itemprop), before any other:
+    a blog page lists its other posts' times too."""
+    for el in doc.iter("time"):
+        marks = " ".join((el.get("class") or "", el.get("itemprop") or "")).lower()
+        if "pubdate" in el.attrib or "publish" in marks or "datepublished" in marks:
+            day = iso_day(el.get("datetime")) or iso_day(" ".join("".join(el.itertext()).split()))
+            if day:
+                return day
+    return None
+
+
+def _not_a_year_alone(doc: etree._Element, day: str | None) -> str | None:
+    """htmldate's guess, unless it is 1 January of a year the page never writes as a full date
+    (a copyright year, "©1998–2015", read as a day)."""
+    if not day or not day.endswith("-01-01"):
+        return day
+    year = day[:4]
+    text = " ".join(doc.itertext())
+    full = re.compile(
+        rf"{year}-01-01|0?1/0?1/{year}|{year}/01/01|\bjan(?:uary|\.)?\s+0?1(?:st)?,?\s+{year}|\b0?1(?:st)?\.?\s+jan(?:uary|uar|vier|\.)?,?\s+{year}",
+        re.I,
+    )
+    return day if full.search(text) else None
+
+
 def published(doc: etree._Element, ld_published: Any, url: str | None) -> PageDate | None:
     """The page's publication date and its source, most explicit statement first.
 
@@ -223,10 +251,11 @@ def published(doc: etree._Element, ld_published: Any, url: str | None) -> PageDa
         ("meta", lambda: _published_meta(doc)),
         ("meta", lambda: _htmldate("meta", doc)),
         ("meta", lambda: _microdata(doc)),
+        ("time", lambda: _published_time(doc)),
         ("time", lambda: _htmldate("time", doc)),
         ("text", lambda: _dateline_near_headline(doc)),
-        ("text", lambda: _htmldate("text", doc)),
         ("url", lambda: url_date(url)),
+        ("text", lambda: _not_a_year_alone(doc, _htmldate("text", doc))),
     )
     for source, find in steps:
         day = _valid(find())
