@@ -181,3 +181,28 @@ def test_a_headline_over_its_standfirst_is_not_read_as_one_wrapped_line():
 def test_a_sidecar_date_says_it_came_from_the_sidecar():
     a = clean("Some Title\nJune 9, 2025" + BODY, sidecar={"date": "2025-06-10"})
     assert (a.date, a.date_source) == ("2025-06-10", "sidecar")
+
+
+def test_published_and_updated_glued_together_are_both_read():
+    a = clean("Some Title\nBy Jane Roe\nPublished Nov. 8, 2023Updated Nov. 9, 2023, 10:37 a.m. ET" + BODY)
+    assert (a.date, a.updated) == ("2023-11-08", "2023-11-09")
+
+
+def test_a_label_on_its_own_line_above_its_date():
+    a = clean("Some Title\nBy Jane Roe, CNN\n3 minute read\nPublished\n10:52 AM EDT, Wed June 5, 2024" + BODY)
+    assert a.date == "2024-06-05" and a.authors == ["Jane Roe"]
+
+
+def test_a_picture_credit_is_not_a_byline():
+    a = clean("Some Title\nBy Jane Roe\nIllustration by Max Mustermann\nNovember 8, 2023" + BODY)
+    assert (a.authors, a.date) == (["Jane Roe"], "2023-11-08")
+
+
+def test_a_name_over_its_desk_line_is_the_author():
+    a = clean("Some Title\n4 March 2024\nShare\nJane Doe\nBBC News, Washington" + BODY)
+    assert a.authors == ["Jane Doe"] and "BBC News, Washington" not in a.body
+
+
+def test_a_dotted_date_is_day_first():
+    a = clean("Some Title\nBy Jane Roe\n08.11.2023" + BODY)
+    assert a.date == "2023-11-08"

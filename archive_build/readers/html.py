@@ -22,12 +22,15 @@ Why this shape:
   target is not http(s)/mailto (``javascript:``, ``data:``, fragments), the
   words stay and the target is dropped and recorded.  Images are not kept
   (the site loads nothing from other origins).
-* **Metadata** comes from what the page states, in this order: JSON-LD and
-  Open Graph / article meta tags, then the document (``<h1>``, ``<time
-  datetime>``, ``rel=author`` / ``itemprop=author`` / ``.byline`` elements).
-  Nothing is guessed from the URL or the prose (htmldate-style guessing would
-  invent dates); the shared ``detect_header`` still reads a "By X" line at the
-  top of the body.  The title loses a trailing " | Site name" segment.
+* **Metadata** comes from what the page states.  Dates: ``html_dates``
+  (htmldate's steps one at a time, each date with its source: JSON-LD, meta
+  tags, ``<time>``, a dateline under the headline, the address, a guess from
+  the text last).  Authors: ``html_authors`` (people only: JSON-LD, author
+  metas, then byline markup in the article, never the publisher, an agency
+  or a related-stories box).  Title: the social or document title without
+  the site's name, or the visible ``<h1>`` when the document title confirms
+  it and the social title says something else.  The shared
+  ``detect_header`` still reads a "By X" line at the top of the body.
 * **Nothing lost.** The extractor drops navigation, headers, footers,
   sidebars, related-story boxes and scripts.  Those are page furniture, not
   article text, but every *visible* line the article does not keep is
@@ -59,7 +62,6 @@ from lxml import etree
 from ..errors import InputError
 from ..markdown_text import safe_url, url_scheme
 from ..model import Article, Block
-
 from . import html_authors, html_dates
 
 FURNITURE_REASON = "page furniture outside the main article (navigation, header, footer, sidebars, related links)"

@@ -14,7 +14,9 @@ _DATE_SHAPE = re.compile(
     re.I,
 )
 _TZ = re.compile(r"\b(?:ET|EST|EDT|CT|CST|CDT|PT|PST|PDT|GMT|UTC|BST|CET|CEST|MSK)\b")
-_LABEL = re.compile(r"^\s*(?P<label>published|posted|updated|last updated|modified|date|dated|first published)\s*(?:on|at)?\s*[:\-–—]?\s*", re.I)
+_LABEL = re.compile(r"^\s*(?P<label>published|posted|updated|last updated|last modified|modified|date|dated|first published)\s*(?:on|at)?\s*[:\-–—]?\s*", re.I)
+# 08.11.2023: the dotted form is written day first wherever it is used.
+_DOTTED = re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b")
 _WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.I)
 _YEAR = re.compile(r"\b(1[89]\d\d|2\d\d\d)\b")
 _DEFAULT = datetime(1900, 1, 1)
@@ -38,7 +40,7 @@ def parse_date(text: str, *, need_year: bool = True) -> str | None:
     try:
         with warnings.catch_warnings():  # dateutil warns about zone names it cannot place ("AMT"); the day is all we keep
             warnings.simplefilter("ignore")
-            value, skipped = dateparser.parse(s, default=_DEFAULT, fuzzy_with_tokens=True, dayfirst=False)
+            value, skipped = dateparser.parse(s, default=_DEFAULT, fuzzy_with_tokens=True, dayfirst=bool(_DOTTED.search(s)))
     except (ValueError, OverflowError, TypeError):
         return None
     leftover = "".join(skipped)

@@ -13,7 +13,7 @@ from ..model import Article, Block
 from .dates import date_line, iso_from_any, leading_date
 
 _BYLINE = re.compile(
-    r"^(?:(?:analysis|opinion|commentary|review|story|text|interview|words|reporting|written|photos?(?: and text)?)\s+)?"
+    r"^(?:(?:analysis|opinion|commentary|review|story|text|interview|words|reporting|written)\s+)?"
     r"(?:by|authors?|par|por|door)\s*[:\-–—]?\s+(?P<names>.+?)\s*$",
     re.I,
 )
@@ -93,9 +93,12 @@ _READING_TIME = re.compile(r"^(?:\d{1,3}[\s-]*(?:min(?:ute)?s?|m)\.?[\s-]*(?:rea
 _BUTTON = re.compile(
     r"^(?:save|saved|share|share this|share on \w+|link copied!?|copy link|listen(?: to this article)?|print|comments?|\d{1,5} comments?|"
     r"gift (?:this )?article|follow|bookmark|add to (?:your )?saved items|reuse this content|show caption|hide caption|"
-    r"toggle caption|expand|close|advertisement|listen to article|play|watch|audio)$",
+    r"toggle caption|expand|close|advertisement|listen to article|play|watch|audio|share full article|[·•|]|"
+    r"listen to (?:this )?(?:article|story)\b.{0,40})$",
     re.I,
 )
+# "Illustration by X", "Photograph: X/Getty": credits for the pictures, not the byline.
+_CREDIT_LINE = re.compile(r"^(?:(?:photo(?:graph)?s?|illustrations?|photo illustration|graphics?|video|images?)\s+(?:by\b|:)|(?:photo(?:graph)?|image)\s+credit\b).{1,120}$", re.I)
 _IMAGE_LINE = re.compile(r"^(?:image|media|video|photo|picture)\s+(?:source|caption|credit)\s*[,:]\s*\S.{0,200}$", re.I)
 _RELATIVE_TIME = re.compile(r"^(?:\d{1,2}\s+(?:hours?|hrs?|minutes?|mins?|days?|weeks?)\s+ago|yesterday|just now)$", re.I)
 _SECTION_WORDS = frozenset(
@@ -114,8 +117,10 @@ def _section_label(line: str) -> bool:
 
 
 def _role_line(line: str) -> bool:
-    """"Business reporter, BBC News", "Economics correspondent": a role under a name."""
-    return len(line.split()) <= 8 and len(line) <= 80 and bool(_ROLE_PART.search(line)) and not line.endswith((".", "?", "!"))
+    """"Business reporter, BBC News", "Economics correspondent", "BBC News, Washington": a role or desk under a name."""
+    if len(line.split()) > 8 or len(line) > 80 or line.endswith((".", "?", "!")):
+        return False
+    return bool(_ROLE_PART.search(line)) or is_agency(line.split(",")[0])
 
 
 def furniture(line: str) -> str | None:
@@ -124,8 +129,8 @@ def furniture(line: str) -> str | None:
         return "page furniture: reading time"
     if _BUTTON.match(line.strip(" |·•")):
         return "page furniture: button label (save, share, listen)"
-    if _IMAGE_LINE.match(line):
-        return "page furniture: image source or caption"
+    if _IMAGE_LINE.match(line) or _CREDIT_LINE.match(line):
+        return "page furniture: image source, caption or credit"
     if _RELATIVE_TIME.match(line):
         return "page furniture: relative time (no date)"
     if _section_label(line):
@@ -147,10 +152,11 @@ def _date_of(line: str) -> tuple[str | None, str | None]:
 
 
 _CLOCK = re.compile(r"\b\d{1,2}[.:]\d{2}(?:\s*[ap]\.?m\.?)?(?=[\s,]|$)", re.I)
-_UPDATED = ("updated", "last updated", "modified")
+_UPDATED = ("updated", "last updated", "modified", "last modified")
 
 
 def _take_date(article: Article, label: str | None, iso: str) -> None:
+    label = label or article.flags.pop("date_label", None)
     if label in _UPDATED:
         article.updated = article.updated or iso
     else:
@@ -177,8 +183,22 @@ def _take_names(article: Article, names: list[str]) -> None:
 _POSTED_BY = re.compile(r"^(?P<date>.+?),?\s+by\s+(?P<names>.+)$", re.I)
 
 
-def _consume_header_line(article: Article, line: str, next_line: str | None) -> bool:
-    """Take one header line into metadata if it is a byline or date."""
+_GLUED_LABEL = re.compile(r"(?<=\d)(?=(?:Updated|Published|Posted|Modified)\b)")
+_LABEL_ONLY = frozenset(("published", "updated", "posted", "last updated", "first published", "modified", "last modified"))
+
+
+def _consume_header_line(article: Article, line: str, next_line: str | None, bare_names: bool = True) -> bool:
+    """Take one header line into metadata if it is a byline or date.
+
+    ``bare_names``: a bare name counts as the author when a date or role line
+    follows it; not above the title, where the headline itself may look like a name.
+    """
+    if _GLUED_LABEL.search(line):  # "Published Nov. 8, 2023Updated Nov. 9, 2023"
+        line = _GLUED_LABEL.sub(" | ", line)
+    label_only = line.strip().rstrip(":").strip().lower()
+    if label_only in _LABEL_ONLY and next_line is not None and _date_of(next_line)[1]:
+        article.flags["date_label"] = label_only  # "Published" on its own line, its date on the next
+        return True
     names = byline(line)
     if names is not None:
         _take_names(article, names)
@@ -190,7 +210,7 @@ def _consume_header_line(article: Article, line: str, next_line: str | None) -> 
     if iso:
         _take_date(article, label, iso)
         return True
-    if next_line is not None and _BARE_NAME.match(line) and not is_agency(line) and (_date_of(next_line)[1] or _role_line(next_line)):
+    if bare_names and next_line is not None and _BARE_NAME.match(line) and not is_agency(line) and (_date_of(next_line)[1] or _role_line(next_line)):
         _take_names(article, split_names(line))
         return True
     # "Helena Marsh / Mon 4 Mar 2024 15.04 GMT", "By X | June 9, 2025", "June 9, 2025 · By X", "Updated: … | Published: …"
@@ -241,7 +261,7 @@ def _skip_furniture(article: Article, blocks: list[Block], i: int, limit: int) -
         reason = furniture(line)
         if reason:
             article.remove(blocks[i].text, reason)
-        elif _consume_header_line(article, line, nxt):
+        elif _consume_header_line(article, line, nxt, bare_names=False):
             article.remove(blocks[i].text, "metadata: byline/date (moved to front matter)")
         else:
             break
@@ -250,7 +270,7 @@ def _skip_furniture(article: Article, blocks: list[Block], i: int, limit: int) -
 
 
 def _agency_line(article: Article, line: str) -> bool:
-    if article.authors and is_agency(line) and len(line) <= 40:
+    if article.authors and is_agency(line) and len(line) <= 40 and not _ROLE_PART.search(line) and "," not in line:
         article.source = article.source or line.strip()
         return True
     return False
@@ -317,10 +337,10 @@ def _scan_header(article: Article, blocks: list[Block], i: int) -> int:
             reason = furniture(line)
             if reason is None and _consume_header_line(article, line, nxt):
                 reason = "metadata: byline/date (moved to front matter)"
-            elif reason is None and article.authors and _role_line(line) and j == 0:
-                reason = "metadata: the author's role"
             elif reason is None and _agency_line(article, line):
                 reason = "metadata: source (agency line after the byline)"
+            elif reason is None and article.authors and _role_line(line) and j == 0:
+                reason = "metadata: the author's role"
             if reason is None:
                 break
             reasons.append(reason)
