@@ -205,3 +205,14 @@ def test_a_name_with_a_nickname_in_brackets_is_a_name():
     from archive_build.readers.html_authors import is_name
 
     assert is_name("Richard (R.J.) Eskow") and not is_name("J J")
+
+
+@pytest.mark.parametrize("raw", ["admin", "Editorial Board", "Redaktion"])
+def test_placeholders_and_boards_are_not_people(raw):
+    assert person(raw) is None
+
+
+def test_a_german_byline():
+    from archive_build.transforms.metadata import byline
+
+    assert byline("Von Max Mustermann") == ["Max Mustermann"]

@@ -32,7 +32,9 @@ _QUALIFIERS = r"senior|deputy|associate|contributing|staff|executive|chief|manag
 _ROLE_TAIL = re.compile(rf"(?:\s*[,|·•–—-]\s*|\s+)(?:(?:{_QUALIFIERS})\s+){{0,3}}(?:{_ROLE_WORDS})\b.*$", re.I)
 _ROLE_ONLY = re.compile(rf"^(?:(?:{_QUALIFIERS})\s+){{0,3}}(?:{_ROLE_WORDS})s?$", re.I)
 # Organisations and agencies: the source, not an author.
-_ORG_WORD = re.compile(r"\b(?:news|press|media|inc|llc|ltd|plc|group|team|editors|newsroom|wire|agency|staff|desk|corporation|company|works)\.?$", re.I)
+_ORG_WORD = re.compile(r"\b(?:news|press|media|inc|llc|ltd|plc|group|team|editors|newsroom|wire|agency|staff|desk|corporation|company|works|board)\.?$", re.I)
+# Placeholders content systems put where a name should be.
+_PLACEHOLDERS = frozenset(("admin", "administrator", "editor", "guest", "staff", "team", "unknown", "anonymous", "webmaster", "redaktion", "rédaction", "redacción"))
 _AGENCIES = frozenset(
     ("reuters", "afp", "ap", "associated press", "the associated press", "agence france-presse", "agence france presse", "dpa", "pa", "efe", "ansa", "bloomberg", "cnn", "bbc", "upi", "xinhua", "tass", "kyodo", "yonhap", "cnn wire", "pa media", "condé nast", "conde nast")
 )
@@ -76,6 +78,8 @@ def person(name: str, not_people: Iterable[str] = ()) -> str | None:
     if trimmed and trimmed != name and len(trimmed.split()) >= 2:
         name = trimmed
     folded = _fold(name)
+    if folded in _PLACEHOLDERS:
+        return None
     if folded in _AGENCIES or any(folded == _fold(o) for o in not_people if o):
         return None
     if _ORG_WORD.search(name):  # "ABC News", "Condé Nast Group", "Metro Desk"

@@ -14,7 +14,7 @@ from .dates import date_line, iso_from_any, leading_date
 
 _BYLINE = re.compile(
     r"^(?:(?:analysis|opinion|commentary|review|story|text|interview|words|reporting|written)\s+)?"
-    r"(?:by|authors?|par|por|door)\s*[:\-–—]?\s+(?P<names>.+?)\s*$",
+    r"(?:by|authors?|par|por|door|von)\s*[:\-–—]?\s+(?P<names>.+?)\s*$",
     re.I,
 )
 # Sources and agencies named in a byline ("By X, CNN", "By X, The Associated Press", "cleveland.com"): not people.
