@@ -14,6 +14,8 @@ from ..transforms.metadata import is_header_line
 # Lines that start a new block even inside a wrapped paragraph.
 _LIST_OR_TABLE = re.compile(r"^\s*(?:[-*•]\s|\d{1,3}[.)]\s|\||#|>)")
 WRAP_LIMIT = 100
+# How far down a copy-paste its title, byline, dates and page furniture come.
+HEADER_LINES = 24
 
 
 def _is_wrapped(line: str, width: int) -> bool:
@@ -39,15 +41,17 @@ def split_lines_into_blocks(text: str, first_line: int = 1) -> list[Block]:
         for (no, line), (_, prev) in zip(current[1:], current[:-1]):
             # A caption pasted twice (the second copy ending with the first) is two blocks.
             repeated = len(prev.strip()) >= 20 and line.rstrip().endswith(prev.strip())
-            # A byline, date line or page furniture (a browser copy's header) stands alone.
+            # In the header (the file's first lines), a byline, date line or page
+            # furniture stands alone, and so does a headline over its standfirst.
+            header = no - first_line < HEADER_LINES
             if (
                 _is_wrapped(prev, width)
                 and not repeated
                 and not _LIST_OR_TABLE.match(line)
                 and not _LIST_OR_TABLE.match(prev)
-                and not (len(line) <= 120 and is_header_line(line))
-                and not (len(prev) <= 120 and is_header_line(prev))
-                and not (len(buf) == 1 and len(blocks) <= 6 and all(is_header_line(b.text) for b in blocks) and _headline_over_capital(prev, line))
+                and not (header and len(line) <= 120 and is_header_line(line))
+                and not (header and len(prev) <= 120 and is_header_line(prev))
+                and not (header and len(buf) == 1 and len(blocks) <= 6 and all(is_header_line(b.text) for b in blocks) and _headline_over_capital(prev, line))
             ):
                 buf.append(line)
             else:

@@ -192,8 +192,6 @@ _TIME_OF_DAY = re.compile(rf"^(?:\d{{1,2}}[.:]\d{{2}}(?:\s*[ap]\.?m\.?)?(?:\s*{_
 
 def _heading_like(text: str) -> bool:
     words = text.split()
-    if _TIME_OF_DAY.match(text) or date_line(text)[1] or is_header_line(text):
-        return False  # "1945 GMT", "Tuesday, 1 March", a byline: never headings
     return (
         0 < len(words) <= 12
         and len(text) <= 90
@@ -202,6 +200,8 @@ def _heading_like(text: str) -> bool:
         and not _FUNCTION_END.search(text)
         and not re.search(r",\s+[a-z]", text)
         and "  " not in text
+        # "1945 GMT", "Tuesday, 1 March", a byline: never headings
+        and not (_TIME_OF_DAY.match(text) or date_line(text)[1] or is_header_line(text))
     )
 
 

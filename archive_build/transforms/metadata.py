@@ -125,6 +125,8 @@ def _role_line(line: str) -> bool:
 
 def furniture(line: str) -> str | None:
     """Why a header line is page furniture rather than article text, or None."""
+    if len(line) > 220:
+        return None
     if _READING_TIME.match(line):
         return "page furniture: reading time"
     if _BUTTON.match(line.strip(" |·•")):
@@ -183,6 +185,7 @@ def _take_names(article: Article, names: list[str]) -> None:
 _POSTED_BY = re.compile(r"^(?P<date>.+?),?\s+by\s+(?P<names>.+)$", re.I)
 
 
+_HEADER_LINE_MAX = 200
 _GLUED_LABEL = re.compile(r"(?<=\d)(?=(?:Updated|Published|Posted|Modified)\b)")
 _LABEL_ONLY = frozenset(("published", "updated", "posted", "last updated", "first published", "modified", "last modified"))
 
@@ -193,6 +196,8 @@ def _consume_header_line(article: Article, line: str, next_line: str | None, bar
     ``bare_names``: a bare name counts as the author when a date or role line
     follows it; not above the title, where the headline itself may look like a name.
     """
+    if len(line) > _HEADER_LINE_MAX:  # a paragraph, not a header line
+        return False
     if _GLUED_LABEL.search(line):  # "Published Nov. 8, 2023Updated Nov. 9, 2023"
         line = _GLUED_LABEL.sub(" | ", line)
     label_only = line.strip().rstrip(":").strip().lower()
@@ -239,10 +244,21 @@ def _consume_header_line(article: Article, line: str, next_line: str | None, bar
     return False
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def is_header_line(line: str) -> bool:
-    """A line that is a byline, a date line or page furniture: never part of a wrapped paragraph."""
+    """A line that is a byline, a date line or page furniture: never part of a wrapped paragraph, never a heading.
+
+    Cheap tests first (the text reader asks this of every short line): a
+    line with no digit can only be furniture or a "By …" byline.
+    """
     line = line.strip()
-    return bool(line) and (furniture(line) is not None or _consume_probe(line))
+    if not line or len(line) > 160:
+        return False
+    if furniture(line) is not None or byline(line) is not None:
+        return True
+    return bool(_DIGIT.search(line)) and _consume_probe(line)
 
 
 def _single_line(block: Block) -> str | None:
