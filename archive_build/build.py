@@ -294,8 +294,10 @@ def gather(project: Project, *, keep_going: bool, progress: bool, hasher: FileHa
 def cross_link(project: Project, result: BuildResult, clock: _Clock) -> None:
     """Links between articles (annotations' "see also", internal links, backlinks, related reading), and the build's counts."""
     from .collection import enrich
+    from .collection.relative_links import check_relative_links
 
     annotations_mod.link_annotations(result.articles, result.problems)
+    check_relative_links(project.docs, result.articles, {e for a in result.articles for e in a.entities}, result.problems)
     enrich(project, result.articles)
     clock.lap("cross-links")
     result.annotations = sum(len(a.annotations) for a in result.articles)

@@ -14,6 +14,8 @@ import re
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from . import untrusted_markdown
+
 # Characters that start inline syntax anywhere in a line (Python-Markdown core,
 # "#" because a heading drops its trailing hashes,
 # attr_list braces, pymdownx mark/caret/tilde, tables' pipes, entities).
@@ -145,14 +147,21 @@ def _protect_code(text: str) -> tuple[str, list[str]]:
     return CODE_SPAN.sub(stash, text), spans
 
 
-def sanitize_markdown(text: str, dropped: list[str] | None = None) -> str:
-    """Markdown from a stranger → Markdown with no raw HTML and no unsafe links.
+def sanitize_markdown(text: str, dropped: list[str] | None = None, removed: list[tuple[str, str]] | None = None) -> str:
+    """Markdown from a stranger → Markdown with no raw HTML, no unsafe links and no page-wide syntax.
 
-    ``dropped`` collects the unsafe link targets that were removed, so the
+    The site renders every page with the full extension set the hand-written
+    pages need; contributed text is filtered here so that none of it reaches
+    an extension that could set attributes or define markup
+    (``untrusted_markdown`` says what and why).  ``dropped`` collects the
+    unsafe link targets that were removed and ``removed`` the other text
+    taken out (a link title that holds markup), each with its reason, so the
     caller can record them.
     """
     dropped = dropped if dropped is not None else []
+    removed = removed if removed is not None else []
     text, spans = _protect_code(text)
+    text = untrusted_markdown.drop_markup_titles(text, removed)
 
     def link(m: re.Match[str]) -> str:
         opening, label, url, title = m.groups()
@@ -183,8 +192,7 @@ def sanitize_markdown(text: str, dropped: list[str] | None = None) -> str:
         text = _REF_DEF.sub(refdef, text)
     # Every remaining "<" and "&" is text, not markup or an entity.
     text = text.replace("&", "\\&").replace("<", "\\<")
-    # attr_list syntax from a stranger could set ids, classes or handlers.
-    text = text.replace("{:", "\\{:").replace("{ :", "\\{ :").replace("{#", "\\{#").replace("{.", "\\{.")
+    text = untrusted_markdown.neutralise(text)
     for i, span in enumerate(spans):
         text = text.replace(f"\x00{i}\x00", span)
     return text

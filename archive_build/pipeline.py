@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from .collection import relative_links
 from .model import Article
 from .readers import read_bytes
 from .sidecar import load_sidecar
@@ -56,6 +57,11 @@ def clean_article(data: bytes, path: str, sidecar: dict[str, Any] | None = None)
     for step in AFTER_MARKDOWN:
         article = step(article)
     article.blocks = []
+    if "](" in article.body or "]:" in article.body:
+        # Checked against the site's pages once every article is known (collection.relative_links).
+        links = relative_links.find(article.body, data.decode("utf-8", "replace"))
+        if links:
+            article.flags["relative_links"] = links
     article = metadata.finalize(article)
     # The cleaned Markdown before annotations and entity links decorate it: article.json publishes it.
     article.clean_body = article.body

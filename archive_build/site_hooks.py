@@ -41,8 +41,19 @@ def sanitize_html(html: str) -> str:
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
-    html = sanitize_html(html)
+    html = _html_safety.guard_attributes(sanitize_html(html), _is_generated(page))
     return _reading_page_content(html, page)
+
+
+# --- Ids, classes and titles the theme reads (archive_build/html_safety.py).
+from archive_build import html_safety as _html_safety
+
+#: The folders of docs/ the build writes from contributed text.
+_GENERATED_PAGES = ("articles/", "entities/", "browse/")
+
+
+def _is_generated(page: Any) -> bool:
+    return page.file.src_uri.startswith(_GENERATED_PAGES)
 
 
 def _build_on_serve() -> bool:
@@ -259,6 +270,9 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
         page.ab_search_only = blocks[1]
     if blocks:
         page.content = _reading.remove_search_only(page.content, *blocks)
+    title = _html_safety.raw_title(page.meta)
+    if title is not None:
+        _READING.setdefault("raw_titles", {})[page.url] = title
     if _reading.is_article(page.meta):
         _READING.setdefault("feed", []).append(_feed.FeedEntry.from_meta(page.meta, page.canonical_url or page.abs_url or page.url))
     return context
@@ -280,6 +294,7 @@ def on_post_build(config: Any) -> None:
     written = _SERVE.pop("site_data_written", None)
     only = written if _READING["dirty"] and site_dir in _SERVE["published"] and written is not None else None
     publish(site_data, _Path(site_dir) / "data", only)
+    _html_safety.escape_search_index(_Path(site_dir) / "search" / "search_index.json", _READING.get("raw_titles", {}))
     _SERVE["published"].add(site_dir)
     if config["extra"].get("search_backend_resolved") == "pagefind" and not (_SEARCH["command"] == "serve" and _SEARCH["indexed"]):
         # Under `mkdocs serve` only the first build is indexed: re-indexing 10,000
@@ -307,7 +322,8 @@ _GENERATED_MARKER = re.compile(r"<!-- archive:([a-z-]+) -->")
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    if page.file.src_uri.startswith(("articles/", "entities/", "browse/")):
+    _html_safety.rendering_generated_page(_is_generated(page))  # heading ids: html_safety.slugify
+    if _is_generated(page):
         return markdown
     generated = _Path(config["docs_dir"]) / ".generated"
 

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from ..markdown_text import escape_text, sanitize_markdown
 from ..model import Article, Block
+from ..untrusted_markdown import safe_fence
 
 
 def block_markdown(block: Block, article: Article) -> str:
     dropped: list[str] = []
+    removed: list[tuple[str, str]] = []
     if block.kind == "heading":
-        text = sanitize_markdown(block.text, dropped) if article.format == "md" else escape_text(block.text)
-        _record_dropped(article, dropped)
+        text = sanitize_markdown(block.text, dropped, removed) if article.format == "md" else escape_text(block.text)
+        _record_dropped(article, dropped, removed)
         return "#" * max(2, block.level or 2) + " " + text.replace("\n", " ")
     if block.kind == "caption":
         credit = f" *{escape_text(block.credit)}*{{: .credit }}" if block.credit else ""
@@ -21,17 +23,21 @@ def block_markdown(block: Block, article: Article) -> str:
     if block.kind == "dateline":
         return f"{escape_text(block.text)}\n{{: .dateline }}"
     if block.kind == "code":
-        return block.text
+        out = safe_fence(block.text, removed)
+        _record_dropped(article, dropped, removed)
+        return out
     if block.kind == "markdown" or article.format == "md":
-        out = sanitize_markdown(block.text, dropped)
-        _record_dropped(article, dropped)
+        out = sanitize_markdown(block.text, dropped, removed)
+        _record_dropped(article, dropped, removed)
         return out
     return escape_text(block.text)
 
 
-def _record_dropped(article: Article, dropped: list[str]) -> None:
+def _record_dropped(article: Article, dropped: list[str], removed: list[tuple[str, str]] = []) -> None:  # noqa: B006 - never mutated
     for url in dropped:
         article.remove(url, "unsafe link target (only http, https, mailto and relative links are kept)")
+    for text, reason in removed:
+        article.remove(text, reason)
 
 
 def to_markdown(article: Article) -> Article:

@@ -1,0 +1,128 @@
+"""Relative links in contributed text: kept when they lead to a page of the site, else shown as text.
+
+MkDocs checks every relative link of every page, and the site is built with
+``--strict``: one contributed article linking to ``earlier-report.md`` (a
+file that is not in the archive) would stop the whole site from publishing.
+So the build checks the links first.  A relative link in an article's text
+or in an annotation body is kept when it names a Markdown page of the site
+(another article, an entity page, a hand-written page); otherwise its words
+stay, as text, and the article gets a warning that names the target (on the
+page, under "About this text", and as ``file:line: warning`` in the build's
+report).  A ``#fragment`` is dropped from a kept link: heading ids are the
+site's (``html_safety.slugify``), and a fragment that names none would fail
+the strict build too.  Hand-written pages keep MkDocs' own strict check.
+
+The worker lists each article's relative link targets (``find``, cached with
+the article); this step, which knows every page, runs on every build but
+reads the text of only the articles that have such links.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+from typing import Iterable
+
+from ..errors import Problem
+from ..markdown_text import LINK, escape_text
+from ..model import Article
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:|^//|^/")
+_REF_DEF = re.compile(r"^([ ]{0,3}\[(?!\^)[^\]\n]+\]:[ \t]*<?)([^\s>]+)(>?.*)$", re.M)
+
+
+def is_relative(target: str) -> bool:
+    return bool(target) and not _SCHEME.match(target)
+
+
+def find(markdown: str, raw_text: str = "") -> list[tuple[str, int | None]]:
+    """The relative link targets in ``markdown``, each once, with its line in ``raw_text`` when found there."""
+    if "](" not in markdown and "]:" not in markdown:
+        return []
+    targets = [m.group(3) for m in LINK.finditer(markdown) if m.group(1) == "["]
+    targets += [m.group(2) for m in _REF_DEF.finditer(markdown)]
+    out: list[tuple[str, int | None]] = []
+    for target in dict.fromkeys(t for t in targets if is_relative(t)):
+        at = raw_text.find(target) if raw_text else -1
+        out.append((target, raw_text.count("\n", 0, at) + 1 if at >= 0 else None))
+    return out
+
+
+def site_pages(docs: Path, articles: Iterable[Article], entity_ids: Iterable[str]) -> set[str]:
+    """Every Markdown page of the site, as a path under ``docs/``."""
+    from ..project import GENERATED_DOCS
+
+    pages = {f"articles/{a.id}.md" for a in articles}
+    pages |= {f"entities/{e}.md" for e in entity_ids}
+    pages |= {"articles/index.md", "entities/index.md", "browse/timeline.md", "browse/sources.md", "browse/authors.md", "browse/tags.md", "browse/annotations.md"}
+    if docs.is_dir():
+        for path in docs.rglob("*.md"):
+            rel = path.relative_to(docs).as_posix()
+            if rel.split("/", 1)[0] not in GENERATED_DOCS:
+                pages.add(rel)
+    return pages
+
+
+def resolve(target: str, pages: set[str], base: str = "articles") -> str | None:
+    """The kept form of a link from a page in ``base/`` (its fragment dropped), or None if it leads nowhere."""
+    path = target.split("#", 1)[0].split("?", 1)[0]
+    if not path.endswith(".md"):
+        return None
+    page = posixpath.normpath(posixpath.join(base, path))
+    return path if page in pages else None
+
+
+def _unlink(text: str, fixes: dict[str, str | None]) -> str:
+    def link(m: re.Match[str]) -> str:
+        if m.group(1) != "[" or m.group(3) not in fixes:
+            return m.group(0)
+        kept = fixes[m.group(3)]
+        if kept is None:
+            return m.group(2)  # the words stay, the target goes (it is in the warning)
+        start, end = m.start(3) - m.start(), m.end(3) - m.start()
+        return m.group(0)[:start] + kept + m.group(0)[end:]
+
+    def ref_def(m: re.Match[str]) -> str:
+        if m.group(2) not in fixes:
+            return m.group(0)
+        kept = fixes[m.group(2)]
+        return escape_text(m.group(0)) if kept is None else m.group(1) + kept + m.group(3)
+
+    return _REF_DEF.sub(ref_def, LINK.sub(link, text))
+
+
+def check_relative_links(docs: Path, articles: list[Article], entity_ids: Iterable[str], problems: list[Problem]) -> None:
+    """Turn every relative link that leads to no page into text, with a warning on its article."""
+    pending = [a for a in articles if a.flags.get("relative_links") or a.flags.get("annotation_relative_links")]
+    if not pending:
+        return
+    pages = site_pages(docs, articles, entity_ids)
+    for article in pending:
+        fixes: dict[str, str | None] = {}
+        for target, line in article.flags.get("relative_links", ()):
+            kept = resolve(target, pages)
+            if kept == target:
+                continue
+            fixes[target] = kept
+            _warn(article, problems, article.raw, line, target, kept)
+        if fixes:
+            article.body = _unlink(article.body, fixes)
+        notes: dict[str, str | None] = {}
+        for ann_id, _line, target in article.flags.get("annotation_relative_links", ()):
+            kept = resolve(target, pages)
+            if kept != target:
+                notes[target] = kept
+                article.warn(f"annotation {ann_id!r}: link to {target!r} " + ("leads to no page of the site: its words are shown as text" if kept is None else "lost the part after '#'"))
+        if notes:
+            article.footnotes = [_unlink(f, notes) for f in article.footnotes]
+        if fixes or notes:
+            article.flags["relative_links_changed"] = sorted((t, k or "") for t, k in {**fixes, **notes}.items())
+
+
+def _warn(article: Article, problems: list[Problem], path: str, line: int | None, target: str, kept: str | None) -> None:
+    if kept is None:
+        message = f"link to {target!r} leads to no page of the site: its words are shown as text"
+    else:
+        message = f"link to {target!r}: the part after '#' was dropped (only whole pages can be linked from contributed text)"
+    article.warn(message)
+    problems.append(Problem(path, line, message, "warning"))

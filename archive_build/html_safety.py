@@ -1,0 +1,130 @@
+"""What the allowlist sanitiser cannot know: ids, classes and titles the theme gives meaning to.
+
+nh3 keeps ``id``, ``class`` and ``title`` on every element (the Markdown
+extensions need them), but Material for MkDocs reads some of them as its own:
+its configuration is the element ``#__config``, its search box, drawer and
+palette toggles are ``#__search``, ``#__drawer``, ``#__palette_N``, its
+footnote tooltips copy the first element with the footnote's id, and its
+tooltips insert an element's ``title`` as HTML.  A page whose content holds
+such an id or class lets that content take the page over.  So, after nh3:
+
+- an ``id`` or ``for`` starting with ``__`` (the theme's names) is removed;
+- an ``id`` that already occurred on the page is removed, so no element
+  shadows another one (a footnote ``fn:…``, an annotation ``ann-…``);
+- a ``title`` holding markup (``<``, ``>``) is removed;
+- on generated pages, ``md-…`` classes (the theme's layout and components)
+  are removed from content: generated Markdown never asks for them.
+
+Heading ids on generated pages are namespaced at the source: ``slugify``
+(the ``toc`` extension's, set in ``mkdocs.yml``) prefixes them with
+``ab-h-`` while a generated page renders, so no heading can take the id of
+the theme or of the page's own parts.
+
+nh3's output is regular: every attribute value is double-quoted, with
+``<``, ``>``, ``&`` and ``"`` escaped, so a start tag is exactly
+``<name attr="…"…>`` and a regular expression over start tags reads it
+without ambiguity (text never holds a raw ``<``).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from markdown.extensions.toc import slugify as _toc_slugify
+
+HEADING_ID_PREFIX = "ab-h-"
+_STATE: dict[str, bool] = {"generated": False}
+
+# A start tag with at least one attribute this module looks at.
+_TAG = re.compile(r"<[a-zA-Z][a-zA-Z0-9]*\s[^<>]*?\b(?:id|for|title|class)=\"[^<>]*>")
+_ATTR = re.compile(r"\s(id|for|title|class)=\"([^\"]*)\"")
+_MARKUP_IN_VALUE = re.compile(r"&lt;|&gt;|[<>]")
+
+
+def rendering_generated_page(generated: bool) -> None:
+    """Tell ``slugify`` whether the page MkDocs renders next is a generated one (MkDocs renders one page at a time)."""
+    _STATE["generated"] = generated
+
+
+def slugify(value: str, separator: str, **kwargs: Any) -> str:
+    """The ``toc`` extension's slug; on generated pages prefixed with ``ab-h-``."""
+    slug = _toc_slugify(value, separator, **kwargs)
+    return HEADING_ID_PREFIX + slug if _STATE["generated"] else slug
+
+
+def guard_attributes(html: str, generated: bool) -> str:
+    """nh3's output without theme ids, repeated ids, markup titles (and, on generated pages, theme classes)."""
+    seen: set[str] = set()
+
+    def tag(m: re.Match[str]) -> str:
+        changed = False
+
+        def attr(a: re.Match[str]) -> str:
+            nonlocal changed
+            name, value = a.group(1), a.group(2)
+            if name == "id":
+                if value.startswith("__") or value in seen:
+                    changed = True
+                    return ""
+                seen.add(value)
+            elif name == "for":
+                if value.startswith("__"):
+                    changed = True
+                    return ""
+            elif name == "title":
+                if _MARKUP_IN_VALUE.search(value):
+                    changed = True
+                    return ""
+            elif generated and "md-" in value:
+                kept = [c for c in value.split() if not c.startswith("md-")]
+                changed = True
+                return f' class="{" ".join(kept)}"' if kept else ""
+            return a.group(0)
+
+        out = _ATTR.sub(attr, m.group(0))
+        return out if changed else m.group(0)
+
+    return _TAG.sub(tag, html)
+
+
+def _has_markup(value: Any) -> bool:
+    return isinstance(value, str) and ("<" in value or ">" in value or "&" in value)
+
+
+def raw_title(meta: dict[str, Any]) -> str | None:
+    """A page's front-matter title if Material's search would index it as HTML (it holds ``<``, ``>`` or ``&``)."""
+    title = meta.get("title") if meta else None
+    return title if _has_markup(title) else None
+
+
+def escape_search_index(path: Any, raw_titles: dict[str, str]) -> None:
+    """Escape the values Material's search plugin copies into its index without escaping.
+
+    The index holds HTML (the search box shows its entries with innerHTML):
+    section titles and text come escaped from the rendered page, but a page
+    whose first section has no heading gets the front matter's title as it
+    is, and every entry gets the page's tags as they are.  ``raw_titles``
+    maps page URLs to such titles (``raw_title``).
+    """
+    import html
+    import json
+    from pathlib import Path
+
+    file = Path(path)
+    try:
+        index = json.loads(file.read_text("utf-8"))
+    except (OSError, ValueError):
+        return
+    changed = False
+    for doc in index.get("docs", []):
+        raw = raw_titles.get(str(doc.get("location", "")).split("#", 1)[0])
+        if raw is not None and doc.get("title") == raw:
+            doc["title"] = html.escape(raw, quote=False)
+            changed = True
+        tags = doc.get("tags")
+        if isinstance(tags, list) and any(_has_markup(t) for t in tags):
+            doc["tags"] = [html.escape(t, quote=False) if isinstance(t, str) else t for t in tags]
+            changed = True
+    if changed:
+        # As the search plugin writes it.
+        file.write_text(json.dumps(index, separators=(",", ":"), default=str), "utf-8")
