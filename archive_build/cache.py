@@ -22,6 +22,7 @@ import functools
 import hashlib
 import io
 import os
+import stat
 import pickle
 import zlib
 from dataclasses import dataclass, field, replace
@@ -78,6 +79,8 @@ class FileHasher:
             st = os.stat(key)
         except OSError:
             return "missing"
+        if not stat.S_ISREG(st.st_mode):
+            return "not a regular file"  # never read: a fifo blocks, /dev/zero never ends (the readers report it)
         old = self.memo.get(key)
         if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns and old[2] == st.st_ino:
             self.seen[key] = old

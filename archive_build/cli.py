@@ -84,11 +84,14 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     from .pipeline import clean_article
     from .sidecar import load_sidecar, sidecar_path
 
+    from .readers.decode import MAX_RAW_BYTES
+    from .safe_files import read_regular
+
     path = Path(args.file)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        print(f"{args.file}: cannot read file: {exc.strerror}", file=sys.stderr)
+        data = read_regular(path, args.file, limit=MAX_RAW_BYTES, limit_message=f"file is {{size}} bytes; the limit for a raw article is {MAX_RAW_BYTES:,} bytes", anywhere=True)
+    except InputError as exc:
+        print(str(exc.problem), file=sys.stderr)
         return 2
     try:
         side = sidecar_path(path)

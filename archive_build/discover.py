@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from pathlib import Path
 from typing import Callable, NamedTuple
 
@@ -13,6 +14,21 @@ from .readers.decode import MAX_RAW_BYTES
 from .sidecar import SIDECAR_SUFFIX
 
 _ID = re.compile(r"^[a-z0-9](?:[a-z0-9_-]|\.(?!\.))*$", re.I)
+
+#: Article ids the site's own pages use (any case), each with the page that has it.
+RESERVED_IDS = {
+    "index": "docs/articles/index.md (the list of all articles)",
+    "tags": "docs/browse/tags.md (the tags page)",
+    "search": "search/ folder (the search index)",
+    "404": "404.html (the page for a missing address)",
+    "timeline": "docs/browse/timeline.md (the timeline)",
+    "sources": "docs/browse/sources.md (the sources page)",
+    "authors": "docs/browse/authors.md (the authors page)",
+    "annotations": "docs/browse/annotations.md (the annotations page)",
+    "entities": "docs/entities/index.md (the entities page)",
+    "feed": "feed.xml (the Atom feed)",
+    "sitemap": "sitemap.xml (the sitemap)",
+}
 
 
 class RawFile(NamedTuple):
@@ -58,6 +74,10 @@ def discover(project: Project, sizes: Callable[[str], int | None] | None = None)
         try:
             if entry.is_dir():
                 continue
+            if not entry.is_file() and os.path.exists(path):
+                # A fifo would block the build, /dev/zero would fill its memory.
+                problems.append(Problem(display, None, "is not a regular file (a device, fifo or socket): refused"))
+                continue
         except OSError:
             pass
         suffix = os.path.splitext(name)[1]
@@ -79,8 +99,14 @@ def discover(project: Project, sizes: Callable[[str], int | None] | None = None)
             # Refused from its size alone: a huge file is never read into memory.
             problems.append(Problem(display, None, f"file is {size:,} bytes; the limit for a raw article is {MAX_RAW_BYTES:,} bytes"))
             continue
+        reserved = RESERVED_IDS.get(aid.casefold())
+        if reserved is not None:
+            problems.append(Problem(display, None, f"the id {aid!r} is reserved: the site's {reserved} has it; rename the raw file"))
+            continue
         side = aid + SIDECAR_SUFFIX
-        found.setdefault(aid.lower(), []).append(RawFile(aid, path, display, raw_path + side if side in names else None))
+        # Ids that differ only in case or Unicode form would be one file on a
+        # case-insensitive file system (and one URL for many readers).
+        found.setdefault(unicodedata.normalize("NFKC", aid).casefold(), []).append(RawFile(aid, path, display, raw_path + side if side in names else None))
     files: list[RawFile] = []
     for aid, group in sorted(found.items()):
         if len(group) > 1:

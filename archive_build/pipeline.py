@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, Callable
 from .collection import relative_links
 from .model import Article
 from .readers import read_bytes
+from .readers.decode import MAX_RAW_BYTES
+from .safe_files import read_regular
 from .sidecar import load_sidecar
 from .transforms import clean, metadata, notes, render
 
@@ -76,6 +78,5 @@ def clean_raw(raw: "RawFile", rel: Callable[[Path], str]) -> Article:
     """
     sidecar_path = Path(raw.sidecar) if raw.sidecar else None
     sidecar = load_sidecar(sidecar_path, rel(sidecar_path)) if sidecar_path else None
-    with open(raw.path, "rb") as f:
-        data = f.read()
+    data = read_regular(raw.path, raw.display, limit=MAX_RAW_BYTES, limit_message=f"file is {{size}} bytes; the limit for a raw article is {MAX_RAW_BYTES:,} bytes")
     return clean_article(data, raw.display, sidecar)

@@ -138,14 +138,12 @@ def load_text(text: str, path: str) -> Any:
 
 
 def load_file(path: Path, display: str | None = None) -> Any:
+    from .safe_files import read_regular
+
     display = display or str(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputError(display, f"cannot read file: {exc.strerror}") from None
-    if size > MAX_YAML_BYTES:
-        raise InputError(display, f"file is {size:,} bytes; the limit for YAML files is {MAX_YAML_BYTES // 1024} KB")
-    data = path.read_bytes()
+    # Only a regular file inside the repository: a symlinked sidecar, annotation
+    # file or gazetteer could publish any file of the build machine.
+    data = read_regular(path, display, limit=MAX_YAML_BYTES, limit_message=f"file is {{size}} bytes; the limit for YAML files is {MAX_YAML_BYTES // 1024} KB")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

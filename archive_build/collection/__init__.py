@@ -68,9 +68,13 @@ def _entity_tree(project: Project, articles: list[Article]) -> Any:
     # Entity pages read metadata, entities and KWIC sentences only (cache.listing_key):
     # an edited annotation does not regenerate 500 entity pages.
     keys = [a.flags.get("listing_key") for a in articles]
+    from ..errors import InputError
+    from ..safe_files import read_regular
+    from ..safe_yaml import MAX_YAML_BYTES
+
     try:
-        gaz = hashlib.sha256(project.gazetteer.read_bytes()).hexdigest()
-    except OSError:
+        gaz = hashlib.sha256(read_regular(project.gazetteer, "entities.yml", limit=MAX_YAML_BYTES, limit_message="too large")).hexdigest()
+    except InputError:
         gaz = "none"
     parts = None if None in keys else [gaz, *(f"{a.id} {k}" for a, k in zip(articles, keys))]
     return memo_value(project.cache, "entity-pages", parts, compute, lazy=True)

@@ -26,7 +26,7 @@ from ..annotations.load import KINDS
 from ..errors import InputError
 from ..model import Article
 from ..output import write_if_changed
-from ..safe_yaml import MAX_YAML_BYTES, LineDict, load_text
+from ..safe_yaml import MAX_YAML_BYTES, LineDict, load_file, load_text
 from ..transforms.urls import normalize_url
 from ..writer import dump_yaml
 
@@ -71,13 +71,19 @@ class Outcome:
     comment: str = ""  # a YAML comment written above a kept unanchored entry
 
 
+#: A Hypothesis export is read whole; 10,000 annotations take about 20 MB.
+MAX_EXPORT_BYTES = 256 * 1024 * 1024
+
+
 def read_export(path: Path) -> list[Any]:
     """The annotation rows of a Hypothesis export: an API search (``rows``), the client's export (``annotations``) or a bare list."""
+    from ..safe_files import read_regular
+
     display = str(path)
+    # Named on the command line, so it may be anywhere; but only a regular file (not a fifo or /dev/zero).
+    data = read_regular(path, display, limit=MAX_EXPORT_BYTES, limit_message=f"file is {{size}} bytes; the limit for a Hypothesis export is {MAX_EXPORT_BYTES:,} bytes", anywhere=True)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(display, f"cannot read file: {exc.strerror}") from None
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(display, "not UTF-8 text; expected the JSON Hypothesis exports") from None
     try:
@@ -193,8 +199,8 @@ def _existing(path: Path) -> tuple[set[str], set[str]]:
     if not path.exists():
         return set(), set()
     try:
-        data = load_text(path.read_text(encoding="utf-8-sig"), str(path))
-    except (InputError, OSError, UnicodeDecodeError):
+        data = load_file(path, str(path))
+    except (InputError, OSError, UnicodeDecodeError, ValueError):
         return set(), set()
     items = data.get("annotations") if isinstance(data, dict) else None
     ids, imported = set(), set()
@@ -303,9 +309,12 @@ def appended_text(path: Path, display: str, article_id: str, entries: list[tuple
     ones; when the file's layout does not allow appending (``annotations:``
     is not its last key) nothing is written and the error says why.
     """
-    if path.exists():
+    if path.exists() or path.is_symlink():
+        from ..safe_files import read_regular
+
+        raw = read_regular(path, display, limit=MAX_YAML_BYTES, limit_message=f"file is {{size}} bytes; the limit for YAML files is {MAX_YAML_BYTES // 1024} KB")
         try:
-            old = path.read_bytes().decode("utf-8-sig")  # bytes: keep CRLF line ends as they are
+            old = raw.decode("utf-8-sig")  # bytes: keep CRLF line ends as they are
         except UnicodeDecodeError:
             raise InputError(display, "YAML file is not valid UTF-8") from None
         before = load_text(old, display)
