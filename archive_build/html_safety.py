@@ -128,3 +128,19 @@ def escape_search_index(path: Any, raw_titles: dict[str, str]) -> None:
     if changed:
         # As the search plugin writes it.
         file.write_text(json.dumps(index, separators=(",", ":"), default=str), "utf-8")
+
+
+def escape_toc_titles(toc: Any) -> None:
+    """Escape table-of-contents titles that hold ``<`` or ``>``: the theme prints them as HTML.
+
+    The ``toc`` extension gives titles already escaped (they never hold a raw
+    ``<``); the tags plugin adds one entry per tag with the tag's name as it
+    is, and a tag name can come from the gazetteer.
+    """
+    import html
+
+    for item in toc:
+        title = getattr(item, "title", None)
+        if isinstance(title, str) and ("<" in title or ">" in title):
+            item.title = html.escape(title, quote=False)
+        escape_toc_titles(getattr(item, "children", None) or [])

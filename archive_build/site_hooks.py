@@ -41,6 +41,7 @@ def sanitize_html(html: str) -> str:
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    _html_safety.rendering_generated_page(False)  # slugs made after rendering (the tags plugin's) are not namespaced
     html = _html_safety.guard_attributes(sanitize_html(html), _is_generated(page))
     return _reading_page_content(html, page)
 
@@ -270,6 +271,8 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
         page.ab_search_only = blocks[1]
     if blocks:
         page.content = _reading.remove_search_only(page.content, *blocks)
+    if page.toc:
+        _html_safety.escape_toc_titles(page.toc)  # plugins (tags) add entries whose titles are not escaped
     title = _html_safety.raw_title(page.meta)
     if title is not None:
         _READING.setdefault("raw_titles", {})[page.url] = title

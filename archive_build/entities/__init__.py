@@ -9,6 +9,8 @@ reading, and candidate links to other articles for backlinks.
 """
 from __future__ import annotations
 
+import re
+
 from .gazetteer import KINDS, Entity, Gazetteer, load_gazetteer, parse_gazetteer
 from .link import article_links, content_terms, keyword_sentences, link_body
 from ..model import Article
@@ -17,6 +19,7 @@ __all__ = ["KINDS", "Entity", "Gazetteer", "load_gazetteer", "parse_gazetteer", 
 
 # Entity kinds whose names become tags (Material's tags plugin) on the articles that mention them.
 TAG_KINDS = ("topic",)
+_MARKUP = re.compile(r"[<>&]")
 
 
 def link_entities(article: Article, gazetteer: Gazetteer | None) -> Article:
@@ -34,6 +37,8 @@ def link_entities(article: Article, gazetteer: Gazetteer | None) -> Article:
     article.kwic = kwic
     for eid in counts:  # first-mention order
         entity = gazetteer.entities[eid]
-        if entity.kind in TAG_KINDS and entity.name not in article.tags:
+        # A name holding markup characters is not made a tag, as a sidecar's tag is not
+        # (transforms.metadata): Material's tags plugin puts tag names into the page unescaped.
+        if entity.kind in TAG_KINDS and entity.name not in article.tags and not _MARKUP.search(entity.name):
             article.tags.append(entity.name)
     return article
