@@ -144,3 +144,21 @@ def escape_toc_titles(toc: Any) -> None:
         if isinstance(title, str) and ("<" in title or ">" in title):
             item.title = html.escape(title, quote=False)
         escape_toc_titles(getattr(item, "children", None) or [])
+
+
+def tag_slug(name: str, separator: str) -> str:
+    """The anchor of a tag on the tags page: Material's slug, made unique for names it would merge.
+
+    Material's tags plugin gives each tag the id ``tag:<slug>``; names that
+    differ only in case or punctuation (``[x](javascript:…)`` and
+    ``[x](JaVaScRiPt:…)``, or ``Kyiv`` and ``kyiv``) would share one id.
+    A name that is not its own slug gets a short hash of itself appended.
+    """
+    import hashlib
+
+    from pymdownx.slugs import slugify
+
+    slug = slugify(case="lower")(name, separator)
+    if slug == name:
+        return slug
+    return f"{slug}{separator}{hashlib.sha256(name.encode('utf-8')).hexdigest()[:8]}"

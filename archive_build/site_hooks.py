@@ -42,12 +42,15 @@ def sanitize_html(html: str) -> str:
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     _html_safety.rendering_generated_page(False)  # slugs made after rendering (the tags plugin's) are not namespaced
+    if _is_generated(page):
+        _relative_links.skip_anchor_check(page)
     html = _html_safety.guard_attributes(sanitize_html(html), _is_generated(page))
     return _reading_page_content(html, page)
 
 
 # --- Ids, classes and titles the theme reads (archive_build/html_safety.py).
 from archive_build import html_safety as _html_safety
+from archive_build.collection import relative_links as _relative_links
 
 #: The folders of docs/ the build writes from contributed text.
 _GENERATED_PAGES = ("articles/", "entities/", "browse/")
@@ -326,6 +329,7 @@ _GENERATED_MARKER = re.compile(r"<!-- archive:([a-z-]+) -->")
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     _html_safety.rendering_generated_page(_is_generated(page))  # heading ids: html_safety.slugify
+    _relative_links.check_links_strictly(config, strict=not _is_generated(page))  # contributed links: the build checks them
     if _is_generated(page):
         return markdown
     generated = _Path(config["docs_dir"]) / ".generated"

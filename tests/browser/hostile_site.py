@@ -116,8 +116,10 @@ class PageCheck:
         page = self.page
         self.dialogs.clear()
         self.popups.clear()
-        page.goto(url, wait_until="load")
-        page.wait_for_timeout(50)
+        # Without hovering, the parsed page is all there is to check: the next page
+        # is opened as soon as this one's DOM is there (Material would otherwise
+        # load the whole search index on every page first).
+        page.goto(url, wait_until="load" if hover else "domcontentloaded")
         found = list(page.evaluate(_FINDINGS_JS))
         if hover:
             found += self._hover_titles()
