@@ -121,3 +121,16 @@ def test_a_broken_relative_link_in_an_annotation_body_is_a_warning_and_its_words
     assert "annotations/2024-01-01-report.yml:3: warning: link 'earlier-report.md' in the body of 'first'" in proc.stderr
     body = (project / "docs/articles/2024-01-01-report.md").read_text().split("\n---\n", 1)[1]  # after the front matter
     assert "See the earlier report." in body and "(earlier-report.md)" not in body
+
+
+def test_a_link_that_was_broken_is_kept_once_its_target_article_arrives_and_shown_as_text_once_it_leaves(project: Path) -> None:
+    (project / "raw" / "2024-01-03-links.md").write_text("# Links\n\nAs [the earlier report](2024-01-04-earlier.md) said.\n")
+    run_cli(project, "build", check=True)
+    page = project / "docs/articles/2024-01-03-links.md"
+    assert "As the earlier report said." in page.read_text()
+    (project / "raw" / "2024-01-04-earlier.txt").write_text(TEXT)
+    run_cli(project, "build", check=True)
+    assert "[the earlier report](2024-01-04-earlier.md)" in page.read_text()
+    (project / "raw" / "2024-01-04-earlier.txt").unlink()
+    run_cli(project, "build", check=True)
+    assert "As the earlier report said." in page.read_text()

@@ -5,6 +5,8 @@ blocks are sanitised but keep their syntax.
 """
 from __future__ import annotations
 
+from typing import Iterable
+
 from ..markdown_text import escape_text, sanitize_markdown
 from ..model import Article, Block
 from ..untrusted_markdown import safe_fence
@@ -33,7 +35,7 @@ def block_markdown(block: Block, article: Article) -> str:
     return escape_text(block.text)
 
 
-def _record_dropped(article: Article, dropped: list[str], removed: list[tuple[str, str]] = []) -> None:  # noqa: B006 - never mutated
+def _record_dropped(article: Article, dropped: list[str], removed: Iterable[tuple[str, str]] = ()) -> None:
     for url in dropped:
         article.remove(url, "unsafe link target (only http, https, mailto and relative links are kept)")
     for text, reason in removed:
