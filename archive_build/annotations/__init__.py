@@ -129,8 +129,7 @@ def link_annotations(articles: list[Article], problems: list[Problem]) -> None:
         for ann_id, line, target in article.flags.get("annotation_relative_links", []):
             m = _ARTICLE_LINK.match(target)
             if not m or m.group(1) not in titles:
-                # A warning: collection.relative_links shows the link's words as text, so the site still builds.
-                problems.append(Problem(display, line, f"link {target!r} in the body of {ann_id!r}: a relative link must name an article of the archive, as ARTICLE-ID.md; use a full https:// address for anything else", "warning"))
+                problems.append(Problem(display, line, f"link {target!r} in the body of {ann_id!r}: a relative link must name an article of the archive, as ARTICLE-ID.md; use a full https:// address for anything else"))
         where: dict[str, int] | None = None  # footnote label → index, built only if needed
         for ann in article.annotations + article.unanchored:
             good = []
