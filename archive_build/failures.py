@@ -18,11 +18,16 @@ _NOT_WRITABLE = {errno.EACCES, errno.EPERM, errno.EROFS}
 
 
 def _unwritable_folder(path: Path) -> Path | None:
-    """The nearest existing folder holding ``path`` that this process may not write to."""
+    """``path`` if it is a folder this process may not write to, else the nearest existing folder holding it, if unwritable."""
     for d in (path, *path.parents):
         if d.is_dir():
             return None if os.access(d, os.W_OK) else d
     return None
+
+
+def _absolute(project: Project, name: str | bytes | int) -> Path:
+    path = Path(os.fsdecode(name)) if not isinstance(name, int) else project.root
+    return path if path.is_absolute() else project.root / path
 
 
 def _file_in_the_way(path: Path) -> Path | None:
@@ -35,14 +40,13 @@ def _file_in_the_way(path: Path) -> Path | None:
 
 def os_problem(project: Project, exc: OSError) -> Problem:
     """The one-line report of ``exc``, raised while the build wrote or read its own files."""
-    raw = exc.filename2 if exc.errno in _NOT_WRITABLE and exc.filename2 else exc.filename
-    path = Path(os.fsdecode(raw)) if raw is not None else project.root
-    if not path.is_absolute():
-        path = project.root / path
+    paths = [_absolute(project, name) for name in (exc.filename, exc.filename2) if name is not None] or [project.root]
+    path = paths[0]
     reason = exc.strerror or str(exc)
     if exc.errno in _NOT_WRITABLE:
-        folder = _unwritable_folder(path.parent if not path.is_dir() else path) or path
-        where = project.rel(folder)
+        # (A rename names two paths; either's folder may be the one that is not writable.)
+        folders = [_unwritable_folder(p) for p in paths]
+        where = project.rel(next((f for f in folders if f is not None), path))
         return Problem(where, None, f"{where} is not writable ({reason}): make it writable and build again")
     if exc.errno == errno.ENOSPC:
         where = project.rel(path)
