@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from .control_chars import strip_controls
 from .model import Article
 from .readers import read_bytes
 from .sidecar import load_sidecar
@@ -56,6 +57,7 @@ def clean_article(data: bytes, path: str, sidecar: dict[str, Any] | None = None)
     for step in AFTER_MARKDOWN:
         article = step(article)
     article.blocks = []
+    article = strip_controls(article)
     article = metadata.finalize(article)
     # The cleaned Markdown before annotations and entity links decorate it: article.json publishes it.
     article.clean_body = article.body
