@@ -39,30 +39,33 @@ _PICKLE_ERRORS = (
     MemoryError, zlib.error,
 )
 
-# Every cache file starts with this tag and a BLAKE2b digest of the pickle after it.
+# Every cache file starts with this tag and a CRC-32 of the pickle after it.  A checksum against
+# accidents (a file cut short, emptied, bytes flipped on disk), not against forgery: whoever can
+# write the cache can write the code.  CRC-32 catches every burst of up to 32 flipped bits and
+# misses other damage once in four billion; it hashed 1,100 MB/s here against BLAKE2b's 170 and
+# SHA-256's 300 (one run, same load), and a cold build of 10,000 articles writes about 400 MB of cache.
 _MAGIC = b"abc1"
-_DIGEST_SIZE = 16
-_HEADER = len(_MAGIC) + _DIGEST_SIZE
+_HEADER = len(_MAGIC) + 4
 
 # Cache files found damaged in this process since ``take_damaged`` was last called.
 _DAMAGED: list[str] = []
 
 
 def _checksum(data: bytes | memoryview) -> bytes:
-    return hashlib.blake2b(data, digest_size=_DIGEST_SIZE).digest()
+    return zlib.crc32(data).to_bytes(4, "big")
 
 
-def sealed(data: bytes) -> bytes:
-    """A pickle as a cache file holds it: the tag, the digest, the bytes."""
-    return _MAGIC + _checksum(data) + data
+def seal(data: bytes) -> bytes:
+    """The header a cache file holds before the pickle ``data``: the tag and the checksum."""
+    return _MAGIC + _checksum(data)
 
 
-def unsealed(blob: bytes) -> bytes | None:
-    """The pickle ``sealed`` into ``blob``; None when the file is cut short, emptied or any byte changed."""
+def unsealed(blob: bytes) -> memoryview | None:
+    """The pickle after the header (``seal``) in ``blob``; None when the file is cut short, emptied or any byte changed."""
     if len(blob) < _HEADER or not blob.startswith(_MAGIC):
         return None
     data = memoryview(blob)[_HEADER:]
-    return data.tobytes() if _checksum(data) == blob[len(_MAGIC) : _HEADER] else None
+    return data if _checksum(data) == blob[len(_MAGIC) : _HEADER] else None
 
 
 def damaged(path: Path | str) -> None:
@@ -107,8 +110,8 @@ def load_pickle(path: Path, default: Any) -> Any:
         return default
 
 
-def write_cache_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (a temporary file, then a rename), replacing whatever is in the way.
+def write_cache_file(path: Path, *chunks: bytes) -> None:
+    """Write ``chunks`` one after the other to ``path`` atomically (a temporary file, then a rename), replacing whatever is in the way.
 
     Everything under the cache folder is the build's: a folder where a
     file belongs (or a file where a folder belongs) is removed.
@@ -120,7 +123,9 @@ def write_cache_file(path: Path, data: bytes) -> None:
         _clear_way(parent)
         parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
+    with open(tmp, "wb") as f:
+        for chunk in chunks:
+            f.write(chunk)
     try:
         os.replace(tmp, path)
     except (IsADirectoryError, NotADirectoryError, FileExistsError, PermissionError):
@@ -145,8 +150,9 @@ def _clear_way(folder: Path) -> None:
 
 
 def dump_pickle(path: Path, value: Any) -> None:
-    """Pickle ``value`` to ``path`` atomically, with its checksum (``sealed``)."""
-    write_cache_file(path, sealed(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+    """Pickle ``value`` to ``path`` atomically, after its checksum (``seal``)."""
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    write_cache_file(path, seal(data), data)
 
 
 class FileHasher:
