@@ -13,6 +13,8 @@ import pytest
 
 from bench.faults import DAMAGE, Faults, Trial, can_make_read_only, roles
 
+pytestmark = pytest.mark.slow  # every test builds a 70-article archive several times
+
 # Above build.POOL_THRESHOLD: the worker pool, the background process and the forked renderers all run.
 N = 70
 KILLS = 5
@@ -34,7 +36,6 @@ def faults(built: Faults, tmp_path: Path) -> Faults:
     return built.copy(tmp_path / "archive", seed=len(tmp_path.name))
 
 
-@pytest.mark.slow
 def test_builds_killed_at_random_moments_heal_at_the_next_build_and_leave_no_worker(faults: Faults) -> None:
     faults.time_rebuild()
     trials = [faults.kill() for _ in range(KILLS)]
@@ -51,7 +52,6 @@ def test_a_build_with_no_wait_beside_a_running_one_is_refused_in_one_line_naming
     assert trial.healed, healed([trial])
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("how", DAMAGE)
 def test_damaged_cache_files_are_misses_reported_once_never_published(faults: Faults, how: str) -> None:
     cache = faults.root / ".cache" / "archive-build"
