@@ -329,25 +329,29 @@ def _holds_pid(lock: Path, pid: int) -> bool:
 
 
 def _survivors(pgid: int, grace: float = 5.0) -> int:
-    """How many processes of the killed build's group are still alive after ``grace`` seconds; killed then."""
+    """How many processes of the killed build's group still run after ``grace`` seconds (zombies have ended); killed then."""
     deadline = time.monotonic() + grace
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(pgid, 0)
-        except ProcessLookupError:
-            return 0
+    while (count := len(_group(pgid))) and time.monotonic() < deadline:
         time.sleep(0.05)
-    count = sum(1 for pid in os.listdir("/proc") if pid.isdigit() and _pgid(int(pid)) == pgid)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(pgid, signal.SIGKILL)
     return count
 
 
-def _pgid(pid: int) -> int | None:
-    try:
-        return os.getpgid(pid)
-    except OSError:
-        return None
+def _group(pgid: int) -> list[int]:
+    """The running (not zombie) processes of a process group, from /proc."""
+    members = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                fields = f.read().rsplit(") ", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            members.append(int(name))
+    return members
 
 
 def damage_file(path: Path, how: str, rng: random.Random) -> None:
