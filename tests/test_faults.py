@@ -87,3 +87,27 @@ def test_an_unwritable_output_folder_is_one_line_naming_it_and_site_refuses_to_p
 def test_a_cache_folder_that_is_a_file_is_one_line_saying_to_remove_it(faults: Faults) -> None:
     trial = faults.cache_not_a_folder()
     assert trial.healed, healed([trial])
+
+
+def test_entity_pages_memoised_by_a_build_killed_before_writing_them_are_written_by_the_next(tmp_path: Path) -> None:
+    """The issue's stale docs/entities/: a killed build had saved the new gazetteer's pages in the cache, not in docs/."""
+    from archive_build.build import collect
+    from archive_build.collection import collection_pages
+    from archive_build.project import Project
+
+    from bench.faults import outputs, run
+
+    from .conftest import copy_project
+
+    project = copy_project(tmp_path / "archive")
+    assert run(project, "build", "--quiet").returncode == 0
+    gazetteer = project / "entities.yml"
+    gazetteer.write_text(gazetteer.read_text("utf-8").replace("President of Ukraine since 2019.", "President of Ukraine, described anew."), "utf-8")
+    # What the killed build got done: the collection pages made (and memoised) for the new gazetteer, nothing written.
+    collection_pages(Project(project), collect(Project(project), progress=False).articles)
+    assert run(project, "build", "--quiet").returncode == 0
+    clean = copy_project(tmp_path / "clean")
+    clean.joinpath("entities.yml").write_bytes(gazetteer.read_bytes())
+    assert run(clean, "build", "--quiet").returncode == 0
+    assert b"described anew" in (project / "docs" / "entities" / "volodymyr-zelensky.md").read_bytes()
+    assert outputs(project) == outputs(clean)
