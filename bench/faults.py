@@ -44,12 +44,16 @@ def run(project: Path, *args: str, timeout: float = 900) -> subprocess.Completed
     return subprocess.run([str(BIN / "archive-build"), *args], cwd=project, env=env, capture_output=True, text=True, timeout=timeout)
 
 
-def start(project: Path, *args: str) -> subprocess.Popen[str]:
-    """The console script started in a session of its own (its workers share its process group)."""
+def start(project: Path, *args: str, output: bool = True) -> subprocess.Popen[str]:
+    """The console script started in a session of its own (its workers share its process group).
+
+    ``output=False``: its output is thrown away, not piped (a worker outliving
+    a killed build would hold the pipe open, and reading it would never end).
+    """
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONWARNINGS": "ignore"}
+    pipe = subprocess.PIPE if output else subprocess.DEVNULL
     return subprocess.Popen(
-        [str(BIN / "archive-build"), *args], cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        start_new_session=True,
+        [str(BIN / "archive-build"), *args], cwd=project, env=env, stdout=pipe, stderr=pipe, text=True, start_new_session=True,
     )
 
 
@@ -224,11 +228,11 @@ class Faults:
         """A rebuild of a changed archive killed with SIGKILL at a random moment (the build only, not its workers)."""
         self.next_edition()
         delay = self.rng.uniform(0, self.rebuild_seconds)
-        proc = start(self.root, "build", "--quiet")
+        proc = start(self.root, "build", "--quiet", output=False)
         time.sleep(delay)
         with contextlib.suppress(ProcessLookupError):
             os.kill(proc.pid, signal.SIGKILL)
-        proc.communicate()
+        proc.wait()
         notes = []
         orphans = _survivors(proc.pid)
         if orphans:
