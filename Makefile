@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install site serve test test-fast check bench bench-html bench-serve clean
+.PHONY: install site serve test test-fast check bench bench-html bench-serve bench-faults clean
 
 install: $(STAMP)
 
@@ -55,6 +55,11 @@ bench-html: install
 # How long `make serve` takes to show an edited annotation (10,000 articles).
 bench-serve: install
 	$(BIN)/python -m bench.serve_latency --n 10000
+
+# Builds killed, run two at once, their cache damaged, their output unwritable or removed; each healed build
+# compared with a clean one byte for byte (tests/test_faults.py runs the same trials at a small size).
+bench-faults: install
+	$(BIN)/python -m bench.faults
 
 clean:
 	rm -rf site site-data docs/articles docs/entities docs/browse docs/.generated docs/data .cache tests/artifacts

@@ -23,9 +23,13 @@ from .collection.internal_links import url_key
 from .discover import RawFile, discover
 from .errors import InputError, Problem, kept_going
 from .model import Article
+from . import outcome
+from .build_lock import build_lock
 from .cache import (
-    ArticleStore, BuildState, FileHasher, Packed, Remembered, dump_pickle, listing_key, load_pickle, pack_result, related_key, stable_digest, unpack_result,
+    ArticleStore, BuildState, FileHasher, Packed, Remembered, dump_pickle, listing_key, load_pickle, pack_result, related_key, stable_digest,
+    take_damaged, unpack_result,
 )
+from .failures import os_problem
 from .output import KEEP, Entry, Rendered, clean_stale_temps, matches, rendered, stage, staging_dir, sync_tree, tree_stats
 from .project import Project
 from .transforms.urls import remember as remember_url_keys
@@ -250,9 +254,12 @@ def collect(
 ) -> BuildResult:
     """Read, clean, annotate and link every article; no writing."""
     clock = clock or _Clock()
-    with Workers(workers) as pool:
-        result = gather(project, keep_going=keep_going, progress=progress, hasher=hasher, clock=clock, pool=pool)
-    cross_link(project, result, clock)
+    with build_lock(project):
+        with Workers(workers) as pool:
+            result = gather(project, keep_going=keep_going, progress=progress, hasher=hasher, clock=clock, pool=pool)
+        cross_link(project, result, clock)
+    if (warning := _damage_warning(project, take_damaged())) is not None:
+        result.problems.append(warning)
     return result
 
 
@@ -367,10 +374,10 @@ def _remembered_tree(
     project: Project, tree: str, state: BuildState, tree_stat: dict[str, dict[str, os.stat_result]], remembered: Remembered,
     articles: list[Article],
 ) -> dict[str, Any]:
-    """A tree whose inputs are unchanged: ``KEEP`` for every file, if they are all as the last build wrote them."""
+    """A memoised tree: ``KEEP`` for every file if the last build wrote them from this very value and they are as it left them."""
     stats = tree_stat[tree] = tree_stats(_tree_dir(project, tree))
     old = state.manifest.get(tree)
-    if old and _intact(stats, old):
+    if remembered.fresh is None and state.memos.get(tree) == remembered.digest and old and _intact(stats, old):
         return dict.fromkeys(old, KEEP)
     try:
         return remembered.load()
@@ -386,16 +393,55 @@ def _load_articles(project: Project) -> list[Article]:
     return collect(project, progress=False).articles
 
 
-def build(project: Project, *, keep_going: bool = False, workers: int | None = None, progress: bool = True) -> BuildResult:
-    # The build makes millions of small objects and no reference cycles worth
-    # collecting: the cyclic collector's passes over them cost a fifth of a rebuild.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _build(project, keep_going=keep_going, workers=workers, progress=progress)
-    finally:
-        if enabled:
-            gc.enable()
+def build(
+    project: Project, *, keep_going: bool = False, workers: int | None = None, progress: bool = True, wait: bool = True,
+    on_wait: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Build the archive into ``docs/`` (and ``site-data/``), one build at a time per project.
+
+    A build already running on the project is waited for (``on_wait`` is
+    told why), or with ``wait=False`` is an ``InputError``.  A system call
+    failing on the build's own files (an unwritable ``docs/``, a full disk)
+    is an ``InputError`` naming the path and what to do.  Either way the
+    outcome is recorded for ``archive-build site`` (``outcome``).
+    """
+    with build_lock(project, wait=wait, on_wait=on_wait):
+        outcome.running(project)
+        # The build makes millions of small objects and no reference cycles worth
+        # collecting: the cyclic collector's passes over them cost a fifth of a rebuild.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            result = _build(project, keep_going=keep_going, workers=workers, progress=progress)
+        except OSError as exc:
+            problem = os_problem(project, exc)
+            outcome.record(project, f"failed: {problem}")
+            raise InputError(problem.path, problem.message) from None
+        finally:
+            if enabled:
+                gc.enable()
+        errors = len(result.errors)
+        outcome.record(project, outcome.OK if not errors else f"failed: {errors} error{'s' if errors != 1 else ''} (see archive-build build)")
+        return result
+
+
+def _damage_warning(project: Project, paths: list[str]) -> Problem | None:
+    """The cache files found damaged in this build, as one warning (each was ignored and is written again)."""
+    names = sorted({project.rel(Path(p)) for p in paths})
+    if not names:
+        return None
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return Problem(
+        project.rel(project.cache), None,
+        f"{len(names)} damaged cache file{'s' if len(names) != 1 else ''} ignored and rebuilt from the inputs: {shown}", "warning",
+    )
+
+
+def _collection_pages(project: Project, articles: list[Article]) -> tuple[dict[str, Any], list[str]]:
+    """``collection.collection_pages``, and the cache files it found damaged (it may run in another process)."""
+    from .collection import collection_pages
+
+    return collection_pages(project, articles), take_damaged()
 
 
 class _Clock:
@@ -426,8 +472,8 @@ class RenderTask(NamedTuple):
     intact: dict[str, str]
 
 
-def render(task: RenderTask) -> tuple[Rendered | Any, Any]:
-    """One article's page and open data (``output.rendered``), as asked; run in the workers."""
+def render(task: RenderTask) -> tuple[Rendered | Any, Any, list[str]]:
+    """One article's page and open data (``output.rendered``), as asked, and the cache files found damaged meanwhile; run in the workers."""
     from .opendata import render_data
 
     article, intact = task.article, task.intact
@@ -437,16 +483,19 @@ def render(task: RenderTask) -> tuple[Rendered | Any, Any]:
         data = None
         if task.data_fingerprint is not None:
             data = render_data(task.info, article, task.data_fingerprint)
-    return page, data
+    return page, data, take_damaged()
 
 
 def _generate(
-    project: Project, result: BuildResult, state: BuildState, pool: Workers, pages: Callable[[], dict[str, Any]], clock: _Clock
+    project: Project, result: BuildResult, state: BuildState, pool: Workers, pages: Callable[[], tuple[dict[str, Any], list[str]]],
+    clock: _Clock, memos: dict[str, str], damage: list[str],
 ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, os.stat_result]], dict[str, dict[str, str]]]:
     """Every generated tree, as ``sync_tree`` takes it: collection pages (``pages()``), article pages, open data.
 
     Only what changed since the last build is rendered; article pages and
-    their open data, most of the work, in the workers.
+    their open data, most of the work, in the workers.  Fills ``memos``
+    (the key of each memoised tree, for the build's state) and ``damage``
+    (the cache files found damaged by the other processes).
     """
     from .opendata import finish_data, plan_data
     from .opendata.packs import PackWriter, pack_of
@@ -473,8 +522,11 @@ def _generate(
     # copied memory and theirs would add up (a peak over 1 GB was measured).
     tree_stat: dict[str, dict[str, os.stat_result]] = {"articles": article_stats, SITE_DATA: site_data_stats}
     trees: dict[str, dict[str, Any]] = {}
-    for tree, files in pages().items():
+    collection, damaged = pages()
+    damage.extend(damaged)
+    for tree, files in collection.items():
         if isinstance(files, Remembered):
+            memos[tree] = files.digest
             files = _remembered_tree(project, tree, state, tree_stat, files, result.articles)
         trees[tree] = dict(files)
     clock.lap("collection pages")
@@ -490,7 +542,8 @@ def _generate(
     pieces_of: dict[str, Any] = {}
     pages_at = os.fspath(page_dir)
     packs = PackWriter(os.fspath(data_dir), os.fspath(project.site_data), plan)
-    for a, (page, own) in zip(todo, results):  # written here as they arrive (output.stage)
+    for a, (page, own, damaged) in zip(todo, results):  # written here as they arrive (output.stage)
+        damage.extend(damaged)
         page_files[a.id] = stage(pages_at, f"{a.id}.md", page)
         if own is not None:
             pieces_of[a.id], bundle = own
@@ -520,22 +573,26 @@ def _build(project: Project, *, keep_going: bool, workers: int | None, progress:
             problems=list(s["problems"]), unchanged=s["files"], annotations=s["annotations"], entities=s["entities"],
             article_count=s["articles"], article_warnings=s["article_warnings"],
         )
+        if (warning := _damage_warning(project, take_damaged())) is not None:
+            result.problems.append(warning)
+            hasher.save()  # its file was the damaged one: hashed again, saved for the next build
         result._loader = lambda: _load_articles(project)
         result.seconds = time.perf_counter() - start
         return result
-    from .collection import collection_pages
-
+    clean_stale_temps(project.cache, recursive=True)
+    damage: list[str] = []
+    memos: dict[str, str] = {}
     with Workers(workers) as pool:
         result = gather(project, keep_going=keep_going, progress=progress, hasher=hasher, clock=clock, pool=pool)
         # The collection pages read nothing cross-linking changes (annotation
         # links included): made in a second process meanwhile (a build with
         # many new articles only).
-        pages = pool.background(collection_pages, project, result.articles, worth_it=result.processed >= POOL_THRESHOLD)
+        pages = pool.background(_collection_pages, project, result.articles, worth_it=result.processed >= POOL_THRESHOLD)
         clock.lap("collection pages")
         cross_link(project, result, clock)
         clean_stale_temps(project.docs)
         clean_stale_temps(project.root, only=project.site_data.name)
-        trees, tree_stat, tree_fps = _generate(project, result, state, pool, pages, clock)
+        trees, tree_stat, tree_fps = _generate(project, result, state, pool, pages, clock, memos, damage)
     manifest: dict[str, dict[str, Entry]] = {}
     for tree, files in sorted(trees.items()):
         target = _tree_dir(project, tree)
@@ -553,9 +610,13 @@ def _build(project: Project, *, keep_going: bool, workers: int | None, progress:
         "problems": result.problems, "files": result.written + result.unchanged, "annotations": result.annotations,
         "entities": result.entities, "articles": result.article_count, "article_warnings": result.article_warnings,
     }
-    BuildState(key, summary, manifest).save(state_file)
     hasher.save()
+    # Last of all: the state is what says the generated files are up to date.
+    BuildState(key, summary, manifest, memos).save(state_file)
     clock.lap("save state")
+    # Not in the summary: a no-op rebuild repeats the summary's problems, and the damage is repaired now.
+    if (warning := _damage_warning(project, damage + take_damaged())) is not None:
+        result.problems.append(warning)
     result.timings = clock.laps
     result.seconds = time.perf_counter() - start
     return result

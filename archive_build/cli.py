@@ -40,7 +40,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         import gc
 
         gc.disable()
-    result = build(project, keep_going=args.keep_going, workers=args.jobs, progress=not args.quiet)
+    result = build(
+        project, keep_going=args.keep_going, workers=args.jobs, progress=not args.quiet, wait=not args.no_wait,
+        on_wait=lambda message: print(message, file=sys.stderr, flush=True),
+    )
     if _EXITING:
         _RETAINED.append(result)  # see run()
     _print_problems(result.problems)
@@ -129,6 +132,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     b.add_argument("--timings", action="store_true", help="print the seconds each phase took")
     b.add_argument("--report", metavar="FILE", help="also write the outcome as JSON: counts, problems, open-data files written")
+    b.add_argument("--no-wait", action="store_true", help="if a build is already running on this project, stop at once instead of waiting for it")
     b.set_defaults(func=cmd_build)
 
     c = sub.add_parser("check", help="validate annotations, sidecars and the gazetteer without building")
@@ -171,6 +175,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except InputError as exc:
         print(str(exc.problem), file=sys.stderr)
+        return 2
+    except OSError as exc:  # a system call on a path no command expected to fail
+        from .failures import os_problem
+
+        print(str(os_problem(Project.find(Path(args.root) if args.root else None), exc)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -346,24 +346,43 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def clean_stale_temps(parent: Path, only: str | None = None) -> None:
-    """Remove temporaries left by a build that was killed (of ``only`` when given).
+def _left_by_another_live_process(name: str) -> bool:
+    """A temporary named for a process (``…tmp-<pid>``, ``…old-<pid>``) that is still running, and is not this one."""
+    pid = name.rsplit("-", 1)[-1]
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # (EPERM: someone else's process)
+        return True
+    return True
+
+
+def clean_stale_temps(parent: Path, only: str | None = None, *, recursive: bool = False) -> None:
+    """Remove temporaries left by a build that was killed (of ``only`` when given; in every subfolder with ``recursive``).
 
     An old tree whose replacement never arrived (killed between the two
-    renames of ``swap_dirs``) is put back rather than removed.
+    renames of ``swap_dirs``) is put back rather than removed.  A
+    temporary of a process still running is left alone.
     """
     if not parent.is_dir():
         return
     for p in sorted(parent.iterdir()):
+        if recursive and not p.name.startswith(".") and p.is_dir() and not p.is_symlink():
+            clean_stale_temps(p, only, recursive=True)
+            continue
         if only is not None and not p.name.startswith(f".{only}."):
             continue
-        if p.name.startswith(".") and ".old-" in p.name and p.is_dir():
+        if not (p.name.startswith(".") and (".tmp-" in p.name or ".old-" in p.name)) or _left_by_another_live_process(p.name):
+            continue
+        if ".old-" in p.name and p.is_dir():
             original = parent / p.name[1:].rsplit(".old-", 1)[0]
             if not original.exists():
                 os.rename(p, original)
                 continue
-        if p.name.startswith(".") and (".tmp-" in p.name or ".old-" in p.name):
-            shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
+        shutil.rmtree(p, ignore_errors=True) if p.is_dir() and not p.is_symlink() else p.unlink(missing_ok=True)
 
 
 def place_bytes(target: str, data: bytes, mtime_ns: int) -> int:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from .collection import relative_links
+from .control_chars import strip_controls
 from .model import Article
 from .readers import read_bytes
 from .readers.decode import MAX_RAW_BYTES
@@ -64,6 +65,7 @@ def clean_article(data: bytes, path: str, sidecar: dict[str, Any] | None = None)
         links = relative_links.find(article.body, data.decode("utf-8", "replace"))
         if links:
             article.flags["relative_links"] = links
+    article = strip_controls(article)
     article = metadata.finalize(article)
     # The cleaned Markdown before annotations and entity links decorate it: article.json publishes it.
     article.clean_body = article.body

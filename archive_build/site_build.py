@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from . import outcome
 from .output import clean_stale_temps, swap_dirs
 from .project import Project
 
@@ -33,7 +34,20 @@ def site_dir(project: Project) -> Path:
 
 
 def cmd_site(args: argparse.Namespace) -> int:
+    """Publish ``docs/`` into ``site/``, only as the last build left it when that build succeeded."""
+    from .build_lock import build_lock
+
     project = Project.find(Path(args.root) if args.root else None)
+    with build_lock(project, on_wait=lambda message: print(message, file=sys.stderr, flush=True)):
+        status = outcome.last(project)
+        if status != outcome.OK:
+            why = f"the last build failed: {status.removeprefix('failed: ')}" if status else "no build has finished yet"
+            print(f"archive-build site: {why}; {project.rel(site_dir(project))}/ left as it was: run archive-build build, fix what it reports, then publish", file=sys.stderr)
+            return 1
+        return _publish(project)
+
+
+def _publish(project: Project) -> int:
     target = site_dir(project)
     clean_stale_temps(target.parent)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")

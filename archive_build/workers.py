@@ -43,6 +43,15 @@ def _nothing() -> None:
     """A task that only makes the pool start a worker (``Workers.start``)."""
 
 
+def _start_worker(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    """A pool worker's first step: end with the build (``lifeline``), then the ``prepare``d initializer."""
+    from .lifeline import die_with_parent
+
+    die_with_parent(parent)
+    if initializer is not None:
+        initializer(*initargs)
+
+
 def _call_inherited(start: int, stop: int) -> list[Any]:
     assert _INHERITED is not None
     fn, items = _INHERITED
@@ -80,7 +89,9 @@ class Workers:
         if self._pool is None:
             from concurrent.futures import ProcessPoolExecutor
 
-            self._pool = ProcessPoolExecutor(max_workers=self.count, initializer=self._initializer, initargs=self._initargs)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.count, initializer=_start_worker, initargs=(os.getpid(), self._initializer, self._initargs)
+            )
         return self._pool
 
     def map_inherited(self, fn: Callable[[T], R], items: list[T]) -> Iterator[R]:
@@ -99,7 +110,9 @@ class Workers:
 
         self.close()
         _INHERITED = (fn, items)
-        self._pool = ProcessPoolExecutor(max_workers=self.count, mp_context=multiprocessing.get_context("fork"))
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.count, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker, initargs=(os.getpid(), None, ())
+        )
         return self._windowed(len(items), self._chunksize(len(items)))
 
     def _windowed(self, n: int, chunksize: int) -> Iterator[Any]:
@@ -169,6 +182,7 @@ class _Forked:
 
     def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         read, write = os.pipe()
+        parent = os.getpid()
         try:
             pid = os.fork()
         except OSError:
@@ -178,6 +192,9 @@ class _Forked:
         if pid == 0:  # the child: never returns
             os.close(read)
             try:
+                from .lifeline import die_with_parent
+
+                die_with_parent(parent)
                 with os.fdopen(write, "wb") as out:
                     out.write(_outcome(fn, args))
             finally:

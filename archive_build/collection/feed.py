@@ -14,6 +14,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+from ..control_chars import CONTROL
+
 FEED_SIZE = 50
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -62,14 +64,23 @@ def _timestamp(date: str) -> str:
     return f"{date[:10]}T00:00:00Z" if len(date) >= 10 else "1970-01-01T00:00:00Z"
 
 
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot carry (ElementTree writes them as they are, making the file unreadable).
+
+    Articles lose them in cleaning, where they are recorded (``control_chars``);
+    this keeps the feed well-formed whatever else reaches it (the site's name, a page's front matter).
+    """
+    return CONTROL.sub("", text)
+
+
 def atom_feed(entries: list[FeedEntry], *, site_name: str, site_url: str, feed_url: str) -> bytes:
     """The Atom document for ``entries`` (already chosen and ordered)."""
     ET.register_namespace("", ATOM)
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: xml_text(v) for k, v in attrs.items()})
         if text is not None:
-            el.text = text
+            el.text = xml_text(text)
         return el
 
     feed = ET.Element(f"{{{ATOM}}}feed")

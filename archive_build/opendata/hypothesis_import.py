@@ -90,6 +90,9 @@ def read_export(path: Path) -> list[Any]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(display, f"JSON error: {exc.msg} (column {exc.colno})", exc.lineno) from None
+    except RecursionError:
+        raise InputError(display, "JSON nested too deeply to read: not a Hypothesis export (check the file)") from None
+    _refuse_lone_surrogates(display, text, data)
     if isinstance(data, dict):
         for key in ("rows", "annotations"):
             if isinstance(data.get(key), list):
@@ -98,6 +101,37 @@ def read_export(path: Path) -> list[Any]:
     if isinstance(data, list):
         return data
     raise InputError(display, "expected a JSON object with 'rows' (Hypothesis' search API)", 1)
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _refuse_lone_surrogates(display: str, text: str, data: Any) -> None:
+    """An ``InputError`` when a string of the export holds half of a surrogate pair (``"\\ud800"`` alone).
+
+    JSON lets an escape spell one; it is no character, and no file, page or
+    terminal could take it.  Walked without recursion: the export may nest deeply.
+    """
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            strings = (value,)
+        elif isinstance(value, dict):
+            strings = tuple(k for k in value if isinstance(k, str))
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+            continue
+        else:
+            continue
+        for s in strings:
+            try:
+                s.encode("utf-8")
+            except UnicodeEncodeError:
+                m = _SURROGATE_ESCAPE.search(text)
+                line = text.count("\n", 0, m.start()) + 1 if m else None
+                raise InputError(display, "a string holds half of a surrogate pair (an escape like \\ud800 alone): not text; fix the export", line) from None
 
 
 def author_of(user: str) -> str:

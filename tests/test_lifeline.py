@@ -1,0 +1,52 @@
+"""Worker processes end with the build that started them, even one killed with SIGKILL."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+# A "build" that starts its pool, reports the workers' pids and waits to be killed.
+_BUILD = """
+import os, sys, time
+from archive_build.workers import Workers
+
+def pid(_):
+    return os.getpid()
+
+pool = Workers(2)
+pool.prepare(lambda: None)
+pids = set(pool.map(pid, list(range(200))))
+print(" ".join(map(str, sorted(pids))), flush=True)
+time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ", 1)[1][0] != "Z"  # a zombie has ended
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_pool_workers_end_when_their_build_is_killed() -> None:
+    proc = subprocess.Popen([sys.executable, "-c", _BUILD], stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        workers = [int(p) for p in proc.stdout.readline().split()]
+        assert workers and all(_alive(p) for p in workers)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(_alive(p) for p in workers):
+            time.sleep(0.05)
+        assert not [p for p in workers if _alive(p)]
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
