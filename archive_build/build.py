@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable, NamedTuple
 from . import annotations as annotations_mod
 from . import entities as entities_mod
 from .collection.internal_links import url_key
+from .annotations.files import inventory as annotation_files
 from .discover import RawFile, discover
 from .errors import InputError, Problem, kept_going
 from .model import Article
@@ -46,6 +47,8 @@ class Job(NamedTuple):
     raw: RawFile
     annotation_file: str | None  # a path; plain strings, as in RawFile
     annotation_display: str
+    # A second file for the same article (``<id>.yaml`` beside ``<id>.yml``): an error, still read.
+    more_annotation_files: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -84,7 +87,7 @@ def process(job: Job) -> JobResult:
     try:
         article = clean_raw(job.raw, _WORKER["project"].rel)
         annotation_file = Path(job.annotation_file) if job.annotation_file else None
-        article, ann_problems = annotations_mod.annotate(article, annotation_file, job.annotation_display)
+        article, ann_problems = annotations_mod.annotate(article, annotation_file, job.annotation_display, job.more_annotation_files)
         problems.extend(ann_problems)
         article = entities_mod.link_entities(article, _WORKER.get("gazetteer"))
         article.flags["url_key"] = url_key(article)
@@ -113,6 +116,8 @@ def _job_key(job: Job, version: str, gazetteer_hash: str, hasher: FileHasher) ->
     # `make serve` (which keeps going) and `make site` share the cache.
     parts = [version, gazetteer_hash, job.raw.display]
     parts += [hasher.digest(p) for p in (job.raw.path, job.raw.sidecar, job.annotation_file)]
+    for path, display in job.more_annotation_files:
+        parts += [display, hasher.digest(path)]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
@@ -266,20 +271,16 @@ def gather(project: Project, *, keep_going: bool, progress: bool, hasher: FileHa
     result.problems.extend(gproblems)
     gazetteer_hash = hasher.digest(project.gazetteer)
     known = {r.id for r in raws}
-    ann_dir = project.annotations
-    ann_prefix = project.rel(ann_dir) + "/"
-    ann_path = os.fspath(ann_dir) + os.sep
-    try:
-        ann_names = {n for n in os.listdir(ann_dir) if n.endswith(".yml") and not n.startswith(".")}
-    except OSError:
-        ann_names = set()
-    for name in sorted(ann_names):
-        if name[:-4] not in known:
-            result.problems.append(Problem(ann_prefix + name, 1, f"annotations for an article that does not exist: {name[:-4]!r}"))
+    files = annotation_files(os.fspath(project.annotations), project.rel(project.annotations), known)
+    result.problems.extend(files.problems)
     jobs = []
+    ann_prefix = project.rel(project.annotations) + "/"
     for r in raws:
-        name = f"{r.id}.yml"
-        jobs.append(Job(r, ann_path + name if name in ann_names else None, ann_prefix + name))
+        mine = files.by_article.get(r.id)
+        if mine:
+            jobs.append(Job(r, mine[0][0], mine[0][1], tuple(mine[1:])))
+        else:
+            jobs.append(Job(r, None, ann_prefix + r.id + ".yml"))
     clock.lap("discover")
     done, result.processed = run_jobs(project, jobs, gazetteer, gazetteer_hash, pool=pool, progress=progress, hasher=hasher)
     for res in done:
