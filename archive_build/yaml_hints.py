@@ -73,6 +73,34 @@ def _less_indented_body(lines: list[str], at: int) -> int | None:
     return None
 
 
+def _unclosed(value: str) -> bool:
+    """A value that opens a double or single quote and does not close it on its line."""
+    value = value.rstrip()
+    if not value or value[0] not in "\"'":
+        return False
+    q, i = value[0], 1
+    while i < len(value):
+        if q == '"' and value[i] == "\\":
+            i += 2
+            continue
+        if value[i] == q:
+            if q == "'" and value[i + 1 : i + 2] == "'":
+                i += 2
+                continue
+            return False
+        i += 1
+    return True
+
+
+def _unclosed_before(lines: list[str], line: int) -> int | None:
+    """The nearest line before ``line`` (1-based) whose quoted value is left open, if any."""
+    for j in range(line - 1, max(0, line - 20), -1):
+        m = _KEY_VALUE.match(lines[j - 1])
+        if m and _unclosed(m.group("value")):
+            return j
+    return None
+
+
 def explain(problem: str, context: str | None, line: int | None, context_line: int | None, text: str) -> tuple[int | None, str]:
     """The line to report and the message, with its fix, for one PyYAML error."""
     lines = text.splitlines()
@@ -83,6 +111,10 @@ def explain(problem: str, context: str | None, line: int | None, context_line: i
     if "end of stream" in problem and context and "quoted scalar" in context and context_line:
         return context_line, f"YAML error: the quoted value that starts on this line is never closed; end it with the same quote character ({message[12:]})"
     raw = lines[line - 1] if line and 0 < line <= n else ""
+    if line and ("cannot start any token" in problem or "did not find expected" in problem or "expected <block end>" in problem):
+        opened = _unclosed_before(lines, line)
+        if opened:
+            return opened, "YAML error: the quoted value that starts on this line is not closed on it: end it with the same quote character on this line (or indent its next lines as a continuation)"
     if "tab" in problem or ("cannot start any token" in problem and "\t" in raw[: len(raw) - len(raw.lstrip())]):
         return line, "YAML error: a tab character: indent with spaces (YAML does not allow tabs for indentation)"
     if "cannot start any token" in problem:
