@@ -23,6 +23,7 @@ from .collection.internal_links import url_key
 from .annotations.files import inventory as annotation_files
 from .discover import RawFile, discover
 from .errors import InputError, Problem, kept_going
+from .sidecar import article_warnings, sidecar_warning_lines
 from .model import Article
 from .cache import (
     ArticleStore, BuildState, FileHasher, Packed, Remembered, dump_pickle, listing_key, load_pickle, pack_result, related_key, stable_digest, unpack_result,
@@ -87,6 +88,8 @@ def process(job: Job) -> JobResult:
     try:
         article = clean_raw(job.raw, _WORKER["project"].rel)
         annotation_file = Path(job.annotation_file) if job.annotation_file else None
+        if job.raw.sidecar:
+            article.flags["warning_at"] = sidecar_warning_lines(article.warnings, Path(job.raw.sidecar), _WORKER["project"].rel(Path(job.raw.sidecar)))
         article, ann_problems = annotations_mod.annotate(article, annotation_file, job.annotation_display, job.more_annotation_files)
         problems.extend(ann_problems)
         article = entities_mod.link_entities(article, _WORKER.get("gazetteer"))
@@ -98,7 +101,7 @@ def process(job: Job) -> JobResult:
         article.flags["web_text"] = "http" in article.body or "www." in article.body
         return JobResult(article, problems)
     except InputError as exc:
-        return JobResult(None, problems + [exc.problem])
+        return JobResult(None, problems + exc.problems)
     except OSError as exc:
         return JobResult(None, problems + [Problem(job.raw.display, None, f"cannot read file: {exc.strerror or exc}")])
     except RecursionError:
@@ -143,7 +146,7 @@ class BuildResult:
 
     @property
     def warning_count(self) -> int:
-        """Warnings reported as problems plus those recorded in the articles themselves."""
+        """Every warning, the articles' own included (``article_warnings`` puts them among the problems)."""
         return len(self.warnings) + self.article_warnings
 
     def summary_line(self) -> str:
@@ -302,7 +305,7 @@ def cross_link(project: Project, result: BuildResult, clock: _Clock) -> None:
     result.annotations = sum(len(a.annotations) for a in result.articles)
     result.entities = len({e for a in result.articles for e in a.entities})
     result.article_count = len(result.articles)
-    result.article_warnings = sum(len(a.warnings) for a in result.articles)
+    result.problems.extend(article_warnings(result.articles))
 
 
 def input_key(project: Project, hasher: FileHasher, keep_going: bool) -> str:

@@ -25,8 +25,16 @@ def _problem_order(p: Problem) -> tuple[bool, str, int, str]:
 
 
 def _print_problems(problems: list[Problem]) -> None:
-    for p in sorted(problems, key=_problem_order):
+    """Every problem as ``file:line: severity: message`` on stderr; under GitHub Actions also as workflow commands on stdout."""
+    ordered = sorted(problems, key=_problem_order)
+    for p in ordered:
         print(str(p), file=sys.stderr)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        from .errors import workflow_command
+
+        for p in ordered:
+            print(workflow_command(p))
+        sys.stdout.flush()
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -167,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except InputError as exc:
-        print(str(exc.problem), file=sys.stderr)
+        _print_problems(exc.problems)
         return 2
     except KeyboardInterrupt:
         return 130
