@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import Problem
 from ..model import Article
 from ..plaintext import scan
-from .anchor import MAX_LISTED, Anchor, Miss, anchor, context, excerpt, normalise, normalise_str
+from .anchor import CONTEXT_THRESHOLD, MAX_LISTED, Anchor, Miss, anchor, context, excerpt, normalise, normalise_str
 from .load import Spec, read_annotations
 from .raw_lines import Unread
 from .render import Placed, footnote, highlight, see_also, unanchored_section
@@ -118,7 +118,13 @@ def miss_message(plain: str, quote: str, miss: Miss, article_id: str, standfirst
         )
     if miss.reason == "ambiguous":
         n = len(miss.occurrences)
-        lines = [f"quote {_q(quote)} occurs {n} times in article {article_id}; add prefix: or suffix: (the words just before or after) to choose one:"]
+        if miss.similarity:
+            lines = [
+                f"quote {_q(quote)} is ambiguous: it occurs {n} times in article {article_id}, and its prefix:/suffix: match none of them closely "
+                f"(best {miss.similarity:.0f}%, {CONTEXT_THRESHOLD:.0f}% needed); copy the words just before or after the one you mean:"
+            ]
+        else:
+            lines = [f"quote {_q(quote)} is ambiguous: it occurs {n} times in article {article_id}; add prefix: or suffix: (the words just before or after) to choose one:"]
         for i, (s, e) in enumerate(miss.occurrences[:MAX_LISTED], 1):
             lines.append(f"    {i}. {excerpt(plain, s, e)}")
         if n > MAX_LISTED:
