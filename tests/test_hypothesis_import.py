@@ -104,7 +104,7 @@ def test_appending_keeps_the_existing_file_byte_for_byte(tmp_path):
     path.write_text(old, "utf-8")
     new = appended_text(path, "annotations/a.yml", "a", [({"id": "second", "quote": "dog", "author": "@you", "body": "Ho."}, "")])
     assert new.startswith(old)
-    assert "\n    - id: second\n      quote: dog\n" in new
+    assert "\n    - id: second\n      quote: \"dog\"\n" in new
     assert [a["id"] for a in yaml.safe_load(new)["annotations"]] == ["first", "second"]
 
 

@@ -14,28 +14,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 from ..annotations import miss_message
+from ..annotations.append import appended_text, make_id
 from ..annotations.anchor import Anchor, Miss, Normalised, anchor, excerpt, normalise
 from ..annotations.load import KINDS
 from ..errors import InputError
 from ..model import Article
 from ..output import write_if_changed
-from ..safe_yaml import MAX_YAML_BYTES, LineDict, load_text
+from ..safe_yaml import load_text
 from ..transforms.urls import normalize_url
-from ..writer import dump_yaml
 
 IMPORTED = "imported"
 REANCHORED = "re-anchored"
 UNANCHORED = "not anchored"
 SKIPPED = "skipped"
 HYPOTHESIS_URL = "https://hypothes.is/a/"
-DEFAULT_INDENT = "  "
 
 
 @dataclass
@@ -165,16 +162,8 @@ def parse_row(raw: Any, number: int) -> Row | str:
 
 
 def slug(text: str, taken: set[str]) -> str:
-    """A readable annotation id from the quote's first words, unique among ``taken``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    words = re.findall(r"[a-z0-9]+", ascii_text)[:6]
-    base = "-".join(words)[:48].strip("-") or "hypothesis"
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate = f"{base}-{n}"
-        n += 1
-    taken.add(candidate)
-    return candidate
+    """A readable annotation id from the quote's first words (``append.make_id``, shared with ``annotate``)."""
+    return make_id(text, taken, fallback="hypothesis")
 
 
 @dataclass
@@ -283,66 +272,6 @@ def _miss_detail(plain: str, quote: str, miss: Miss, article_id: str) -> str:
     if miss.reason == "ambiguous":
         return f"the quote occurs {len(miss.occurrences)} times and its prefix/suffix do not pick one"
     return " ".join(miss_message(plain, quote, miss, article_id).split())
-
-
-def entry_text(entry: dict[str, Any], indent: str, comment: str = "") -> str:
-    """One list item as YAML text, indented like the file's existing items."""
-    lines = dump_yaml([entry]).splitlines()
-    out = [f"{indent}# {' '.join(comment.split())}"] if comment else []
-    out.extend(f"{indent}{line}" if line else line for line in lines)
-    return "\n".join(out) + "\n"
-
-
-_EMPTY_LIST = re.compile(r"^annotations:[ \t]*\[[ \t]*\][ \t]*(#[^\r\n]*)?(?=\r?$)", re.M)
-
-
-def appended_text(path: Path, display: str, article_id: str, entries: list[tuple[dict[str, Any], str]]) -> str:
-    """The text of ``path`` with entries appended: the existing content (comments included) is kept byte for byte.
-
-    The result is parsed back and checked to hold the old entries plus the new
-    ones; when the file's layout does not allow appending (``annotations:``
-    is not its last key) nothing is written and the error says why.
-    """
-    if path.exists():
-        try:
-            old = path.read_bytes().decode("utf-8-sig")  # bytes: keep CRLF line ends as they are
-        except UnicodeDecodeError:
-            raise InputError(display, "YAML file is not valid UTF-8") from None
-        before = load_text(old, display)
-        n_before = len(before.get("annotations") or []) if isinstance(before, dict) else 0
-        eol = "\r\n" if "\r\n" in old else "\n"
-        text = old if old.endswith("\n") or not old else old + eol
-        text = _EMPTY_LIST.sub(lambda m: "annotations:" + (f" {m.group(1)}" if m.group(1) else ""), text, count=1)
-        if not re.search(r"^annotations:", text, re.M):
-            text += "annotations:" + eol
-        indent = _item_indent(text, before)
-    else:
-        n_before, indent, eol = 0, DEFAULT_INDENT, "\n"
-        text = f"article: {article_id}\nannotations:\n"
-    # A blank line before each new entry, as between the entries people write.
-    new_text = "".join(("\n" if (n_before or i) else "") + entry_text(e, indent, c) for i, (e, c) in enumerate(entries))
-    new = text + new_text.replace("\n", eol)
-    if len(new.encode("utf-8")) > MAX_YAML_BYTES:
-        raise InputError(display, f"importing would make the file larger than the {MAX_YAML_BYTES // 1024} KB limit for annotation files; import fewer annotations at a time")
-    try:
-        after = load_text(new, display)
-    except InputError:
-        after = None
-    items = after.get("annotations") if isinstance(after, dict) else None
-    if not isinstance(items, list) or len(items) != n_before + len(entries) or [i.get("id") for i in items[n_before:]] != [e["id"] for e, _ in entries]:
-        raise InputError(display, "cannot append imported annotations: 'annotations:' must be the file's last key, a list", 1)
-    return new
-
-
-def _item_indent(text: str, data: Any) -> str:
-    """The indentation of the file's existing ``- `` items (two spaces when there are none)."""
-    items = data.get("annotations") if isinstance(data, dict) else None
-    if isinstance(items, list) and items and isinstance(items[0], LineDict) and items[0].line:
-        line = text.splitlines()[items[0].line - 1]
-        m = re.match(r"^([ \t]*)-", line)
-        if m:
-            return m.group(1)
-    return DEFAULT_INDENT
 
 
 def write(outcomes: list[Outcome], annotations_dir: Path, display_dir: str) -> int:
