@@ -151,6 +151,11 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--author", default="@you")
     a.set_defaults(func=_lazy("annotations.commands", "cmd_annotate"))
 
+    r = sub.add_parser("review", help="summarise the annotations added or changed against a base revision (the pull request's review)")
+    r.add_argument("--base", required=True, help="the git revision to compare with, e.g. origin/main")
+    r.add_argument("--out", help="append the Markdown summary to this file (default: $GITHUB_STEP_SUMMARY, else standard output)")
+    r.set_defaults(func=_lazy("annotations.review", "cmd_review"))
+
     s = sub.add_parser("suggest-entities", help="frequent names the gazetteer does not know yet")
     s.add_argument("--min-count", type=int, default=2)
     s.set_defaults(func=_lazy("entities.commands", "cmd_suggest"))
