@@ -168,6 +168,7 @@ def parser() -> argparse.ArgumentParser:
     h = sub.add_parser("import-hypothesis", help="import annotations from a Hypothesis API export")
     h.add_argument("export")
     h.add_argument("--keep-unanchored", action="store_true")
+    h.add_argument("--include-private", action="store_true", help="also import notes that are not public (group or private), hidden or flagged")
     h.set_defaults(func=_lazy("opendata.commands", "cmd_import_hypothesis"))
 
     w = sub.add_parser("site", help="mkdocs build --strict into a temporary directory, swapped into site/ when complete")

@@ -9,6 +9,7 @@ entries plus the new ones, or nothing is written.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import unicodedata
@@ -77,6 +78,10 @@ def entry_text(entry: dict[str, Any], indent: str, comment: str = "", key_order:
             continue
         if key in QUOTED and isinstance(value, str) and "\n" not in value:
             out.append(f"{lead}{key}: {json.dumps(value, ensure_ascii=False)}")
+            continue
+        if isinstance(value, dt.datetime):  # a YAML timestamp as people write it: 2024-02-10T14:03:11Z
+            when = value.astimezone(dt.timezone.utc) if value.tzinfo else value
+            out.append(f"{lead}{key}: {when.strftime('%Y-%m-%dT%H:%M:%SZ')}")
             continue
         block = _literal(key, value, indent) if isinstance(value, str) else None
         if block is not None:

@@ -237,14 +237,22 @@ def _validate_item(item: Any, list_line: int | None, err: Any) -> Spec | None:
 
 
 def _date(value: Any) -> str | None:
-    """An ISO date string from what YAML gave us (a date, a datetime, or text)."""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
+    """An ISO date (``2026-11-20``), or date and UTC time (``2024-02-10T14:03:11Z``), from what YAML gave us."""
     if isinstance(value, str):
+        text = value.strip()
         try:
-            return dt.date.fromisoformat(value.strip()).isoformat()
+            return dt.date.fromisoformat(text).isoformat()
+        except ValueError:
+            pass
+        if len(text) <= 10:
+            return None
+        try:
+            value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             return None
+    if isinstance(value, dt.datetime):
+        when = value.astimezone(dt.timezone.utc) if value.tzinfo else value
+        return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return None

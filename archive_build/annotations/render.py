@@ -35,8 +35,9 @@ class Placed:
 
 
 def human_date(iso: str) -> str:
+    """``2026-11-20`` (or ``2026-11-20T14:03:11Z``: the day is shown) → ``20 November 2026``."""
     try:
-        d = dt.date.fromisoformat(iso)
+        d = dt.date.fromisoformat(str(iso)[:10])
     except ValueError:
         return iso
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"

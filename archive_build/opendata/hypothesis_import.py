@@ -32,6 +32,7 @@ IMPORTED = "imported"
 REANCHORED = "re-anchored"
 UNANCHORED = "not anchored"
 SKIPPED = "skipped"
+PRIVATE = "not public"
 HYPOTHESIS_URL = "https://hypothes.is/a/"
 
 
@@ -47,7 +48,7 @@ class Row:
     suffix: str
     text: str
     user: str
-    created: dt.date | None
+    created: dt.datetime | dt.date | None
     tags: list[str] = field(default_factory=list)
     source: str = ""  # the target's source, when it differs from ``uri`` (e.g. a canonical URL)
 
@@ -84,20 +85,64 @@ def read_export(path: Path) -> list[Any]:
     if isinstance(data, dict):
         for key in ("rows", "annotations"):
             if isinstance(data.get(key), list):
-                return list(data[key])
+                # The search API's ``_separate_replies`` lists replies apart: each is counted as a skipped reply.
+                replies = data.get("replies") if isinstance(data.get("replies"), list) else []
+                return list(data[key]) + [_as_reply(r) for r in replies]
         raise InputError(display, "no 'rows' list: expected the JSON of Hypothesis' search API (or its client's export)", 1)
     if isinstance(data, list):
         return data
     raise InputError(display, "expected a JSON object with 'rows' (Hypothesis' search API)", 1)
 
 
+def _as_reply(raw: Any) -> Any:
+    """A row of the export's separate ``replies`` list, marked as the reply it is."""
+    if isinstance(raw, dict) and not raw.get("references"):
+        return {**raw, "references": ["(listed under replies)"]}
+    return raw
+
+
+# The public Hypothesis service: its users keep the short handle ``@name``.
+DEFAULT_AUTHORITY = "hypothes.is"
+
+
 def author_of(user: str) -> str:
-    """``acct:alice@hypothes.is`` → ``@alice`` (the archive's handle style)."""
+    """``acct:alice@hypothes.is`` → ``@alice``; another authority stays in the handle.
+
+    ``acct:alice@lms.hypothes.is`` is another person than ``acct:alice@hypothes.is``
+    (an LMS or publisher's own accounts), so the handle is ``@alice@lms.hypothes.is``.
+    """
     name = user.strip()
     if name.startswith("acct:"):
-        name = name[5:].split("@", 1)[0]
+        name = name[5:]
     name = name.lstrip("@")
-    return f"@{name}" if name else "@unknown"
+    local, _, authority = name.partition("@")
+    if not local:
+        return "@unknown"
+    return f"@{local}" if not authority or authority.lower() == DEFAULT_AUTHORITY else f"@{local}@{authority.lower()}"
+
+
+WORLD = "group:__world__"
+
+
+def is_public(raw: dict[str, Any]) -> str | None:
+    """Why a row must not be published without ``--include-private``, or None when anyone may read it.
+
+    Hypothesis marks who may read a note in ``permissions.read``; only
+    ``group:__world__`` is public.  A note hidden by moderators, or flagged
+    by readers, is not republished either.
+    """
+    perms = raw.get("permissions")
+    read = perms.get("read") if isinstance(perms, dict) else None
+    if isinstance(read, list):
+        if WORLD not in read:
+            return "not public (its permissions.read is " + ", ".join(str(r) for r in read[:3]) + ")" if read else "not public (no one may read it)"
+    elif raw.get("group") != "__world__":
+        return "not known to be public (no permissions.read)"
+    if raw.get("hidden"):
+        return "hidden by the group's moderators"
+    if raw.get("flagged"):
+        return "flagged by readers"
+    return None
 
 
 def kind_of(tags: Iterable[str]) -> str:
@@ -109,7 +154,8 @@ def kind_of(tags: Iterable[str]) -> str:
     return "note"
 
 
-def _created(value: Any) -> dt.date | None:
+def _created(value: Any) -> dt.datetime | dt.date | None:
+    """When the note was made, in UTC to the second (a bare date stays a date)."""
     text = str(value or "").strip()
     if not text:
         return None
@@ -120,7 +166,10 @@ def _created(value: Any) -> dt.date | None:
             return dt.date.fromisoformat(text[:10])
         except ValueError:
             return None
-    return (when.astimezone(dt.timezone.utc) if when.tzinfo else when).date()
+    if len(text) <= 10:
+        return when.date()
+    when = when.astimezone(dt.timezone.utc) if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+    return when.replace(microsecond=0)
 
 
 def parse_row(raw: Any, number: int) -> Row | str:
@@ -131,10 +180,12 @@ def parse_row(raw: Any, number: int) -> Row | str:
         return "a reply to another annotation"
     quote: dict[str, Any] | None = None
     source = ""
+    selectors = False
     for target in raw.get("target") or []:
         if not isinstance(target, dict):
             continue
         source = source or str(target.get("source") or "")
+        selectors = selectors or bool(target.get("selector"))
         for sel in target.get("selector") or []:
             if isinstance(sel, dict) and sel.get("type") == "TextQuoteSelector" and sel.get("exact"):
                 quote = sel
@@ -142,6 +193,8 @@ def parse_row(raw: Any, number: int) -> Row | str:
         if quote:
             break
     if quote is None:
+        if selectors:
+            return "no quoted passage: its selectors hold no TextQuoteSelector (with the quote's exact text), which the archive anchors by"
         return "a page note (no quoted passage)"
     text = str(raw.get("text") or "")
     if not text.strip():
@@ -205,7 +258,9 @@ def plain_of(article: Article) -> str:
     return plain_text(article.body)[0]
 
 
-def plan(rows: list[Any], articles: list[Article], annotations_dir: Path, *, keep_unanchored: bool = False) -> list[Outcome]:
+def plan(
+    rows: list[Any], articles: list[Article], annotations_dir: Path, *, keep_unanchored: bool = False, include_private: bool = False
+) -> list[Outcome]:
     """Decide, row by row, what the import does; nothing is written here."""
     by_url: dict[str, Article] = {}
     for a in articles:
@@ -216,6 +271,10 @@ def plan(rows: list[Any], articles: list[Article], annotations_dir: Path, *, kee
     seen: set[str] = set()
     outcomes: list[Outcome] = []
     for number, raw in enumerate(rows, 1):
+        private = is_public(raw) if isinstance(raw, dict) and not include_private else None
+        if private:
+            outcomes.append(Outcome(None, PRIVATE, detail=f"row {number}: {private}; --include-private imports it"))
+            continue
         row = parse_row(raw, number)
         if isinstance(row, str):
             outcomes.append(Outcome(None, SKIPPED, detail=f"row {number}: {row}"))
@@ -298,9 +357,11 @@ def table(outcomes: list[Outcome], *, keep_unanchored: bool) -> str:
         quote = quote if len(quote) <= 40 else quote[:39] + "…"
         status = o.status + (" (kept)" if o.status == UNANCHORED and o.entry is not None else "")
         lines.append(f"{status:<20} {o.article_id or '-':<48} {('“' + quote + '”') if quote else '':<44} {o.detail}".rstrip())
-    counts = {s: sum(1 for o in outcomes if o.status == s) for s in (IMPORTED, REANCHORED, UNANCHORED, SKIPPED)}
+    counts = {s: sum(1 for o in outcomes if o.status == s) for s in (IMPORTED, REANCHORED, UNANCHORED, SKIPPED, PRIVATE)}
     kept = sum(1 for o in outcomes if o.status == UNANCHORED and o.entry is not None)
     total = f"{counts[IMPORTED]} imported, {counts[REANCHORED]} re-anchored, {counts[UNANCHORED]} not anchored"
     total += f" ({kept} kept)" if keep_unanchored else " (not written; --keep-unanchored keeps them)" if counts[UNANCHORED] else ""
     total += f", {counts[SKIPPED]} skipped"
+    if counts[PRIVATE]:
+        total += f", {counts[PRIVATE]} not public (not imported; --include-private imports them)"
     return "\n".join([*lines, total]) + "\n"
