@@ -133,7 +133,6 @@ class BuildResult:
     entities: int = 0
     seconds: float = 0.0
     article_count: int = 0
-    article_warnings: int = 0
     # Seconds per phase of the build (``archive-build build --timings``).
     timings: dict[str, float] = field(default_factory=dict)
     # Names of the files in ``site-data/`` this build wrote (the MkDocs hook places only these under serve).
@@ -146,8 +145,8 @@ class BuildResult:
 
     @property
     def warning_count(self) -> int:
-        """Every warning, the articles' own included (``article_warnings`` puts them among the problems)."""
-        return len(self.warnings) + self.article_warnings
+        """Every warning, the articles' own included (``cross_link`` puts them among the problems)."""
+        return len(self.warnings)
 
     def summary_line(self) -> str:
         """The one line every build ends with (the CLI, and each `make serve` rebuild)."""
@@ -520,7 +519,7 @@ def _build(project: Project, *, keep_going: bool, workers: int | None, progress:
         s = state.summary
         result = BuildResult(
             problems=list(s["problems"]), unchanged=s["files"], annotations=s["annotations"], entities=s["entities"],
-            article_count=s["articles"], article_warnings=s["article_warnings"],
+            article_count=s["articles"],
         )
         result._loader = lambda: _load_articles(project)
         result.seconds = time.perf_counter() - start
@@ -553,7 +552,7 @@ def _build(project: Project, *, keep_going: bool, workers: int | None, progress:
     clock.lap("write")
     summary = {
         "problems": result.problems, "files": result.written + result.unchanged, "annotations": result.annotations,
-        "entities": result.entities, "articles": result.article_count, "article_warnings": result.article_warnings,
+        "entities": result.entities, "articles": result.article_count,
     }
     BuildState(key, summary, manifest).save(state_file)
     hasher.save()

@@ -118,3 +118,13 @@ def test_unanchored_notes_say_ambiguous_or_not_found(tmp_path):
     page = (project / "docs" / "articles" / f"{STERN}.md").read_text()
     assert "“Kiev”[^ann-twice] — ambiguous: the quote occurs more than once" in page
     assert "“never written in this article”[^ann-gone] — not found in the text" in page
+
+
+def test_a_note_written_without_its_dash_is_listed_not_dropped(tmp_path):
+    from archive_build.annotations.load import read_annotations
+
+    path = tmp_path / f"{STERN}.yml"
+    path.write_text(f"article: {STERN}\nannotations:\n  id: a\n  quote: \"Ternopol\"\n  author: \"@a\"\n  created: 2026-11-20\n  body: Not lost.\n")
+    loaded = read_annotations(path, f"annotations/{STERN}.yml", STERN)
+    assert [str(p) for p in loaded.problems] == [f"annotations/{STERN}.yml:2: error: 'annotations:' must be a list (each item starting with '- ')"]
+    assert [(u.quote, u.body) for u in loaded.unread] == [("Ternopol", "Not lost.")]

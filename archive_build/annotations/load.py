@@ -148,6 +148,8 @@ def validate(data: Any, display: str, article_id: str, unread: list[Unread] | No
         return [], problems
     if not isinstance(items, list):
         err(line_of(data, "annotations"), "'annotations:' must be a list (each item starting with '- ')")
+        if isinstance(items, dict):  # one note written without its "- ": listed on the page all the same
+            unread.append(_unread_item(items, problems[-1:], line_of(data, "annotations") or 1))
         return [], problems
     specs: list[Spec] = []
     seen: dict[str, int] = {}
