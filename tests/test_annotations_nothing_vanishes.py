@@ -72,6 +72,7 @@ BROKEN = {
     "a tab": "\tbody: x\n",
     "an unquoted @handle": "    author: @bob\n",
     "a bad date": "    created: 2026-13-45\n",
+    "a file over the size limit": "    author: \"@a\"\n# " + "padding " * 40_000 + "\n",
 }
 
 

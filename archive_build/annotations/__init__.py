@@ -88,7 +88,7 @@ def annotate(
         article.footnotes.append(note)
         relative += [(spec.id, spec.line, t) for t in _RELATIVE.findall(note) if not _SCHEME.match(t) and not t.startswith("#")]
         for url in dropped:
-            problems.append(Problem(display, spec.line, f"unsafe link target removed from the body: {url[:80]!r} (only http, https, mailto and relative links are kept)", "warning"))
+            problems.append(Problem(spec_file.get(id(spec), display), spec.line, f"unsafe link target removed from the body: {url[:80]!r} (only http, https, mailto and relative links are kept)", "warning"))
     if relative:
         article.flags["annotation_relative_links"] = relative
     return article, problems

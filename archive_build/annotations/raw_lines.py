@@ -52,6 +52,8 @@ def lint_lines(text: str, display: str) -> list[Problem]:
     for number, line in enumerate(lines, 1):
         if block is not None:
             if not line.strip() or _indent(line) > block[1]:
+                if ":" not in line:  # (most lines of a body: no key-like line is without a colon)
+                    continue
                 if _ITEM_LINE.match(line):
                     item_col = line.index("-")
                     problems.append(Problem(display, number, (
@@ -67,11 +69,11 @@ def lint_lines(text: str, display: str) -> list[Problem]:
                     ), "warning"))
                 continue
             block = None
-        m = _BLOCK.match(line)
+        m = _BLOCK.match(line) if ("|" in line or ">" in line) else None
         if m:
             block = (number, len(line) - len(line.lstrip(" -")), m.group(3))
             continue
-        cut = _CUT.match(line)
+        cut = _CUT.match(line) if " #" in line or "\t#" in line else None
         if cut and cut.group("key") in ITEM_KEYS and cut.group("key") not in ("id", "kind", "created", "links"):
             key, value = cut.group("key"), cut.group("value").strip()
             whole = f"{value} #{cut.group('rest')}".rstrip()
