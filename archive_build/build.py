@@ -23,7 +23,7 @@ from .collection.internal_links import url_key
 from .annotations.files import inventory as annotation_files
 from .discover import RawFile, discover
 from .errors import InputError, Problem, kept_going
-from .sidecar import article_warnings, sidecar_warning_lines
+from .article_warnings import article_warnings, sidecar_warning_lines
 from .model import Article
 from .cache import (
     ArticleStore, BuildState, FileHasher, Packed, Remembered, dump_pickle, listing_key, load_pickle, pack_result, related_key, stable_digest, unpack_result,

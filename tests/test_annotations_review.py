@@ -94,3 +94,14 @@ def test_the_check_workflow_writes_the_review_and_uploads_the_site():
     upload = next(s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact@"))
     assert upload["with"]["path"] == "site/"
     assert next(s for s in steps if str(s.get("uses", "")).startswith("actions/checkout@"))["with"]["fetch-depth"] == 0
+
+
+def test_a_note_whose_prefix_alone_changed_is_listed_as_changed(tmp_path):
+    project = copy_project(tmp_path / "p")
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "base")
+    path = project / "annotations" / f"{WSWS}.yml"
+    path.write_text(path.read_text().replace('prefix: "Following the G7 summit, "', 'prefix: "the G7 summit, "'))
+    proc = run_cli(project, "review", "--base", "HEAD", check=True)
+    assert "0 added, 1 changed, 0 removed" in proc.stdout and "Changed <code>wswws-typo</code>" in proc.stdout

@@ -217,7 +217,7 @@ def _validate_item(item: Any, list_line: int | None, err: Any) -> Spec | None:
     if "kind" in item and kind not in KINDS:
         err(line_of(item, "kind"), f"kind {kind!r} is not one of: {', '.join(KINDS)}")
         ok = False
-    created = _date(item.get("created"))
+    created = created_iso(item.get("created"))
     if "created" in item and item.get("created") is not None and created is None:
         err(line_of(item, "created"), f"created {item.get('created')!s:.40} is not a date; write it as YYYY-MM-DD")
         ok = False
@@ -238,7 +238,7 @@ def _validate_item(item: Any, list_line: int | None, err: Any) -> Spec | None:
     return Spec(ann_id, quote, author.strip(), created or "", body, line, kind, prefix, suffix, links, imported or None, line_of(item, "quote") or line)
 
 
-def _date(value: Any) -> str | None:
+def created_iso(value: Any) -> str | None:
     """An ISO date (``2026-11-20``), or date and UTC time (``2024-02-10T14:03:11Z``), from what YAML gave us."""
     if isinstance(value, str):
         text = value.strip()

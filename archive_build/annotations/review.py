@@ -28,8 +28,8 @@ from ..errors import InputError
 from ..project import Project
 from ..safe_yaml import load_text
 from .files import inventory
+from .load import Spec, created_iso, read_annotations
 
-COMPARED = ("quote", "prefix", "suffix", "kind", "author", "created", "body", "links")
 _TAGS = {"a", "b", "blockquote", "br", "code", "del", "em", "i", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "ul", "hr"}
 
 
@@ -49,19 +49,18 @@ def _base_items(root: Path, base: str, rel: str) -> dict[str, dict[str, Any]] | 
     return {str(i.get("id")): dict(i) for i in items if isinstance(i, dict)} if isinstance(items, list) else {}
 
 
-def _same(old: dict[str, Any], rec: dict[str, Any]) -> bool:
-    for key in COMPARED:
-        a, b = old.get(key), rec.get(key)
-        if key == "links":
-            a = [a] if isinstance(a, str) else list(a or [])
-            b = list(b or [])
-        elif key in ("prefix", "suffix") and rec.get("start") is not None:
-            continue  # an anchored record holds the context it found, not the one written
-        if key in ("kind",):
-            a = a or "note"
-        if str(a if a is not None else "") != str(b if b is not None else ""):
-            return False
-    return True
+def _written(item: dict[str, Any]) -> tuple[str, ...]:
+    """The fields of an annotation as written, comparable between the base's parsed item and a ``Spec``."""
+    links = item.get("links")
+    links = [links] if isinstance(links, str) else list(links or [])
+    created = created_iso(item.get("created")) or str(item.get("created") or "")
+    values = [str(item.get(k) or "") for k in ("quote", "prefix", "suffix", "author", "body")]
+    return (*values, str(item.get("kind") or "note"), created, " ".join(map(str, links)))
+
+
+def _spec_fields(spec: Spec) -> tuple[str, ...]:
+    return _written({"quote": spec.quote, "prefix": spec.prefix, "suffix": spec.suffix, "author": spec.author, "body": spec.body,
+                     "kind": spec.kind, "created": spec.created, "links": spec.links})
 
 
 def _esc(text: Any) -> str:
@@ -127,16 +126,18 @@ def review(project: Project, base: str) -> str:
     for article_id in sorted(files.by_article):
         article = by_id[article_id]
         old: dict[str, dict[str, Any]] = {}
+        now: dict[str, Spec] = {}
         for path, display in files.by_article[article_id]:
-            found = _base_items(project.root, base, display)
-            old.update(found or {})
+            old.update(_base_items(project.root, base, display) or {})
+            now.update((spec.id, spec) for spec in read_annotations(Path(path), display, article_id).specs)
         records = [*article.annotations, *article.unanchored]
         seen = set()
         for rec in sorted(records, key=lambda r: r.get("line") or 0):
             rid = str(rec.get("id"))
             seen.add(rid)
             before = old.get(rid)
-            if before is not None and rec.get("status") != "unread" and _same(before, rec):
+            spec = now.get(rid)
+            if before is not None and spec is not None and rec.get("status") != "unread" and _written(before) == _spec_fields(spec):
                 continue
             change = "Added" if before is None else "Changed"
             counts[change.lower()] += 1
