@@ -119,3 +119,8 @@ def test_one_id_maker_for_both_tools_reads_the_quote_and_never_repeats():
 
     assert annotate_cmd.make_id is make_id and hypothesis.make_id is make_id
     assert annotate_cmd.appended_text is hypothesis.appended_text
+
+
+def test_annotate_on_a_mistyped_article_id_suggests_the_nearest(project):
+    proc = run_cli(project, "annotate", "2023-05-30-drone-attacks-on-moscow-strn", "Ternopol")
+    assert proc.returncode == 2 and f"no article '2023-05-30-drone-attacks-on-moscow-strn' in raw/; did you mean '{STERN}'" in proc.stderr

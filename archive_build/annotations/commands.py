@@ -29,7 +29,8 @@ def _yaml_str(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _plain_of(project: Project, article_id: str) -> str:
+def _cleaned(project: Project, article_id: str) -> tuple[str, str | None]:
+    """The article's plain text, as the build anchors in it, and its standfirst (description)."""
     from ..discover import discover
     from ..pipeline import clean_raw
 
@@ -38,7 +39,8 @@ def _plain_of(project: Project, article_id: str) -> str:
     raw = by_id.get(article_id)
     if raw is None:
         raise InputError(project.rel(project.raw), f"no article {article_id!r} in raw/{suggestion(article_id, set(by_id))}")
-    return scan(clean_raw(raw, project.rel).body).text
+    article = clean_raw(raw, project.rel)
+    return scan(article.body).text, article.description
 
 
 def _disambiguate(plain: str, start: int, end: int, quote: str) -> tuple[str, str]:
@@ -73,7 +75,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     if args.kind not in KINDS:
         print(f"archive-build annotate: --kind {args.kind!r} is not one of: {', '.join(KINDS)}", file=sys.stderr)
         return 2
-    plain = _plain_of(project, article_id)
+    plain, standfirst = _cleaned(project, article_id)
     path = _annotation_file(project, article_id)
     display = project.rel(path)
     found = anchor(plain, quote)
@@ -85,11 +87,10 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         listing = "\n".join(f"    {i}. {excerpt(plain, s, e)}" for i, (s, e) in enumerate(found.occurrences[:10], 1))
         note = f"the quote occurs {len(found.occurrences)} times; prefix/suffix pick the first one:\n{listing}\nedit prefix: and suffix: if you meant another.\n"
     elif isinstance(found, Miss):
-        msg = f"quote not found in article {article_id}: {_yaml_str(quote)}"
-        if found.nearest:
-            s, e = found.nearest
-            msg += f"; nearest: {_yaml_str(' '.join(plain[s:e].split()))} ({found.similarity:.0f}%)"
-        print(f"{display}: error: {msg}", file=sys.stderr)
+        # The build's own message: the nearest passage, or where a standfirst's words are in the text.
+        from . import miss_message
+
+        print(f"{display}: error: {miss_message(plain, quote, found, article_id, standfirst)}", file=sys.stderr)
         return 1
     elif found.similarity < 100:
         exact = " ".join(plain[found.start : found.end].split())
