@@ -20,8 +20,10 @@ from typing import Any, Callable, Iterable, NamedTuple
 from . import annotations as annotations_mod
 from . import entities as entities_mod
 from .collection.internal_links import url_key
+from .annotations.files import inventory as annotation_files
 from .discover import RawFile, discover
 from .errors import InputError, Problem, kept_going
+from .article_warnings import article_warnings, sidecar_warning_lines
 from .model import Article
 from . import outcome
 from .build_lock import build_lock
@@ -50,6 +52,8 @@ class Job(NamedTuple):
     raw: RawFile
     annotation_file: str | None  # a path; plain strings, as in RawFile
     annotation_display: str
+    # A second file for the same article (``<id>.yaml`` beside ``<id>.yml``): an error, still read.
+    more_annotation_files: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -88,7 +92,9 @@ def process(job: Job) -> JobResult:
     try:
         article = clean_raw(job.raw, _WORKER["project"].rel)
         annotation_file = Path(job.annotation_file) if job.annotation_file else None
-        article, ann_problems = annotations_mod.annotate(article, annotation_file, job.annotation_display)
+        if job.raw.sidecar:
+            article.flags["warning_at"] = sidecar_warning_lines(article.warnings, Path(job.raw.sidecar), _WORKER["project"].rel(Path(job.raw.sidecar)))
+        article, ann_problems = annotations_mod.annotate(article, annotation_file, job.annotation_display, job.more_annotation_files)
         problems.extend(ann_problems)
         article = entities_mod.link_entities(article, _WORKER.get("gazetteer"))
         article.flags["url_key"] = url_key(article)
@@ -99,7 +105,7 @@ def process(job: Job) -> JobResult:
         article.flags["web_text"] = "http" in article.body or "www." in article.body
         return JobResult(article, problems)
     except InputError as exc:
-        return JobResult(None, problems + [exc.problem])
+        return JobResult(None, problems + exc.problems)
     except OSError as exc:
         return JobResult(None, problems + [Problem(job.raw.display, None, f"cannot read file: {exc.strerror or exc}")])
     except RecursionError:
@@ -117,6 +123,8 @@ def _job_key(job: Job, version: str, gazetteer_hash: str, hasher: FileHasher) ->
     # `make serve` (which keeps going) and `make site` share the cache.
     parts = [version, gazetteer_hash, job.raw.display]
     parts += [hasher.digest(p) for p in (job.raw.path, job.raw.sidecar, job.annotation_file)]
+    for path, display in job.more_annotation_files:
+        parts += [display, hasher.digest(path)]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
@@ -129,7 +137,6 @@ class BuildResult:
     entities: int = 0
     seconds: float = 0.0
     article_count: int = 0
-    article_warnings: int = 0
     # Seconds per phase of the build (``archive-build build --timings``).
     timings: dict[str, float] = field(default_factory=dict)
     # Names of the files in ``site-data/`` this build wrote (the MkDocs hook places only these under serve).
@@ -142,8 +149,8 @@ class BuildResult:
 
     @property
     def warning_count(self) -> int:
-        """Warnings reported as problems plus those recorded in the articles themselves."""
-        return len(self.warnings) + self.article_warnings
+        """Every warning, the articles' own included (``cross_link`` puts them among the problems)."""
+        return len(self.warnings)
 
     def summary_line(self) -> str:
         """The one line every build ends with (the CLI, and each `make serve` rebuild)."""
@@ -273,20 +280,16 @@ def gather(project: Project, *, keep_going: bool, progress: bool, hasher: FileHa
     result.problems.extend(gproblems)
     gazetteer_hash = hasher.digest(project.gazetteer)
     known = {r.id for r in raws}
-    ann_dir = project.annotations
-    ann_prefix = project.rel(ann_dir) + "/"
-    ann_path = os.fspath(ann_dir) + os.sep
-    try:
-        ann_names = {n for n in os.listdir(ann_dir) if n.endswith(".yml") and not n.startswith(".")}
-    except OSError:
-        ann_names = set()
-    for name in sorted(ann_names):
-        if name[:-4] not in known:
-            result.problems.append(Problem(ann_prefix + name, 1, f"annotations for an article that does not exist: {name[:-4]!r}"))
+    files = annotation_files(os.fspath(project.annotations), project.rel(project.annotations), known)
+    result.problems.extend(files.problems)
     jobs = []
+    ann_prefix = project.rel(project.annotations) + "/"
     for r in raws:
-        name = f"{r.id}.yml"
-        jobs.append(Job(r, ann_path + name if name in ann_names else None, ann_prefix + name))
+        mine = files.by_article.get(r.id)
+        if mine:
+            jobs.append(Job(r, mine[0][0], mine[0][1], tuple(mine[1:])))
+        else:
+            jobs.append(Job(r, None, ann_prefix + r.id + ".yml"))
     clock.lap("discover")
     done, result.processed = run_jobs(project, jobs, gazetteer, gazetteer_hash, pool=pool, progress=progress, hasher=hasher)
     for res in done:
@@ -310,7 +313,7 @@ def cross_link(project: Project, result: BuildResult, clock: _Clock) -> None:
     result.annotations = sum(len(a.annotations) for a in result.articles)
     result.entities = len({e for a in result.articles for e in a.entities})
     result.article_count = len(result.articles)
-    result.article_warnings = sum(len(a.warnings) for a in result.articles)
+    result.problems.extend(article_warnings(result.articles))
 
 
 def input_key(project: Project, hasher: FileHasher, keep_going: bool) -> str:
@@ -571,7 +574,7 @@ def _build(project: Project, *, keep_going: bool, workers: int | None, progress:
         s = state.summary
         result = BuildResult(
             problems=list(s["problems"]), unchanged=s["files"], annotations=s["annotations"], entities=s["entities"],
-            article_count=s["articles"], article_warnings=s["article_warnings"],
+            article_count=s["articles"],
         )
         if (warning := _damage_warning(project, take_damaged())) is not None:
             result.problems.append(warning)
@@ -608,7 +611,7 @@ def _build(project: Project, *, keep_going: bool, workers: int | None, progress:
     clock.lap("write")
     summary = {
         "problems": result.problems, "files": result.written + result.unchanged, "annotations": result.annotations,
-        "entities": result.entities, "articles": result.article_count, "article_warnings": result.article_warnings,
+        "entities": result.entities, "articles": result.article_count,
     }
     hasher.save()
     # Last of all: the state is what says the generated files are up to date.

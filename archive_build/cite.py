@@ -12,22 +12,25 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
+from .names import csl_name, inverted, natural, parse_name
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 _BIB_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-# BibTeX specials; backslash first so later replacements are not re-escaped.
-_BIB_ESCAPES = (
-    ("\\", r"\textbackslash{}"),
-    ("{", r"\{"),
-    ("}", r"\}"),
-    ("&", r"\&"),
-    ("%", r"\%"),
-    ("$", r"\$"),
-    ("#", r"\#"),
-    ("_", r"\_"),
-    ("~", r"\textasciitilde{}"),
-    ("^", r"\textasciicircum{}"),
-)
+# BibTeX specials, each replaced in one pass (so "\\" becomes \\textbackslash{} and its braces stay as they are).
+_BIB_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_BIB_SPECIAL = re.compile("[" + re.escape("".join(_BIB_ESCAPES)) + "]")
 
 
 def _text(value: Any) -> str:
@@ -54,22 +57,16 @@ def date_parts(value: Any) -> tuple[int, ...]:
 
 
 def split_name(name: str) -> tuple[str, str]:
-    """(given, family) for a personal name; ("", name) for a one-word name.
-
-    A deliberately simple split on the last space: bylines in raw articles
-    are "First Last" far more often than anything a name parser would add
-    value on, and a wrong split only changes the order in a citation.
-    """
-    name = _text(name)
-    if " " not in name:
-        return "", name
-    given, family = name.rsplit(" ", 1)
-    return given, family
+    """(given, family) for a person's name, the family with its particle and suffix; ("", name) for an organisation."""
+    parsed = parse_name(_text(name))
+    if parsed.literal:
+        return "", parsed.literal
+    family = parsed.family_with_particle + (f", {parsed.suffix}" if parsed.suffix else "")
+    return parsed.given, family
 
 
 def _inverted(name: str) -> str:
-    given, family = split_name(name)
-    return f"{family}, {given}" if given else family
+    return inverted(parse_name(_text(name)))
 
 
 def _chicago_authors(names: list[str]) -> str:
@@ -78,8 +75,9 @@ def _chicago_authors(names: list[str]) -> str:
     if len(names) == 1:
         return _inverted(names[0])
     if len(names) == 2:
-        return f"{_inverted(names[0])}, and {names[1]}"
-    return ", ".join([_inverted(names[0]), *names[1:-1]]) + f", and {names[-1]}"
+        return f"{_inverted(names[0])}, and {natural(parse_name(names[1]))}"
+    rest = [natural(parse_name(n)) for n in names[1:]]
+    return ", ".join([_inverted(names[0]), *rest[:-1]]) + f", and {rest[-1]}"
 
 
 def _nested_quotes(title: str) -> str:
@@ -131,9 +129,28 @@ def chicago(meta: Mapping[str, Any], page_url: str) -> str:
 
 
 def bibtex_escape(text: str) -> str:
-    for char, escaped in _BIB_ESCAPES:
-        text = text.replace(char, escaped)
-    return text
+    return _BIB_SPECIAL.sub(lambda m: _BIB_ESCAPES[m.group()], text)
+
+
+def bibtex_name(text: str) -> str:
+    """One author for BibTeX's ``author`` field: "von der Leyen, Ursula", "King, Jr., Martin Luther", "{Associated Press}".
+
+    BibTeX splits a plain "First Last" itself, but not a suffix, and it would
+    invert an organisation ("Press, A."): the parts are written out, and a
+    literal name is braced whole.
+    """
+    parsed = parse_name(_text(text))
+
+    def part(value: str) -> str:
+        escaped = bibtex_escape(value)
+        return f"{{{escaped}}}" if "," in value or " and " in f" {value} " else escaped
+
+    if parsed.literal:
+        return "{" + bibtex_escape(parsed.literal) + "}"
+    family = part(parsed.family_with_particle)
+    if parsed.suffix:
+        return f"{family}, {part(parsed.suffix)}, {part(parsed.given)}"
+    return f"{family}, {part(parsed.given)}"
 
 
 def _bib_url(url: str) -> str:
@@ -151,9 +168,7 @@ def bibtex(meta: Mapping[str, Any], page_url: str, site_name: str = "") -> str:
     fields: list[tuple[str, str]] = []
     authors = _authors(meta)
     if authors:
-        # A name holding " and " would be split by BibTeX: brace it whole.
-        names = [f"{{{bibtex_escape(a)}}}" if " and " in f" {a} " else bibtex_escape(a) for a in authors]
-        fields.append(("author", " and ".join(names)))
+        fields.append(("author", " and ".join(bibtex_name(a) for a in authors)))
     fields.append(("title", "{" + bibtex_escape(_text(meta.get("title")) or _text(meta.get("id"))) + "}"))
     source = _text(meta.get("source"))
     if source:
@@ -187,8 +202,7 @@ def csl_json(meta: Mapping[str, Any], page_url: str, site_name: str = "") -> dic
     item: dict[str, Any] = {"id": bibtex_key(meta), "type": "article-newspaper", "title": _text(meta.get("title")) or _text(meta.get("id"))}
     authors = []
     for name in _authors(meta):
-        given, family = split_name(name)
-        authors.append({"family": family, "given": given} if given else {"literal": family})
+        authors.append(csl_name(parse_name(name)))
     if authors:
         item["author"] = authors
     source = _text(meta.get("source"))

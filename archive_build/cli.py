@@ -25,8 +25,16 @@ def _problem_order(p: Problem) -> tuple[bool, str, int, str]:
 
 
 def _print_problems(problems: list[Problem]) -> None:
-    for p in sorted(problems, key=_problem_order):
+    """Every problem as ``file:line: severity: message`` on stderr; under GitHub Actions also as workflow commands on stdout."""
+    ordered = sorted(problems, key=_problem_order)
+    for p in ordered:
         print(str(p), file=sys.stderr)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        from .errors import workflow_command
+
+        for p in ordered:
+            print(workflow_command(p))
+        sys.stdout.flush()
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -150,6 +158,11 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--author", default="@you")
     a.set_defaults(func=_lazy("annotations.commands", "cmd_annotate"))
 
+    r = sub.add_parser("review", help="summarise the annotations added or changed against a base revision (the pull request's review)")
+    r.add_argument("--base", required=True, help="the git revision to compare with, e.g. origin/main")
+    r.add_argument("--out", help="append the Markdown summary to this file (default: $GITHUB_STEP_SUMMARY, else standard output)")
+    r.set_defaults(func=_lazy("annotations.review", "cmd_review"))
+
     s = sub.add_parser("suggest-entities", help="frequent names the gazetteer does not know yet")
     s.add_argument("--min-count", type=int, default=2)
     s.set_defaults(func=_lazy("entities.commands", "cmd_suggest"))
@@ -162,6 +175,7 @@ def parser() -> argparse.ArgumentParser:
     h = sub.add_parser("import-hypothesis", help="import annotations from a Hypothesis API export")
     h.add_argument("export")
     h.add_argument("--keep-unanchored", action="store_true")
+    h.add_argument("--include-private", action="store_true", help="also import notes that are not public (group or private), hidden or flagged")
     h.set_defaults(func=_lazy("opendata.commands", "cmd_import_hypothesis"))
 
     w = sub.add_parser("site", help="mkdocs build --strict into a temporary directory, swapped into site/ when complete")
@@ -174,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except InputError as exc:
-        print(str(exc.problem), file=sys.stderr)
+        _print_problems(exc.problems)
         return 2
     except OSError as exc:  # a system call on a path no command expected to fail
         from .failures import os_problem

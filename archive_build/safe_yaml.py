@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError
+from .yaml_hints import explain
 
 MAX_YAML_BYTES = 256 * 1024
 
@@ -132,7 +133,9 @@ def load_text(text: str, path: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or str(exc)
-        raise InputError(path, f"YAML error: {problem}", line) from None
+        context_line = exc.context_mark.line + 1 if exc.context_mark else None
+        line, message = explain(problem, exc.context, line, context_line, text)
+        raise InputError(path, message, line) from None
     except yaml.YAMLError as exc:
         raise InputError(path, f"YAML error: {exc}") from None
 

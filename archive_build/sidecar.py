@@ -1,10 +1,11 @@
 """``raw/<id>.meta.yml``: a curator's additions and corrections to one article."""
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from .errors import InputError, Problem
 from .safe_yaml import LineDict, line_of, load_file
 
 SIDECAR_SUFFIX = ".meta.yml"
@@ -28,12 +29,19 @@ def validate_sidecar(data: Any, display: str) -> dict[str, Any]:
     from .transforms.metadata import FIELDS  # the transforms are not needed to find sidecars
 
     allowed = set(FIELDS) | {"author"}
+    problems: list[Problem] = []
     for key in data:
         if key not in allowed:
-            raise InputError(display, f"unknown key {key!r}; allowed: {', '.join(sorted(allowed))}", line_of(data, key))
+            close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(Problem(display, line_of(data, key), f"unknown key {key!r}{hint}; allowed: {', '.join(sorted(allowed))}"))
+            continue
         value = data[key]
         if key in ("authors", "tags") and not (isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))):
-            raise InputError(display, f"{key} must be a list of names", line_of(data, key))
+            problems.append(Problem(display, line_of(data, key), f"{key} must be a list of names, e.g. {key}: [First Name, Second Name]"))
         if key in ("title", "source", "url", "description", "author") and not isinstance(value, str):
-            raise InputError(display, f"{key} must be text", line_of(data, key))
+            problems.append(Problem(display, line_of(data, key), f"{key} must be text (put it in double quotes)"))
+    if problems:
+        raise InputError.many(problems)
     return data
+

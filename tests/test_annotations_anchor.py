@@ -145,3 +145,28 @@ def test_other_space_is_every_regex_whitespace_but_the_plain_space() -> None:
     for code in range(sys.maxunicode + 1):
         char = chr(code)
         assert bool(other.match(char)) == (char != " " and re.match(r"\s", char) is not None), hex(code)
+
+
+def test_a_prefix_that_shares_only_a_character_with_an_occurrence_does_not_pick_it():
+    r = anchor(TEXT, "Kiev", prefix="xyz n")
+    assert isinstance(r, Miss) and r.reason == "ambiguous" and len(r.occurrences) == 2 and r.similarity < 80
+
+
+def test_a_prefix_with_a_typo_still_picks_its_occurrence():
+    r = anchor(TEXT, "Kiev", prefix="On Wednesdey ")
+    assert isinstance(r, Anchor) and r.start == TEXT.index("Kiev was")
+
+
+def test_a_context_that_fits_two_occurrences_equally_leaves_the_quote_ambiguous():
+    text = "He said no. Then Kiev fell. He said no. Then Kiev rose."
+    r = anchor(text, "Kiev", prefix="Then ")
+    assert isinstance(r, Miss) and r.reason == "ambiguous"
+
+
+def test_an_ambiguous_quote_whose_context_matches_nothing_says_so_with_the_similarity():
+    from archive_build.annotations import miss_message
+
+    r = anchor(TEXT, "Kiev", prefix="the mayor of ")
+    message = miss_message(TEXT, "Kiev", r, "a")
+    assert message.startswith('quote "Kiev" is ambiguous: it occurs 2 times in article a, and its prefix:/suffix: match none of them closely (best ')
+    assert "80% needed" in message and "1. …" in message or "1. " in message

@@ -65,3 +65,8 @@ def test_an_empty_file_has_no_annotations_and_no_problems(tmp_path):
 def test_an_imported_from_field_is_allowed_for_hypothesis_imports():
     specs, problems = check(GOOD + "    imported_from: hypothesis:abc123\n")
     assert not problems and specs[0].imported_from == "hypothesis:abc123"
+
+
+def test_a_created_time_is_kept_in_utc():
+    specs, problems = check(GOOD.replace("created: 2026-01-02", "created: 2024-03-01T23:30:00-05:00"))
+    assert not problems and specs[0].created == "2024-03-02T04:30:00Z"

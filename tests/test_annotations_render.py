@@ -171,3 +171,12 @@ def test_a_passage_ending_in_a_line_break_puts_its_reference_before_the_break():
     out = highlight(body, m, [Placed("p0", "note", 99, end)])
     assert "\n{: .caption }\n" in out
     assert scan(out).text == m.text
+
+
+def test_a_quote_copied_from_the_standfirst_points_to_the_first_paragraph(tmp_path):
+    a = article("The city was shelled overnight, officials said on Tuesday.\n\nMore followed.\n")
+    a.description = "Officials said the city, a regional capital, was shelled overnight."
+    _, problems = annotate(a, write(tmp_path, item("x", "a regional capital")), "annotations/2024-01-01-example.yml")
+    assert [p.line for p in problems] == [4]
+    assert problems[0].message.startswith('quote "a regional capital" is from the standfirst, the summary at the top of the page')
+    assert 'quote the same words from the article\'s first paragraph, which begins "The city was shelled overnight, officials said on Tuesday."' in problems[0].message

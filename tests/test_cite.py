@@ -42,7 +42,7 @@ def test_bibtex_entry_parses_back_to_the_same_fields() -> None:
     entry = bibtexparser.loads(cite.bibtex(meta(authors=["Jane Doe", "Bob Smith"]), PAGE, "Reading Archive")).entries[0]
     assert entry["ID"] == "a"
     assert entry["ENTRYTYPE"] == "article"
-    assert entry["author"] == "Jane Doe and Bob Smith"
+    assert entry["author"] == "Doe, Jane and Smith, Bob"
     assert entry["journal"] == "Stern"
     assert (entry["year"], entry["date"]) == ("2023", "2023-05-30")
     assert entry["url"] == "https://stern.example/x"
@@ -55,6 +55,48 @@ def test_bibtex_escapes_special_characters_so_they_print_as_written() -> None:
 
 def test_bibtex_braces_a_name_that_contains_and() -> None:
     assert "author = {{Smith and Sons}}," in cite.bibtex(meta(authors=["Smith and Sons"]), PAGE)
+
+
+def test_bibtex_escapes_a_backslash_as_textbackslash_with_its_braces_intact() -> None:
+    assert cite.bibtex_escape("C:\\drones {x}") == r"C:\textbackslash{}drones \{x\}"
+
+
+def render_csl(authors: list[str]) -> str:
+    """The bibliography entry citeproc-py renders from the CSL-JSON item (Harvard, plain text)."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    item = cite.csl_json(meta(authors=authors), PAGE, "Reading Archive")
+    bibliography = CitationStylesBibliography(CitationStylesStyle("harvard-cite-them-right", validate=True), CiteProcJSON([item]), formatter.plain)
+    bibliography.register(Citation([CitationItem(item["id"])]))
+    return str(bibliography.bibliography()[0])
+
+
+def test_a_name_with_a_suffix_is_cited_by_its_family_name() -> None:
+    assert render_csl(["Martin Luther King Jr."]).startswith("King, M.L., Jr.")
+
+
+def test_a_name_with_a_particle_keeps_it_with_the_family_name() -> None:
+    assert render_csl(["Ursula von der Leyen"]).startswith("von der Leyen, U.")
+
+
+def test_an_organisation_is_cited_by_its_whole_name() -> None:
+    assert render_csl(["Associated Press"]).startswith("Associated Press (2023)")
+
+
+def test_people_and_organisations_in_bibtex_read_back_as_such() -> None:
+    from bibtexparser.customization import splitname
+
+    entry = bibtexparser.loads(cite.bibtex(meta(authors=["Martin Luther King Jr.", "Ursula von der Leyen", "Associated Press"]), PAGE)).entries[0]
+    king, leyen, ap = entry["author"].split(" and ")
+    assert splitname(king) == {"first": ["Martin", "Luther"], "von": [], "last": ["King"], "jr": ["Jr."]}
+    assert splitname(leyen) == {"first": ["Ursula"], "von": ["von", "der"], "last": ["Leyen"], "jr": []}
+    assert splitname(ap)["last"] == ["{Associated Press}"] and splitname(ap)["first"] == []
+
+
+def test_chicago_inverts_only_the_first_person_and_never_an_organisation() -> None:
+    assert cite.chicago(meta(authors=["Martin Luther King Jr.", "Associated Press"]), PAGE).startswith("King, Martin Luther, Jr., and Associated Press. ")
+    assert cite.chicago(meta(authors=["Associated Press"]), PAGE).startswith("Associated Press. ")
 
 
 def test_csl_item_is_a_newspaper_article_with_split_names_and_date_parts() -> None:

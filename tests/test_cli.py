@@ -67,7 +67,7 @@ def test_build_report_lists_the_problems_and_the_open_data_files_written(empty_p
     proc = run_cli(empty_project, "build", "--quiet", "--report", str(report))
     data = json.loads(report.read_text("utf-8"))
     assert proc.returncode == 1 and data["errors"] == 1 and data["articles"] == 1
-    assert data["problems"] == ["raw/2025-06-10-empty.txt: error: file is empty"]
+    assert data["problems"] == ["raw/2025-06-10-empty.txt: error: file is empty", "raw/2025-06-09-good.txt: warning: no source found"]
     assert data["site_data_written"] and all(n.endswith(".pack") for n in data["site_data_written"])
     run_cli(empty_project, "build", "--quiet", "--report", str(report))
     assert json.loads(report.read_text("utf-8"))["site_data_written"] == []

@@ -11,6 +11,7 @@ from archive_build.model import Article
 from archive_build.opendata import SiteInfo
 from archive_build.opendata.hypothesis_import import (
     IMPORTED,
+    PRIVATE,
     REANCHORED,
     SKIPPED,
     UNANCHORED,
@@ -19,6 +20,8 @@ from archive_build.opendata.hypothesis_import import (
     kind_of,
     parse_row,
     plan,
+    read_export,
+    table,
 )
 from archive_build.opendata.jsonld import PURPOSES, article_annotations
 from tests.conftest import copy_project, run_cli
@@ -44,7 +47,7 @@ def _annotations(project: Path) -> list[dict]:
 
 def _row(**over) -> dict:
     row = {
-        "id": "abc", "uri": "https://example.org/a", "text": "A note.", "user": "acct:alice@hypothes.is",
+        "id": "abc", "uri": "https://example.org/a", "text": "A note.", "user": "acct:alice@hypothes.is", "permissions": {"read": ["group:__world__"]},
         "created": "2024-02-10T14:03:11.214635+00:00", "tags": [],
         "target": [{"source": "https://example.org/a", "selector": [{"type": "TextQuoteSelector", "exact": "brown fox", "prefix": "quick ", "suffix": " jumps"}]}],
     }
@@ -67,8 +70,8 @@ def test_without_a_kind_tag_the_kind_is_note():
     assert kind_of(["G7", "drones"]) == "note"
 
 
-def test_created_is_the_utc_date():
-    assert str(parse_row(_row(created="2024-03-01T23:30:00-05:00"), 1).created) == "2024-03-02"
+def test_created_keeps_its_time_in_utc():
+    assert parse_row(_row(created="2024-03-01T23:30:00.5-05:00"), 1).created.isoformat() == "2024-03-02T04:30:00+00:00"
 
 
 def test_quote_prefix_and_suffix_come_from_the_text_quote_selector():
@@ -104,7 +107,7 @@ def test_appending_keeps_the_existing_file_byte_for_byte(tmp_path):
     path.write_text(old, "utf-8")
     new = appended_text(path, "annotations/a.yml", "a", [({"id": "second", "quote": "dog", "author": "@you", "body": "Ho."}, "")])
     assert new.startswith(old)
-    assert "\n    - id: second\n      quote: dog\n" in new
+    assert "\n    - id: second\n      quote: \"dog\"\n" in new
     assert [a["id"] for a in yaml.safe_load(new)["annotations"]] == ["first", "second"]
 
 
@@ -151,7 +154,7 @@ def test_an_imported_note_takes_body_author_date_and_kind_from_hypothesis(projec
     assert note["quote"] == "the imperialist powers have decided to bring the war"
     assert note["prefix"] == "S announced it would send F-16 fighters—" and note["suffix"] == " ever more directly into Russian "
     assert note["body"].startswith("The G7 summit in Hiroshima")
-    assert (note["author"], str(note["created"]), note["kind"]) == ("@olena_k", "2024-02-10", "context")
+    assert (note["author"], note["created"].isoformat(), note["kind"]) == ("@olena_k", "2024-02-10T14:03:11+00:00", "context")
 
 
 def test_imported_notes_pass_check(project):
@@ -206,6 +209,7 @@ def _as_hypothesis(item: dict, uri: str, number: int) -> dict:
         "id": f"RoundTrip{number:03d}",
         "created": item["created"].replace("Z", "+00:00"),
         "user": f"acct:{item['creator']['nickname'].lstrip('@')}@hypothes.is",
+        "permissions": {"read": ["group:__world__"]},
         "uri": uri,
         "text": bodies[0]["value"],
         "tags": [kind],
@@ -242,8 +246,8 @@ def test_round_trip_in_memory_keeps_quote_context_and_kind(tmp_path):
     (outcome,) = plan(rows, [article], tmp_path)
     assert outcome.status == IMPORTED
     entry = outcome.entry
-    assert (entry["quote"], entry["prefix"], entry["suffix"], entry["kind"], entry["author"], str(entry["created"]), entry["body"]) == (
-        "fox", "The quick brown ", " jumps over", "correction", "@reader", "2026-11-20", "Vixen?\n"
+    assert (entry["quote"], entry["prefix"], entry["suffix"], entry["kind"], entry["author"], entry["created"].isoformat(), entry["body"]) == (
+        "fox", "The quick brown ", " jumps over", "correction", "@reader", "2026-11-20T00:00:00+00:00", "Vixen?\n"
     )
 
 
@@ -261,3 +265,54 @@ def test_an_import_that_would_pass_the_size_limit_is_refused(tmp_path):
     entries = [({"id": f"n{i}", "quote": "q", "body": "x" * 1000}, "") for i in range(300)]
     with pytest.raises(InputError, match="256 KB limit"):
         appended_text(tmp_path / "a.yml", "a.yml", "a", entries)
+
+
+# --- Who may read a note, and who wrote it ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "over, why",
+    [
+        ({"permissions": {"read": ["acct:alice@hypothes.is"]}}, "not public (its permissions.read is acct:alice@hypothes.is)"),
+        ({"permissions": {"read": ["group:8xkA9Ywq"]}}, "not public (its permissions.read is group:8xkA9Ywq)"),
+        ({"hidden": True}, "hidden by the group's moderators"),
+        ({"flagged": True}, "flagged by readers"),
+    ],
+    ids=["private", "group", "hidden", "flagged"],
+)
+def test_a_note_that_is_not_public_is_skipped_and_counted_unless_asked_for(tmp_path, over, why):
+    article = Article(id="2024-01-01-fox", raw="raw/x.txt", sha256="0", format="txt", url="https://example.org/a", plain="The quick brown fox jumps.")
+    (outcome,) = plan([_row(**over)], [article], tmp_path)
+    assert outcome.status == PRIVATE and why in outcome.detail and outcome.entry is None
+    assert table([outcome], keep_unanchored=False).endswith("0 skipped, 1 not public (not imported; --include-private imports them)\n")
+    (included,) = plan([_row(**over)], [article], tmp_path, include_private=True)
+    assert included.status == IMPORTED
+
+
+def test_a_row_without_permissions_is_not_taken_for_public(tmp_path):
+    article = Article(id="2024-01-01-fox", raw="raw/x.txt", sha256="0", format="txt", url="https://example.org/a", plain="The quick brown fox jumps.")
+    row = _row()
+    del row["permissions"]
+    (outcome,) = plan([row], [article], tmp_path)
+    assert outcome.status == PRIVATE
+
+
+def test_a_users_authority_stays_part_of_the_handle():
+    assert author_of("acct:alice@hypothes.is") == "@alice"
+    assert author_of("acct:alice@lms.hypothes.is") == "@alice@lms.hypothes.is"
+    assert author_of("acct:alice@lms.hypothes.is") != author_of("acct:alice@hypothes.is")
+
+
+def test_replies_listed_apart_are_counted_as_skipped_replies(tmp_path):
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps({"rows": [_row()], "replies": [_row(id="r1"), _row(id="r2")]}), "utf-8")
+    rows = read_export(export)
+    article = Article(id="2024-01-01-fox", raw="raw/x.txt", sha256="0", format="txt", url="https://example.org/a", plain="The quick brown fox jumps.")
+    outcomes = plan(rows, [article], tmp_path)
+    assert [o.status for o in outcomes] == [IMPORTED, SKIPPED, SKIPPED]
+    assert all("a reply to another annotation" in o.detail for o in outcomes[1:])
+
+
+def test_a_row_with_selectors_but_no_quote_is_not_called_a_page_note():
+    why = parse_row(_row(target=[{"source": "https://example.org/a", "selector": [{"type": "TextPositionSelector", "start": 1, "end": 5}]}]), 1)
+    assert "page note" not in why and "no TextQuoteSelector" in why

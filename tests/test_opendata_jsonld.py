@@ -96,7 +96,13 @@ def test_an_annotation_has_every_field_the_model_requires():
 def test_the_annotation_id_is_its_permalink_on_the_article_page():
     item = web_annotation(_ann(), "2024-01-01-fox", INFO)
     assert item["id"] == "https://archive.example.org/articles/2024-01-01-fox/#ann-typo"
-    assert item["target"]["source"] == "https://archive.example.org/articles/2024-01-01-fox/"
+    assert item["target"]["scope"] == "https://archive.example.org/articles/2024-01-01-fox/"
+
+
+def test_the_target_is_the_articles_plain_text_shown_in_its_page():
+    item = web_annotation(_ann(), "2024-01-01-fox", INFO)
+    assert item["target"]["source"] == "https://archive.example.org/data/articles/2024-01-01-fox/text.txt"
+    assert item["target"]["scope"] == "https://archive.example.org/articles/2024-01-01-fox/"
 
 
 def test_selectors_hold_the_quote_as_anchored_and_its_position_in_the_plain_text():
@@ -185,7 +191,7 @@ def test_seed_annotations_match_their_files_field_by_field(seed_site):
             assert [b["source"] for b in bodies[1:]] == [f"https://archive.example.org/articles/{t}/" for t in spec.get("links", [])]
             assert item["creator"]["nickname"] == spec["author"]
             assert item["created"] == f"{spec['created']}T00:00:00Z"
-            assert item["target"]["source"] == page
+            assert item["target"]["scope"] == page
             quote, pos = item["target"]["selector"]
             start, end = pos["start"], pos["end"]
             assert quote["exact"] == plain[start:end]
@@ -206,3 +212,27 @@ def test_page_urls_come_from_site_url_even_when_mkdocs_yml_uses_python_tags(tmp_
     info = site_info(Project(tmp_path))
     assert info.page_url("x") == "https://example.net/archive/articles/x/"
     assert info.name == "Test Archive"
+
+
+def test_every_selector_is_true_of_the_resource_its_target_names_in_the_built_site(seed_site):
+    from bs4 import BeautifulSoup
+
+    site = seed_site / "site"
+    checked = 0
+    for item in json.loads((site / "data" / "annotations.jsonld").read_text("utf-8"))["first"]["items"]:
+        target = item["target"]
+        assert target["source"].startswith("https://archive.example.org/")
+        text = (site / target["source"].removeprefix("https://archive.example.org/")).read_bytes().decode("utf-8")
+        selectors = {s["type"]: s for s in target["selector"]}
+        quote = selectors["TextQuoteSelector"]
+        if "TextPositionSelector" not in selectors:
+            continue  # an unanchored note: its quote is not in the text
+        start, end = selectors["TextPositionSelector"]["start"], selectors["TextPositionSelector"]["end"]
+        assert text[start:end] == quote["exact"]
+        assert text[:start].endswith(quote.get("prefix", "")) and text[end:].startswith(quote.get("suffix", ""))
+        # The page the target is seen in shows the same words.
+        page = site / target["scope"].removeprefix("https://archive.example.org/") / "index.html"
+        page_text = " ".join(BeautifulSoup(page.read_text("utf-8"), "html.parser").get_text().split())
+        assert " ".join(quote["exact"].split()) in page_text
+        checked += 1
+    assert checked >= 8

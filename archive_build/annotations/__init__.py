@@ -15,56 +15,80 @@ from typing import Any
 from ..errors import Problem
 from ..model import Article
 from ..plaintext import scan
-from .anchor import MAX_LISTED, Anchor, Miss, anchor, context, excerpt, normalise
-from .load import Spec, load_annotations
+from .anchor import CONTEXT_THRESHOLD, MAX_LISTED, Anchor, Miss, anchor, context, excerpt, normalise, normalise_str
+from .load import Spec, read_annotations
+from .raw_lines import Unread
 from .render import Placed, footnote, highlight, see_also, unanchored_section
 
 
-def annotate(article: Article, path: Path | None, display: str) -> tuple[Article, list[Problem]]:
+def annotate(
+    article: Article, path: Path | None, display: str, more: tuple[tuple[str, str], ...] = ()
+) -> tuple[Article, list[Problem]]:
     """Anchor and render the article's annotations.
 
     An annotation that cannot be anchored is a lenient error (a warning under
     ``--keep-going``: ``errors.kept_going``); either way it is listed under
     "Unanchored notes" at the end of the article, so no note is ever silently
-    dropped.
+    dropped.  A note the file's mistakes keep from being read at all is
+    listed there too, from the file's raw text (an error, never lenient).
+    ``more`` holds a second file for the same article (an error reported by
+    the build's inventory, still read meanwhile).
     """
     pmap = scan(article.body)
     article.plain = pmap.text
     if path is None:
         return article, []
-    specs, problems = load_annotations(path, display, article.id)
+    loaded = read_annotations(path, display, article.id)
+    specs, problems, unread = loaded.specs, loaded.problems, loaded.unread
+    spec_file = {id(s): display for s in specs}
+    for other_path, other_display in more:
+        extra = read_annotations(Path(other_path), other_display, article.id)
+        taken = {s.id for s in specs}
+        for spec in extra.specs:
+            if spec.id in taken:
+                problems.append(Problem(other_display, spec.line, f"duplicate id {spec.id!r}: {display} has it too; ids must be unique for the article"))
+                unread.append(Unread(spec.line, spec.quote, spec.author, spec.body, f"{other_display}:{spec.line}: duplicate id {spec.id!r}"))
+                continue
+            specs.append(spec)
+            spec_file[id(spec)] = other_display
+        problems += extra.problems
+        unread += extra.unread
     article.flags["annotation_file"] = display
-    if not specs:
+    if not specs and not unread:
         return article, problems
     norm = normalise(pmap.text)
     placed: list[tuple[Spec, Anchor]] = []
-    lost: list[Spec] = []
+    lost: list[tuple[Spec, str]] = []
     for spec in specs:
+        where = spec_file[id(spec)]
         result = anchor(pmap.text, spec.quote, spec.prefix, spec.suffix, norm=norm)
         if isinstance(result, Anchor):
             if result.similarity < 100:
                 found = " ".join(pmap.text[result.start : result.end].split())
-                problems.append(Problem(display, spec.quote_line, f"quote {_q(spec.quote)} not found exactly; re-anchored to {_q(found)} ({result.similarity:.0f}% similar) — update the quote", "warning"))
+                problems.append(Problem(where, spec.quote_line, f"quote {_q(spec.quote)} not found exactly; re-anchored to {_q(found)} ({result.similarity:.0f}% similar) — update the quote", "warning"))
             placed.append((spec, result))
         else:
-            problems.append(Problem(display, spec.quote_line, miss_message(pmap.text, spec.quote, result, article.id), lenient=True))
-            lost.append(spec)
+            problems.append(Problem(where, spec.quote_line, miss_message(pmap.text, spec.quote, result, article.id, article.description), lenient=True))
+            lost.append((spec, result.reason))
     placed.sort(key=lambda sa: (sa[1].start, sa[1].end))
     article.body = highlight(article.body, pmap, [Placed(s.id, s.kind, a.start, a.end) for s, a in placed])
     for spec, anch in placed:
         article.annotations.append(_record(spec, pmap.text, anch))
-    for spec in lost:
-        article.unanchored.append(_record(spec, pmap.text, None))
+    taken = {s.id for s in specs}
+    for note in unread:
+        lost.append((_unread_spec(note, taken), f"unread: {note.reason}"))
+    for spec, reason in lost:
+        article.unanchored.append(_record(spec, pmap.text, None, reason))
     if lost:
         article.body = article.body.rstrip("\n") + "\n\n" + unanchored_section(lost)
     relative: list[tuple[str, int, str]] = []
-    for spec in [s for s, _ in placed] + lost:
+    for spec in [s for s, _ in placed] + [s for s, _ in lost]:
         dropped: list[str] = []
         note = footnote(spec, dropped)
         article.footnotes.append(note)
         relative += [(spec.id, spec.line, t) for t in _RELATIVE.findall(note) if not _SCHEME.match(t) and not t.startswith("#")]
         for url in dropped:
-            problems.append(Problem(display, spec.line, f"unsafe link target removed from the body: {url[:80]!r} (only http, https, mailto and relative links are kept)", "warning"))
+            problems.append(Problem(spec_file.get(id(spec), display), spec.line, f"unsafe link target removed from the body: {url[:80]!r} (only http, https, mailto and relative links are kept)", "warning"))
     if relative:
         article.flags["annotation_relative_links"] = relative
     return article, problems
@@ -81,13 +105,26 @@ def _q(text: str, limit: int = 80) -> str:
     return f"\"{text[:limit]}{'…' if len(text) > limit else ''}\""
 
 
-def miss_message(plain: str, quote: str, miss: Miss, article_id: str) -> str:
+def miss_message(plain: str, quote: str, miss: Miss, article_id: str, standfirst: str | None = None) -> str:
     """Why a quote could not be anchored, with what a contributor needs to fix it."""
     if miss.reason == "empty":
         return "quote is empty"
+    if miss.reason == "not-found" and standfirst and normalise_str(quote).strip().lower() in normalise_str(standfirst).lower():
+        start = _first_paragraph(plain)
+        return (
+            f"quote {_q(quote)} is from the standfirst, the summary at the top of the page, which repeats the article's "
+            f"opening and is not part of the annotatable text: quote the same words from the article's first paragraph, "
+            f"which begins {_q(plain[start[0]:start[1]], 120)}"
+        )
     if miss.reason == "ambiguous":
         n = len(miss.occurrences)
-        lines = [f"quote {_q(quote)} occurs {n} times in article {article_id}; add prefix: or suffix: (the words just before or after) to choose one:"]
+        if miss.similarity:
+            lines = [
+                f"quote {_q(quote)} is ambiguous: it occurs {n} times in article {article_id}, and its prefix:/suffix: match none of them closely "
+                f"(best {miss.similarity:.0f}%, {CONTEXT_THRESHOLD:.0f}% needed); copy the words just before or after the one you mean:"
+            ]
+        else:
+            lines = [f"quote {_q(quote)} is ambiguous: it occurs {n} times in article {article_id}; add prefix: or suffix: (the words just before or after) to choose one:"]
         for i, (s, e) in enumerate(miss.occurrences[:MAX_LISTED], 1):
             lines.append(f"    {i}. {excerpt(plain, s, e)}")
         if n > MAX_LISTED:
@@ -100,7 +137,23 @@ def miss_message(plain: str, quote: str, miss: Miss, article_id: str) -> str:
     return msg
 
 
-def _record(spec: Spec, plain: str, anch: Anchor | None) -> dict[str, Any]:
+def _first_paragraph(plain: str) -> tuple[int, int]:
+    """The span of the plain text's first paragraph (up to its first blank line)."""
+    start = len(plain) - len(plain.lstrip())
+    end = plain.find("\n\n", start)
+    return start, len(plain) if end == -1 else end
+
+
+def _unread_spec(note: Unread, taken: set[str]) -> Spec:
+    """A note that could not be read, as a Spec with an id of its own (its written id may be the mistake)."""
+    ident, n = f"unread-line-{note.line}", 2
+    while ident in taken:
+        ident, n = f"unread-line-{note.line}-{n}", n + 1
+    taken.add(ident)
+    return Spec(ident, note.quote, note.author, "", note.body or "(no text could be read)", note.line)
+
+
+def _record(spec: Spec, plain: str, anch: Anchor | None, reason: str = "") -> dict[str, Any]:
     """The agreed shape of ``article.annotations`` / ``article.unanchored`` entries."""
     rec: dict[str, Any] = {"id": spec.id, "kind": spec.kind, "author": spec.author, "created": spec.created}
     if anch is not None:
@@ -112,6 +165,10 @@ def _record(spec: Spec, plain: str, anch: Anchor | None) -> dict[str, Any]:
     if anch is not None:
         rec.update(start=anch.start, end=anch.end, similarity=anch.similarity)
     rec["line"] = spec.line
+    if reason.startswith("unread: "):
+        rec.update(status="unread", reason=reason[len("unread: ") :])
+    elif reason:
+        rec["status"] = "ambiguous" if reason == "ambiguous" else "not found"
     if spec.imported_from:
         rec["imported_from"] = spec.imported_from
     return rec

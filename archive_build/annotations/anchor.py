@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 # Below this similarity (0-100) the nearest passage is reported, not used.
 FUZZY_THRESHOLD = 85.0
+# How closely (0-100) a prefix/suffix must match the text around one occurrence to choose it.
+CONTEXT_THRESHOLD = 80.0
 CONTEXT = 32  # characters of prefix/suffix kept with an anchored annotation
 MAX_LISTED = 10  # occurrences listed in an "ambiguous" message
 
@@ -133,7 +135,7 @@ class Miss:
     reason: str  # "ambiguous" | "not-found" | "empty"
     occurrences: list[tuple[int, int]] = field(default_factory=list)  # ambiguous: every match
     nearest: tuple[int, int] | None = None  # not-found: best approximate passage
-    similarity: float = 0.0
+    similarity: float = 0.0  # not-found: of the nearest passage; ambiguous: of the best prefix/suffix match
 
 
 def _common_suffix(a: str, b: str) -> int:
@@ -181,9 +183,9 @@ def anchor(plain: str, quote: str, prefix: str = "", suffix: str = "", *, norm: 
         s, e = _span(norm, plain, found[0], found[0] + len(q))
         return Anchor(s, e, 100.0)
     if found:
-        chosen = _choose(hay, found, len(q), normalise_str(prefix).strip(), normalise_str(suffix).strip())
+        chosen, score = _choose(hay, found, len(q), normalise_str(prefix).strip(), normalise_str(suffix).strip())
         if chosen is None:
-            return Miss("ambiguous", [_span(norm, plain, f, f + len(q)) for f in found])
+            return Miss("ambiguous", [_span(norm, plain, f, f + len(q)) for f in found], similarity=score)
         s, e = _span(norm, plain, chosen, chosen + len(q))
         return Anchor(s, e, 100.0)
     if not fuzzy or not hay.strip():
@@ -191,20 +193,36 @@ def anchor(plain: str, quote: str, prefix: str = "", suffix: str = "", *, norm: 
     return _fuzzy(plain, norm, q, normalise_str(prefix).strip(), normalise_str(suffix).strip())
 
 
-def _choose(hay: str, found: list[int], length: int, prefix: str, suffix: str) -> int | None:
-    """The one occurrence whose surroundings best match prefix/suffix, or None if still ambiguous."""
+def _choose(hay: str, found: list[int], length: int, prefix: str, suffix: str) -> tuple[int | None, float]:
+    """The one occurrence whose surroundings match prefix/suffix, and its context similarity (0-100).
+
+    Each occurrence's text just before and after it is compared with the
+    prefix and suffix (rapidfuzz's ratio, case-insensitive, on windows of
+    their length); the best occurrence is chosen only when its similarity
+    reaches ``CONTEXT_THRESHOLD`` and no other occurrence scores as well.
+    Otherwise the quote stays ambiguous (``None``): a context that shares a
+    character or two with some occurrence does not pick it.
+    """
     if not prefix and not suffix:
-        return None
+        return None, 0.0
+    from rapidfuzz import fuzz  # only a quote that occurs more than once, with context, needs it
+
+    p, s = prefix.lower(), suffix.lower()
     scored = []
     for f in found:
-        before = hay[max(0, f - len(prefix) - 1) : f].rstrip()
-        after = hay[f + length : f + length + len(suffix) + 1].lstrip()
-        score = (_common_suffix(before, prefix) if prefix else 0) + (_common_prefix(after, suffix) if suffix else 0)
-        scored.append((score, f))
-    scored.sort(reverse=True)
-    if scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
-        return None
-    return scored[0][1]
+        parts = []
+        if p:
+            before = hay[max(0, f - len(p) - 1) : f].rstrip().lower()[-len(p) :]
+            parts.append(fuzz.ratio(p, before))
+        if s:
+            after = hay[f + length : f + length + len(s) + 1].lstrip().lower()[: len(s)]
+            parts.append(fuzz.ratio(s, after))
+        scored.append((sum(parts) / len(parts), f))
+    scored.sort(key=lambda sf: (-sf[0], sf[1]))
+    best = scored[0][0]
+    if best < CONTEXT_THRESHOLD or (len(scored) > 1 and scored[1][0] >= best):
+        return None, round(best, 1)
+    return scored[0][1], round(best, 1)
 
 
 def _fuzzy(plain: str, norm: Normalised, q: str, prefix: str, suffix: str) -> Anchor | Miss:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import difflib
 import json
 import re
 import sys
@@ -20,26 +19,18 @@ from ..errors import InputError
 from ..plaintext import scan
 from ..project import Project
 from .anchor import Anchor, Miss, anchor, context, excerpt, normalise
+from .append import STUB_BODY, appended_text, make_id
+from .files import EXTENSIONS, suggestion
 from .load import KINDS, load_annotations
-
-_WORD = re.compile(r"[a-z0-9]+")
 
 
 def _yaml_str(text: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    """A YAML double-quoted scalar (JSON strings are valid YAML), for messages."""
     return json.dumps(text, ensure_ascii=False)
 
 
-def _make_id(quote: str, taken: set[str]) -> str:
-    words = _WORD.findall(quote.lower())[:4] or ["note"]
-    base = "-".join(words)[:48].strip("-") or "note"
-    ident, n = base, 2
-    while ident in taken:
-        ident, n = f"{base}-{n}", n + 1
-    return ident
-
-
-def _plain_of(project: Project, article_id: str) -> str:
+def _cleaned(project: Project, article_id: str) -> tuple[str, str | None]:
+    """The article's plain text, as the build anchors in it, and its standfirst (description)."""
     from ..discover import discover
     from ..pipeline import clean_raw
 
@@ -47,10 +38,9 @@ def _plain_of(project: Project, article_id: str) -> str:
     by_id = {r.id: r for r in raws}
     raw = by_id.get(article_id)
     if raw is None:
-        close = difflib.get_close_matches(article_id, list(by_id), n=1, cutoff=0.5)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise InputError(project.rel(project.raw), f"no article {article_id!r} in raw/{hint}")
-    return scan(clean_raw(raw, project.rel).body).text
+        raise InputError(project.rel(project.raw), f"no article {article_id!r} in raw/{suggestion(article_id, set(by_id))}")
+    article = clean_raw(raw, project.rel)
+    return scan(article.body).text, article.description
 
 
 def _disambiguate(plain: str, start: int, end: int, quote: str) -> tuple[str, str]:
@@ -69,6 +59,15 @@ def _disambiguate(plain: str, start: int, end: int, quote: str) -> tuple[str, st
     return context(plain, start, end, 256)
 
 
+def _annotation_file(project: Project, article_id: str) -> Path:
+    """The article's annotation file: the existing ``.yml`` or ``.yaml`` one, else a new ``.yml``."""
+    for ext in EXTENSIONS:
+        path = project.annotations / f"{article_id}{ext}"
+        if path.exists():
+            return path
+    return project.annotations / f"{article_id}.yml"
+
+
 def cmd_annotate(args: argparse.Namespace) -> int:
     project = Project.find(Path(args.root) if getattr(args, "root", None) else None)
     article_id: str = args.article
@@ -76,8 +75,8 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     if args.kind not in KINDS:
         print(f"archive-build annotate: --kind {args.kind!r} is not one of: {', '.join(KINDS)}", file=sys.stderr)
         return 2
-    plain = _plain_of(project, article_id)
-    path = project.annotations / f"{article_id}.yml"
+    plain, standfirst = _cleaned(project, article_id)
+    path = _annotation_file(project, article_id)
     display = project.rel(path)
     found = anchor(plain, quote)
     prefix = suffix = ""
@@ -88,11 +87,10 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         listing = "\n".join(f"    {i}. {excerpt(plain, s, e)}" for i, (s, e) in enumerate(found.occurrences[:10], 1))
         note = f"the quote occurs {len(found.occurrences)} times; prefix/suffix pick the first one:\n{listing}\nedit prefix: and suffix: if you meant another.\n"
     elif isinstance(found, Miss):
-        msg = f"quote not found in article {article_id}: {_yaml_str(quote)}"
-        if found.nearest:
-            s, e = found.nearest
-            msg += f"; nearest: {_yaml_str(' '.join(plain[s:e].split()))} ({found.similarity:.0f}%)"
-        print(f"{display}: error: {msg}", file=sys.stderr)
+        # The build's own message: the nearest passage, or where a standfirst's words are in the text.
+        from . import miss_message
+
+        print(f"{display}: error: {miss_message(plain, quote, found, article_id, standfirst)}", file=sys.stderr)
         return 1
     elif found.similarity < 100:
         exact = " ".join(plain[found.start : found.end].split())
@@ -107,34 +105,22 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         return 1
     taken = {s.id for s in existing}
     if path.exists():
-        text = path.read_text("utf-8-sig")
-        taken |= set(re.findall(r"^\s*-?\s*id:\s*[\"']?([a-z0-9-]+)", text, re.M))
-    ident = _make_id(quote, taken)
-    lines = [f"  - id: {ident}", f"    quote: {_yaml_str(quote)}"]
+        taken |= set(re.findall(r"^\s*-?\s*id:\s*[\"']?([a-z0-9-]+)", path.read_text("utf-8-sig", errors="replace"), re.M))
+    ident = make_id(quote, taken)
+    entry: dict[str, object] = {"id": ident, "quote": quote}
     if prefix:
-        lines.append(f"    prefix: {_yaml_str(prefix)}")
+        entry["prefix"] = prefix
     if suffix:
-        lines.append(f"    suffix: {_yaml_str(suffix)}")
-    lines += [
-        f"    kind: {args.kind}",
-        f"    author: {_yaml_str(args.author)}",
-        f"    created: {dt.date.today().isoformat()}",
-        "    # Write your note below, indented like this line (Markdown; several paragraphs are fine).",
-        "    body: |",
-        "",
-    ]
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        head = f"# Reader annotations; format: docs/how-to-annotate.md\narticle: {article_id}\nannotations:\n"
-        path.write_text(head + "\n".join(lines), "utf-8")
-    else:
-        text = path.read_text("utf-8-sig")
-        if not re.search(r"^annotations:\s*(#.*)?$", text, re.M):
-            print(f"{display}: error: cannot find the 'annotations:' list to append to; add the stub by hand", file=sys.stderr)
-            return 1
-        sep = "" if text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")
-        path.write_text(text + sep + "\n".join(lines), "utf-8")
-    body_line = path.read_text("utf-8").count("\n")
+        entry["suffix"] = suffix
+    entry.update(kind=args.kind, author=args.author, created=dt.date.today(), body=STUB_BODY)
+    try:
+        text = appended_text(path, display, article_id, [(entry, "")])
+    except InputError as exc:
+        print(f"{exc.problem}; add the annotation by hand", file=sys.stderr)
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8"))
+    body_line = text.count("\n")
     sys.stdout.write(note)
     print(f"{display}:{body_line}: added annotation {ident!r}; write its body under 'body: |', then run: archive-build check")
     return 0

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import InputError, Problem
 from ..safe_yaml import line_of, load_file
+from .raw_lines import Unread, lint_lines, salvage
 
 KINDS = ("note", "correction", "context", "source", "question")
 REQUIRED = ("id", "quote", "author", "created", "body")
@@ -53,15 +54,44 @@ def _did_you_mean(key: str, allowed: tuple[str, ...]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+@dataclass
+class Loaded:
+    """What one annotation file gives: valid annotations, problems, and the notes that could not be read."""
+
+    specs: list[Spec] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    unread: list[Unread] = field(default_factory=list)
+
+
 def load_annotations(path: Path, display: str, article_id: str) -> tuple[list[Spec], list[Problem]]:
     """Every valid annotation in the file, and a problem for each mistake."""
+    loaded = read_annotations(path, display, article_id)
+    return loaded.specs, loaded.problems
+
+
+def read_annotations(path: Path, display: str, article_id: str) -> Loaded:
+    """Every valid annotation in the file, a problem for each mistake, and every note that could not be read."""
     try:
         data = load_file(path, display)
     except InputError as exc:
-        return [], [exc.problem]
+        return Loaded([], [exc.problem], salvage(_raw_text(path), exc.problem))
     except ValueError as exc:  # YAML turns 2026-13-45 into a date and fails outside its error types
-        return [], [Problem(display, _bad_timestamp_line(path), f"not a valid date: {exc}; write dates as YYYY-MM-DD")]
-    return validate(data, display, article_id)
+        problem = Problem(display, _bad_timestamp_line(path), f"not a valid date: {exc}; write dates as YYYY-MM-DD")
+        return Loaded([], [problem], salvage(_raw_text(path), problem))
+    loaded = Loaded()
+    loaded.specs, loaded.problems = validate(data, display, article_id, loaded.unread)
+    loaded.problems += lint_lines(_raw_text(path), display)
+    return loaded
+
+
+def _raw_text(path: Path, limit: int = 8 * 1024 * 1024) -> str:
+    """The file's text as far as it can be read (for salvaging notes and checking raw lines)."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(limit)
+    except OSError:
+        return ""
+    return data.decode("utf-8-sig", errors="replace")
 
 
 def _bad_timestamp_line(path: Path) -> int | None:
@@ -90,8 +120,10 @@ def _bad_timestamp_line(path: Path) -> int | None:
     return None
 
 
-def validate(data: Any, display: str, article_id: str) -> tuple[list[Spec], list[Problem]]:
+def validate(data: Any, display: str, article_id: str, unread: list[Unread] | None = None) -> tuple[list[Spec], list[Problem]]:
+    """The valid annotations of a parsed file and its problems; an item that is not valid goes to ``unread``."""
     problems: list[Problem] = []
+    unread = unread if unread is not None else []
 
     def err(line: int | None, message: str) -> None:
         problems.append(Problem(display, line, message))
@@ -116,20 +148,38 @@ def validate(data: Any, display: str, article_id: str) -> tuple[list[Spec], list
         return [], problems
     if not isinstance(items, list):
         err(line_of(data, "annotations"), "'annotations:' must be a list (each item starting with '- ')")
+        if isinstance(items, dict):  # one note written without its "- ": listed on the page all the same
+            unread.append(_unread_item(items, problems[-1:], line_of(data, "annotations") or 1))
         return [], problems
     specs: list[Spec] = []
     seen: dict[str, int] = {}
     for item in items:
         raw_id = str(item.get("id")) if isinstance(item, dict) and isinstance(item.get("id"), (str, int)) else None
+        before = len(problems)
         if raw_id is not None and raw_id in seen:
             err(line_of(item) or line_of(data, "annotations"), f"duplicate id {raw_id!r} (first used on line {seen[raw_id]}); ids must be unique within the file")
-            continue
-        if raw_id is not None:
-            seen[raw_id] = line_of(item) or 0
-        spec = _validate_item(item, line_of(data, "annotations"), err)
+            spec = None
+        else:
+            if raw_id is not None:
+                seen[raw_id] = line_of(item) or 0
+            spec = _validate_item(item, line_of(data, "annotations"), err)
         if spec is not None:
             specs.append(spec)
+        elif isinstance(item, dict):
+            unread.append(_unread_item(item, problems[before:], line_of(item) or line_of(data, "annotations") or 1))
     return specs, problems
+
+
+def _unread_item(item: dict[str, Any], problems: list[Problem], line: int) -> Unread:
+    """An annotation that failed validation, kept as written for the page's "Unanchored notes"."""
+
+    def text(key: str) -> str:
+        value = item.get(key)
+        return value if isinstance(value, str) else "" if value is None or isinstance(value, (dict, list)) else str(value)
+
+    reason = problems[0] if problems else None
+    why = f"line {reason.line}: {reason.message}" if reason and reason.line else (reason.message if reason else "not valid")
+    return Unread(line, text("quote"), text("author"), text("body"), why)
 
 
 def _validate_item(item: Any, list_line: int | None, err: Any) -> Spec | None:
@@ -167,7 +217,7 @@ def _validate_item(item: Any, list_line: int | None, err: Any) -> Spec | None:
     if "kind" in item and kind not in KINDS:
         err(line_of(item, "kind"), f"kind {kind!r} is not one of: {', '.join(KINDS)}")
         ok = False
-    created = _date(item.get("created"))
+    created = created_iso(item.get("created"))
     if "created" in item and item.get("created") is not None and created is None:
         err(line_of(item, "created"), f"created {item.get('created')!s:.40} is not a date; write it as YYYY-MM-DD")
         ok = False
@@ -188,15 +238,23 @@ def _validate_item(item: Any, list_line: int | None, err: Any) -> Spec | None:
     return Spec(ann_id, quote, author.strip(), created or "", body, line, kind, prefix, suffix, links, imported or None, line_of(item, "quote") or line)
 
 
-def _date(value: Any) -> str | None:
-    """An ISO date string from what YAML gave us (a date, a datetime, or text)."""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
+def created_iso(value: Any) -> str | None:
+    """An ISO date (``2026-11-20``), or date and UTC time (``2024-02-10T14:03:11Z``), from what YAML gave us."""
     if isinstance(value, str):
+        text = value.strip()
         try:
-            return dt.date.fromisoformat(value.strip()).isoformat()
+            return dt.date.fromisoformat(text).isoformat()
+        except ValueError:
+            pass
+        if len(text) <= 10:
+            return None
+        try:
+            value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             return None
+    if isinstance(value, dt.datetime):
+        when = value.astimezone(dt.timezone.utc) if value.tzinfo else value
+        return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return None

@@ -35,8 +35,9 @@ class Placed:
 
 
 def human_date(iso: str) -> str:
+    """``2026-11-20`` (or ``2026-11-20T14:03:11Z``: the day is shown) → ``20 November 2026``."""
     try:
-        d = dt.date.fromisoformat(iso)
+        d = dt.date.fromisoformat(str(iso)[:10])
     except ValueError:
         return iso
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
@@ -171,14 +172,26 @@ def see_also(links: list[tuple[str, str]]) -> str:
     return _indent(f"See also: {items}")
 
 
-def unanchored_section(specs: list[Spec]) -> str:
-    """Notes whose quote could not be found, kept at the end of the article so none is lost."""
+def unanchored_section(lost: list[tuple[Spec, str]]) -> str:
+    """Notes that could not be placed in the text, kept at the end of the article so none is lost.
+
+    Each says why: its quote is ambiguous, not found, or the note could not be
+    read at all (``reason`` "unread: …", with the file's problem).
+    """
     lines = [
         "## Unanchored notes",
         "",
-        "These reader notes could not be placed in the text: their quote was not found in this version of the article.",
+        "These reader notes could not be placed in the text of this version of the article.",
         "",
     ]
-    for spec in specs:
-        lines.append(f"- “{escape_text(' '.join(spec.quote.split()))}”[^ann-{spec.id}]")
+    for spec, reason in lost:
+        quote = " ".join(spec.quote.split())
+        shown = f"“{escape_text(quote)}”" if quote else "(no quote)"
+        if reason == "ambiguous":
+            why = "ambiguous: the quote occurs more than once"
+        elif reason.startswith("unread: "):
+            why = "not read: the annotation file has a mistake (" + escape_text(" ".join(reason[len("unread: ") :].split())[:200]) + ")"
+        else:
+            why = "not found in the text"
+        lines.append(f"- {shown}[^ann-{spec.id}] — {why}")
     return "\n".join(lines) + "\n"

@@ -17,7 +17,7 @@ def newest_first(articles: list[Article]) -> list[Article]:
 def human_date(iso: str | None) -> str:
     if not iso:
         return "date unknown"
-    y, m, d = iso.split("-")
+    y, m, d = iso[:10].split("-")  # a note's created may carry a time: 2024-02-10T14:03:11Z
     return f"{int(d)} {MONTHS[int(m) - 1]} {y}"
 
 

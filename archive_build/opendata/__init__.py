@@ -2,6 +2,7 @@
 
 Each article gets ``data/articles/<id>/`` with ``annotations.jsonld`` (W3C Web
 Annotations), ``article.json`` (front matter, Markdown body, plain text),
+``text.txt`` (the plain text alone: the resource annotation selectors point into),
 ``citation.json`` (CSL-JSON) and ``citation.bib`` (BibTeX); the whole archive
 gets ``data/annotations.jsonld``, ``data/archive.json`` and ``data/archive.bib``.
 The build writes them with the same atomic, only-what-changed ``sync_tree``
@@ -53,6 +54,12 @@ class SiteInfo:
 
     def data_url(self, relpath: str) -> str:
         return f"{self.url}{TREE}/{relpath}"
+
+    def text_url(self, article_id: str) -> str:
+        """The article's plain text (``text.txt``): what annotation selectors count characters in."""
+        from .packs import article_dir
+
+        return self.data_url(f"{article_dir(article_id)}/text.txt")
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -143,8 +150,10 @@ def _collection_bytes(items: list[str], collection_id: str, label: str) -> bytes
     return (head + '"items":[' + ",".join(items) + "]" + tail + "\n").encode("utf-8")
 
 
+# The article's plain text, the resource its annotations' selectors are true of (``jsonld``).
+TEXT_NAME = "text.txt"
 # Each format's files in an article's folder.
-_FILE_NAMES = {"jsonld": ("annotations.jsonld", "article.json"), "csl": ("citation.json",), "bibtex": ("citation.bib",)}
+_FILE_NAMES = {"jsonld": ("annotations.jsonld", "article.json", TEXT_NAME), "csl": ("citation.json",), "bibtex": ("citation.bib",)}
 
 
 def article_paths(article_id: str, formats: Iterable[str] = FORMATS) -> list[str]:
@@ -176,6 +185,7 @@ def article_files(info: SiteInfo, article: Article, pieces: Pieces, formats: Ite
         label = f"Annotations on “{article.title or article.id}”"
         files[f"{base}/annotations.jsonld"] = _collection_bytes(pieces.annotations, info.data_url(f"{base}/annotations.jsonld"), label)
         files[f"{base}/article.json"] = dump_json(article_json.article_record(article, front_matter(article), info))
+        files[f"{base}/{TEXT_NAME}"] = (article.plain or "").encode("utf-8", "replace")  # a lone surrogate: one "?" for one character
     if "csl" in wanted:
         files[f"{base}/citation.json"] = f"[{pieces.csl}]\n".encode("utf-8")
     if "bibtex" in wanted:

@@ -48,7 +48,7 @@ def cmd_import_hypothesis(args: argparse.Namespace) -> int:
     rows = hi.read_export(Path(args.export))
     # keep_going: a broken existing annotation must not stop new ones from coming in.
     result = collect(project, keep_going=True, progress=False)
-    outcomes = hi.plan(rows, result.articles, project.annotations, keep_unanchored=args.keep_unanchored)
+    outcomes = hi.plan(rows, result.articles, project.annotations, keep_unanchored=args.keep_unanchored, include_private=args.include_private)
     hi.write(outcomes, project.annotations, project.rel(project.annotations))
     sys.stdout.write(hi.table(outcomes, keep_unanchored=args.keep_unanchored))
     lost = any(o.status == hi.UNANCHORED and o.entry is None for o in outcomes)

@@ -15,27 +15,26 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 from ..annotations import miss_message
+from ..annotations.append import appended_text, make_id
 from ..annotations.anchor import Anchor, Miss, Normalised, anchor, excerpt, normalise
 from ..annotations.load import KINDS
 from ..errors import InputError
 from ..model import Article
 from ..output import write_if_changed
-from ..safe_yaml import MAX_YAML_BYTES, LineDict, load_file, load_text
+from ..safe_yaml import load_file, load_text
 from ..transforms.urls import normalize_url
-from ..writer import dump_yaml
 
 IMPORTED = "imported"
 REANCHORED = "re-anchored"
 UNANCHORED = "not anchored"
 SKIPPED = "skipped"
+PRIVATE = "not public"
 HYPOTHESIS_URL = "https://hypothes.is/a/"
-DEFAULT_INDENT = "  "
 
 
 @dataclass
@@ -50,7 +49,7 @@ class Row:
     suffix: str
     text: str
     user: str
-    created: dt.date | None
+    created: dt.datetime | dt.date | None
     tags: list[str] = field(default_factory=list)
     source: str = ""  # the target's source, when it differs from ``uri`` (e.g. a canonical URL)
 
@@ -96,7 +95,9 @@ def read_export(path: Path) -> list[Any]:
     if isinstance(data, dict):
         for key in ("rows", "annotations"):
             if isinstance(data.get(key), list):
-                return list(data[key])
+                # The search API's ``_separate_replies`` lists replies apart: each is counted as a skipped reply.
+                replies = data.get("replies") if isinstance(data.get("replies"), list) else []
+                return list(data[key]) + [_as_reply(r) for r in replies]
         raise InputError(display, "no 'rows' list: expected the JSON of Hypothesis' search API (or its client's export)", 1)
     if isinstance(data, list):
         return data
@@ -134,13 +135,55 @@ def _refuse_lone_surrogates(display: str, text: str, data: Any) -> None:
                 raise InputError(display, "a string holds half of a surrogate pair (an escape like \\ud800 alone): not text; fix the export", line) from None
 
 
+def _as_reply(raw: Any) -> Any:
+    """A row of the export's separate ``replies`` list, marked as the reply it is."""
+    if isinstance(raw, dict) and not raw.get("references"):
+        return {**raw, "references": ["(listed under replies)"]}
+    return raw
+
+
+# The public Hypothesis service: its users keep the short handle ``@name``.
+DEFAULT_AUTHORITY = "hypothes.is"
+
+
 def author_of(user: str) -> str:
-    """``acct:alice@hypothes.is`` → ``@alice`` (the archive's handle style)."""
+    """``acct:alice@hypothes.is`` → ``@alice``; another authority stays in the handle.
+
+    ``acct:alice@lms.hypothes.is`` is another person than ``acct:alice@hypothes.is``
+    (an LMS or publisher's own accounts), so the handle is ``@alice@lms.hypothes.is``.
+    """
     name = user.strip()
     if name.startswith("acct:"):
-        name = name[5:].split("@", 1)[0]
+        name = name[5:]
     name = name.lstrip("@")
-    return f"@{name}" if name else "@unknown"
+    local, _, authority = name.partition("@")
+    if not local:
+        return "@unknown"
+    return f"@{local}" if not authority or authority.lower() == DEFAULT_AUTHORITY else f"@{local}@{authority.lower()}"
+
+
+WORLD = "group:__world__"
+
+
+def is_public(raw: dict[str, Any]) -> str | None:
+    """Why a row must not be published without ``--include-private``, or None when anyone may read it.
+
+    Hypothesis marks who may read a note in ``permissions.read``; only
+    ``group:__world__`` is public.  A note hidden by moderators, or flagged
+    by readers, is not republished either.
+    """
+    perms = raw.get("permissions")
+    read = perms.get("read") if isinstance(perms, dict) else None
+    if isinstance(read, list):
+        if WORLD not in read:
+            return "not public (its permissions.read is " + ", ".join(str(r) for r in read[:3]) + ")" if read else "not public (no one may read it)"
+    elif raw.get("group") != "__world__":
+        return "not known to be public (no permissions.read)"
+    if raw.get("hidden"):
+        return "hidden by the group's moderators"
+    if raw.get("flagged"):
+        return "flagged by readers"
+    return None
 
 
 def kind_of(tags: Iterable[str]) -> str:
@@ -152,7 +195,8 @@ def kind_of(tags: Iterable[str]) -> str:
     return "note"
 
 
-def _created(value: Any) -> dt.date | None:
+def _created(value: Any) -> dt.datetime | dt.date | None:
+    """When the note was made, in UTC to the second (a bare date stays a date)."""
     text = str(value or "").strip()
     if not text:
         return None
@@ -163,7 +207,10 @@ def _created(value: Any) -> dt.date | None:
             return dt.date.fromisoformat(text[:10])
         except ValueError:
             return None
-    return (when.astimezone(dt.timezone.utc) if when.tzinfo else when).date()
+    if len(text) <= 10:
+        return when.date()
+    when = when.astimezone(dt.timezone.utc) if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+    return when.replace(microsecond=0)
 
 
 def parse_row(raw: Any, number: int) -> Row | str:
@@ -174,10 +221,12 @@ def parse_row(raw: Any, number: int) -> Row | str:
         return "a reply to another annotation"
     quote: dict[str, Any] | None = None
     source = ""
+    selectors = False
     for target in raw.get("target") or []:
         if not isinstance(target, dict):
             continue
         source = source or str(target.get("source") or "")
+        selectors = selectors or bool(target.get("selector"))
         for sel in target.get("selector") or []:
             if isinstance(sel, dict) and sel.get("type") == "TextQuoteSelector" and sel.get("exact"):
                 quote = sel
@@ -185,6 +234,8 @@ def parse_row(raw: Any, number: int) -> Row | str:
         if quote:
             break
     if quote is None:
+        if selectors:
+            return "no quoted passage: its selectors hold no TextQuoteSelector (with the quote's exact text), which the archive anchors by"
         return "a page note (no quoted passage)"
     text = str(raw.get("text") or "")
     if not text.strip():
@@ -205,16 +256,8 @@ def parse_row(raw: Any, number: int) -> Row | str:
 
 
 def slug(text: str, taken: set[str]) -> str:
-    """A readable annotation id from the quote's first words, unique among ``taken``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    words = re.findall(r"[a-z0-9]+", ascii_text)[:6]
-    base = "-".join(words)[:48].strip("-") or "hypothesis"
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate = f"{base}-{n}"
-        n += 1
-    taken.add(candidate)
-    return candidate
+    """A readable annotation id from the quote's first words (``append.make_id``, shared with ``annotate``)."""
+    return make_id(text, taken, fallback="hypothesis")
 
 
 @dataclass
@@ -256,7 +299,9 @@ def plain_of(article: Article) -> str:
     return plain_text(article.body)[0]
 
 
-def plan(rows: list[Any], articles: list[Article], annotations_dir: Path, *, keep_unanchored: bool = False) -> list[Outcome]:
+def plan(
+    rows: list[Any], articles: list[Article], annotations_dir: Path, *, keep_unanchored: bool = False, include_private: bool = False
+) -> list[Outcome]:
     """Decide, row by row, what the import does; nothing is written here."""
     by_url: dict[str, Article] = {}
     for a in articles:
@@ -267,6 +312,10 @@ def plan(rows: list[Any], articles: list[Article], annotations_dir: Path, *, kee
     seen: set[str] = set()
     outcomes: list[Outcome] = []
     for number, raw in enumerate(rows, 1):
+        private = is_public(raw) if isinstance(raw, dict) and not include_private else None
+        if private:
+            outcomes.append(Outcome(None, PRIVATE, detail=f"row {number}: {private}; --include-private imports it"))
+            continue
         row = parse_row(raw, number)
         if isinstance(row, str):
             outcomes.append(Outcome(None, SKIPPED, detail=f"row {number}: {row}"))
@@ -325,69 +374,6 @@ def _miss_detail(plain: str, quote: str, miss: Miss, article_id: str) -> str:
     return " ".join(miss_message(plain, quote, miss, article_id).split())
 
 
-def entry_text(entry: dict[str, Any], indent: str, comment: str = "") -> str:
-    """One list item as YAML text, indented like the file's existing items."""
-    lines = dump_yaml([entry]).splitlines()
-    out = [f"{indent}# {' '.join(comment.split())}"] if comment else []
-    out.extend(f"{indent}{line}" if line else line for line in lines)
-    return "\n".join(out) + "\n"
-
-
-_EMPTY_LIST = re.compile(r"^annotations:[ \t]*\[[ \t]*\][ \t]*(#[^\r\n]*)?(?=\r?$)", re.M)
-
-
-def appended_text(path: Path, display: str, article_id: str, entries: list[tuple[dict[str, Any], str]]) -> str:
-    """The text of ``path`` with entries appended: the existing content (comments included) is kept byte for byte.
-
-    The result is parsed back and checked to hold the old entries plus the new
-    ones; when the file's layout does not allow appending (``annotations:``
-    is not its last key) nothing is written and the error says why.
-    """
-    if path.exists() or path.is_symlink():
-        from ..safe_files import read_regular
-
-        raw = read_regular(path, display, limit=MAX_YAML_BYTES, limit_message=f"file is {{size}} bytes; the limit for YAML files is {MAX_YAML_BYTES // 1024} KB")
-        try:
-            old = raw.decode("utf-8-sig")  # bytes: keep CRLF line ends as they are
-        except UnicodeDecodeError:
-            raise InputError(display, "YAML file is not valid UTF-8") from None
-        before = load_text(old, display)
-        n_before = len(before.get("annotations") or []) if isinstance(before, dict) else 0
-        eol = "\r\n" if "\r\n" in old else "\n"
-        text = old if old.endswith("\n") or not old else old + eol
-        text = _EMPTY_LIST.sub(lambda m: "annotations:" + (f" {m.group(1)}" if m.group(1) else ""), text, count=1)
-        if not re.search(r"^annotations:", text, re.M):
-            text += "annotations:" + eol
-        indent = _item_indent(text, before)
-    else:
-        n_before, indent, eol = 0, DEFAULT_INDENT, "\n"
-        text = f"article: {article_id}\nannotations:\n"
-    # A blank line before each new entry, as between the entries people write.
-    new_text = "".join(("\n" if (n_before or i) else "") + entry_text(e, indent, c) for i, (e, c) in enumerate(entries))
-    new = text + new_text.replace("\n", eol)
-    if len(new.encode("utf-8")) > MAX_YAML_BYTES:
-        raise InputError(display, f"importing would make the file larger than the {MAX_YAML_BYTES // 1024} KB limit for annotation files; import fewer annotations at a time")
-    try:
-        after = load_text(new, display)
-    except InputError:
-        after = None
-    items = after.get("annotations") if isinstance(after, dict) else None
-    if not isinstance(items, list) or len(items) != n_before + len(entries) or [i.get("id") for i in items[n_before:]] != [e["id"] for e, _ in entries]:
-        raise InputError(display, "cannot append imported annotations: 'annotations:' must be the file's last key, a list", 1)
-    return new
-
-
-def _item_indent(text: str, data: Any) -> str:
-    """The indentation of the file's existing ``- `` items (two spaces when there are none)."""
-    items = data.get("annotations") if isinstance(data, dict) else None
-    if isinstance(items, list) and items and isinstance(items[0], LineDict) and items[0].line:
-        line = text.splitlines()[items[0].line - 1]
-        m = re.match(r"^([ \t]*)-", line)
-        if m:
-            return m.group(1)
-    return DEFAULT_INDENT
-
-
 def write(outcomes: list[Outcome], annotations_dir: Path, display_dir: str) -> int:
     """Append every planned entry, one write per article file; returns the number written."""
     per_article: dict[str, list[tuple[dict[str, Any], str]]] = {}
@@ -412,9 +398,11 @@ def table(outcomes: list[Outcome], *, keep_unanchored: bool) -> str:
         quote = quote if len(quote) <= 40 else quote[:39] + "…"
         status = o.status + (" (kept)" if o.status == UNANCHORED and o.entry is not None else "")
         lines.append(f"{status:<20} {o.article_id or '-':<48} {('“' + quote + '”') if quote else '':<44} {o.detail}".rstrip())
-    counts = {s: sum(1 for o in outcomes if o.status == s) for s in (IMPORTED, REANCHORED, UNANCHORED, SKIPPED)}
+    counts = {s: sum(1 for o in outcomes if o.status == s) for s in (IMPORTED, REANCHORED, UNANCHORED, SKIPPED, PRIVATE)}
     kept = sum(1 for o in outcomes if o.status == UNANCHORED and o.entry is not None)
     total = f"{counts[IMPORTED]} imported, {counts[REANCHORED]} re-anchored, {counts[UNANCHORED]} not anchored"
     total += f" ({kept} kept)" if keep_unanchored else " (not written; --keep-unanchored keeps them)" if counts[UNANCHORED] else ""
     total += f", {counts[SKIPPED]} skipped"
+    if counts[PRIVATE]:
+        total += f", {counts[PRIVATE]} not public (not imported; --include-private imports them)"
     return "\n".join([*lines, total]) + "\n"

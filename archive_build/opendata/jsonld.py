@@ -3,10 +3,11 @@
 The archive's annotation file format already follows the model's
 TextQuoteSelector (exact + prefix + suffix), so the mapping is direct: the
 body is a ``TextualBody`` in Markdown whose ``purpose`` says what kind of
-note it is, the target is the article page with the quote as anchored and
-its position in the article's plain text (published in ``article.json``, so
-a consumer can check the offsets), and ``links`` to other articles become
-``linking`` bodies.
+note it is; the target's source is the article's plain text
+(``data/articles/<id>/text.txt``), of which both selectors are true: the
+quote as anchored with its context, and its character position; its
+``scope`` is the article page that shows that text.  ``links`` to other
+articles become ``linking`` bodies.
 """
 from __future__ import annotations
 
@@ -79,7 +80,9 @@ def web_annotation(ann: dict[str, Any], article_id: str, info: "SiteInfo") -> di
     if ann.get("imported_from"):
         out["via"] = str(ann["imported_from"])  # the annotation it was imported from (Hypothesis)
     out["body"] = bodies[0] if len(bodies) == 1 else bodies
-    out["target"] = {"type": "SpecificResource", "source": info.page_url(article_id), "selector": selectors}
+    # The selectors count characters in the article's plain text, so that text is the source;
+    # the page that shows it is the target's scope.
+    out["target"] = {"type": "SpecificResource", "source": info.text_url(article_id), "scope": info.page_url(article_id), "selector": selectors}
     return out
 
 
