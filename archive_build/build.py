@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
 from . import annotations as annotations_mod
+from . import budget as budget_mod
 from . import entities as entities_mod
 from .collection.internal_links import url_key
 from .discover import RawFile, discover
@@ -29,6 +30,8 @@ from .cache import (
 from .output import KEEP, Entry, Rendered, clean_stale_temps, matches, rendered, stage, staging_dir, sync_tree, tree_stats
 from .project import Project
 from .transforms.urls import remember as remember_url_keys
+from .budget import Budget
+from .supervised import Stopped
 from .workers import POOL_THRESHOLD, Workers
 from .writer import page_text, word_count
 
@@ -81,12 +84,16 @@ def process(job: Job) -> JobResult:
     from .pipeline import clean_raw
 
     problems: list[Problem] = []
+    stage = budget_mod.stage
     try:
         article = clean_raw(job.raw, _WORKER["project"].rel)
         annotation_file = Path(job.annotation_file) if job.annotation_file else None
+        stage("anchoring annotations")
         article, ann_problems = annotations_mod.annotate(article, annotation_file, job.annotation_display)
         problems.extend(ann_problems)
+        stage("linking entities")
         article = entities_mod.link_entities(article, _WORKER.get("gazetteer"))
+        stage("keys and word count")
         article.flags["url_key"] = url_key(article)
         article.flags["related_key"] = related_key(article)
         article.flags["listing_key"] = listing_key(article)
@@ -100,6 +107,11 @@ def process(job: Job) -> JobResult:
         return JobResult(None, problems + [Problem(job.raw.display, None, f"cannot read file: {exc.strerror or exc}")])
     except RecursionError:
         return JobResult(None, problems + [Problem(job.raw.display, None, "text is nested too deeply to process")])
+
+
+def stopped_result(job: Job, stopped: Any) -> JobResult:
+    """The result of a job whose worker was stopped over its budget (``supervised.Stopped``)."""
+    return JobResult(None, [Problem(job.raw.display, None, stopped.message)])
 
 
 def process_packed(job: Job) -> Packed:
@@ -207,6 +219,9 @@ def run_jobs(
         known = _remembered_url_keys(project, version)
         fresh = pool.map(process_packed, [jobs[i] for i in todo])
         for i, packed in zip(todo, _progress(fresh, len(todo), progress)):
+            if isinstance(packed, Stopped):  # not cached: the next build tries the article again
+                results[i] = stopped_result(jobs[i], packed)
+                continue
             store.put(jobs[i].raw.display, keys[i], packed)
             results[i] = unpack_result(packed)
         _save_url_keys(project, version, results, known)
@@ -246,11 +261,11 @@ def _save_url_keys(project: Project, version: str, results: list[JobResult | Non
 
 def collect(
     project: Project, *, keep_going: bool = False, workers: int | None = None, progress: bool = True,
-    hasher: FileHasher | None = None, clock: _Clock | None = None,
+    hasher: FileHasher | None = None, clock: _Clock | None = None, budget: Budget | None = Budget(),
 ) -> BuildResult:
     """Read, clean, annotate and link every article; no writing."""
     clock = clock or _Clock()
-    with Workers(workers) as pool:
+    with Workers(workers, budget) as pool:
         result = gather(project, keep_going=keep_going, progress=progress, hasher=hasher, clock=clock, pool=pool)
     cross_link(project, result, clock)
     return result
@@ -384,13 +399,16 @@ def _load_articles(project: Project) -> list[Article]:
     return collect(project, progress=False).articles
 
 
-def build(project: Project, *, keep_going: bool = False, workers: int | None = None, progress: bool = True) -> BuildResult:
+def build(
+    project: Project, *, keep_going: bool = False, workers: int | None = None, progress: bool = True, budget: Budget | None = Budget(),
+) -> BuildResult:
+    """The whole archive into ``docs/``; each article's processing within ``budget`` (None: no limit)."""
     # The build makes millions of small objects and no reference cycles worth
     # collecting: the cyclic collector's passes over them cost a fifth of a rebuild.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build(project, keep_going=keep_going, workers=workers, progress=progress)
+        return _build(project, keep_going=keep_going, workers=workers, progress=progress, budget=budget)
     finally:
         if enabled:
             gc.enable()
@@ -503,7 +521,7 @@ def _generate(
     return trees, tree_stat, {"articles": fingerprints, SITE_DATA: data_fps}
 
 
-def _build(project: Project, *, keep_going: bool, workers: int | None, progress: bool) -> BuildResult:
+def _build(project: Project, *, keep_going: bool, workers: int | None, progress: bool, budget: Budget | None) -> BuildResult:
     clock = _Clock()
     start = clock.start
     hasher = FileHasher(project.cache / "hashes.pickle")
@@ -523,7 +541,7 @@ def _build(project: Project, *, keep_going: bool, workers: int | None, progress:
         return result
     from .collection import collection_pages
 
-    with Workers(workers) as pool:
+    with Workers(workers, budget) as pool:
         result = gather(project, keep_going=keep_going, progress=progress, hasher=hasher, clock=clock, pool=pool)
         # The collection pages read nothing cross-linking changes (annotation
         # links included): made in a second process meanwhile (a build with

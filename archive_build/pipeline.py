@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from .budget import stage
 from .model import Article
 from .readers import read_bytes
 from .sidecar import load_sidecar
@@ -41,7 +42,13 @@ AFTER_MARKDOWN: tuple[Transform, ...] = (
 )
 
 
+def _step_name(step: Transform) -> str:
+    """How a budget report names a step: its module and function (``clean.describe``)."""
+    return f"{step.__module__.rsplit('.', 1)[-1]}.{step.__name__}"
+
+
 def clean_article(data: bytes, path: str, sidecar: dict[str, Any] | None = None) -> Article:
+    stage("reading the raw file")
     article = read_bytes(data, path)
     fm = article.extra.pop("front_matter", None)
     if fm:
@@ -49,13 +56,18 @@ def clean_article(data: bytes, path: str, sidecar: dict[str, Any] | None = None)
         for key in unknown:
             article.warn(f"front matter: unknown field {key!r} ignored")
     for step in CLEANING:
+        stage(f"cleaning ({_step_name(step)})")
         article = step(article)
     if sidecar:
+        stage("applying the sidecar")
         metadata.apply_fields(article, sidecar, origin="sidecar")
+    stage("writing Markdown (render.to_markdown)")
     article = render.to_markdown(article)
     for step in AFTER_MARKDOWN:
+        stage(f"cleaning ({_step_name(step)})")
         article = step(article)
     article.blocks = []
+    stage("cleaning (metadata.finalize)")
     article = metadata.finalize(article)
     # The cleaned Markdown before annotations and entity links decorate it: article.json publishes it.
     article.clean_body = article.body
@@ -68,6 +80,7 @@ def clean_raw(raw: "RawFile", rel: Callable[[Path], str]) -> Article:
     One function for the build and for ``archive-build annotate``: a quote
     picked by ``annotate`` must be found in exactly the text the build anchors in.
     """
+    stage("reading the sidecar")
     sidecar_path = Path(raw.sidecar) if raw.sidecar else None
     sidecar = load_sidecar(sidecar_path, rel(sidecar_path)) if sidecar_path else None
     with open(raw.path, "rb") as f:
