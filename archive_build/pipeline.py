@@ -16,7 +16,7 @@ from .budget import stage
 from .model import Article
 from .readers import read_bytes
 from .sidecar import load_sidecar
-from .transforms import clean, metadata, notes, render
+from .transforms import bound, clean, metadata, notes, render
 
 if TYPE_CHECKING:
     from .discover import RawFile
@@ -38,6 +38,7 @@ CLEANING: tuple[Transform, ...] = (
 AFTER_MARKDOWN: tuple[Transform, ...] = (
     notes.convert_notes,
     notes.link_bare_urls,
+    bound.bound_paragraphs,
     clean.flag_truncation,
 )
 
