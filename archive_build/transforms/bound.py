@@ -58,6 +58,8 @@ def _candidates(text: str, protected: list[tuple[int, int]]) -> list[tuple[int, 
     slashes = [m.span() for m in re.finditer(r"\\+", text)] if "\\" in text else []
     slash_starts = [s for s, _ in slashes]
 
+    opening = set(starts)
+
     def blocked(pos: int) -> bool:
         k = bisect.bisect_right(starts, pos - 1) - 1
         if k >= 0 and protected[k][1] > pos:
@@ -71,11 +73,11 @@ def _candidates(text: str, protected: list[tuple[int, int]]) -> list[tuple[int, 
     for m in [*_CUT.finditer(text), None]:
         gap_end = m.start() if m is not None else len(text)
         for pos in range(last + HARD_STRIDE, gap_end - 1, HARD_STRIDE):
-            if not blocked(pos):
+            if not blocked(pos) and pos not in opening:
                 out.append((pos, pos))
         if m is None or m.end() >= len(text):
             break
-        if not blocked(m.start()):
+        if not blocked(m.start()) and m.end() not in opening:  # (escaping its first character would undo a link)
             out.append((m.start(), m.end()))
         last = m.end()
     return out
