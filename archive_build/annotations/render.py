@@ -17,6 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from ..linear_scan import code_spans
+from ..transforms.bound import bound_markdown
 from ..markdown_text import escape_text, sanitize_markdown
 from ..plaintext import PlainMap
 from .load import Spec
@@ -163,6 +164,7 @@ def footnote(spec: Spec, dropped: list[str]) -> str:
         f'<a class="ab-ann-permalink" href="#ann-{spec.id}" title="Permalink to this annotation">#</a>'
     )
     body = _neutralise(sanitize_markdown(spec.body.replace("\r\n", "\n").strip(), dropped))
+    body, _ = bound_markdown(body)  # a very long paragraph cut, as in the article (transforms/bound.py)
     return f"[^ann-{spec.id}]: {head}\n\n{_indent(body)}"
 
 
@@ -182,4 +184,5 @@ def unanchored_section(specs: list[Spec]) -> str:
     ]
     for spec in specs:
         lines.append(f"- “{escape_text(' '.join(spec.quote.split()))}”[^ann-{spec.id}]")
-    return "\n".join(lines) + "\n"
+    section, _ = bound_markdown("\n".join(lines))  # a list of very long quotes cut, as the article is
+    return section + "\n"

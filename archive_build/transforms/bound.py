@@ -50,6 +50,8 @@ def _protected(text: str) -> list[tuple[int, int]]:
 def _candidates(text: str, protected: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Where ``text`` may be cut: (end of the piece before, start of the piece after), in order.
 
+    A cut at a line break starts the next piece where a line already started.
+
     At white space (dropped), and in a stretch without white space longer
     than ``HARD_STRIDE``, every ``HARD_STRIDE`` characters (nothing dropped);
     never inside a protected span, nor between a backslash and what it escapes.
@@ -84,11 +86,22 @@ def _candidates(text: str, protected: list[tuple[int, int]]) -> list[tuple[int, 
 
 
 def _piece(text: str, start: int, end: int) -> str:
-    """``text[start:end]`` as a paragraph of its own: its first character escaped if it would open a block."""
+    """``text[start:end]`` as a paragraph of its own: its first character escaped if it would open a block.
+
+    Not at a line's start: what opens a block there did so before the cut
+    (a list item stays one, in a list of its own).
+    """
     piece = text[start:end]
-    if start and piece[:1] in _UNSAFE_START and not piece.startswith("\\"):
+    if start and piece[:1] in _UNSAFE_START and not piece.startswith("\\") and not _at_line_start(text, start):
         return "\\" + piece
     return piece
+
+
+def _at_line_start(text: str, pos: int) -> bool:
+    k = pos - 1
+    while k >= 0 and text[k] in " \t":
+        k -= 1
+    return k < 0 or text[k] == "\n"
 
 
 def cut_paragraph(text: str) -> list[str]:
@@ -122,14 +135,17 @@ def _blocks(body: str) -> list[str]:
     return body.split("\n\n")
 
 
-def bound_paragraphs(article: Article) -> Article:
-    """Cut the body's paragraphs that Python-Markdown would render in super-linear time (see the module)."""
-    if len(article.body) <= MAX_CHARS and article.body.count("[") * len(article.body) <= MAX_LINK_WORK:
-        return article
+def bound_markdown(md: str) -> tuple[str, int]:
+    """``md`` with its paragraphs that Python-Markdown would render in super-linear time cut; how many cuts.
+
+    Code fences, tables, indented code and footnote definitions are left as they are.
+    """
+    if len(md) <= MAX_CHARS and md.count("](") * len(md) <= MAX_LINK_WORK:
+        return md, 0
     out: list[str] = []
     fence: str | None = None
     cuts = 0
-    for block in _blocks(article.body):
+    for block in _blocks(md):
         first = block.lstrip("\n").split("\n", 1)[0]
         if fence is None and (m := _FENCE.match(first)) is not None:
             fence = m.group(1)
@@ -146,8 +162,13 @@ def bound_paragraphs(article: Article) -> Article:
         pieces = cut_paragraph(block)
         cuts += len(pieces) - 1
         out.extend(pieces)
+    return ("\n\n".join(out), cuts) if cuts else (md, 0)
+
+
+def bound_paragraphs(article: Article) -> Article:
+    """Cut the body's paragraphs that Python-Markdown would render in super-linear time (see the module)."""
+    article.body, cuts = bound_markdown(article.body)
     if cuts:
-        article.body = "\n\n".join(out)
         article.warn(
             f"{cuts} paragraph break(s) added inside very long paragraphs, so that the site renders them in "
             f"bounded time (a paragraph is cut at {MAX_CHARS:,} characters, sooner when it holds many links)"
