@@ -164,15 +164,21 @@ def parse_row(raw: Any, number: int) -> Row | str:
     )
 
 
-def slug(text: str, taken: set[str]) -> str:
-    """A readable annotation id from the quote's first words, unique among ``taken``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+def slug(text: str, taken: set[str], tried: dict[str, int] | None = None) -> str:
+    """A readable annotation id from the quote's first words, unique among ``taken``.
+
+    ``tried`` remembers the next number to try for each base, so that an
+    export of thousands of rows on one quote does not count up from 2 for each.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text[:1000]).encode("ascii", "ignore").decode().lower()
     words = re.findall(r"[a-z0-9]+", ascii_text)[:6]
     base = "-".join(words)[:48].strip("-") or "hypothesis"
-    candidate, n = base, 2
+    tried = {} if tried is None else tried
+    candidate, n = base, tried.get(base, 2)
     while candidate in taken:
         candidate = f"{base}-{n}"
         n += 1
+    tried[base] = n
     taken.add(candidate)
     return candidate
 
@@ -186,6 +192,8 @@ class ArticleFile:
     norm: Normalised
     ids: set[str]
     imported: set[str]
+    tried: dict[str, int] = field(default_factory=dict)  # for ``slug``
+    size: int = 0  # bytes of the entries planned for it so far (roughly)
 
 
 def _existing(path: Path) -> tuple[set[str], set[str]]:
@@ -247,6 +255,11 @@ def plan(rows: list[Any], articles: list[Article], annotations_dir: Path, *, kee
         if row.created is None:
             outcomes.append(Outcome(row, SKIPPED, article.id, "no valid 'created' date"))
             continue
+        af.size += len(row.exact) + len(row.text) + len(row.prefix) + len(row.suffix) + 200
+        if af.size > 2 * MAX_YAML_BYTES:
+            # Far more than the file may hold (``appended_text`` refuses it): not worth anchoring.
+            outcomes.append(Outcome(row, SKIPPED, article.id, f"the annotation file would be larger than the {MAX_YAML_BYTES // 1024} KB limit; import the rest in another export"))
+            continue
         found = anchor(af.plain, row.exact, row.prefix, row.suffix, norm=af.norm)
         if isinstance(found, Anchor):
             status = IMPORTED if found.similarity >= 100 else REANCHORED
@@ -260,7 +273,7 @@ def plan(rows: list[Any], articles: list[Article], annotations_dir: Path, *, kee
                 outcomes.append(Outcome(row, status, article.id, detail))
                 continue
         entry = {
-            "id": slug(row.exact, af.ids),
+            "id": slug(row.exact, af.ids, af.tried),
             "quote": row.exact,
             "prefix": row.prefix,
             "suffix": row.suffix,
