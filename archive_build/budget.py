@@ -39,6 +39,14 @@ class Budget:
             "handles slowly, please report it (a larger budget: --article-timeout)"
         )
 
+    def died(self, stage: str, how: str) -> str:
+        """A worker that ended on its own: past the memory limit, most likely (an allocation in C that failed)."""
+        likely = f", most likely past the memory limit of {self.memory_mb:,} MB (--article-memory)" if self.memory_mb else ""
+        return (
+            f"processing stopped: its worker ended ({how}) while {stage or 'starting'}{likely}; "
+            "the article is left out of this build (the rest is built)"
+        )
+
     def too_big(self, stage: str) -> str:
         return (
             f"processing needed more than {self.memory_mb:,} MB of memory; stopped while {stage or 'starting'}; "

@@ -42,13 +42,20 @@ def available() -> bool:
 
 
 def _worker_main(jobs: Connection, results: Connection, slot: Slot, initializer: Callable[..., None] | None,
-                 initargs: tuple[Any, ...], memory_mb: int | None) -> None:
-    """A worker: run the initializer, then each item of each chunk, sending every result back at once."""
+                 initargs: tuple[Any, ...], budget: Budget) -> None:
+    """A worker: run the initializer, then each item of each chunk, sending every result back at once.
+
+    Each item also runs under an alarm at twice the budget, whose default
+    action ends this process even inside C code: should the supervisor be
+    gone or stuck, a worker still never runs on for long.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle: it stops the workers
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    alarm = int(2 * budget.seconds) + 1 if budget.seconds < 1e6 else 0
     budget_mod.serve_as(slot)
     if initializer is not None:
         initializer(*initargs)
-    budget_mod.limit_memory(memory_mb)
+    budget_mod.limit_memory(budget.memory_mb)
     clock = time.monotonic
     while True:
         try:
@@ -60,23 +67,25 @@ def _worker_main(jobs: Connection, results: Connection, slot: Slot, initializer:
         fn, chunk = message
         for index, item in chunk:
             slot.begin(index, clock())
+            signal.alarm(alarm)
             try:
                 value: Any = fn(item)
             except MemoryError:
                 value = Stopped("", slot.stage)  # the supervisor words it (it knows the limit)
                 results.send_bytes(pickle.dumps((index, False, value), protocol=pickle.HIGHEST_PROTOCOL))
                 os._exit(3)  # a fresh worker for the rest: this one's heap may be in pieces
+            signal.alarm(0)
             slot.idle()
             results.send_bytes(pickle.dumps((index, True, value), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class _Worker:
-    def __init__(self, ctx: Any, initializer: Callable[..., None] | None, initargs: tuple[Any, ...], memory_mb: int | None) -> None:
+    def __init__(self, ctx: Any, initializer: Callable[..., None] | None, initargs: tuple[Any, ...], budget: Budget) -> None:
         self.slot = Slot()
         job_read, self.jobs = ctx.Pipe(duplex=False)
         self.results, result_write = ctx.Pipe(duplex=False)
         self.process = ctx.Process(
-            target=_worker_main, args=(job_read, result_write, self.slot, initializer, initargs, memory_mb), daemon=True,
+            target=_worker_main, args=(job_read, result_write, self.slot, initializer, initargs, budget), daemon=True,
         )
         self.process.start()
         job_read.close()
@@ -115,7 +124,7 @@ class SupervisedPool:
     def start(self, count: int | None = None) -> None:
         """Start workers now (up to ``count``), so their initializer runs while this process does other work."""
         while len(self._workers) < min(self.count, count or self.count):
-            self._workers.append(_Worker(self._ctx, self._initializer, self._initargs, self.budget.memory_mb))
+            self._workers.append(_Worker(self._ctx, self._initializer, self._initargs, self.budget))
 
     def map(self, fn: Callable[[Any], Any], items: list[Any]) -> Iterator[Any]:
         """``fn`` over ``items`` in order; an item that broke the budget gives a ``Stopped`` instead."""
@@ -183,13 +192,16 @@ class SupervisedPool:
         w.stop()
         if why is None and current >= 0 and current in w.unanswered():
             # Died on its own: out of memory past what Python could report, or a crash in C code.
-            reason = budget_mod.describe_exit(w.process.exitcode)
-            message = self.budget.too_big(stage) if self.budget.memory_mb else f"processing stopped ({reason}) while {stage}"
-            done[current] = Stopped(f"{message} (the worker ended with {reason})", stage)
+            code = w.process.exitcode
+            if code == -signal.SIGALRM:  # its own alarm (``_worker_main``): over the budget
+                message = self.budget.too_slow(stage)
+            else:
+                message = self.budget.died(stage, budget_mod.describe_exit(code))
+            done[current] = Stopped(message, stage)
             w.answered(current)
         todo.extendleft(reversed(w.unanswered()))
         i = self._workers.index(w)
-        self._workers[i] = _Worker(self._ctx, self._initializer, self._initargs, self.budget.memory_mb)
+        self._workers[i] = _Worker(self._ctx, self._initializer, self._initargs, self.budget)
 
     def close(self) -> None:
         for w in self._workers:

@@ -30,6 +30,29 @@ def _work(item: str) -> str:
     return item.upper()
 
 
+def _stall_in_c(item: str) -> str:
+    budget.stage("in C")
+    import ctypes
+
+    ctypes.CDLL(None).sleep(3600)  # no Python bytecode runs: only a signal's default action ends it
+    return item
+
+
+def test_a_worker_stuck_in_c_code_ends_itself_if_its_supervisor_does_not_stop_it() -> None:
+    from archive_build.supervised import _worker_main
+
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    job_read, jobs = ctx.Pipe(duplex=False)
+    results, result_write = ctx.Pipe(duplex=False)
+    worker = ctx.Process(target=_worker_main, args=(job_read, result_write, budget.Slot(), None, (), Budget(seconds=0.2, memory_mb=None)))
+    worker.start()
+    jobs.send((_stall_in_c, [(0, "x")]))
+    worker.join(timeout=60)
+    assert worker.exitcode == -14  # SIGALRM, after twice the budget (rounded up)
+
+
 def _map(items: list[str], **limits: object) -> list[object]:
     pool = SupervisedPool(2, Budget(**limits))  # type: ignore[arg-type]
     try:
@@ -60,7 +83,8 @@ def test_an_item_over_the_memory_budget_is_stopped_and_the_others_finish() -> No
 def test_a_worker_that_dies_is_replaced_and_its_item_reported() -> None:
     out = _map(["a", "crash", "b", "c"], seconds=60)
     assert [out[0], *out[2:]] == ["A", "B", "C"]
-    assert isinstance(out[1], Stopped) and "exit status 9" in out[1].message
+    assert isinstance(out[1], Stopped)
+    assert out[1].message.startswith("processing stopped: its worker ended (exit status 9) while working on crash")
 
 
 def _stalling_project(tmp_path: Path) -> Path:
