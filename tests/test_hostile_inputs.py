@@ -177,3 +177,13 @@ def test_a_hypothesis_export_of_many_rows_on_one_quote_is_planned_in_linear_time
 
     small, large = rows(2_000), rows(8_000)
     assert _cpu(lambda: plan(large, [article], tmp_path), 1) / _cpu(lambda: plan(small, [article], tmp_path), 1) < MAX_GROWTH
+
+
+def test_code_blocks_tables_and_footnote_definitions_are_never_cut() -> None:
+    from archive_build.transforms.bound import bound_markdown
+
+    code = "```\n" + fill("x = [a](b) ", 20_000) + "\n\n" + fill("y ", 20_000) + "\n```"
+    table = "| a | b |\n|---|---|\n" + "| c | d |\n" * 3000
+    footnote = "[^1]: " + fill("word ", 20_000)
+    md = "\n\n".join([code, table, footnote])
+    assert bound_markdown(md) == (md, 0)
