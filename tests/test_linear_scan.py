@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive_build.linear_scan import code_spans, inline_links, simple_links, strip_simple_links
@@ -11,20 +11,22 @@ from archive_build.markdown_text import CODE_SPAN, LINK
 
 SIMPLE_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 MARKDOWNISH = st.text(alphabet="[]()!\\\n a\"<>`", max_size=40)
+# Many small examples, each cheap: no deadline or generation-speed check (a loaded machine trips them).
+PROPERTY = settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _spans(matches) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:  # type: ignore[no-untyped-def]
     return [(m.span(), m.groups()) for m in matches]
 
 
-@settings(max_examples=3000)
+@PROPERTY
 @given(MARKDOWNISH)
 def test_simple_links_are_the_matches_of_the_simple_link_pattern(text: str) -> None:
     assert _spans(simple_links(text)) == _spans(SIMPLE_LINK.finditer(text))
     assert strip_simple_links(text) == SIMPLE_LINK.sub(r"\1", text)
 
 
-@settings(max_examples=3000)
+@PROPERTY
 @given(MARKDOWNISH)
 def test_inline_links_are_the_matches_of_the_link_pattern(text: str) -> None:
     assert _spans(inline_links(text)) == _spans(LINK.finditer(text))
@@ -32,7 +34,7 @@ def test_inline_links_are_the_matches_of_the_link_pattern(text: str) -> None:
     assert [[(m.start(g), m.end(g)) for g in range(5)] for m in found] == [[m.span(g) for g in range(5)] for m in expected]
 
 
-@settings(max_examples=3000)
+@PROPERTY
 @given(st.text(alphabet="`a\n", max_size=40))
 def test_code_spans_are_the_matches_of_the_code_span_pattern(text: str) -> None:
     assert _spans(code_spans(text)) == _spans(CODE_SPAN.finditer(text))
