@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install site serve test test-fast check bench bench-html bench-serve bench-faults clean
+.PHONY: install site serve test test-fast check bench bench-html bench-serve bench-faults bench-hostile clean
 
 install: $(STAMP)
 
@@ -47,6 +47,10 @@ test-fast: install
 
 bench: install
 	$(BIN)/python -m bench.scale
+
+# Hostile inputs (bench/hostile_shapes.py) at 25-400 KB: CPU seconds per step and the fitted exponent per shape.
+bench-hostile: install
+	nice $(BIN)/python -m bench.hostile
 
 # HTML reader accuracy (title/byline/date/source, body F1) and speed on ../shared/corpora.
 bench-html: install

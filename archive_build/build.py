@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
 from . import annotations as annotations_mod
+from . import budget as budget_mod
 from . import entities as entities_mod
 from .collection.internal_links import url_key
 from .annotations.files import inventory as annotation_files
@@ -35,6 +36,8 @@ from .failures import os_problem
 from .output import KEEP, Entry, Rendered, clean_stale_temps, matches, rendered, stage, staging_dir, sync_tree, tree_stats
 from .project import Project
 from .transforms.urls import remember as remember_url_keys
+from .budget import Budget
+from .supervised import Stopped
 from .workers import POOL_THRESHOLD, Workers
 from .writer import page_text, word_count
 
@@ -89,14 +92,18 @@ def process(job: Job) -> JobResult:
     from .pipeline import clean_raw
 
     problems: list[Problem] = []
+    stage = budget_mod.stage
     try:
         article = clean_raw(job.raw, _WORKER["project"].rel)
         annotation_file = Path(job.annotation_file) if job.annotation_file else None
         if job.raw.sidecar:
             article.flags["warning_at"] = sidecar_warning_lines(article.warnings, Path(job.raw.sidecar), _WORKER["project"].rel(Path(job.raw.sidecar)))
+        stage("anchoring annotations")
         article, ann_problems = annotations_mod.annotate(article, annotation_file, job.annotation_display, job.more_annotation_files)
         problems.extend(ann_problems)
+        stage("linking entities")
         article = entities_mod.link_entities(article, _WORKER.get("gazetteer"))
+        stage("keys and word count")
         article.flags["url_key"] = url_key(article)
         article.flags["related_key"] = related_key(article)
         article.flags["listing_key"] = listing_key(article)
@@ -110,6 +117,11 @@ def process(job: Job) -> JobResult:
         return JobResult(None, problems + [Problem(job.raw.display, None, f"cannot read file: {exc.strerror or exc}")])
     except RecursionError:
         return JobResult(None, problems + [Problem(job.raw.display, None, "text is nested too deeply to process")])
+
+
+def stopped_result(job: Job, stopped: Any) -> JobResult:
+    """The result of a job whose worker was stopped over its budget (``supervised.Stopped``)."""
+    return JobResult(None, [Problem(job.raw.display, None, stopped.message)])
 
 
 def process_packed(job: Job) -> Packed:
@@ -218,6 +230,9 @@ def run_jobs(
         known = _remembered_url_keys(project, version)
         fresh = pool.map(process_packed, [jobs[i] for i in todo])
         for i, packed in zip(todo, _progress(fresh, len(todo), progress)):
+            if isinstance(packed, Stopped):  # not cached: the next build tries the article again
+                results[i] = stopped_result(jobs[i], packed)
+                continue
             store.put(jobs[i].raw.display, keys[i], packed)
             results[i] = unpack_result(packed)
         _save_url_keys(project, version, results, known)
@@ -257,12 +272,12 @@ def _save_url_keys(project: Project, version: str, results: list[JobResult | Non
 
 def collect(
     project: Project, *, keep_going: bool = False, workers: int | None = None, progress: bool = True,
-    hasher: FileHasher | None = None, clock: _Clock | None = None,
+    hasher: FileHasher | None = None, clock: _Clock | None = None, budget: Budget | None = Budget(),
 ) -> BuildResult:
     """Read, clean, annotate and link every article; no writing."""
     clock = clock or _Clock()
     with build_lock(project):
-        with Workers(workers) as pool:
+        with Workers(workers, budget) as pool:
             result = gather(project, keep_going=keep_going, progress=progress, hasher=hasher, clock=clock, pool=pool)
         cross_link(project, result, clock)
     if (warning := _damage_warning(project, take_damaged())) is not None:
@@ -398,14 +413,15 @@ def _load_articles(project: Project) -> list[Article]:
 
 def build(
     project: Project, *, keep_going: bool = False, workers: int | None = None, progress: bool = True, wait: bool = True,
-    on_wait: Callable[[str], None] | None = None,
+    on_wait: Callable[[str], None] | None = None, budget: Budget | None = Budget(),
 ) -> BuildResult:
     """Build the archive into ``docs/`` (and ``site-data/``), one build at a time per project.
 
     A build already running on the project is waited for (``on_wait`` is
     told why), or with ``wait=False`` is an ``InputError``.  A system call
     failing on the build's own files (an unwritable ``docs/``, a full disk)
-    is an ``InputError`` naming the path and what to do.  Either way the
+    is an ``InputError`` naming the path and what to do.  Each article's
+    processing stays within ``budget`` (None: no limit).  Either way the
     outcome is recorded for ``archive-build site`` (``outcome``).
     """
     with build_lock(project, wait=wait, on_wait=on_wait):
@@ -415,7 +431,7 @@ def build(
         enabled = gc.isenabled()
         gc.disable()
         try:
-            result = _build(project, keep_going=keep_going, workers=workers, progress=progress)
+            result = _build(project, keep_going=keep_going, workers=workers, progress=progress, budget=budget)
         except OSError as exc:
             problem = os_problem(project, exc)
             outcome.record(project, f"failed: {problem}")
@@ -561,7 +577,7 @@ def _generate(
     return trees, tree_stat, {"articles": fingerprints, SITE_DATA: data_fps}
 
 
-def _build(project: Project, *, keep_going: bool, workers: int | None, progress: bool) -> BuildResult:
+def _build(project: Project, *, keep_going: bool, workers: int | None, progress: bool, budget: Budget | None) -> BuildResult:
     clock = _Clock()
     start = clock.start
     hasher = FileHasher(project.cache / "hashes.pickle")
@@ -585,7 +601,7 @@ def _build(project: Project, *, keep_going: bool, workers: int | None, progress:
     clean_stale_temps(project.cache, recursive=True)
     damage: list[str] = []
     memos: dict[str, str] = {}
-    with Workers(workers) as pool:
+    with Workers(workers, budget) as pool:
         result = gather(project, keep_going=keep_going, progress=progress, hasher=hasher, clock=clock, pool=pool)
         # The collection pages read nothing cross-linking changes (annotation
         # links included): made in a second process meanwhile (a build with

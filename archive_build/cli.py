@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .errors import InputError, Problem
+from .budget import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
 from .project import Project
 
 if TYPE_CHECKING:
+    from .budget import Budget
     from .build import BuildResult
 
 
@@ -49,7 +51,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
         gc.disable()
     result = build(
-        project, keep_going=args.keep_going, workers=args.jobs, progress=not args.quiet, wait=not args.no_wait,
+        project, keep_going=args.keep_going, workers=args.jobs, progress=not args.quiet, wait=not args.no_wait, budget=_budget(args),
         on_wait=lambda message: print(message, file=sys.stderr, flush=True),
     )
     if _EXITING:
@@ -65,6 +67,26 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"{args.report}: error: cannot write the report: {exc.strerror or exc}", file=sys.stderr)
             return 2
     return 1 if result.errors else 0
+
+
+def _positive(value: str) -> float:
+    """A number of seconds or megabytes, 0 for no limit."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not number >= 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be 0 (no limit) or a positive number: {value!r}")
+    return number
+
+
+def _budget(args: argparse.Namespace) -> "Budget | None":
+    """The per-article budget the build's options ask for (None: both limits off)."""
+    from .budget import Budget
+
+    if not args.article_timeout and not args.article_memory:
+        return None
+    return Budget(seconds=args.article_timeout or float("inf"), memory_mb=int(args.article_memory) or None)
 
 
 def _write_report(path: Path, result: BuildResult) -> None:
@@ -137,6 +159,14 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build the whole archive into docs/")
     b.add_argument("--keep-going", action="store_true", help="build even when annotations cannot be anchored")
     b.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    b.add_argument(
+        "--article-timeout", type=_positive, default=DEFAULT_SECONDS, metavar="SECONDS",
+        help=f"stop an article whose processing takes longer (default {DEFAULT_SECONDS:g}; 0: no limit)",
+    )
+    b.add_argument(
+        "--article-memory", type=_positive, default=DEFAULT_MEMORY_MB, metavar="MB",
+        help=f"memory an article's worker may take beyond its start (default {DEFAULT_MEMORY_MB}; 0: no limit)",
+    )
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     b.add_argument("--timings", action="store_true", help="print the seconds each phase took")
     b.add_argument("--report", metavar="FILE", help="also write the outcome as JSON: counts, problems, open-data files written")

@@ -15,6 +15,7 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from . import untrusted_markdown
+from .linear_scan import Found, code_spans, inline_links, substitute
 
 # Characters that start inline syntax anywhere in a line (Python-Markdown core,
 # "#" because a heading drops its trailing hashes,
@@ -140,11 +141,11 @@ def code_span_at(text: str, start: int) -> tuple[CodeSpanAt | None, int]:
 def _protect_code(text: str) -> tuple[str, list[str]]:
     spans: list[str] = []
 
-    def stash(m: re.Match[str]) -> str:
+    def stash(m: Found) -> str:
         spans.append(m.group(0))
         return f"\x00{len(spans) - 1}\x00"
 
-    return CODE_SPAN.sub(stash, text), spans
+    return substitute(text, code_spans(text), stash), spans  # CODE_SPAN's matches, in linear time
 
 
 def sanitize_markdown(text: str, dropped: list[str] | None = None, removed: list[tuple[str, str]] | None = None) -> str:
@@ -163,7 +164,7 @@ def sanitize_markdown(text: str, dropped: list[str] | None = None, removed: list
     text, spans = _protect_code(text)
     text = untrusted_markdown.drop_markup_titles(text, removed)
 
-    def link(m: re.Match[str]) -> str:
+    def link(m: Found) -> str:
         opening, label, url, title = m.groups()
         if safe_url(url) is None:
             dropped.append(url)
@@ -186,7 +187,7 @@ def sanitize_markdown(text: str, dropped: list[str] | None = None, removed: list
         return m.group(0)
 
     if "](" in text:  # (every link has one; see LINK)
-        text = LINK.sub(link, text)
+        text = substitute(text, inline_links(text), link)  # LINK's matches, in linear time
     text = _AUTOLINK.sub(autolink, text)
     if "]:" in text:  # (the pattern starts at every line start, which the regex engine tries everywhere)
         text = _REF_DEF.sub(refdef, text)

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from .collection import relative_links
 from .control_chars import strip_controls
+from .budget import stage
 from .model import Article
 from .readers import read_bytes
 from .readers.decode import MAX_RAW_BYTES
 from .safe_files import read_regular
 from .sidecar import load_sidecar
-from .transforms import clean, metadata, notes, render
+from .transforms import bound, clean, metadata, notes, render
 
 if TYPE_CHECKING:
     from .discover import RawFile
@@ -41,11 +42,18 @@ CLEANING: tuple[Transform, ...] = (
 AFTER_MARKDOWN: tuple[Transform, ...] = (
     notes.convert_notes,
     notes.link_bare_urls,
+    bound.bound_paragraphs,
     clean.flag_truncation,
 )
 
 
+def _step_name(step: Transform) -> str:
+    """How a budget report names a step: its module and function (``clean.describe``)."""
+    return f"{step.__module__.rsplit('.', 1)[-1]}.{step.__name__}"
+
+
 def clean_article(data: bytes, path: str, sidecar: dict[str, Any] | None = None) -> Article:
+    stage("reading the raw file")
     article = read_bytes(data, path)
     fm = article.extra.pop("front_matter", None)
     if fm:
@@ -53,11 +61,15 @@ def clean_article(data: bytes, path: str, sidecar: dict[str, Any] | None = None)
         for key in unknown:
             article.warn(f"front matter: unknown field {key!r} ignored")
     for step in CLEANING:
+        stage(f"cleaning ({_step_name(step)})")
         article = step(article)
     if sidecar:
+        stage("applying the sidecar")
         metadata.apply_fields(article, sidecar, origin="sidecar")
+    stage("writing Markdown (render.to_markdown)")
     article = render.to_markdown(article)
     for step in AFTER_MARKDOWN:
+        stage(f"cleaning ({_step_name(step)})")
         article = step(article)
     article.blocks = []
     if "](" in article.body or "]:" in article.body:
@@ -66,6 +78,7 @@ def clean_article(data: bytes, path: str, sidecar: dict[str, Any] | None = None)
         if links:
             article.flags["relative_links"] = links
     article = strip_controls(article)
+    stage("cleaning (metadata.finalize)")
     article = metadata.finalize(article)
     # The cleaned Markdown before annotations and entity links decorate it: article.json publishes it.
     article.clean_body = article.body
@@ -78,6 +91,7 @@ def clean_raw(raw: "RawFile", rel: Callable[[Path], str]) -> Article:
     One function for the build and for ``archive-build annotate``: a quote
     picked by ``annotate`` must be found in exactly the text the build anchors in.
     """
+    stage("reading the sidecar")
     sidecar_path = Path(raw.sidecar) if raw.sidecar else None
     sidecar = load_sidecar(sidecar_path, rel(sidecar_path)) if sidecar_path else None
     data = read_regular(raw.path, raw.display, limit=MAX_RAW_BYTES, limit_message=f"file is {{size}} bytes; the limit for a raw article is {MAX_RAW_BYTES:,} bytes")

@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from .markdown_text import LINK, code_span_at
+from .linear_scan import Found, inline_links
+from .markdown_text import code_span_at
 
 _FOOTREF = re.compile(r"\[\^[^\]\s]+\]")
 _FOOTDEF = re.compile(r"[ ]{0,3}\[\^[^\]\s]+\]:")
@@ -162,9 +163,9 @@ def scan(md: str) -> PlainMap:
         out.append(text)
         segments.append((start, end, len(text), mark))
 
-    links: dict[int, re.Match[str]] = {}
+    links: dict[int, Found] = {}
     if "](" in md:  # (every link has one; most bodies none, and the scan costs as much as the rest)
-        for lm in LINK.finditer(md):  # the link shape sanitize_markdown keeps
+        for lm in inline_links(md):  # the link shape sanitize_markdown keeps (LINK's matches)
             links[lm.start()] = lm
     label_ends: dict[int, int] = {}  # end of an open link's label → end of the link
     fence: str | None = None

@@ -61,11 +61,15 @@ def _call_inherited(start: int, stop: int) -> list[Any]:
 class Workers:
     """The processes of one build, started on first use and stopped on ``close`` (or leaving ``with``)."""
 
-    def __init__(self, count: int | None = None) -> None:
+    def __init__(self, count: int | None = None, budget: Any = None) -> None:
         self.count = count or os.cpu_count() or 1
+        # A ``budget.Budget``: ``map`` then runs every batch, however small, in
+        # supervised workers that stop an item over the budget (``supervised.py``).
+        self.budget = budget
         self._initializer: Callable[..., None] | None = None
         self._initargs: tuple[Any, ...] = ()
         self._pool: Any = None
+        self._supervised: Any = None
         self._forked: list[_Forked] = []
 
     def prepare(self, initializer: Callable[..., None], *initargs: Any) -> None:
@@ -73,17 +77,39 @@ class Workers:
         self._initializer, self._initargs = initializer, initargs
 
     def map(self, fn: Callable[[T], R], items: list[T]) -> Iterator[R]:
-        """``fn`` over ``items``, results in order; lazily, in this process, for small batches."""
+        """``fn`` over ``items``, results in order; lazily, in this process, for small batches.
+
+        Under a budget, an item that broke it gives a ``supervised.Stopped``.
+        """
+        if self._budgeted():
+            return self._supervisor().map(fn, items)
+        return self._unsupervised_map(fn, items)
+
+    def _unsupervised_map(self, fn: Callable[[T], R], items: list[T]) -> Iterator[R]:
         if len(items) < POOL_THRESHOLD or self.count == 1:
             return map(fn, items)
         return self._executor().map(fn, items, chunksize=self._chunksize(len(items)))
 
     def start(self) -> None:
         """Start the workers now (each runs the ``prepare``d initializer), for a ``map`` to come."""
-        if self.count > 1:
+        if self._budgeted():
+            self._supervisor().start()
+        elif self.count > 1:
             pool = self._executor()
             for _ in range(self.count):
                 pool.submit(_nothing)  # (the pool starts its processes on the first task)
+
+    def _budgeted(self) -> bool:
+        from . import supervised
+
+        return self.budget is not None and supervised.available()
+
+    def _supervisor(self) -> Any:
+        if self._supervised is None:
+            from .supervised import SupervisedPool
+
+            self._supervised = SupervisedPool(self.count, self.budget, self._initializer, self._initargs)
+        return self._supervised
 
     def _executor(self) -> Any:
         if self._pool is None:
@@ -104,7 +130,7 @@ class Workers:
         """
         global _INHERITED
         if len(items) < POOL_THRESHOLD or self.count == 1 or not CAN_FORK:
-            return self.map(fn, items)
+            return self._unsupervised_map(fn, items)
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -165,6 +191,9 @@ class Workers:
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None
+        if self._supervised is not None:
+            self._supervised.close()
+            self._supervised = None
         _INHERITED = None
 
     def __enter__(self) -> "Workers":

@@ -20,6 +20,11 @@ FUZZY_THRESHOLD = 85.0
 CONTEXT_THRESHOLD = 80.0
 CONTEXT = 32  # characters of prefix/suffix kept with an anchored annotation
 MAX_LISTED = 10  # occurrences listed in an "ambiguous" message
+# Work bounds for a stranger's quote: occurrences of it weighed by prefix and suffix (a quote
+# found more often is ambiguous among the first ones), and the longest quote searched for
+# approximately (rapidfuzz's alignment takes time proportional to both lengths).
+MAX_OCCURRENCES = 1000
+MAX_FUZZY_QUOTE = 5000
 
 _FOLD = str.maketrans(
     {
@@ -176,7 +181,7 @@ def anchor(plain: str, quote: str, prefix: str = "", suffix: str = "", *, norm: 
     hay = norm.text
     found: list[int] = []
     pos = hay.find(q)
-    while pos != -1:
+    while pos != -1 and len(found) < MAX_OCCURRENCES:
         found.append(pos)
         pos = hay.find(q, pos + 1)
     if len(found) == 1:
@@ -188,7 +193,7 @@ def anchor(plain: str, quote: str, prefix: str = "", suffix: str = "", *, norm: 
             return Miss("ambiguous", [_span(norm, plain, f, f + len(q)) for f in found], similarity=score)
         s, e = _span(norm, plain, chosen, chosen + len(q))
         return Anchor(s, e, 100.0)
-    if not fuzzy or not hay.strip():
+    if not fuzzy or not hay.strip() or len(q) > MAX_FUZZY_QUOTE:
         return Miss("not-found")
     return _fuzzy(plain, norm, q, normalise_str(prefix).strip(), normalise_str(suffix).strip())
 

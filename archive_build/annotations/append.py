@@ -32,15 +32,21 @@ _EMPTY_LIST = re.compile(r"^annotations:[ \t]*\[[ \t]*\][ \t]*(#[^\r\n]*)?(?=\r?
 _BOM = "\ufeff"
 
 
-def make_id(text: str, taken: set[str], fallback: str = "note") -> str:
-    """A readable annotation id from a quote's first words, unique among ``taken`` (which it joins)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+def make_id(text: str, taken: set[str], fallback: str = "note", tried: dict[str, int] | None = None) -> str:
+    """A readable annotation id from a quote's first words, unique among ``taken`` (which it joins).
+
+    ``tried`` remembers the next number to try for each base, so that an
+    import of thousands of rows on one quote does not count up from 2 for each.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text[:1000]).encode("ascii", "ignore").decode().lower()
     words = re.findall(r"[a-z0-9]+", ascii_text)[:4]
     base = "-".join(words)[:48].strip("-") or fallback
-    candidate, n = base, 2
+    tried = {} if tried is None else tried
+    candidate, n = base, tried.get(base, 2)
     while candidate in taken:
         candidate = f"{base}-{n}"
         n += 1
+    tried[base] = n
     taken.add(candidate)
     return candidate
 

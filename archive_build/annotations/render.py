@@ -16,7 +16,9 @@ import re
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from ..markdown_text import CODE_SPAN, escape_text, sanitize_markdown
+from ..linear_scan import code_spans
+from ..transforms.bound import bound_markdown
+from ..markdown_text import escape_text, sanitize_markdown
 from ..plaintext import PlainMap
 from .load import Spec
 
@@ -141,7 +143,7 @@ def _neutralise(md: str) -> str:
     """Escape the syntax that lets a footnote body change the rest of the page (outside code spans)."""
     out: list[str] = []
     last = 0
-    for m in CODE_SPAN.finditer(md):
+    for m in code_spans(md):  # CODE_SPAN's matches, in linear time
         out.append(_neutralise_text(md[last : m.start()]))
         out.append(m.group(0))
         last = m.end()
@@ -163,6 +165,7 @@ def footnote(spec: Spec, dropped: list[str]) -> str:
         f'<a class="ab-ann-permalink" href="#ann-{spec.id}" title="Permalink to this annotation">#</a>'
     )
     body = _neutralise(sanitize_markdown(spec.body.replace("\r\n", "\n").strip(), dropped))
+    body, _ = bound_markdown(body)  # a very long paragraph cut, as in the article (transforms/bound.py)
     return f"[^ann-{spec.id}]: {head}\n\n{_indent(body)}"
 
 
@@ -194,4 +197,5 @@ def unanchored_section(lost: list[tuple[Spec, str]]) -> str:
         else:
             why = "not found in the text"
         lines.append(f"- {shown}[^ann-{spec.id}] — {why}")
-    return "\n".join(lines) + "\n"
+    section, _ = bound_markdown("\n".join(lines))  # a list of very long quotes cut, as the article is
+    return section + "\n"

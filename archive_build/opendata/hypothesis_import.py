@@ -255,9 +255,9 @@ def parse_row(raw: Any, number: int) -> Row | str:
     )
 
 
-def slug(text: str, taken: set[str]) -> str:
+def slug(text: str, taken: set[str], tried: dict[str, int] | None = None) -> str:
     """A readable annotation id from the quote's first words (``append.make_id``, shared with ``annotate``)."""
-    return make_id(text, taken, fallback="hypothesis")
+    return make_id(text, taken, fallback="hypothesis", tried=tried)
 
 
 @dataclass
@@ -269,6 +269,8 @@ class ArticleFile:
     norm: Normalised
     ids: set[str]
     imported: set[str]
+    tried: dict[str, int] = field(default_factory=dict)  # for ``slug``
+    size: int = 0  # bytes of the entries planned for it so far (roughly)
 
 
 def _existing(path: Path) -> tuple[set[str], set[str]]:
@@ -336,6 +338,11 @@ def plan(
         if row.created is None:
             outcomes.append(Outcome(row, SKIPPED, article.id, "no valid 'created' date"))
             continue
+        af.size += len(row.exact) + len(row.text) + len(row.prefix) + len(row.suffix) + 200
+        if af.size > 2 * MAX_YAML_BYTES:
+            # Far more than the file may hold (``appended_text`` refuses it): not worth anchoring.
+            outcomes.append(Outcome(row, SKIPPED, article.id, f"the annotation file would be larger than the {MAX_YAML_BYTES // 1024} KB limit; import the rest in another export"))
+            continue
         found = anchor(af.plain, row.exact, row.prefix, row.suffix, norm=af.norm)
         if isinstance(found, Anchor):
             status = IMPORTED if found.similarity >= 100 else REANCHORED
@@ -349,7 +356,7 @@ def plan(
                 outcomes.append(Outcome(row, status, article.id, detail))
                 continue
         entry = {
-            "id": slug(row.exact, af.ids),
+            "id": slug(row.exact, af.ids, af.tried),
             "quote": row.exact,
             "prefix": row.prefix,
             "suffix": row.suffix,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..linear_scan import strip_simple_links
 from ..markdown_text import safe_url
 from ..model import Article, Block
 from .dates import date_line, iso_from_any, leading_date
@@ -35,14 +36,17 @@ _SPLIT_NAMES = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)\s*")
 _ROLE_SUFFIX = re.compile(r"\s*(?:[|·•]\s*.*|,?\s+(?:for|in|at)\s+.+)$")
 
 
-_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")  # read by linear_scan.strip_simple_links
+# "\s+[|·•—/]\s+", tried only where a run of white space starts (from inside a run, the
+# pattern meets the same separator or none: a long run of spaces was scanned once per space).
+_HEADER_SEPARATOR = re.compile(r"(?<!\s)\s+[|·•—/]\s+")
 _EMPHASIS_PAIR = re.compile(r"(\*\*|__|\*|_)(.+?)\1")
 
 
 def _md_plain(line: str) -> str:
     """A Markdown line without emphasis markers, links or hard-break spaces."""
     if "[" in line:
-        line = _MD_LINK.sub(r"\1", line)
+        line = strip_simple_links(line)  # _MD_LINK.sub(r"\1", line), in linear time
     if "*" in line or "_" in line:
         line = _EMPHASIS_PAIR.sub(r"\2", line)
     return line.strip().rstrip("\\").strip()
@@ -219,7 +223,7 @@ def _consume_header_line(article: Article, line: str, next_line: str | None, bar
         _take_names(article, split_names(line))
         return True
     # "Helena Marsh / Mon 4 Mar 2024 15.04 GMT", "By X | June 9, 2025", "June 9, 2025 · By X", "Updated: … | Published: …"
-    parts = [p.strip() for p in re.split(r"\s+[|·•—/]\s+", line) if p.strip()]
+    parts = [p.strip() for p in _HEADER_SEPARATOR.split(line) if p.strip()]
     if len(parts) > 1 and any(_date_of(p)[1] for p in parts) and all(
         byline(p) is not None or _date_of(p)[1] or (_BARE_NAME.match(p) and not is_agency(p)) for p in parts
     ):

@@ -429,20 +429,28 @@ _TRAILING = ".,;:!?'*_~…"
 
 
 def _trim(raw: str) -> str:
-    """Drop trailing punctuation that belongs to the sentence, keeping balanced ``)``."""
-    while raw:
-        last = raw[-1]
-        if raw.endswith("\\"):
-            raw = raw[:-1]
-        elif len(raw) >= 2 and raw[-2] == "\\" and last in _TRAILING + ")":
-            raw = raw[:-2]
+    """Drop trailing punctuation that belongs to the sentence, keeping balanced ``)``.
+
+    Cuts an index, not the string, and counts the parentheses once: an
+    address ending in a long run of them was counted again for each.
+    """
+    end = len(raw)
+    opened, closed = raw.count("("), raw.count(")")
+    while end:
+        last = raw[end - 1]
+        if last == "\\":
+            end -= 1
+        elif end >= 2 and raw[end - 2] == "\\" and last in _TRAILING + ")":
+            closed -= last == ")"
+            end -= 2
         elif last in _TRAILING:
-            raw = raw[:-1]
-        elif last == ")" and raw.count("(") < raw.count(")"):
-            raw = raw[:-1]
+            end -= 1
+        elif last == ")" and opened < closed:
+            closed -= 1
+            end -= 1
         else:
             break
-    return raw
+    return raw[:end]
 
 
 def _nested(text: str) -> bool:
