@@ -245,6 +245,7 @@ def _reading_page_content(html: str, page: Any) -> str:
     if not _reading.is_article(page.meta):
         return html
     html = _reading.add_paragraph_anchors(html)
+    html = _reading.number_outside_links(_reading.caption_figures(html))
     blocks = _reading.search_only_blocks(page.meta, _reading.alias_terms(page.meta, _READING.get("names", {}), html))
     _READING.setdefault("search", {})[page.file.src_uri] = blocks
     return _reading.add_search_only(html, *blocks)

@@ -67,6 +67,10 @@ def front_matter(article: Article) -> dict[str, Any]:
         "removed": [{"text": r.text, "reason": r.reason} for r in article.removed],
         "warnings": list(article.warnings),
     }
+    derived = article.flags.get("derived_description")
+    if derived and article.description and " ".join(derived.split()) == article.description:
+        # The description is the text's own first sentences: the header does not repeat them.
+        fm["description_in_text"] = True
     for key in sorted(article.extra):
         fm.setdefault(key, article.extra[key])
     return {k: v for k, v in fm.items() if v is not None}
