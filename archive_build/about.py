@@ -26,7 +26,7 @@ _REASONS: tuple[tuple[str, str], ...] = (
     ("standfirst", "The standfirst was moved from the text to the top of the page."),
     ("metadata: title in the text", "The copy’s own headline was replaced by the archive’s title."),
     ("metadata: title (repeats the page title)", "The headline at the top of the copy, the same as the title, was moved into the header."),
-    ("metadata: ", "The {field} at the top of the copy was moved into the header."),
+    ("metadata: ", "The {field} given in the copy’s own lines was moved into the header."),
     ("author bio appended", "An author’s biography pasted after the article was removed."),
     ("superscript note numbers", "Note numbers in the text became links to the author’s notes."),
     ("notes section heading", "The heading of the author’s notes was replaced by the notes list at the end."),

@@ -185,31 +185,72 @@ def add_link_previews(content: str) -> str:
 # ------------------------------------------------------------ search terms
 
 
-def load_entity_names(path: Path) -> dict[str, list[str]]:
-    """Entity id → [name, *aliases] from the gazetteer; {} if missing or broken.
+def _gazetteer_entries(path: Path) -> list[Mapping[str, Any]]:
+    """The gazetteer's entries with an id; [] if missing or broken.
 
     A broken gazetteer is reported by ``archive-build check``/``build``; the
-    site then simply builds without alias search rather than failing twice.
+    site then simply builds without what it gives the pages rather than failing twice.
     """
     from .errors import InputError
     from .safe_yaml import load_file
 
     if not path.is_file():
-        return {}
+        return []
     try:
         data = load_file(path)
     except (InputError, OSError, ValueError):
-        return {}
+        return []
     if isinstance(data, Mapping):
         data = data.get("entities", [])
+    return [e for e in (data if isinstance(data, list) else []) if isinstance(e, Mapping) and e.get("id")]
+
+
+def load_entity_names(path: Path) -> dict[str, list[str]]:
+    """Entity id → [name, *aliases] from the gazetteer; {} if missing or broken."""
     names: dict[str, list[str]] = {}
-    for entry in data if isinstance(data, list) else []:
-        if not isinstance(entry, Mapping) or not entry.get("id"):
-            continue
+    for entry in _gazetteer_entries(path):
         aliases = entry.get("aliases") or []
         found = [str(entry.get("name") or "")] + [str(a) for a in aliases if isinstance(a, (str, int))]
         names[str(entry["id"])] = [n for n in dict.fromkeys(found) if n.strip()]
     return names
+
+
+def load_entity_kinds(path: Path) -> dict[str, str]:
+    """Entity id → kind (person, place, organization, event, topic) from the gazetteer."""
+    return {str(e["id"]): str(e.get("kind") or "") for e in _gazetteer_entries(path)}
+
+
+# The kinds an article's "In this article" list shows, in its order, with their headings.
+IN_ARTICLE_KINDS = (("person", "People"), ("place", "Places"), ("organization", "Organisations"), ("event", "Events"))
+
+
+def in_this_article(entities: Any, names: Mapping[str, list[str]], kinds: Mapping[str, str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(heading, [(id, name)]) for the article's people, places, organisations and events.
+
+    Most mentioned first, then by name: the list says what the article is
+    about, and carries the links the text leaves out (common entities, and
+    every mention after the first).
+    """
+    counts = entities if isinstance(entities, Mapping) else {}
+    groups: dict[str, list[tuple[int, str, str]]] = {}
+    for eid, n in counts.items():
+        kind = kinds.get(str(eid))
+        spelled = names.get(str(eid))
+        if kind and spelled:
+            groups.setdefault(kind, []).append((-int(n or 0), spelled[0].casefold(), str(eid)))
+    out = []
+    for kind, heading in IN_ARTICLE_KINDS:
+        if kind in groups:
+            out.append((heading, [(eid, names[eid][0]) for _, _, eid in sorted(groups[kind])]))
+    return out
+
+
+def share_name(feature: Any, names: Mapping[str, list[str]]) -> str:
+    """A related article's shared feature as a reader reads it: "e:<id>" → the entity's name, "t:<tag>" → the tag."""
+    text = str(feature or "")
+    if text.startswith("e:"):
+        return (names.get(text[2:]) or [text[2:]])[0]
+    return text[2:] if text.startswith("t:") else text
 
 
 def alias_terms(meta: Mapping[str, Any], names: Mapping[str, list[str]], text: str = "") -> list[str]:

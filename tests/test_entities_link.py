@@ -281,3 +281,16 @@ def test_a_run_of_backticks_opens_a_code_span_only_as_a_whole_as_python_markdown
     out, _ = link_body(body, M)
     assert "(../entities/kyiv.md)" not in out
     assert _ENTITY_ANCHOR.sub(r"\1", _render(out)) == _render(body)
+
+
+def test_an_articles_source_counts_as_a_mention_of_its_entity():
+    article = Article(id="2024-01-01-x", raw="raw/x.txt", sha256="0", format="txt", source="Kyiv")
+    article.body = "Nothing named here.\n"
+    article = link_entities(article, GAZETTEER)
+    assert article.entities == {"kyiv": 1} and article.kwic["kyiv"] == "*The source of this article.*"
+
+
+def test_a_source_that_only_contains_an_entity_name_is_not_that_entity():
+    article = Article(id="2024-01-01-x", raw="raw/x.txt", sha256="0", format="txt", source="Kyiv Independent")
+    article.body = "Nothing named here.\n"
+    assert link_entities(article, GAZETTEER).entities == {}
