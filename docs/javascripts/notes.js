@@ -205,6 +205,9 @@
     note.pop = pop;
     note.refs.forEach(function (a) { a.setAttribute("aria-expanded", "true"); a.setAttribute("aria-controls", pop.id); });
     pop.focus({ preventScroll: true });
+    // A passage tapped at the bottom of the screen: bring its note up, no further than needed.
+    var box = pop.getBoundingClientRect();
+    if (box.bottom > window.innerHeight || box.top < 0) pop.scrollIntoView({ block: "nearest" });
   }
 
   function noteFor(target) {
