@@ -33,3 +33,14 @@ def test_the_pages_workflow_builds_with_the_repositorys_pages_address():
     site = next(s for s in steps if s.get("name") == "make site")
     assert names.index("pages") < names.index("make site")
     assert site["env"]["SITE_URL"] == "${{ steps.pages.outputs.base_url }}/"
+
+
+def test_citations_and_open_data_use_the_site_url_from_the_environment(tmp_path: Path, monkeypatch):
+    from archive_build.opendata import site_info
+    from archive_build.project import Project
+
+    project = Project(copy_project(tmp_path / "archive", raw=False, annotations=False, entities=False))
+    monkeypatch.delenv("SITE_URL", raising=False)
+    assert site_info(project).url == "https://archive.example.org/"
+    monkeypatch.setenv("SITE_URL", "https://reading-group.github.io/archive/")
+    assert site_info(project).url == "https://reading-group.github.io/archive/"

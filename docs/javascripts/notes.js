@@ -182,7 +182,7 @@
     });
   }
 
-  function openInPlace(note, trigger) {
+  function openInPlace(note, trigger, byKeyboard) {
     var wasOpen = !!note.pop;
     closePopovers();
     if (wasOpen) return;
@@ -204,7 +204,8 @@
     else block.insertAdjacentElement("afterend", pop);
     note.pop = pop;
     note.refs.forEach(function (a) { a.setAttribute("aria-expanded", "true"); a.setAttribute("aria-controls", pop.id); });
-    pop.focus({ preventScroll: true });
+    // From the keyboard, focus moves into the note (Escape or its button closes it); a tap leaves focus where it was.
+    if (byKeyboard) pop.focus({ preventScroll: true });
     // A passage tapped at the bottom of the screen: bring its note up, no further than needed.
     var box = pop.getBoundingClientRect();
     if (box.bottom > window.innerHeight || box.top < 0) pop.scrollIntoView({ block: "nearest" });
@@ -240,7 +241,7 @@
     }
     ev.preventDefault();
     ev.stopPropagation();
-    openInPlace(note, ref || ev.target.closest("mark.ab-ann"));
+    openInPlace(note, ref || ev.target.closest("mark.ab-ann"), ev.detail === 0);
   }, true);
 
   document.addEventListener("keydown", function (ev) {
