@@ -147,6 +147,8 @@ def split_notes(block: str) -> str:
         kind = _NOTE_KIND.search(item)
         classes = f"ab-note ab-note-kind-{kind.group(1)}" if kind else "ab-note ab-note-own"
         item = item.replace(">", f' value="{number}" class="{classes}">', 1)
+        # The note's permalink sign is not text to search for.
+        item = item.replace('class="ab-ann-permalink"', 'class="ab-ann-permalink" data-search-exclude', 1)
         (annotations if kind else own).append(item)
     out = []
     if annotations:

@@ -112,7 +112,15 @@
     number.setAttribute("aria-hidden", "true");
     number.textContent = note.number;
     box.appendChild(number);
-    Array.prototype.forEach.call(note.li.childNodes, function (child) { box.appendChild(child.cloneNode(true)); });
+    // The note's first two paragraphs (kind, author, date; the words annotated) head the card; the rest is its body.
+    var body = document.createElement("div");
+    body.className = "ab-note-card__body";
+    var paragraphs = 0;
+    Array.prototype.forEach.call(note.li.childNodes, function (child) {
+      var copy = child.cloneNode(true);
+      if (child.nodeType === 1 && paragraphs < 2) { paragraphs++; box.appendChild(copy); } else body.appendChild(copy);
+    });
+    box.appendChild(body);
     box.querySelectorAll("[id]").forEach(function (el) { el.removeAttribute("id"); });
     box.querySelectorAll(".footnote-backref").forEach(function (el) { el.remove(); });
     return box;
@@ -145,6 +153,25 @@
       });
       body.appendChild(column);
       body.classList.add("ab-has-sidenotes");
+      // A long note shows its first lines in the margin, so the next stays level with its passage; "More" shows the rest.
+      page.notes.forEach(function (n) {
+        var text = n.side.querySelector(".ab-note-card__body");
+        if (!text || text.scrollHeight <= text.clientHeight + 2) return;
+        n.side.classList.add("ab-sidenote--long");
+        var more = document.createElement("button");
+        more.type = "button";
+        more.className = "ab-sidenote__more";
+        more.textContent = "More";
+        more.setAttribute("aria-expanded", "false");
+        more.setAttribute("aria-label", "Show all of annotation " + n.number);
+        more.addEventListener("click", function () {
+          var open = n.side.classList.toggle("ab-sidenote--open");
+          more.textContent = open ? "Less" : "More";
+          more.setAttribute("aria-expanded", open ? "true" : "false");
+          layout();
+        });
+        n.side.appendChild(more);
+      });
     }
     var origin = body.getBoundingClientRect().top;
     var bottom = 0;

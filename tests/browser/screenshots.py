@@ -48,7 +48,7 @@ def take(site: Path, out: Path) -> list[Path]:
                 page = context.new_page()
                 page.goto(url)
                 page.locator(".ab-sidenote").first.wait_for(state="visible")
-                _scroll_to(page, ".ab-article-header h1", 110)
+                _scroll_to(page, ".ab-article-header .ab-byline", 70)
                 written.append(out / f"article-desktop-{scheme}.png")
                 page.screenshot(path=str(written[-1]))
                 context.close()

@@ -58,6 +58,19 @@ def test_at_1366_px_each_note_sits_in_the_margin_beside_its_passage(opened, site
     assert "The leadership in Kiev rejects the allegations." in side.inner_text()
 
 
+def test_a_long_margin_note_shows_its_first_lines_and_more_on_request(opened, site_url):
+    page = opened(viewport=WIDE)
+    page.goto(site_url + STERN)
+    note = page.locator(".ab-sidenote").first
+    note.wait_for(state="visible")
+    height = _box(note)["height"]
+    more = note.locator(".ab-sidenote__more")
+    more.click()
+    assert more.get_attribute("aria-expanded") == "true" and _box(note)["height"] > height
+    following = [_box(n) for n in page.locator(".ab-sidenote").all()]
+    assert following[1]["top"] >= following[0]["bottom"]
+
+
 def test_margin_notes_never_overlap_and_keep_the_order_of_their_passages(opened, site_url):
     page = opened(viewport=WIDE)
     page.goto(site_url + STERN)
@@ -107,7 +120,7 @@ def test_note_text_is_near_body_size_and_reads_at_4_5_to_1_in_both_schemes(opene
         page = opened(viewport=WIDE, color_scheme=scheme)
         page.goto(site_url + STERN)
         body_size = float(page.locator(".ab-article-body > p").first.evaluate("el => parseFloat(getComputedStyle(el).fontSize)"))
-        for where in (".ab-sidenote > p:nth-of-type(3)", "#ab-notes li > p:nth-of-type(3)"):
+        for where in (".ab-sidenote .ab-note-card__body > p", "#ab-notes li > p:nth-of-type(3)"):
             text = page.locator(where).first
             size = float(text.evaluate("el => parseFloat(getComputedStyle(el).fontSize)"))
             assert size >= 0.85 * body_size, (scheme, where, size, body_size)
