@@ -163,10 +163,11 @@
         more.className = "ab-sidenote__more";
         more.textContent = "More";
         more.setAttribute("aria-expanded", "false");
-        more.setAttribute("aria-label", "Show all of annotation " + n.number);
+        more.setAttribute("aria-label", "More of annotation " + n.number);
         more.addEventListener("click", function () {
           var open = n.side.classList.toggle("ab-sidenote--open");
           more.textContent = open ? "Less" : "More";
+          more.setAttribute("aria-label", more.textContent + " of annotation " + n.number);
           more.setAttribute("aria-expanded", open ? "true" : "false");
           layout();
         });
