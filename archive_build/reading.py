@@ -94,7 +94,8 @@ def caption_figures(content: str) -> str:
 
 # ------------------------------------------------------------ outside links on paper
 
-_OUTSIDE_LINK = re.compile(r'<a\b([^>]*?)\shref="(https?://[^"]+)"')
+# An http(s) address in an attribute (``number_outside_links`` checks that it is an ``<a>``'s href).
+_OUTSIDE_HREF = re.compile(r' href="(https?://[^"]+)"')
 
 
 def number_outside_links(content: str) -> str:
@@ -106,17 +107,22 @@ def number_outside_links(content: str) -> str:
     "Links" (shown on paper only) gives each address once.
     """
     numbers: dict[str, int] = {}
-
-    def mark(m: re.Match[str]) -> str:
-        url = m.group(2)
+    out: list[str] = []
+    last = 0
+    for m in _OUTSIDE_HREF.finditer(content):
+        tag = content.rfind("<", 0, m.start())
+        if not content.startswith("<a ", tag) or content.find(">", tag, m.start()) != -1:
+            continue
+        url = m.group(1)
         n = numbers.setdefault(url, len(numbers) + 1)
-        return f'<a{m.group(1)} href="{url}" data-ab-ref="{n}"'
-
-    content = _OUTSIDE_LINK.sub(mark, content)
+        out.append(content[last : m.end()])
+        out.append(f' data-ab-ref="{n}"')
+        last = m.end()
     if not numbers:
         return content
+    out.append(content[last:])
     items = "".join(f"<li>{url}</li>" for url in numbers)  # already escaped as attribute values
-    return content + f'<section class="ab-print-refs" aria-label="Links" data-search-exclude data-pagefind-ignore><h2>Links</h2><ol>{items}</ol></section>'
+    return "".join(out) + f'<section class="ab-print-refs" aria-label="Links" data-search-exclude data-pagefind-ignore><h2>Links</h2><ol>{items}</ol></section>'
 
 
 # ------------------------------------------------------------ notes at the end
