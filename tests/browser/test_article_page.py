@@ -278,3 +278,10 @@ def test_an_orphan_photo_caption_is_a_figure_saying_the_photo_was_not_archived(o
     figure = page.locator(".ab-article-body figure.ab-figure").first
     assert figure.locator(".ab-figure__missing").inner_text().lower() == "photo not archived"
     assert "Ukraine Air Defense Forces" in figure.locator("figcaption").text_content()
+
+
+def test_the_404_page_opens_the_archives_search(opened, site_url):
+    page = opened()
+    page.goto(site_url + "404.html")
+    page.locator("[data-ab-open-search]").click()
+    page.locator("input.md-search__input, [data-ab-pagefind-dialog][open]").first.wait_for(state="visible")
