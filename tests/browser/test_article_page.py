@@ -81,6 +81,15 @@ def test_margin_notes_never_overlap_and_keep_the_order_of_their_passages(opened,
         assert below["top"] >= above["bottom"]
 
 
+def test_at_1366_px_clicking_a_marker_points_at_its_margin_note_instead_of_jumping(opened, site_url):
+    page = opened(viewport=WIDE)
+    page.goto(site_url + STERN)
+    page.locator(".ab-sidenote").first.wait_for(state="visible")
+    page.locator("sup.ab-ref a.footnote-ref").nth(1).click()
+    assert page.evaluate("() => location.hash") == ""
+    assert "ab-note-card--active" in page.locator(".ab-sidenote").nth(1).get_attribute("class")
+
+
 def test_at_390_px_the_notes_stay_footnotes_at_the_end(opened, site_url):
     page = opened(viewport=PHONE)
     page.goto(site_url + STERN)
