@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime
 
 import yaml
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive_build.yaml_emit import dump
@@ -16,7 +16,9 @@ values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.di
 
 
 @given(st.dictionaries(any_text, values, min_size=1, max_size=6))
-@settings(max_examples=400)
+# No deadline or speed check: on a host shared by many builds one example took 299 ms
+# against Hypothesis's 200 ms default and failed the suite; the property is not about time.
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_any_mapping_reads_back_as_written(data):
     assert yaml.safe_load(dump(data)) == data
 
