@@ -273,7 +273,12 @@
   }, true);
 
   document.addEventListener("keydown", function (ev) {
-    if (ev.key === "Escape" && page && page.notes.some(function (n) { return n.pop; })) closePopovers();
+    if (ev.key !== "Escape" || !page) return;
+    var open = page.notes.filter(function (n) { return n.pop; })[0];
+    if (!open) return;
+    var inside = open.pop.contains(document.activeElement);
+    closePopovers();
+    if (inside && open.refs[0]) open.refs[0].focus({ preventScroll: true }); // back where the reader was
   });
 
   // ---------------------------------------------------------------- controls

@@ -168,6 +168,20 @@ def test_tapping_the_marker_toggles_the_note_and_the_marker_is_at_least_24_px(op
     assert page.locator(".ab-popnote").count() == 0 and ref.get_attribute("aria-expanded") == "false"
 
 
+def test_from_the_keyboard_a_marker_opens_its_note_and_escape_closes_it(opened, site_url):
+    page = opened(viewport={"width": 1024, "height": 800})
+    page.goto(site_url + STERN)
+    ref = page.locator("sup.ab-ref a.footnote-ref").first
+    ref.focus()
+    page.keyboard.press("Enter")
+    pop = page.locator(".ab-popnote")
+    pop.wait_for(state="visible")
+    assert page.evaluate("() => document.activeElement.classList.contains('ab-popnote')")
+    page.keyboard.press("Escape")
+    assert pop.count() == 0 and ref.get_attribute("aria-expanded") == "false"
+    assert page.evaluate("() => document.activeElement.classList.contains('footnote-ref')")
+
+
 def test_a_phone_with_a_note_open_has_no_accessibility_violations(opened, site_url):
     for scheme in ("light", "dark"):
         page = opened(viewport=PHONE, has_touch=True, is_mobile=True, color_scheme=scheme)
