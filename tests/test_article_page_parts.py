@@ -40,8 +40,9 @@ def test_an_unknown_reason_is_shown_as_written_and_warnings_read_as_sentences():
 
 
 def test_the_date_source_and_supplied_fields_are_told():
-    a = about({"format": "txt", "date_source": "the sidecar", "supplied": ["title", "date"]})
-    assert a.notes == ["The date comes from the sidecar.", "The title and date were supplied by the archive, not by the copy."]
+    a = about({"format": "txt", "date": "2024-01-01", "date_source": "sidecar", "supplied": ["title", "date"]})
+    assert a.date_source == "Date 2024-01-01 taken from the sidecar file."
+    assert a.notes == ["The title and date were supplied by the archive, not by the copy."]
 
 
 def test_a_text_that_ends_mid_sentence_is_flagged_as_truncated():

@@ -74,7 +74,7 @@ def test_the_about_this_text_block_says_where_the_date_came_from(seed_site):
         fm = _front_matter(seed_site, article_id)
         sources[article_id] = fm.get("date_source")
         if fm.get("date_source"):
-            block = _page(seed_site / "site", article_id).select_one("details.ab-provenance .ab-date-source")
+            block = _page(seed_site / "site", article_id).select_one("section.ab-about .ab-date-source")
             assert block is not None and f"Date {fm['date']} taken from" in block.get_text(), article_id
     assert any(sources.values())
 
