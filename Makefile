@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install site serve test test-fast check bench bench-html bench-serve bench-faults bench-hostile clean
+.PHONY: install site serve test test-fast check bench bench-html bench-serve bench-faults bench-hostile screenshots clean
 
 install: $(STAMP)
 
@@ -29,6 +29,10 @@ serve: install
 
 check: install
 	$(BIN)/archive-build check
+
+# The README's screenshots of an article (docs/images/), from the site make site built.
+screenshots: site
+	$(BIN)/python -m tests.browser.screenshots site docs/images
 
 # axe-core (npm) for the browser tests' accessibility checks; without npm those
 # checks skip locally (CI installs npm and fails instead of skipping).

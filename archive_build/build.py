@@ -351,6 +351,8 @@ def input_key(project: Project, hasher: FileHasher, keep_going: bool) -> str:
             h.update(name.encode() + b"\0" + hasher.digest(prefix + name).encode())
     for p in (project.gazetteer, project.root / "mkdocs.yml"):
         h.update(b"\2" + hasher.digest(p).encode())
+    # mkdocs.yml may take its site_url from the environment (citations and open data carry it).
+    h.update(b"\3" + os.environ.get("SITE_URL", "").encode())
     return h.hexdigest()
 
 

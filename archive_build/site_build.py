@@ -33,6 +33,33 @@ def site_dir(project: Project) -> Path:
     return project.root / str(name)
 
 
+#: The site_url mkdocs.yml ships with: not an address anyone publishes at.
+PLACEHOLDER_SITE_URL = "https://archive.example.org/"
+
+
+def site_url_warning(project: Project) -> str | None:
+    """A warning for the deployer while ``site_url`` (mkdocs.yml, or SITE_URL) is still the placeholder.
+
+    Citations, canonical links, the Atom feed and the sitemap all carry the
+    site's address; built with the placeholder they point at a site that
+    does not exist.
+    """
+    from mkdocs.utils.yaml import yaml_load
+
+    config = project.root / "mkdocs.yml"
+    if not config.exists():
+        return None
+    with open(config, encoding="utf-8") as f:
+        url = str((yaml_load(f) or {}).get("site_url") or "")
+    if url.rstrip("/") != PLACEHOLDER_SITE_URL.rstrip("/"):
+        return None
+    return (
+        f"archive-build site: warning: site_url is still the placeholder {PLACEHOLDER_SITE_URL}; citations, canonical links, "
+        "the feed and the sitemap will point there. Set site_url in mkdocs.yml, or SITE_URL in the environment "
+        "(the GitHub Pages workflow sets it from the repository)."
+    )
+
+
 def cmd_site(args: argparse.Namespace) -> int:
     """Publish ``docs/`` into ``site/``, only as the last build left it when that build succeeded."""
     from .build_lock import build_lock
@@ -48,6 +75,9 @@ def cmd_site(args: argparse.Namespace) -> int:
 
 
 def _publish(project: Project) -> int:
+    warning = site_url_warning(project)
+    if warning:
+        print(warning, file=sys.stderr)
     target = site_dir(project)
     clean_stale_temps(target.parent)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")

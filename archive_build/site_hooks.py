@@ -238,6 +238,7 @@ def on_config(config: Any) -> None:
         # A preview needs no sitemap: rendering one for 10,000 pages on every live reload costs a fifth of a second.
         config["theme"].static_templates.discard("sitemap.xml")
     _READING["names"] = _reading.load_entity_names(_project(config).gazetteer)
+    _READING["kinds"] = _reading.load_entity_kinds(_project(config).gazetteer)
     _READING["search"] = {}
     _READING["feed"] = []
 
@@ -246,6 +247,9 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
     import jinja2
 
     env.filters.update(_reading.jinja_filters())
+    # Filters that read the gazetteer loaded for this build (on_config).
+    env.filters["ab_in_article"] = lambda entities: _reading.in_this_article(entities, _READING.get("names", {}), _READING.get("kinds", {}))
+    env.filters["ab_share_name"] = lambda feature: _reading.share_name(feature, _READING.get("names", {}))
     # MkDocs makes a new Jinja environment for every build, which compiles the
     # theme's templates again: 0.4-0.6 s of every `make serve` rebuild.  The
     # compiled templates are kept by source checksum (and Jinja's version).
@@ -260,6 +264,7 @@ def _reading_page_content(html: str, page: Any) -> str:
     if not _reading.is_article(page.meta):
         return html
     html = _reading.add_paragraph_anchors(html)
+    html = _reading.number_outside_links(_reading.caption_figures(html))
     blocks = _reading.search_only_blocks(page.meta, _reading.alias_terms(page.meta, _READING.get("names", {}), html))
     _READING.setdefault("search", {})[page.file.src_uri] = blocks
     return _reading.add_search_only(html, *blocks)

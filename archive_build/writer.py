@@ -37,6 +37,18 @@ def word_count(text: str) -> int:
     return _WORD.subn("", text)[1]
 
 
+# An entity link as entities/link.py writes it: [words](../entities/<id>.md){ .ab-entity }
+_ENTITY_LINK = re.compile(r"\[((?:[^\[\]\\\n]|\\.)*)\]\(\.\./entities/([a-z0-9][a-z0-9-]*)\.md\)\{ \.ab-entity \}")
+
+
+def unlink_entities(body: str, ids: list[str]) -> str:
+    """``body`` with the entity links to ``ids`` turned back into their words (collection/common_entities.py)."""
+    if not ids or "{ .ab-entity }" not in body:
+        return body
+    drop = set(ids)
+    return _ENTITY_LINK.sub(lambda m: m.group(1) if m.group(2) in drop else m.group(0), body)
+
+
 def front_matter(article: Article) -> dict[str, Any]:
     # Counted in the build's worker processes when it can be (the regex is the
     # costliest part of writing a page); counted here otherwise.
@@ -63,10 +75,16 @@ def front_matter(article: Article) -> dict[str, Any]:
         "annotation_count": len(article.annotations),
         "annotations": article.annotations,
         "related": article.flags.get("related", []),
+        "previous": article.flags.get("previous"),
+        "next": article.flags.get("next"),
         "referenced_by": article.flags.get("referenced_by", []),
         "removed": [{"text": r.text, "reason": r.reason} for r in article.removed],
         "warnings": list(article.warnings),
     }
+    derived = article.flags.get("derived_description")
+    if derived and article.description and " ".join(derived.split()) == article.description:
+        # The description is the text's own first sentences: the header does not repeat them.
+        fm["description_in_text"] = True
     for key in sorted(article.extra):
         fm.setdefault(key, article.extra[key])
     return {k: v for k, v in fm.items() if v is not None}
@@ -74,7 +92,7 @@ def front_matter(article: Article) -> dict[str, Any]:
 
 def page_text(article: Article) -> str:
     """The whole generated page: front matter, body, footnote definitions."""
-    parts = [article.body.rstrip("\n")]
+    parts = [unlink_entities(article.body, article.flags.get("common_entities", [])).rstrip("\n")]
     if article.footnotes:
         parts.append("\n\n".join(article.footnotes))
     return "---\n" + dump_yaml(front_matter(article)) + "---\n\n" + "\n\n".join(p for p in parts if p) + "\n"

@@ -98,9 +98,37 @@ def test_a_body_cannot_change_the_rest_of_the_page(tmp_path):
     assert len(soup.select("div.footnote li")) == 1
 
 
+def test_the_footnote_quotes_its_words_linked_back_to_the_passage(tmp_path):
+    a, _ = run(tmp_path, "One two three.\n", item("x", "two three"))
+    quote = html_of(a).find(id="fn:ann-x").select_one("a.ab-ann-quote")
+    assert quote.get_text() == "“two three”" and quote["href"] == "#ann-x"
+
+
+def test_a_long_quote_is_shortened_to_its_first_words_with_an_ellipsis(tmp_path):
+    words = " ".join(f"w{i}" for i in range(30))
+    a, _ = run(tmp_path, words + ".\n", item("x", words))
+    assert html_of(a).select_one(".ab-ann-quote").get_text() == "“" + " ".join(f"w{i}" for i in range(14)) + "…”"
+
+
+def test_the_footnote_has_a_permalink_to_itself(tmp_path):
+    a, _ = run(tmp_path, "One two three.\n", item("x", "two"))
+    assert html_of(a).find(id="fn:ann-x").select_one("a.ab-ann-permalink")["href"] == "#fn:ann-x"
+
+
+def test_every_piece_of_a_passage_names_its_annotation_in_a_class(tmp_path):
+    a, _ = run(tmp_path, "the *Times of London* reported it\n", item("x", "London reported"))
+    assert all("ab-ann-for-x" in m["class"] for m in html_of(a).find_all("mark"))
+
+
+def test_an_unanchored_note_quotes_its_words_without_a_link(tmp_path):
+    a, _ = run(tmp_path, "One two three.\n", item("x", "nowhere to be found at all"), keep_going=True)
+    quote = html_of(a).find(id="fn:ann-x").select_one(".ab-ann-quote")
+    assert quote.name == "span" and quote.get_text() == "“nowhere to be found at all”"
+
+
 def test_a_multi_paragraph_body_stays_inside_its_footnote(tmp_path):
     a, _ = run(tmp_path, "One two three.\n", item("x", "two", "First para.\n\nSecond para."))
-    assert [p.get_text().strip(" \xa0↩") for p in html_of(a).find(id="fn:ann-x").find_all("p")][1:] == ["First para.", "Second para."]
+    assert [p.get_text().strip(" \xa0↩") for p in html_of(a).find(id="fn:ann-x").find_all("p")][2:] == ["First para.", "Second para."]
 
 
 def test_an_unanchorable_note_is_an_error_and_still_listed_under_unanchored_notes(tmp_path):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from archive_build.reading import add_paragraph_anchors, alias_terms
+from archive_build.reading import add_paragraph_anchors, alias_terms, split_notes
 from tests.conftest import build_site, copy_project
 
 STERN = "2023-05-30-drone-attacks-on-moscow-stern"
@@ -37,7 +37,33 @@ def test_paragraph_numbering_leaves_footnotes_and_existing_ids_alone():
     html = add_paragraph_anchors('<h2 id="p-1">P 1</h2><p>Text</p><p id="keep">Own id</p><div class="footnote"><ol><li id="fn:1"><p>Note</p></li></ol></div>')
     soup = BeautifulSoup(html, "html.parser")
     assert [p.get("id") for p in soup.find_all("p")] == ["p-1-", "keep", None]
-    assert soup.select_one("div.footnote")["id"] == "ab-notes"
+    assert soup.select_one("#ab-author-notes li#fn\\:1") is not None
+
+
+ANNOTATION_NOTE = '<li id="fn:ann-a"><p><span class="ab-ann-kind ab-ann-kind-context">Context</span> x</p></li>'
+OWN_NOTE = '<li id="fn:1"><p><span class="ab-note-label">Author’s note</span> y</p></li>'
+
+
+def _notes(*items: str) -> BeautifulSoup:
+    return BeautifulSoup(split_notes('<div class="footnote">\n<hr>\n<ol>\n' + "\n".join(items) + "\n</ol>\n</div>"), "html.parser")
+
+
+def test_annotations_get_a_heading_with_their_count_apart_from_the_authors_notes():
+    soup = _notes(ANNOTATION_NOTE, OWN_NOTE, ANNOTATION_NOTE.replace("ann-a", "ann-b"))
+    assert soup.select_one("#ab-notes h2").get_text() == "Annotations (2)"
+    assert [li["id"] for li in soup.select("#ab-notes li")] == ["fn:ann-a", "fn:ann-b"]
+    assert soup.select_one("#ab-author-notes h2").get_text() == "Author’s notes"
+    assert [li["id"] for li in soup.select("#ab-author-notes li")] == ["fn:1"]
+
+
+def test_split_notes_keep_their_numbers_and_carry_their_kind():
+    soup = _notes(OWN_NOTE, ANNOTATION_NOTE)
+    item = soup.select_one("#ab-notes li")
+    assert item["value"] == "2" and "ab-note-kind-context" in item["class"]
+
+
+def test_an_article_without_own_notes_has_no_authors_notes_heading():
+    assert _notes(ANNOTATION_NOTE).select_one("#ab-author-notes") is None
 
 
 def test_paragraph_ids_are_the_same_on_every_build(seed_site):

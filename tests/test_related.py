@@ -80,3 +80,20 @@ def test_a_posting_list_holds_at_most_a_fixed_number_of_articles_so_work_per_art
     assert max(len(p) for p in postings.values()) == POSTINGS_KEPT
     # ...and the rare entity each pair shares still makes them each other's first.
     assert related_articles(arts)[0][0]["id"] == "a00001"
+
+
+def test_articles_below_the_threshold_are_not_related_reading():
+    arts = [article("a", {"x": 1, "common": 1}), article("b", {"x": 1, "common": 1}), article("c", {"common": 1, "y": 1}), article("d", {"y": 1, "z": 1})]
+    related = related_articles(arts)
+    assert [r["id"] for r in related[0]] == ["b"]  # c shares only what every article has
+
+
+def test_each_related_article_says_what_it_shares_rarest_first_with_tags_as_written():
+    arts = [
+        article("a", {"shoigu": 1, "moscow": 1}, tags=["Pantsir"]),
+        article("b", {"shoigu": 1, "moscow": 1}, tags=["pantsir"]),
+        article("c", {"moscow": 1, "kyiv": 1}),
+        article("d", {"kyiv": 1, "lviv": 1}),
+    ]
+    shares = related_articles(arts)[0][0]["shares"]
+    assert set(shares) == {"e:shoigu", "t:Pantsir", "e:moscow"} and shares[-1] == "e:moscow"

@@ -49,7 +49,7 @@ def test_no_removed_text_appears_in_the_article_text(seed_site):
     for article_id in SEEDS:
         page = _page(seed_site / "site", article_id)
         article = page.select_one("article")
-        for block in article.select(".ab-provenance"):
+        for block in article.select(".ab-about"):
             block.decompose()
         text = " ".join(article.get_text("").split())
         for removed in _front_matter(seed_site, article_id)["removed"]:
@@ -64,8 +64,8 @@ def test_no_removed_text_appears_in_the_article_text(seed_site):
 
 def test_removed_text_is_listed_in_the_about_this_text_block(seed_site):
     page = _page(seed_site / "site", "2023-05-30-drone-attacks-on-moscow-stern")
-    block = page.select_one("details.ab-provenance")
-    assert "author bio appended after the article" in block.get_text() and "24 Hours World" in block.get_text()
+    block = page.select_one("section.ab-about")
+    assert "An author’s biography pasted after the article was removed." in block.get_text() and "24 Hours World" in block.get_text()
 
 
 def test_the_about_this_text_block_says_where_the_date_came_from(seed_site):
@@ -74,7 +74,7 @@ def test_the_about_this_text_block_says_where_the_date_came_from(seed_site):
         fm = _front_matter(seed_site, article_id)
         sources[article_id] = fm.get("date_source")
         if fm.get("date_source"):
-            block = _page(seed_site / "site", article_id).select_one("details.ab-provenance .ab-date-source")
+            block = _page(seed_site / "site", article_id).select_one("section.ab-about .ab-date-source")
             assert block is not None and f"Date {fm['date']} taken from" in block.get_text(), article_id
     assert any(sources.values())
 

@@ -16,7 +16,8 @@ values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.di
 
 
 @given(st.dictionaries(any_text, values, min_size=1, max_size=6))
-# No slowness check: on a loaded machine it fails the test for its speed, not its result.
+# No speed check on input generation either (the deadline is off for the suite, tests/conftest.py):
+# on a host shared by many builds Hypothesis drew 9 inputs in a second and failed the test.
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
 def test_any_mapping_reads_back_as_written(data):
     assert yaml.safe_load(dump(data)) == data

@@ -82,9 +82,9 @@ def annotate(
     if lost:
         article.body = article.body.rstrip("\n") + "\n\n" + unanchored_section(lost)
     relative: list[tuple[str, int, str]] = []
-    for spec in [s for s, _ in placed] + [s for s, _ in lost]:
+    for spec, anchored in [(s, True) for s, _ in placed] + [(s, False) for s, _ in lost]:
         dropped: list[str] = []
-        note = footnote(spec, dropped)
+        note = footnote(spec, dropped, anchored=anchored)
         article.footnotes.append(note)
         relative += [(spec.id, spec.line, t) for t in _RELATIVE.findall(note) if not _SCHEME.match(t) and not t.startswith("#")]
         for url in dropped:

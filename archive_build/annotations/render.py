@@ -1,9 +1,12 @@
 """Putting anchored annotations into the article: highlights and footnotes.
 
-A passage becomes ``<mark class="ab-ann ab-ann-<kind>" id="ann-<id>">``
+A passage becomes ``<mark class="ab-ann ab-ann-<kind> ab-ann-for-<id>" id="ann-<id>">``
 followed by a footnote reference ``[^ann-<id>]``; the footnote holds a kind
-badge, author, date and the (sanitised) body, so Material's footnote
-tooltips show it in place.  Overlapping passages are cut at every boundary
+badge, author, date, a permalink, the annotated words linked back to the
+passage and the (sanitised) body, so the note reads on its own wherever the
+page shows it: in the margin, in a tooltip, opened in place on a phone, or in
+the list at the end (``docs/javascripts/notes.js``).  The ``ab-ann-for-<id>``
+class tells every piece of a passage which note it belongs to.  Overlapping passages are cut at every boundary
 into pieces that each carry one nested ``<mark>`` per annotation covering
 them, so the HTML always nests properly; a piece that crosses inline
 formatting (emphasis, a link) is split again so no tag straddles Markdown
@@ -91,7 +94,7 @@ def highlight(md: str, pmap: PlainMap, placed: list[Placed]) -> str:
                 p = placed[i]
                 ident = "" if i in opened else f' id="ann-{p.id}"'
                 opened.add(i)
-                opens.append(f'<mark class="ab-ann ab-ann-{p.kind}"{ident}>')
+                opens.append(f'<mark class="ab-ann ab-ann-{p.kind} ab-ann-for-{p.id}"{ident}>')
                 closes.append("</mark>")
             inserts.append((ra, 2, seq, "".join(opens)))
             inserts.append((rb, 0, seq, "".join(closes)))
@@ -151,22 +154,38 @@ def _neutralise(md: str) -> str:
     return "".join(out)
 
 
-def footnote(spec: Spec, dropped: list[str]) -> str:
+QUOTE_WORDS = 14  # a longer quote is shortened to its first words: the note names its passage, the page shows it
+
+
+def short_quote(quote: str, words: int = QUOTE_WORDS) -> str:
+    """The annotated words on one line, cut after ``words`` words with an ellipsis."""
+    parts = quote.split()
+    return " ".join(parts) if len(parts) <= words else " ".join(parts[:words]).rstrip(",;:.") + "…"
+
+
+def footnote(spec: Spec, dropped: list[str], anchored: bool = True) -> str:
     """The Markdown footnote definition for one annotation.
 
-    The body is a stranger's Markdown: sanitised (no raw HTML, only safe
-    link schemes), footnote syntax neutralised, and indented four spaces so
-    several paragraphs stay inside the footnote.
+    Its first paragraph says what kind of note it is, who wrote it and when,
+    with a permalink to the note itself; the second quotes the annotated
+    words, linked back to the highlighted passage, so a note read anywhere
+    (in the margin, the list at the end, a phone's popover) says what it is
+    about.  The body is a stranger's Markdown: sanitised (no raw HTML, only
+    safe link schemes), footnote syntax neutralised, and indented four
+    spaces so several paragraphs stay inside the footnote.
     """
     kind = KIND_LABELS.get(spec.kind, spec.kind.title())
     head = (
         f'<span class="ab-ann-kind ab-ann-kind-{spec.kind}">{kind}</span> '
         f'<span class="ab-ann-by">{escape_text(spec.author)} · {human_date(spec.created)}</span> '
-        f'<a class="ab-ann-permalink" href="#ann-{spec.id}" title="Permalink to this annotation">#</a>'
+        f'<a class="ab-ann-permalink" href="#fn:ann-{spec.id}" title="Link to this annotation">¶</a>'
     )
+    words = f"“{escape_text(short_quote(spec.quote))}”"
+    # An unanchored note has no passage to go back to (it is listed under "Unanchored notes").
+    quoted = f'<a class="ab-ann-quote" href="#ann-{spec.id}" title="Go to the annotated passage">{words}</a>' if anchored else f'<span class="ab-ann-quote">{words}</span>'
     body = _neutralise(sanitize_markdown(spec.body.replace("\r\n", "\n").strip(), dropped))
     body, _ = bound_markdown(body)  # a very long paragraph cut, as in the article (transforms/bound.py)
-    return f"[^ann-{spec.id}]: {head}\n\n{_indent(body)}"
+    return f"[^ann-{spec.id}]: {head}\n\n{_indent(quoted)}\n\n{_indent(body)}"
 
 
 def see_also(links: list[tuple[str, str]]) -> str:

@@ -18,14 +18,18 @@ TAGS_PAGE = b"---\ntitle: Tags\n---\n\n# Tags\n\nTopics from curators' tags and 
 
 
 def enrich(project: Project, articles: list[Article]) -> None:
-    """Collection-level changes to articles: internal links, backlinks, related reading."""
+    """Collection-level changes to articles: internal links, backlinks, neighbours by date, common entities, related reading."""
     from .backlinks import add_backlinks
     from .internal_links import link_articles
     from ..cache import memo_flag
+    from .common_entities import mark_common_entities
+    from .neighbours import add_neighbours
     from .related import add_related
 
     link_articles(articles)  # fills links_out, which backlinks read: must come first
     add_backlinks(articles)
+    add_neighbours(articles)
+    mark_common_entities(articles)
     # Related reading reads no annotation: cached on its own inputs (archive_build/cache.py).
     memo_flag(project.cache, articles, "related", add_related)
 

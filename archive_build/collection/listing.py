@@ -28,12 +28,14 @@ def article_link(article: Article, from_dir: str) -> str:
 
 
 def article_item(article: Article, from_dir: str, *, description: bool = False) -> str:
-    meta = [human_date(article.date)]
+    # The date never breaks across lines ("27 / February 2026").
+    meta = [f'<span class="ab-nowrap">{human_date(article.date)}</span>']
     if article.source:
         meta.append(escape_text(article.source))
     if article.authors:
         meta.append(escape_text(", ".join(article.authors)))
-    line = f"- {article_link(article, from_dir)} · <span class=\"ab-meta\">{' · '.join(meta)}</span>"
+    # The meta on a line of its own under the title (archive.css), a separator only for text-only readers.
+    line = f"- {article_link(article, from_dir)}<span class=\"ab-meta\"><span class=\"ab-visually-hidden\"> · </span>{' · '.join(meta)}</span>"
     if description and article.description:
         line += f"\n  <br><span class=\"ab-desc\">{escape_text(article.description)}</span>"
     return line

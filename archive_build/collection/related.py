@@ -29,6 +29,10 @@ from typing import Any
 from ..model import Article
 
 TOP = 5
+# Below this score two articles share little more than the archive's common
+# ground (a tag every article has, a few frequent words): not related reading.
+MIN_SCORE = 0.12
+SHARES_SHOWN = 3  # "shares: Sergei Shoigu, Pantsir, air defense"
 TERMS_KEPT = 25
 ENTITY_SHARE = 0.6  # the rest is text similarity
 POSTINGS_KEPT = 20
@@ -94,7 +98,7 @@ def _postings(vecs: list[dict[str, float]]) -> dict[str, list[tuple[int, float]]
 
 
 def related_articles(articles: list[Article], top: int = TOP) -> list[list[dict[str, Any]]]:
-    """For each article (same order), up to ``top`` related ones as {id, title, score}."""
+    """For each article (same order), up to ``top`` related ones scoring at least ``MIN_SCORE``, as {id, title, score, shares}."""
     vecs = vectors(articles)
     # Each posting list as its articles and its weights, zipped in the loop
     # below (the innermost of the step: a third faster than unpacking pairs).
@@ -113,9 +117,19 @@ def related_articles(articles: list[Article], top: int = TOP) -> list[list[dict[
         # A few extra candidates (a C sort: heapq.nlargest with a key runs in
         # Python, and picks the same), then an exact, id-broken order among them.
         best = sorted(acc.items(), key=itemgetter(1), reverse=True)[: top * 3]
-        best = sorted(((-round(s, 6), articles[j].id, j) for j, s in best if s > 1e-9))[:top]
-        out.append([{"id": articles[j].id, "title": articles[j].title or articles[j].id, "score": round(-s, 3)} for s, _, j in best])
+        best = sorted(((-round(s, 6), articles[j].id, j) for j, s in best if s >= MIN_SCORE))[:top]
+        out.append([
+            {"id": articles[j].id, "title": articles[j].title or articles[j].id, "score": round(-s, 3), "shares": _shares(articles[i], vec, vecs[j])}
+            for s, _, j in best
+        ])
     return out
+
+
+def _shares(article: Article, vec: dict[str, float], other: dict[str, float]) -> list[str]:
+    """What two related articles have in common, weightiest first: entities ("e:<id>") and tags ("t:<tag>" as the article writes it)."""
+    common = sorted(((vec[f] * other[f], f) for f in vec if f[:2] in ("e:", "t:") and f in other), key=lambda wf: (-wf[0], wf[1]))
+    tags = {t.casefold(): t for t in article.tags}
+    return [f if f[0] == "e" else "t:" + tags.get(f[2:], f[2:]) for _, f in common[:SHARES_SHOWN]]
 
 
 def add_related(articles: list[Article], top: int = TOP) -> None:

@@ -22,6 +22,14 @@ TAG_KINDS = ("topic",)
 _MARKUP = re.compile(r"[<>&]")
 
 
+def source_entities(source: str | None, matcher: object) -> list[str]:
+    """The entities whose name or alias is the article's whole ``source`` ("World Socialist Web Site")."""
+    text = (source or "").strip()
+    if not text:
+        return []
+    return [m.entity for m in matcher.find(text) if m.start == 0 and m.end == len(text)]  # type: ignore[attr-defined]
+
+
 def link_entities(article: Article, gazetteer: Gazetteer | None) -> Article:
     """Link first mentions, count all mentions, and note what the collection step needs."""
     article.terms = content_terms(article.plain or article.body)
@@ -33,6 +41,11 @@ def link_entities(article: Article, gazetteer: Gazetteer | None) -> Article:
     # Counts and sentences come from the plain text, so a name in a heading or
     # inside an existing link is a mention too, though it is never linked.
     kwic, counts = keyword_sentences(article, matcher)
+    for eid in source_entities(article.source, matcher):
+        # The publication the article comes from is part of what it is about: the
+        # entity's page lists it even when the text never names its own publisher.
+        counts[eid] = counts[eid] or 1
+        kwic.setdefault(eid, "*The source of this article.*")
     article.entities = {eid: counts[eid] for eid in sorted(counts)}
     article.kwic = kwic
     for eid in counts:  # first-mention order

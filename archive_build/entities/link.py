@@ -262,24 +262,73 @@ def _after_unclosed(body: str, unclosed: list[int], start: int) -> bool:
     return i >= 0 and body.find("\n\n", unclosed[i], start) == -1
 
 
+_MARK_TAG = re.compile(r"<mark\b[^>]*>|</mark>")
+_CAPTION_ATTR = re.compile(r"\n\{: \.caption \}")
+
+
+def _quiet_ranges(body: str) -> list[tuple[int, int]]:
+    """Source ranges where no entity is linked: highlighted passages and photo captions.
+
+    A link inside a highlight competes with the annotation for the reader's
+    tap; a caption is not the text.  Each pair of ``<mark>`` tags (nested
+    ones count once) and each paragraph marked ``{: .caption }`` is one range.
+    """
+    ranges: list[tuple[int, int]] = []
+    if "<mark" in body:
+        depth, opened = 0, 0
+        for m in _MARK_TAG.finditer(body):
+            if m.group().startswith("</"):
+                depth = max(0, depth - 1)
+                if depth == 0:
+                    ranges.append((opened, m.end()))
+            else:
+                if depth == 0:
+                    opened = m.start()
+                depth += 1
+    if "{: .caption }" in body:
+        for m in _CAPTION_ATTR.finditer(body):
+            ranges.append((body.rfind("\n\n", 0, m.start()) + 1, m.end()))
+    ranges.sort()
+    return ranges
+
+
+def _inside(ranges: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
+    i = bisect.bisect_right(starts, pos) - 1
+    return i >= 0 and pos < ranges[i][1]
+
+
 def link_body(body: str, matcher: Any) -> tuple[str, Counter[str]]:
-    """Link the first mention of each entity; count every mention."""
+    """Link the first mention of each entity where a link helps; count every mention.
+
+    A mention inside a highlighted passage or a caption is not linked, nor a
+    second one in a sentence that already has a link: a later mention of the
+    same entity may be linked instead.  (Entities that appear in most of the
+    archive's articles lose their links when the page is written:
+    ``writer.unlink_entities``.)
+    """
     visible = Visible(body)
+    quiet = _quiet_ranges(body)
+    quiet_starts = [s for s, _ in quiet]
     counts: Counter[str] = Counter()
     linked: set[str] = set()
     out: list[str] = []
     last = 0
+    sentence_end = -1  # where the sentence of the last link ends (visible offset); -1: no link yet
     for mention in matcher.find(visible.text):
         counts[mention.entity] += 1
-        if mention.entity in linked:
+        if mention.entity in linked or (sentence_end != -1 and mention.start < sentence_end):
             continue
         start, end = visible.source_start(mention.start), visible.source_end(mention.end)
+        if quiet and _inside(quiet, quiet_starts, start):
+            continue
         if not _linkable(body, start, end) or _after_unclosed(body, visible.unclosed, start):
             continue  # a later mention may still be linked
         linked.add(mention.entity)
         out.append(body[last:start])
         out.append(f"[{body[start:end]}]({entity_href(mention.entity)}){{ .ab-entity }}")
         last = end
+        m = _SENTENCE_END.search(visible.text, mention.end)
+        sentence_end = m.start() if m else len(visible.text)
     out.append(body[last:])
     return "".join(out), counts
 

@@ -66,6 +66,18 @@ class _ConfigLoader(yaml.SafeLoader):
     """Reads mkdocs.yml without constructing the ``!!python/name:`` values some extensions use."""
 
 
+def _env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """MkDocs' ``!ENV VAR`` / ``!ENV [VAR, …, default]``: the first variable set, else the default."""
+    if isinstance(node, yaml.ScalarNode):
+        return os.environ.get(str(loader.construct_scalar(node)))
+    items = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else []
+    for name in items[:-1]:
+        if str(name) in os.environ:
+            return os.environ[str(name)]
+    return items[-1] if items else None
+
+
+_ConfigLoader.add_constructor("!ENV", _env)
 _ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 

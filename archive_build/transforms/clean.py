@@ -327,6 +327,8 @@ def describe(article: Article) -> Article:
                 break
             desc = (desc + " " + sentence).strip()
         article.description = (desc or text)[:300].strip()
+        # The first sentences of the text: the page must not print them twice (writer.front_matter).
+        article.flags["derived_description"] = article.description
     return article
 
 

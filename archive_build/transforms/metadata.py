@@ -420,7 +420,11 @@ def detect_tail(article: Article) -> Article:
 _MARKUP = re.compile(r"[<>&]")
 
 #: Fields a sidecar or front matter may set, and how each is normalised.
-FIELDS = ("title", "authors", "date", "updated", "source", "url", "description", "tags", "language", "license", "translator", "original_title", "notes")
+FIELDS = ("title", "authors", "date", "updated", "source", "url", "description", "tags", "language", "license", "translator", "original_title", "original_language", "notes")
+
+
+#: Fields whose value the page marks as the archive's when a sidecar sets it.
+SUPPLIABLE = ("title", "date")
 
 
 def apply_fields(article: Article, meta: dict[str, Any], *, origin: str) -> list[str]:
@@ -429,6 +433,11 @@ def apply_fields(article: Article, meta: dict[str, Any], *, origin: str) -> list
     for key, value in meta.items():
         if value is None:
             continue
+        if origin == "sidecar" and key in SUPPLIABLE and str(value).strip() and (key != "date" or iso_from_any(value)):
+            # The page marks what the curator supplied and the text did not say ("title supplied by the archive").
+            supplied = article.extra.setdefault("supplied", [])
+            if key not in supplied:
+                supplied.append(key)
         if key in ("date", "updated"):
             iso = iso_from_any(value)
             if iso is None:
@@ -480,4 +489,7 @@ def finalize(article: Article) -> Article:
         article.warn("no author found")
     if not article.title:
         article.title = article.id
+        supplied = article.extra.setdefault("supplied", [])
+        if "title" not in supplied:
+            supplied.append("title")
     return article

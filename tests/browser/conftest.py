@@ -42,48 +42,23 @@ def _require(condition: bool, message: str) -> None:
 
 
 class _SiteHandler(SimpleHTTPRequestHandler):
-    """Static files, with the sitemap's absolute URLs pointed at this server.
+    """Static files as any plain static server serves them.
 
-    The sitemap names pages by ``site_url`` (the production origin).
-    Material maps those to the current host but keeps their port, so on a
-    test port its instant loading and link previews would find no page they
-    know.  Serving the sitemap as the deployed site would (which is also what
-    ``mkdocs serve`` does) makes the browser see the site as if deployed here.
+    The sitemap names pages by ``site_url`` (the production origin); the
+    site itself reads those addresses as this server's (overrides/partials/meta.html),
+    so nothing here rewrites it: the browser sees the site as a reader
+    serving it from a laptop would.
     """
-
-    site_url = ""
-    base = ""
-
-    def do_GET(self) -> None:
-        if self.path.split("?")[0].endswith("/sitemap.xml") and self.site_url:
-            path = Path(self.translate_path(self.path))
-            data = path.read_bytes().replace(self.site_url.encode(), self.base.encode()) if path.is_file() else b""
-            self.send_response(200 if data else 404)
-            self.send_header("Content-Type", "application/xml")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-            return
-        super().do_GET()
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's name
         pass
 
 
-def _configured_site_url(project: Path) -> str:
-    for line in (project / "mkdocs.yml").read_text("utf-8").splitlines():
-        if line.startswith("site_url:"):
-            return line.split(":", 1)[1].strip().strip("'\"")
-    return ""
-
-
 @pytest.fixture(scope="session")
 def site_url(seed_site: Path) -> Iterator[str]:
     """Base URL of the built seed site, served on an ephemeral localhost port."""
-    handler_class = type("Handler", (_SiteHandler,), {"site_url": _configured_site_url(seed_site)})
-    handler = functools.partial(handler_class, directory=str(seed_site / "site"))
+    handler = functools.partial(_SiteHandler, directory=str(seed_site / "site"))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    handler_class.base = f"http://127.0.0.1:{server.server_port}/"
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -119,9 +94,12 @@ class PageLog:
         )
 
 
-def open_context(browser: Any, *, viewport: dict[str, int] = DESKTOP, color_scheme: str = "light") -> tuple[Any, PageLog]:
-    """A fresh browser context (no shared storage) that records problems and requests to other origins."""
-    context = browser.new_context(viewport=viewport, color_scheme=color_scheme, reduced_motion="reduce")
+def open_context(browser: Any, *, viewport: dict[str, int] = DESKTOP, color_scheme: str = "light", **options: Any) -> tuple[Any, PageLog]:
+    """A fresh browser context (no shared storage) that records problems and requests to other origins.
+
+    ``options`` go to Playwright's ``new_context`` (``has_touch``, ``is_mobile``, ``java_script_enabled`` …).
+    """
+    context = browser.new_context(viewport=viewport, color_scheme=color_scheme, reduced_motion="reduce", **options)
     log = PageLog()
 
     def check_origin(request: Any) -> None:

@@ -11,8 +11,8 @@ pytestmark = pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize(
     "path",
-    ["", "articles/2023-05-30-drone-attacks-on-moscow-stern/", "entities/moscow/"],
-    ids=["home", "article", "entity"],
+    ["", "articles/2023-05-30-drone-attacks-on-moscow-stern/", "entities/moscow/", "browse/timeline/", "404.html"],
+    ids=["home", "article", "entity", "timeline", "not-found"],
 )
 def test_page_has_no_serious_accessibility_violations(browser, site_url, path, scheme):
     context, _ = open_context(browser, color_scheme=scheme)
