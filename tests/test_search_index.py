@@ -1,0 +1,162 @@
+"""The search index: what Pagefind stores for each page of the seed site, and the records behind it.
+
+Pagefind's fragments (one gzip'd JSON per indexed page: its text, metadata,
+filters and anchors) are read back from the built site, so these tests see
+exactly what the search box will get.  Browser tests in
+``tests/browser/test_search.py`` type queries against the same site.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from archive_build.search import Vocabulary
+from archive_build.search_record import (
+    MAX_ENTITY_FILTERS,
+    add_note_headings,
+    alias_meta,
+    article_record,
+    entity_record,
+    ignore_entity_lists,
+    note_heading,
+)
+
+STERN = "/articles/2023-05-30-drone-attacks-on-moscow-stern/"
+STATEMENTS = "/articles/2026-02-27-ukraine-war-fourth-anniversary-statements/"
+
+
+def _fragments(site: Path) -> dict[str, dict]:
+    """Pagefind's stored record of every indexed page, by URL."""
+    out = {}
+    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        record = json.loads(data[data.index(b"{"):])
+        out[record["url"]] = record
+    return out
+
+
+@pytest.fixture(scope="module")
+def fragments(seed_site: Path) -> dict[str, dict]:
+    return _fragments(seed_site / "site")
+
+
+# --- what gets indexed
+
+
+def test_the_site_has_a_pagefind_index_and_no_whole_site_index(seed_site: Path) -> None:
+    site = seed_site / "site"
+    assert (site / "pagefind" / "pagefind-entry.json").is_file()
+    assert not (site / "search" / "search_index.json").exists()
+
+
+def test_the_header_search_box_is_the_archives_not_materials(seed_site: Path) -> None:
+    home = (seed_site / "site" / "index.html").read_text("utf-8")
+    assert "data-ab-search-input" in home and "javascripts/search.js" in home
+    assert 'data-md-component="search"' not in home
+
+
+def test_articles_entity_pages_and_hand_written_pages_are_indexed(seed_site: Path, fragments: dict[str, dict]) -> None:
+    articles = {f"/articles/{p.stem}/" for p in (seed_site / "docs" / "articles").glob("*.md") if p.name != "index.md"}
+    kinds = {url: record["filters"]["kind"] for url, record in fragments.items()}
+    assert articles <= {url for url, kind in kinds.items() if kind == ["Article"]}
+    assert kinds["/entities/moscow/"] == ["Entity"]
+    assert kinds["/about/"] == ["Page"]
+
+
+def test_collection_pages_are_left_out_of_the_index(fragments: dict[str, dict]) -> None:
+    collections = {"/", "/entities/", "/browse/timeline/", "/browse/sources/", "/browse/authors/", "/browse/tags/", "/browse/annotations/", "/articles/"}
+    assert not collections & set(fragments)
+
+
+def test_an_entity_page_is_indexed_without_its_article_lists(fragments: dict[str, dict]) -> None:
+    moscow = fragments["/entities/moscow/"]
+    assert "Capital of Russia" in moscow["content"]
+    assert "Often mentioned with" not in moscow["content"] and "newest first" not in moscow["content"]
+
+
+# --- metadata and filters
+
+
+def test_other_spellings_are_metadata_not_text(fragments: dict[str, dict]) -> None:
+    statements = fragments[STATEMENTS]
+    assert "Kiev" in statements["meta"]["aliases"]
+    assert "Kiev" not in statements["content"]
+
+
+def test_an_articles_byline_and_tags_are_metadata_not_snippet_text(fragments: dict[str, dict]) -> None:
+    militant = fragments["/articles/2025-06-09-moscow-escalates-bombing-of-civilians/"]
+    assert militant["meta"]["authors"] == "Roy Landersen"
+    assert "Landersen" not in militant["content"]
+
+
+def test_an_article_has_kind_source_author_year_and_entity_filters(fragments: dict[str, dict]) -> None:
+    filters = fragments["/articles/2025-06-09-moscow-escalates-bombing-of-civilians/"]["filters"]
+    assert filters["kind"] == ["Article"] and filters["source"] == ["The Militant"]
+    assert filters["author"] == ["Roy Landersen"] and filters["year"] == ["2025"]
+    assert "Moscow" in filters["entity"]
+
+
+def test_page_furniture_is_not_indexed_text(fragments: dict[str, dict]) -> None:
+    stern = fragments[STERN]["content"]
+    assert "¶" not in stern and "min read" not in stern and "↩" not in stern
+
+
+def test_each_note_is_a_sub_result_heading_named_after_its_author_and_passage(fragments: dict[str, dict]) -> None:
+    anchors = {a["id"]: a["text"] for a in fragments[STERN]["anchors"] if a["element"] == "h3"}
+    assert anchors["ab-note-pantsir"] == "Note by @archive-editors on “Panzir anti-aircraft complex”"
+
+
+def test_the_vocabulary_holds_names_aliases_and_title_words(seed_site: Path) -> None:
+    terms = json.loads((seed_site / "site" / "search-vocabulary.json").read_text("utf-8"))["terms"]
+    assert {"Zelensky", "Kiev", "Kyiv", "Moscow"} <= set(terms)
+    assert len(terms) == len(set(terms))
+
+
+# --- the records, unit by unit
+
+
+def test_aliases_are_only_spellings_the_text_lacks() -> None:
+    names = {"kyiv": ["Kyiv", "Kiev"], "moscow": ["Moscow"]}
+    assert alias_meta(["kyiv", "moscow"], names, "Moscow and Kyiv") == "Kiev"
+
+
+def test_only_the_most_mentioned_entities_become_filters() -> None:
+    names = {f"e{i}": [f"Name {i}"] for i in range(10)}
+    record = article_record({"entities": {f"e{i}": i for i in range(10)}}, names)
+    entities = [v for k, v in record.filters if k == "entity"]
+    assert entities == [f"Name {i}" for i in range(9, 9 - MAX_ENTITY_FILTERS, -1)]
+
+
+def test_an_entity_record_carries_its_aliases_and_itself_as_filter() -> None:
+    record = entity_record({"entity": {"id": "kyiv"}}, {"kyiv": ["Kyiv", "Kiev", "Kyjiw"]})
+    assert record.meta["aliases"] == "Kiev · Kyjiw"
+    assert ("entity", "Kyiv") in record.filters and ("kind", "Entity") in record.filters
+
+
+def test_a_note_heading_escapes_a_hostile_author_and_quote() -> None:
+    heading = note_heading({"id": 'x" onmouseover="a', "author": "<img src=x onerror=alert(1)>", "quote": "</h3><script>"})
+    assert "<img" not in heading and "<script" not in heading and '" onmouseover' not in heading
+
+
+def test_a_note_heading_goes_at_the_start_of_its_footnote() -> None:
+    html = '<li id="fn:ann-a"><p>Body</p></li>'
+    out = add_note_headings(html, [{"id": "a", "author": "@x", "quote": "the passage"}])
+    assert out.startswith('<li id="fn:ann-a"><h3 id="ab-note-a"') and "Note by @x on “the passage”" in out
+
+
+def test_an_entity_pages_sections_are_kept_out_of_the_index() -> None:
+    out = ignore_entity_lists("<h1>Kyiv</h1><p>Capital.</p><h2 id='articles'>Articles</h2><ul><li>x</li></ul>")
+    assert out == "<h1>Kyiv</h1><p>Capital.</p><div data-pagefind-ignore=\"index\"><h2 id='articles'>Articles</h2><ul><li>x</li></ul></div>"
+
+
+def test_the_vocabulary_keeps_whole_names_and_the_most_frequent_words() -> None:
+    vocabulary = Vocabulary()
+    vocabulary.add_names(["Volodymyr Zelensky"])
+    vocabulary.add_text("<p>drones and drones</p>")
+    vocabulary.add_text("<p>drones, missiles</p>")
+    terms = vocabulary.terms()
+    assert terms[:3] == ["Volodymyr", "Volodymyr Zelensky", "Zelensky"]
+    assert terms.index("drones") < terms.index("missiles")
