@@ -22,6 +22,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable
 
+from .search_record import NoteRecord
+
 #: Where the search box finds the vocabulary, relative to the site root.
 VOCABULARY_FILE = "search-vocabulary.json"
 #: Frequent words kept for suggestions, besides titles and entity names.
@@ -54,6 +56,34 @@ def build_index(site_dir: Path) -> None:
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
         raise RuntimeError(f"{site_dir}: pagefind failed: {detail[-1] if detail else proc.returncode}")
+
+
+#: The notes index, beside the main one: one record per annotation, so the
+#: "Annotation" kind lists notes, not the articles that have some.  Kept apart
+#: because a record costs every first query its line in the page list (30,000
+#: notes would triple it); the search box loads it only for that facet.
+NOTES_BUNDLE = "pagefind-notes"
+
+
+def build_notes_index(site_dir: Path, notes: Iterable[NoteRecord]) -> None:
+    """Index the notes into ``site/pagefind-notes/`` (each note a small page in a scratch folder)."""
+    import shutil
+    import tempfile
+
+    out = site_dir / NOTES_BUNDLE
+    with tempfile.TemporaryDirectory(prefix="archive-notes-") as tmp:
+        root = Path(tmp)
+        ordered = sorted(notes, key=lambda n: n.href)
+        for i, note in enumerate(ordered):
+            (root / f"{i}.html").write_text(note.html(), encoding="utf-8")
+        if not ordered:  # Pagefind writes no bundle for an empty folder; the box still finds one
+            (root / "0.html").write_text('<html lang="en"><body></body></html>', encoding="utf-8")
+        shutil.rmtree(out, ignore_errors=True)
+        cmd = [sys.executable, "-m", "pagefind", "--site", str(root), "--output-path", str(out), "--quiet"]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        detail = (proc.stderr or proc.stdout).strip().splitlines()
+        raise RuntimeError(f"{out}: pagefind failed: {detail[-1] if detail else proc.returncode}")
 
 
 class Vocabulary:

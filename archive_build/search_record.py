@@ -161,3 +161,65 @@ def ignore_entity_lists(content: str) -> str:
     if not m:
         return content
     return content[: m.start()] + '<div data-pagefind-ignore="index">' + content[m.start() :] + "</div>"
+
+
+# ------------------------------------------------------------ notes as results of their own
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARKS = re.compile(r"(\*\*|__|[*_`]|^\s{0,3}(?:#{1,6}|>|[-+*]|\d+\.)\s+)", re.MULTILINE)
+
+
+def markdown_text(body: str) -> str:
+    """A note's Markdown as the words a reader sees: link texts kept, emphasis and list marks dropped."""
+    return " ".join(_MD_MARKS.sub("", _MD_LINK.sub(r"\1", body)).split())
+
+
+@dataclass(frozen=True)
+class NoteRecord:
+    """One annotation as a page of the notes index (``search.build_notes_index``)."""
+
+    href: str  # site-relative: articles/<id>/#ann-<id>
+    title: str  # Note by @x on “quoted passage”
+    text: str
+    article: str
+    meta: tuple[tuple[str, str], ...]
+    filters: tuple[tuple[str, str], ...]
+
+    def html(self) -> str:
+        """The page Pagefind indexes: the note's text as body, the rest hidden metadata and filters."""
+        esc = lambda s: html.escape(s, quote=True)  # noqa: E731 - a local shorthand
+        spans = "".join(f'<span data-pagefind-meta="{esc(k)}">{esc(v)}</span>' for k, v in (("title", self.title), ("href", self.href), ("article", self.article), *self.meta))
+        spans += "".join(f'<span data-pagefind-filter="{esc(k)}">{esc(v)}</span>' for k, v in self.filters)
+        return (
+            '<!doctype html><html lang="en"><head><meta charset="utf-8"><title></title></head><body>'
+            f'<div hidden data-pagefind-ignore="index">{spans}</div>'
+            f"<main data-pagefind-body><p>{esc(self.text)}</p></main></body></html>"
+        )
+
+
+def note_records(meta: Mapping[str, Any], page_url: str, article: SearchRecord) -> list[NoteRecord]:
+    """The article's notes, each with the article's source, year and entities and its own author."""
+    annotations = meta.get("annotations")
+    if not isinstance(annotations, list):
+        return []
+    title = " ".join(str(meta.get("title") or meta.get("id") or "").split())
+    shared_meta = tuple((k, v) for k, v in article.meta.items() if k in ("date", "source"))
+    shared = tuple((k, v) for k, v in article.filters if k in ("source", "year", "entity"))
+    out = []
+    for a in annotations:
+        if not isinstance(a, Mapping) or not a.get("id"):
+            continue
+        author = " ".join(str(a.get("author") or "").split())
+        heading = html.unescape(_TAG.sub("", note_heading(a)))
+        out.append(NoteRecord(
+            href=f"{page_url}#ann-{a['id']}",
+            title=heading,
+            text=markdown_text(str(a.get("body") or "")),
+            article=title,
+            meta=shared_meta,
+            filters=(("kind", "Annotation"), *shared, *((("author", author),) if author else ())),
+        ))
+    return out
+
+
+_TAG = re.compile(r"<[^>]*>")

@@ -221,6 +221,7 @@ def on_config(config: Any) -> None:
         config["theme"].static_templates.discard("sitemap.xml")
     _READING["names"] = _reading.load_entity_names(_project(config).gazetteer)
     _READING["feed"] = []
+    _SEARCH["notes"] = []
     _SEARCH["vocabulary"] = _search.Vocabulary()
     _SEARCH["vocabulary"].add_names(n for spellings in _READING["names"].values() for n in spellings)
 
@@ -265,6 +266,7 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
     vocabulary = _SEARCH.get("vocabulary")
     if record is not None and record.kind == "Article":
         page.content = _search_record.add_note_headings(page.content, page.meta.get("annotations"))
+        _SEARCH["notes"].extend(_search_record.note_records(page.meta, page.url, record))
         if vocabulary is not None:
             vocabulary.add_names([str(page.meta.get("title") or "")])
             vocabulary.add_text(page.content)
@@ -296,6 +298,7 @@ def on_post_build(config: Any) -> None:
         # Under `mkdocs serve` only the first build is indexed: re-indexing 10,000
         # pages on every live reload would cost more than the rebuild itself.
         _search.build_index(_Path(config["site_dir"]))
+        _search.build_notes_index(_Path(config["site_dir"]), _SEARCH["notes"])
         _search.write_vocabulary(_Path(config["site_dir"]), _SEARCH["vocabulary"])
         _SEARCH["indexed"] = True
     if _READING["dirty"] and _READING.get("feed") is not None and len(_READING["feed"]) < 2:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
 import threading
 from dataclasses import dataclass, field
@@ -29,7 +30,8 @@ BOX = "input.md-search__input"
 class SearchRun:
     query: str
     results: list[str]  # result URLs (paths) in the order shown
-    search_bytes: int  # bytes of every response fetched because of the search
+    search_bytes: int  # bytes of every response fetched because of the search, as this (uncompressing) server sent them
+    gzip_bytes: int  # the same responses gzip-compressed, as most static hosts send scripts and WebAssembly
     ms_after_last_key: float  # from the last keystroke to the results on screen
     requests: list[tuple[str, int]] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)  # requests that left localhost
@@ -54,11 +56,16 @@ def serve(site: Path) -> Iterator[str]:
         httpd.server_close()
 
 
-def _body_size(response: object) -> int:
+def _body(response: object) -> bytes:
     try:
-        return len(response.body())  # type: ignore[attr-defined]
+        return response.body()  # type: ignore[attr-defined]
     except Exception:  # a redirect or an aborted response has no body
-        return 0
+        return b""
+
+
+def _gzip_size(url: str, body: bytes) -> int:
+    """What a compressing server would send: Pagefind's own index files are gzip'd already."""
+    return len(body) if ".pf_" in url else len(gzip.compress(body, 6))
 
 
 # Times (performance.now) of the last keystroke and of each change of the result status line.
@@ -70,7 +77,7 @@ _WATCH = """() => {
         .observe(status, {childList: true, characterData: true, subtree: true});
 }"""
 _ANSWERED = """(q) => document.querySelector('[data-ab-search-input]').value === q
-    && /result/.test(document.querySelector('[data-ab-search-status]').textContent)"""
+    && window.__abTimes.shown.some(s => s[0] >= window.__abTimes.key && /result/.test(s[1]))"""
 _LATENCY = """() => {
     const t = window.__abTimes, after = t.shown.filter(s => s[0] >= t.key && /result/.test(s[1]));
     return after.length ? after[after.length - 1][0] - t.key : -1;
@@ -124,10 +131,12 @@ def _query_in(browser: Any, site: Path, query: str, timeout_ms: int) -> SearchRu
             page.on("response", lambda r: fetched.append((r.url, r)))
             ms = type_query(page, query, timeout_ms)
             page.wait_for_load_state("networkidle")
-            links = page.eval_on_selector_all(".md-search-result__item > a.md-search-result__link", "els => els.map(e => e.getAttribute('href'))")
-            requests = [(url[len(base):], _body_size(r)) for url, r in fetched if url.startswith(base)]
+            links = page.eval_on_selector_all(".md-search-result__item > a.md-search-result__link:first-child", "els => els.map(e => e.getAttribute('href'))")
+            bodies = [(url[len(base):], _body(r)) for url, r in fetched if url.startswith(base)]
+            requests = [(url, len(body)) for url, body in bodies]
+            gzipped = sum(_gzip_size(url, body) for url, body in bodies)
             paths = [urlsplit(str(link)).path for link in links]
-            return SearchRun(query, paths, sum(n for _, n in requests), ms, requests, foreign)
+            return SearchRun(query, paths, sum(n for _, n in requests), gzipped, ms, requests, foreign)
         finally:
             context.close()
 

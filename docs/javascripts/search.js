@@ -19,30 +19,37 @@
   var script = document.currentScript;
   var root = new URL("../", script ? script.src : window.location.href);
   var bundle = new URL("pagefind/", root).href;
-  var PAGE = 8;
-  var FACETS = [["kind", "Kind"], ["source", "Source"], ["author", "Author"], ["year", "Year"], ["entity", "Entity"]];
+  var PAGE = 6;
+  var KINDS = ["Article", "Annotation", "Entity", "Page"];
+  var FACETS = [["source", "Source"], ["author", "Author"], ["year", "Year"], ["entity", "Entity"]];
   var FACET_LIMIT = 12;
   var NOTE_PREFIX = "#ab-note-";
 
-  var engine = null;
+  var engines = {};
   var vocabulary = null;
-  var state = { query: "", filters: {}, results: [], shown: 0, seq: 0, facetsWanted: false };
+  var state = { query: "", kind: "", filters: {}, results: [], shown: 0, seq: 0, facetsWanted: false, counts: {}, kinds: {} };
   var timer = null;
 
   function $(sel) { return document.querySelector(sel); }
 
-  function load() {
-    if (!engine) {
-      engine = import(bundle + "pagefind.js").then(function (pf) {
+  // "main": articles, entity and hand-written pages; "notes": one record per annotation
+  // (archive_build/search.py), loaded only when the facets are opened.
+  function load(name) {
+    name = name || "main";
+    if (!engines[name]) {
+      var bundle = new URL(name === "notes" ? "pagefind-notes/" : "pagefind/", root).href;
+      engines[name] = import(bundle + "pagefind.js").then(function (pf) {
         return pf.options({
+          // The main thread is fast enough for one query, and the worker script is 40 KB more to download.
+          noWorker: true,
           baseUrl: root.pathname,
           excerptLength: 26,
           ranking: { metaWeights: { title: 10, aliases: 1.5 } }
         }).then(function () { return pf.init(); }).then(function () { return pf; });
       });
-      engine.catch(function () { engine = null; });
+      engines[name].catch(function () { delete engines[name]; });
     }
-    return engine;
+    return engines[name];
   }
 
   // ---------------------------------------------------------------- queries
@@ -65,30 +72,36 @@
     return { term: whole || !list.length ? query.trim() : query.replace(/"/g, " ").trim(), check: whole ? [] : list };
   }
 
-  function activeFilters() {
+  // The chosen facet values, each facet matching any of its values; the kind is chosen apart.
+  function activeFilters(kind) {
     var out = {};
     Object.keys(state.filters).forEach(function (k) {
       var values = Object.keys(state.filters[k]);
       if (values.length) out[k] = { any: values };
     });
+    if (kind) out.kind = { any: [kind] };
     return out;
   }
 
   function run(query) {
     var seq = ++state.seq;
     state.query = query;
-    if (!query.trim()) { render([], null); status("Type to search titles, text, notes and names. \"Quotes\" find a phrase."); return; }
-    load().then(function (pf) {
-      var p = plan(query);
+    if (!query.trim()) { render(); status("Type to search titles, text, notes and names. \"Quotes\" find a phrase."); return; }
+    var p = plan(query);
+    var notes = state.kind === "Annotation";
+    load(notes ? "notes" : "main").then(function (pf) {
       var facets = state.facetsWanted ? pf.filters() : Promise.resolve(null);
-      return facets.then(function () { return pf.search(p.term, { filters: activeFilters() }); }).then(function (search) {
+      return facets.then(function () {
+        return pf.search(p.term, { filters: activeFilters(notes ? "" : state.kind) });
+      }).then(function (search) {
         if (seq !== state.seq || !search) return;
         state.results = search.results;
+        state.notes = notes;
         state.check = p.check;
         state.shown = 0;
         state.counts = search.filters || {};
         state.total = search.results.length;
-        return more(seq, true).then(function () {
+        return Promise.all([more(seq, true), state.facetsWanted ? kindCounts(p.term, seq) : null]).then(function () {
           if (seq !== state.seq) return;
           renderFacets();
           if (!search.results.length) suggest(query, seq);
@@ -96,6 +109,22 @@
       });
     }).catch(function (err) {
       if (seq === state.seq) status("Search is not available: " + (err && err.message ? err.message : err));
+    });
+  }
+
+  // Counts for the kind facet: the query with the other facets in both indexes.
+  function kindCounts(term, seq) {
+    var filters = activeFilters("");
+    return Promise.all([
+      load("main").then(function (pf) { return pf.filters().then(function () { return pf.search(term, { filters: filters }); }); }),
+      load("notes").then(function (pf) { return pf.filters().then(function () { return pf.search(term, { filters: filters }); }); })
+    ]).then(function (found) {
+      if (seq !== state.seq) return;
+      var kinds = {};
+      var main = (found[0] && found[0].filters && found[0].filters.kind) || {};
+      Object.keys(main).forEach(function (k) { kinds[k] = main[k]; });
+      kinds.Annotation = found[1] ? found[1].results.length : 0;
+      state.kinds = kinds;
     });
   }
 
@@ -187,7 +216,26 @@
     return +m[3] + " " + months[+m[2] - 1] + " " + m[1];
   }
 
+  // A result of the notes index: the note, titled by its author and passage, in its article.
+  function noteItem(d) {
+    var m = d.meta || {};
+    var li = el("li", "md-search-result__item");
+    var a = el("a", "md-search-result__link");
+    a.href = safeUrl(m.href || "");
+    var art = el("article", "md-search-result__article md-search-result__article--document md-typeset");
+    art.appendChild(el("h1", null, m.title || ""));
+    var parts = ["In " + (m.article || "")];
+    if (m.date) parts.push(formatDate(m.date));
+    if (m.source) parts.push(m.source);
+    art.appendChild(el("p", "ab-search-result__line", parts.join(" · ")));
+    art.appendChild(marked(el("p", "ab-search-result__excerpt"), d.excerpt));
+    a.appendChild(art);
+    li.appendChild(a);
+    return li;
+  }
+
   function item(d) {
+    if (state.notes) return noteItem(d);
     var li = el("li", "md-search-result__item");
     var title = (d.meta && d.meta.title) || d.url;
     // Sub-results are the sections (and notes) that matched; the one under the page's own title is the page itself.
@@ -216,7 +264,7 @@
     return li;
   }
 
-  function render(items) {
+  function render() {
     var list = $("[data-ab-search-results]");
     if (list) list.textContent = "";
     var moreBtn = $("[data-ab-search-more]");
@@ -239,6 +287,7 @@
     box.hidden = !state.query.trim();
     if (!state.facetsWanted) return;
     panel.textContent = "";
+    panel.appendChild(kindFacet());
     FACETS.forEach(function (f) {
       var key = f[0], counts = state.counts[key] || {}, chosen = state.filters[key] || {};
       var values = Object.keys(counts).filter(function (v) { return counts[v] > 0 || chosen[v]; });
@@ -248,23 +297,39 @@
         if (key === "year") return y < x ? -1 : y > x ? 1 : 0;
         return (counts[y] || 0) - (counts[x] || 0) || (x < y ? -1 : x > y ? 1 : 0);
       });
-      var shown = values.filter(function (v, i) { return i < FACET_LIMIT || chosen[v]; });
       var fs = el("fieldset", "ab-search-facet");
       fs.appendChild(el("legend", null, f[1]));
-      shown.forEach(function (v) {
-        var label = el("label", "ab-search-facet__value");
-        var box2 = document.createElement("input");
-        box2.type = "checkbox";
-        box2.checked = !!chosen[v];
-        box2.setAttribute("data-ab-facet", key);
-        box2.value = v;
-        label.appendChild(box2);
-        label.appendChild(document.createTextNode(" " + v + " "));
-        label.appendChild(el("span", "ab-search-facet__count", "(" + (counts[v] || 0) + ")"));
-        fs.appendChild(label);
+      values.filter(function (v, i) { return i < FACET_LIMIT || chosen[v]; }).forEach(function (v) {
+        fs.appendChild(option("checkbox", key, v, !!chosen[v], counts[v] || 0));
       });
       panel.appendChild(fs);
     });
+  }
+
+  // One kind at a time: the notes index answers "Annotation", the main index the others.
+  function kindFacet() {
+    var fs = el("fieldset", "ab-search-facet");
+    fs.appendChild(el("legend", null, "Kind"));
+    fs.appendChild(option("radio", "kind", "", state.kind === "", null, "All"));
+    KINDS.forEach(function (k) {
+      var n = state.kinds[k] || 0;
+      if (n || state.kind === k) fs.appendChild(option("radio", "kind", k, state.kind === k, n));
+    });
+    return fs;
+  }
+
+  function option(type, key, value, checked, count, text) {
+    var label = el("label", "ab-search-facet__value");
+    var input = document.createElement("input");
+    input.type = type;
+    if (type === "radio") input.name = "ab-search-kind";
+    input.checked = checked;
+    input.setAttribute("data-ab-facet", key);
+    input.value = value;
+    label.appendChild(input);
+    label.appendChild(document.createTextNode(" " + (text || value) + " "));
+    if (count !== null) label.appendChild(el("span", "ab-search-facet__count", "(" + count + ")"));
+    return label;
   }
 
   // ---------------------------------------------------------------- did you mean
@@ -312,7 +377,7 @@
       });
       if (!changed) return;
       var better = words.join(" ");
-      return load().then(function (pf) { return pf.search(better, { filters: activeFilters() }); }).then(function (search) {
+      return load(state.notes ? "notes" : "main").then(function (pf) { return pf.search(better, { filters: activeFilters(state.notes ? "" : state.kind) }); }).then(function (search) {
         if (seq !== state.seq || !search || !search.results.length) return;
         var p = $("[data-ab-search-suggest]");
         p.textContent = "Did you mean ";
@@ -335,7 +400,7 @@
     if (toggle && !toggle.checked) { toggle.checked = true; toggle.dispatchEvent(new Event("change")); }
     var box = input();
     if (box) box.focus();
-    load();
+    load("main");
   }
 
   function close() {
@@ -349,7 +414,6 @@
     clearTimeout(timer);
     var s = $("[data-ab-search-suggest]");
     if (s) s.hidden = true;
-    if (engine && query.trim()) engine.then(function (pf) { pf.preload(plan(query).term); });
     timer = setTimeout(function () { run(query); }, 60);
   }
 
@@ -361,7 +425,7 @@
     if (ev.target && ev.target.matches && ev.target.matches("[data-ab-search-input]")) {
       var toggle = document.getElementById("__search");
       if (toggle && !toggle.checked) toggle.checked = true;
-      load();
+      load("main");
     }
   });
 
@@ -370,8 +434,11 @@
     if (t && t.id === "__search" && t.checked) { var box = input(); if (box) setTimeout(function () { box.focus(); }, 0); }
     if (t && t.matches && t.matches("[data-ab-facet]")) {
       var key = t.getAttribute("data-ab-facet");
-      state.filters[key] = state.filters[key] || {};
-      if (t.checked) state.filters[key][t.value] = true; else delete state.filters[key][t.value];
+      if (key === "kind") state.kind = t.value;
+      else {
+        state.filters[key] = state.filters[key] || {};
+        if (t.checked) state.filters[key][t.value] = true; else delete state.filters[key][t.value];
+      }
       run(state.query);
     }
   });
@@ -399,6 +466,7 @@
   document.addEventListener("reset", function (ev) {
     if (ev.target && ev.target.matches && ev.target.matches("[data-ab-search-form]")) {
       state.filters = {};
+      state.kind = "";
       setTimeout(function () { run(""); var box = input(); if (box) box.focus(); }, 0);
     }
   });

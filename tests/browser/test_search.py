@@ -132,7 +132,7 @@ def test_each_filter_narrows_the_results(page, site_url, facet):
     search(page, "Moscow")
     _open_filters(page)
     before = status_count(page)
-    label = page.locator("label.ab-search-facet__value").filter(has=page.locator(f"[data-ab-facet='{facet}']")).first
+    label = page.locator("label.ab-search-facet__value").filter(has=page.locator(f"[data-ab-facet='{facet}']:not([value=''])")).first
     option = label.locator("input")
     value = option.get_attribute("value")
     expected = int(re.search(r"\((\d+)\)", label.text_content() or "").group(1))
@@ -142,6 +142,19 @@ def test_each_filter_narrows_the_results(page, site_url, facet):
     after = status_count(page)
     assert 0 < after < before, (facet, value, before, after)
     assert after == expected
+
+
+def test_the_annotation_kind_lists_the_notes_themselves(page, site_url):
+    page.goto(site_url)
+    search(page, "Moscow")
+    _open_filters(page)
+    page.locator("[data-ab-facet='kind'][value='Annotation']").check()
+    page.wait_for_function("() => [...document.querySelectorAll('.md-search-result__item h1')].every(h => h.textContent.startsWith('Note by '))")
+    results = read_results(page)
+    assert results
+    links = page.eval_on_selector_all(".md-search-result__item > a:first-child", "els => els.map(a => a.href)")
+    assert all(re.search(r"/articles/[^/]+/#ann-[\w-]+$", href) for href in links)
+    assert all(r["line"].startswith("In ") for r in results)
 
 
 def test_a_source_filter_keeps_only_that_sources_results(page, site_url):
