@@ -76,8 +76,14 @@ def build_notes_index(site_dir: Path, notes: Iterable[NoteRecord]) -> None:
         ordered = sorted(notes, key=lambda n: n.href)
         for i, note in enumerate(ordered):
             (root / f"{i}.html").write_text(note.html(), encoding="utf-8")
-        if not ordered:  # Pagefind writes no bundle for an empty folder; the box still finds one
-            (root / "0.html").write_text('<html lang="en"><body></body></html>', encoding="utf-8")
+        if not ordered:
+            # Pagefind builds no index without a word to index, and the search box
+            # expects one: a placeholder, of a kind the box never asks for.
+            (root / "0.html").write_text(
+                '<html lang="en"><body><main data-pagefind-body><p>placeholder</p></main>'
+                '<span hidden data-pagefind-filter="kind">Placeholder</span></body></html>',
+                encoding="utf-8",
+            )
         shutil.rmtree(out, ignore_errors=True)
         cmd = [sys.executable, "-m", "pagefind", "--site", str(root), "--output-path", str(out), "--quiet"]
         proc = subprocess.run(cmd, capture_output=True, text=True)

@@ -16,11 +16,13 @@ import pytest
 from archive_build.search import Vocabulary
 from archive_build.search_record import (
     MAX_ENTITY_FILTERS,
+    NoteRecord,
     add_note_headings,
     alias_meta,
     article_record,
     entity_record,
     ignore_entity_lists,
+    markdown_text,
     note_heading,
 )
 
@@ -28,10 +30,10 @@ STERN = "/articles/2023-05-30-drone-attacks-on-moscow-stern/"
 STATEMENTS = "/articles/2026-02-27-ukraine-war-fourth-anniversary-statements/"
 
 
-def _fragments(site: Path) -> dict[str, dict]:
-    """Pagefind's stored record of every indexed page, by URL."""
+def _fragments(bundle: Path) -> dict[str, dict]:
+    """Pagefind's stored record of every page in the index ``bundle``, by URL."""
     out = {}
-    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for path in (bundle / "fragment").glob("*.pf_fragment"):
         data = gzip.decompress(path.read_bytes())
         record = json.loads(data[data.index(b"{"):])
         out[record["url"]] = record
@@ -40,7 +42,7 @@ def _fragments(site: Path) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def fragments(seed_site: Path) -> dict[str, dict]:
-    return _fragments(seed_site / "site")
+    return _fragments(seed_site / "site" / "pagefind")
 
 
 # --- what gets indexed
@@ -160,3 +162,31 @@ def test_the_vocabulary_keeps_whole_names_and_the_most_frequent_words() -> None:
     terms = vocabulary.terms()
     assert terms[:3] == ["Volodymyr", "Volodymyr Zelensky", "Zelensky"]
     assert terms.index("drones") < terms.index("missiles")
+
+
+# --- the notes index
+
+
+def test_each_note_is_a_record_of_the_notes_index_linking_to_its_passage(seed_site: Path) -> None:
+    notes = _fragments(seed_site / "site" / "pagefind-notes")
+    pantsir = next(n for n in notes.values() if n["meta"]["href"].endswith("#ann-pantsir"))
+    assert pantsir["meta"]["href"] == "articles/2023-05-30-drone-attacks-on-moscow-stern/#ann-pantsir"
+    assert pantsir["meta"]["title"] == "Note by @archive-editors on “Panzir anti-aircraft complex”"
+    assert pantsir["filters"]["kind"] == ["Annotation"] and pantsir["filters"]["author"] == ["@archive-editors"]
+    assert pantsir["filters"]["source"] == ["Stern"] and pantsir["filters"]["year"] == ["2023"]
+    assert "German spelling" in pantsir["content"] and "**" not in pantsir["content"]
+
+
+def test_the_notes_index_holds_every_annotation(seed_site: Path) -> None:
+    notes = _fragments(seed_site / "site" / "pagefind-notes")
+    annotations = sum(yml.read_text("utf-8").count("\n  - id: ") for yml in (seed_site / "annotations").glob("*.yml"))
+    assert len(notes) == annotations
+
+
+def test_a_notes_markdown_becomes_the_words_a_reader_sees() -> None:
+    assert markdown_text("**WSWS** is [the site](https://wsws.org), see `x`.\n\n- one\n- two") == "WSWS is the site, see x. one two"
+
+
+def test_a_note_record_escapes_what_strangers_wrote() -> None:
+    page = NoteRecord(href='articles/a/#ann-x"', title="<img src=x>", text="<script>", article="", meta=(), filters=(("kind", "Annotation"),)).html()
+    assert "<img" not in page and "<script" not in page and '#ann-x"' not in page

@@ -92,7 +92,7 @@
     load(notes ? "notes" : "main").then(function (pf) {
       var facets = state.facetsWanted ? pf.filters() : Promise.resolve(null);
       return facets.then(function () {
-        return pf.search(p.term, { filters: activeFilters(notes ? "" : state.kind) });
+        return pf.search(p.term, { filters: activeFilters(notes ? "Annotation" : state.kind) });
       }).then(function (search) {
         if (seq !== state.seq || !search) return;
         state.results = search.results;
@@ -117,7 +117,7 @@
     var filters = activeFilters("");
     return Promise.all([
       load("main").then(function (pf) { return pf.filters().then(function () { return pf.search(term, { filters: filters }); }); }),
-      load("notes").then(function (pf) { return pf.filters().then(function () { return pf.search(term, { filters: filters }); }); })
+      load("notes").then(function (pf) { return pf.filters().then(function () { return pf.search(term, { filters: activeFilters("Annotation") }); }); })
     ]).then(function (found) {
       if (seq !== state.seq) return;
       var kinds = {};
@@ -377,7 +377,7 @@
       });
       if (!changed) return;
       var better = words.join(" ");
-      return load(state.notes ? "notes" : "main").then(function (pf) { return pf.search(better, { filters: activeFilters(state.notes ? "" : state.kind) }); }).then(function (search) {
+      return load(state.notes ? "notes" : "main").then(function (pf) { return pf.search(better, { filters: activeFilters(state.notes ? "Annotation" : state.kind) }); }).then(function (search) {
         if (seq !== state.seq || !search || !search.results.length) return;
         var p = $("[data-ab-search-suggest]");
         p.textContent = "Did you mean ";
