@@ -28,6 +28,7 @@ from .search_record import NoteRecord
 VOCABULARY_FILE = "search-vocabulary.json"
 #: Frequent words kept for suggestions, besides titles and entity names.
 FREQUENT_WORDS = 4000
+SAMPLE = 4000
 _WORD = re.compile(r"[^\W\d_][^\W_]{2,}(?:['’-][^\W\d_]+)*")
 _TAG = re.compile(r"<[^>]*>")
 
@@ -113,8 +114,14 @@ class Vocabulary:
                 self.names.update(w for w in _WORD.findall(name))
 
     def add_text(self, html_text: str) -> None:
-        """A page's words, counted once per page."""
-        self.document_frequency.update({w.lower() for w in _WORD.findall(_TAG.sub(" ", html_text))})
+        """The words of a page's opening, counted once per page.
+
+        The opening (``SAMPLE`` characters of HTML) is enough to tell which
+        words are frequent across the archive, at a fraction of the cost of
+        every word of 10,000 pages.
+        """
+        sample = html_text[:SAMPLE]
+        self.document_frequency.update({w.lower() for w in _WORD.findall(_TAG.sub(" ", sample[: sample.rfind("<")] or sample))})
 
     def terms(self) -> list[str]:
         frequent = sorted(self.document_frequency.items(), key=lambda kv: (-kv[1], kv[0]))[:FREQUENT_WORDS]

@@ -43,10 +43,22 @@ def _build(project: Path, reuse: bool) -> float | None:
     return time.perf_counter() - start
 
 
+def _titles(project: Path, k: int = 3) -> list[tuple[str, str]]:
+    """(title, page path) of ``k`` articles spread over the archive."""
+    docs = sorted((project / "docs" / "articles").glob("*.md"))
+    docs = [d for d in docs if d.name != "index.md"]
+    out = []
+    for d in docs[:: max(1, len(docs) // k)][:k]:
+        title = yaml.safe_load(d.read_text(encoding="utf-8").split("---", 2)[1])["title"]
+        out.append((str(title), f"/articles/{d.stem}/"))
+    return out
+
+
 def measure(project: Path, n: int) -> dict[str, Any]:
     site = project / "site"
     queries = _queries(project)
     firsts = [first_query(site, q) for q in queries[:3]]
+    titled = [(first_query(site, title).results[:1], path) for title, path in _titles(project)]
     warm = warm_query(site, queries)
     index = dir_bytes(site / "pagefind")
     return {
@@ -59,6 +71,7 @@ def measure(project: Path, n: int) -> dict[str, Any]:
         "warm_ms": statistics.median(warm[1:]),
         "warm_max_ms": max(warm[1:]),
         "foreign": sum(len(r.foreign) for r in firsts),
+        "title_first": f"{sum(top == [path] for top, path in titled)}/{len(titled)}",
     }
 
 
@@ -79,11 +92,11 @@ def main(argv: list[str] | None = None) -> int:
         row = {**measure(project, n), "mkdocs_s": seconds}
         print(row, flush=True)
         rows.append(row)
-    print(f"{'N':>6} {'index MB':>9} {'KB/article':>10} {'1st query KB':>12} {'gzip KB':>8} {'cold ms':>8} {'warm ms':>8} {'warm max':>9}")
+    print(f"{'N':>6} {'index MB':>9} {'KB/article':>10} {'1st query KB':>12} {'gzip KB':>8} {'cold ms':>8} {'warm ms':>8} {'warm max':>9} {'title 1st':>9}")
     for r in rows:
         print(
             f"{r['n']:>6} {r['index_mb']:>9.1f} {r['index_kb_per_article']:>10.1f} {r['first_kb']:>12.0f} {r['first_gzip_kb']:>8.0f}"
-            f" {r['cold_ms']:>8.0f} {r['warm_ms']:>8.0f} {r['warm_max_ms']:>9.0f}"
+            f" {r['cold_ms']:>8.0f} {r['warm_ms']:>8.0f} {r['warm_max_ms']:>9.0f} {r['title_first']:>9}"
         )
     return 0
 
