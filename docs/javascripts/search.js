@@ -9,7 +9,8 @@
  *  - snippets and titles are inserted as text, with only Pagefind's <mark>
  *    highlights kept as elements: page text comes from strangers.
  * Handlers are delegated from the document, so they survive Material's
- * instant navigation.
+ * instant navigation.  Any element with data-ab-search-open="query" opens the
+ * box (with that query, if any): the 404 page's "search the archive".
  */
 (function () {
   "use strict";
@@ -18,7 +19,6 @@
 
   var script = document.currentScript;
   var root = new URL("../", script ? script.src : window.location.href);
-  var bundle = new URL("pagefind/", root).href;
   var PAGE = 6;
   var KINDS = ["Article", "Annotation", "Entity", "Page"];
   var FACETS = [["source", "Source"], ["author", "Author"], ["year", "Year"], ["entity", "Entity"]];
@@ -483,6 +483,15 @@
       return;
     }
     if (t.closest("[data-ab-search-more]")) { more(state.seq, false); return; }
+    // Any page can offer the search (the 404 page does): data-ab-search-open="optional query".
+    var opener = t.closest("[data-ab-search-open]");
+    if (opener) {
+      ev.preventDefault();
+      open();
+      var q = opener.getAttribute("data-ab-search-open");
+      if (q) { input().value = q; run(q); }
+      return;
+    }
     if (t.closest("[data-ab-search-results] a")) close();
   });
 

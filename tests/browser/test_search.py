@@ -243,3 +243,13 @@ def test_search_works_on_a_phone(browser, site_url):
         assert log.problems() == []
     finally:
         context.close()
+
+
+def test_a_page_can_open_the_search_with_a_query(page, site_url):
+    page.goto(site_url)
+    page.evaluate("""() => { const b = document.createElement('button'); b.id = 'opener';
+        b.setAttribute('data-ab-search-open', 'Shoigu'); b.textContent = 'Search'; document.body.prepend(b); }""")
+    page.locator("#opener").click()
+    wait_for_answer(page, "Shoigu")
+    assert page.evaluate("document.getElementById('__search').checked")
+    assert STERN in _pages(read_results(page), site_url)
