@@ -48,18 +48,21 @@ def fragments(seed_site: Path) -> dict[str, dict]:
 # --- what gets indexed
 
 
+@pytest.mark.slow
 def test_the_site_has_a_pagefind_index_and_no_whole_site_index(seed_site: Path) -> None:
     site = seed_site / "site"
     assert (site / "pagefind" / "pagefind-entry.json").is_file()
     assert not (site / "search" / "search_index.json").exists()
 
 
+@pytest.mark.slow
 def test_the_header_search_box_is_the_archives_not_materials(seed_site: Path) -> None:
     home = (seed_site / "site" / "index.html").read_text("utf-8")
     assert "data-ab-search-input" in home and "javascripts/search.js" in home
     assert 'data-md-component="search"' not in home
 
 
+@pytest.mark.slow
 def test_articles_entity_pages_and_hand_written_pages_are_indexed(seed_site: Path, fragments: dict[str, dict]) -> None:
     articles = {f"/articles/{p.stem}/" for p in (seed_site / "docs" / "articles").glob("*.md") if p.name != "index.md"}
     kinds = {url: record["filters"]["kind"] for url, record in fragments.items()}
@@ -68,11 +71,13 @@ def test_articles_entity_pages_and_hand_written_pages_are_indexed(seed_site: Pat
     assert kinds["/about/"] == ["Page"]
 
 
+@pytest.mark.slow
 def test_collection_pages_are_left_out_of_the_index(fragments: dict[str, dict]) -> None:
     collections = {"/", "/entities/", "/browse/timeline/", "/browse/sources/", "/browse/authors/", "/browse/tags/", "/browse/annotations/", "/articles/"}
     assert not collections & set(fragments)
 
 
+@pytest.mark.slow
 def test_an_entity_page_is_indexed_without_its_article_lists(fragments: dict[str, dict]) -> None:
     moscow = fragments["/entities/moscow/"]
     assert "Capital of Russia" in moscow["content"]
@@ -82,18 +87,21 @@ def test_an_entity_page_is_indexed_without_its_article_lists(fragments: dict[str
 # --- metadata and filters
 
 
+@pytest.mark.slow
 def test_other_spellings_are_metadata_not_text(fragments: dict[str, dict]) -> None:
     statements = fragments[STATEMENTS]
     assert "Kiev" in statements["meta"]["aliases"]
     assert "Kiev" not in statements["content"]
 
 
+@pytest.mark.slow
 def test_an_articles_byline_and_tags_are_metadata_not_snippet_text(fragments: dict[str, dict]) -> None:
     militant = fragments["/articles/2025-06-09-moscow-escalates-bombing-of-civilians/"]
     assert militant["meta"]["authors"] == "Roy Landersen"
     assert "Landersen" not in militant["content"]
 
 
+@pytest.mark.slow
 def test_an_article_has_kind_source_author_year_and_entity_filters(fragments: dict[str, dict]) -> None:
     filters = fragments["/articles/2025-06-09-moscow-escalates-bombing-of-civilians/"]["filters"]
     assert filters["kind"] == ["Article"] and filters["source"] == ["The Militant"]
@@ -101,16 +109,19 @@ def test_an_article_has_kind_source_author_year_and_entity_filters(fragments: di
     assert "Moscow" in filters["entity"]
 
 
+@pytest.mark.slow
 def test_page_furniture_is_not_indexed_text(fragments: dict[str, dict]) -> None:
     stern = fragments[STERN]["content"]
     assert "¶" not in stern and "min read" not in stern and "↩" not in stern
 
 
+@pytest.mark.slow
 def test_each_note_is_a_sub_result_heading_named_after_its_author_and_passage(fragments: dict[str, dict]) -> None:
     anchors = {a["id"]: a["text"] for a in fragments[STERN]["anchors"] if a["element"] == "h3"}
     assert anchors["ab-note-pantsir"] == "Note by @archive-editors on “Panzir anti-aircraft complex”"
 
 
+@pytest.mark.slow
 def test_the_vocabulary_holds_names_aliases_and_title_words(seed_site: Path) -> None:
     terms = json.loads((seed_site / "site" / "search-vocabulary.json").read_text("utf-8"))["terms"]
     assert {"Zelensky", "Kiev", "Kyiv", "Moscow"} <= set(terms)
@@ -167,6 +178,7 @@ def test_the_vocabulary_keeps_whole_names_and_the_most_frequent_words() -> None:
 # --- the notes index
 
 
+@pytest.mark.slow
 def test_each_note_is_a_record_of_the_notes_index_linking_to_its_passage(seed_site: Path) -> None:
     notes = _fragments(seed_site / "site" / "pagefind-notes")
     pantsir = next(n for n in notes.values() if n["meta"]["href"].endswith("#ann-pantsir"))
@@ -177,6 +189,7 @@ def test_each_note_is_a_record_of_the_notes_index_linking_to_its_passage(seed_si
     assert "German spelling" in pantsir["content"] and "**" not in pantsir["content"]
 
 
+@pytest.mark.slow
 def test_the_notes_index_holds_every_annotation(seed_site: Path) -> None:
     notes = _fragments(seed_site / "site" / "pagefind-notes")
     annotations = sum(yml.read_text("utf-8").count("\n  - id: ") for yml in (seed_site / "annotations").glob("*.yml"))
