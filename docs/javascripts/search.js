@@ -20,6 +20,7 @@
   var script = document.currentScript;
   var root = new URL("../", script ? script.src : window.location.href);
   var PAGE = 6;
+  var DEBOUNCE_MS = 120;
   var KINDS = ["Article", "Annotation", "Entity", "Page"];
   var FACETS = [["source", "Source"], ["author", "Author"], ["year", "Year"], ["entity", "Entity"]];
   var FACET_LIMIT = 12;
@@ -414,7 +415,9 @@
     clearTimeout(timer);
     var s = $("[data-ab-search-suggest]");
     if (s) s.hidden = true;
-    timer = setTimeout(function () { run(query); }, 60);
+    // A pause this long ends a word: searching every prefix typed would fetch index
+    // chunks and snippets for words nobody asked for.
+    timer = setTimeout(function () { run(query); }, DEBOUNCE_MS);
   }
 
   function links() {
