@@ -118,18 +118,23 @@ def page_record() -> SearchRecord:
 _NOTE_ITEM = re.compile(r'<li id="fn:ann-([^"]+)">')
 
 
+def note_title(annotation: Mapping[str, Any]) -> str:
+    """"Note by @x on “quoted passage”": how a note is named in search results (plain text)."""
+    author = " ".join(str(annotation.get("author") or "a reader").split())
+    quote = " ".join(str(annotation.get("quote") or "").split())
+    if len(quote) > 60:
+        quote = quote[:57].rsplit(" ", 1)[0] + "…"
+    return f"Note by {author} on “{quote}”"
+
+
 def note_heading(annotation: Mapping[str, Any]) -> str:
     """A hidden heading naming a note, so the search lists the note as a sub-result of its article.
 
     Pagefind makes sub-results from headings with an id; the search box
     turns ``#ab-note-<id>`` into ``#ann-<id>``, the highlighted passage.
     """
-    author = " ".join(str(annotation.get("author") or "a reader").split())
-    quote = " ".join(str(annotation.get("quote") or "").split())
-    if len(quote) > 60:
-        quote = quote[:57].rsplit(" ", 1)[0] + "…"
     ident = html.escape(NOTE_HEADING_PREFIX + str(annotation.get("id")), quote=True)
-    text = html.escape(f"Note by {author} on “{quote}”", quote=False)
+    text = html.escape(note_title(annotation), quote=False)
     return f'<h3 id="{ident}" class="ab-note-heading" hidden data-pagefind-weight="1">{text}</h3>'
 
 
@@ -210,10 +215,9 @@ def note_records(meta: Mapping[str, Any], page_url: str, article: SearchRecord) 
         if not isinstance(a, Mapping) or not a.get("id"):
             continue
         author = " ".join(str(a.get("author") or "").split())
-        heading = html.unescape(_TAG.sub("", note_heading(a)))
         out.append(NoteRecord(
             href=f"{page_url}#ann-{a['id']}",
-            title=heading,
+            title=note_title(a),
             text=markdown_text(str(a.get("body") or "")),
             article=title,
             meta=shared_meta,
@@ -221,5 +225,3 @@ def note_records(meta: Mapping[str, Any], page_url: str, article: SearchRecord) 
         ))
     return out
 
-
-_TAG = re.compile(r"<[^>]*>")
