@@ -3,7 +3,7 @@
 For each N: generate an archive (``bench.generate``), then time, as separate
 processes and with the peak memory of each whole process tree (the build's
 workers included, shared pages counted once: ``_Memory``): the cold build step, ``mkdocs build`` on its output
-(including the Pagefind index when the site uses it), a no-op rebuild, and a
+(including the Pagefind indexes), a no-op rebuild, and a
 rebuild after one annotation changed.  Then the site's bytes per article and,
 in a real browser, the bytes a first search query downloads.
 
