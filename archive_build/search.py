@@ -105,39 +105,39 @@ def _in_one_order(bundle: Path) -> None:
 
 
 class Vocabulary:
-    """Terms a misspelt query may have meant: titles' words, entity names and aliases, frequent words.
+    """Words a misspelt query may have meant: every word of the entities' names and aliases, and frequent words.
 
     Loaded by the search box only when a query finds nothing, so its size
-    costs no ordinary search anything; it stays small all the same (frequent
-    words are those in the most pages, capped at ``FREQUENT_WORDS``).
+    costs no ordinary search anything; it stays small all the same: titles
+    and page text only contribute their most frequent words (in the most
+    pages, capped at ``FREQUENT_WORDS``).  The box corrects word by word, so
+    the file holds words, not whole names.
     """
 
     def __init__(self) -> None:
-        self.names: set[str] = set()
+        self.name_words: set[str] = set()
         self.document_frequency: Counter[str] = Counter()
 
     def add_names(self, names: Iterable[str]) -> None:
-        """Whole names (titles, entity names, aliases) and their words."""
+        """Every word of these names (entity names and aliases), however rare."""
         for name in names:
-            name = " ".join(str(name).split())
-            if name:
-                self.names.add(name)
-                self.names.update(w for w in _WORD.findall(name))
+            self.name_words.update(_WORD.findall(str(name)))
 
     def add_text(self, html_text: str) -> None:
-        """The words of a page's opening, counted once per page.
+        """The words of a page's opening (a title, or ``SAMPLE`` characters of HTML), counted once per page.
 
-        The opening (``SAMPLE`` characters of HTML) is enough to tell which
-        words are frequent across the archive, at a fraction of the cost of
-        every word of 10,000 pages.
+        The opening is enough to tell which words are frequent across the
+        archive, at a fraction of the cost of every word of 10,000 pages.
         """
         sample = html_text[:SAMPLE]
-        self.document_frequency.update({w.lower() for w in _WORD.findall(_TAG.sub(" ", sample[: sample.rfind("<")] or sample))})
+        if len(html_text) > SAMPLE:
+            sample = sample[: sample.rfind("<")] or sample
+        self.document_frequency.update({w.lower() for w in _WORD.findall(_TAG.sub(" ", sample))})
 
     def terms(self) -> list[str]:
         frequent = sorted(self.document_frequency.items(), key=lambda kv: (-kv[1], kv[0]))[:FREQUENT_WORDS]
-        known = {n.lower() for n in self.names}
-        return sorted(self.names) + sorted(w for w, _ in frequent if w not in known)
+        known = {w.lower() for w in self.name_words}
+        return sorted(self.name_words) + sorted(w for w, _ in frequent if w not in known)
 
 
 def write_vocabulary(site_dir: Path, vocabulary: Vocabulary) -> None:

@@ -268,7 +268,7 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
         page.content = _search_record.add_note_headings(page.content, page.meta.get("annotations"))
         _SEARCH["notes"].extend(_search_record.note_records(page.meta, page.url, record))
         if vocabulary is not None:
-            vocabulary.add_names([str(page.meta.get("title") or "")])
+            vocabulary.add_text(str(page.meta.get("title") or ""))
             vocabulary.add_text(page.content)
     elif record is not None and record.kind == "Entity":
         page.content = _search_record.ignore_entity_lists(page.content)

@@ -354,11 +354,11 @@
     var w = word.toLowerCase(), best = null, bestD = w.length <= 4 ? 1 : 2;
     for (var i = 0; i < terms.length; i++) {
       var t = terms[i];
-      if (t.indexOf(" ") >= 0 || Math.abs(t.length - w.length) > bestD) continue;
+      if (Math.abs(t.length - w.length) > bestD) continue;
       var lt = t.toLowerCase();
       if (lt === w) return null;
       var dd = distance(w, lt);
-      if (dd < bestD || (dd === bestD && best === null)) { best = t; bestD = dd; if (dd === 1) bestD = 1; }
+      if (dd < bestD || (dd === bestD && best === null)) { best = t; bestD = dd; }
     }
     return best;
   }
