@@ -19,7 +19,7 @@
 
   var script = document.currentScript;
   var root = new URL("../", script ? script.src : window.location.href);
-  var PAGE = 6;
+  var PAGE = 5;
   var DEBOUNCE_MS = 80;
   var KINDS = ["Article", "Annotation", "Entity", "Page"];
   var FACETS = [["source", "Source"], ["author", "Author"], ["year", "Year"], ["entity", "Entity"]];
