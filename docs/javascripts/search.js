@@ -20,7 +20,8 @@
   var script = document.currentScript;
   var root = new URL("../", script ? script.src : window.location.href);
   var PAGE = 5;
-  var DEBOUNCE_MS = 80;
+  var DEBOUNCE_MS = 100;
+  var SHORT_DEBOUNCE_MS = 400;
   var KINDS = ["Article", "Annotation", "Entity", "Page"];
   var FACETS = [["source", "Source"], ["author", "Author"], ["year", "Year"], ["entity", "Entity"]];
   var FACET_LIMIT = 12;
@@ -416,8 +417,9 @@
     var s = $("[data-ab-search-suggest]");
     if (s) s.hidden = true;
     // A pause this long ends a word: searching every prefix typed would fetch index
-    // chunks and snippets for words nobody asked for.
-    timer = setTimeout(function () { run(query); }, DEBOUNCE_MS);
+    // chunks and snippets for words nobody asked for.  A query of one or two letters
+    // waits longer: its words span many index chunks, and it is mostly a start.
+    timer = setTimeout(function () { run(query); }, query.trim().length < 3 ? SHORT_DEBOUNCE_MS : DEBOUNCE_MS);
   }
 
   function links() {
