@@ -6,13 +6,6 @@ trusted, and every value it inserts from front matter is escaped here):
 * paragraph permalinks: each paragraph of an article gets a deterministic id
   (``p-1``, ``p-2`` … in document order) and a hover anchor, so a reader can
   cite or share one passage;
-* search-only text: the article's title with its date, source and authors
-  as the title of its first search section (so results show when and where
-  it appeared, and a search for an author or a source finds it) and the names and aliases
-  of the entities it mentions (so "Kiev" finds an article that says "Kyiv").
-  Material's search plugin indexes ``page.content`` in ``on_page_context``;
-  the hook inserts this text before and removes it again right after, so
-  readers never see it and pages do not grow;
 * Jinja filters for the templates (dates, citations, safe links).
 """
 from __future__ import annotations
@@ -20,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 from urllib.parse import quote, urlencode, urlsplit
 
 from . import cite
@@ -28,9 +21,7 @@ from .collection.listing import human_date
 
 _P_OPEN = re.compile(r"<p(?=[\s>])([^>]*)>")
 _ID_ATTR = re.compile(r"""\sid=["']([^"']+)["']""")
-_HEADING_WITH_ID = re.compile(r"<h[1-6][^>]*\sid=")
 FOOTNOTES_OPEN = '<div class="footnote">'
-SEARCH_ONLY_CLASS = "ab-search-only"
 
 
 def is_article(meta: Mapping[str, Any] | None) -> bool:
@@ -64,7 +55,7 @@ def add_paragraph_anchors(content: str) -> str:
         taken.add(pid)
         return (
             f'<p id="{pid}"{m.group(1)}><a class="ab-pilcrow" href="#{pid}" '
-            f'aria-label="Link to paragraph {counter}" data-search-exclude="true">¶</a>'
+            f'aria-label="Link to paragraph {counter}" data-pagefind-ignore>¶</a>'
         )
 
     body = _P_OPEN.sub(number, body)
@@ -190,7 +181,7 @@ def add_link_previews(content: str) -> str:
     return _SITE_LINK.sub(r"<a data-preview\1", content)
 
 
-# ------------------------------------------------------------ search terms
+# ------------------------------------------------------------ entity names
 
 
 def _gazetteer_entries(path: Path) -> list[Mapping[str, Any]]:
@@ -261,19 +252,6 @@ def share_name(feature: Any, names: Mapping[str, list[str]]) -> str:
     return text[2:] if text.startswith("t:") else text
 
 
-def alias_terms(meta: Mapping[str, Any], names: Mapping[str, list[str]], text: str = "") -> list[str]:
-    """The names and aliases of the article's entities that ``text`` does not already contain.
-
-    Spellings the article itself uses are indexed anyway; adding only the
-    others keeps the search index from growing by a gazetteer's worth of
-    words per article.  Stable order: entity id, then the gazetteer's order.
-    """
-    entities = meta.get("entities") or {}
-    ids = sorted(entities) if isinstance(entities, Mapping) else sorted(str(e) for e in entities)
-    found = dict.fromkeys(n for eid in ids for n in names.get(str(eid), []))
-    return [n for n in found if n not in text]
-
-
 def display_date(value: Any) -> str:
     """"30 May 2023" as in the site's lists; the value as written if not a full ISO date."""
     if not value:
@@ -282,47 +260,6 @@ def display_date(value: Any) -> str:
         return human_date(str(value))
     except (ValueError, IndexError):
         return str(value)
-
-
-def _byline(meta: Mapping[str, Any]) -> str:
-    parts = [display_date(meta.get("date"))]
-    if meta.get("source"):
-        parts.append(str(meta["source"]))
-    authors = meta.get("authors") or []
-    if authors:
-        parts.append("By " + ", ".join(str(a) for a in authors))
-    return " · ".join(parts)
-
-
-def search_only_blocks(meta: Mapping[str, Any], aliases: Iterable[str]) -> tuple[str, str]:
-    """(prefix, aliases) HTML blocks that only the search index sees.
-
-    The prefix is an ``h1`` (so the first search section has the title,
-    escaped) with date, source and authors; the aliases block lists the
-    other names of the article's entities.
-    """
-    title = html.escape(str(meta.get("title") or meta.get("id") or ""), quote=False)
-    # The byline goes into the title as <sub> (one of the tags Material's
-    # index keeps): result texts show only the paragraphs that matched, but
-    # the title is always shown, so every result says when and where.
-    prefix = f'<h1 id="ab-search-title" class="{SEARCH_ONLY_CLASS}">{title}<sub>{html.escape(_byline(meta), quote=False)}</sub></h1>'
-
-    terms = list(aliases)
-    extra = f'<p class="{SEARCH_ONLY_CLASS}">{html.escape(" · ".join(terms), quote=False)}</p>' if terms else ""
-    return prefix, extra
-
-
-def add_search_only(content: str, prefix: str, extra: str) -> str:
-    """Prefix at the top; aliases at the end of the first section (before its first heading)."""
-    m = _HEADING_WITH_ID.search(content)
-    cut = m.start() if m else len(content)
-    return prefix + content[:cut] + extra + content[cut:]
-
-
-def remove_search_only(content: str, prefix: str, extra: str) -> str:
-    """Undo ``add_search_only`` exactly (after the search plugin has indexed the page)."""
-    content = content.replace(prefix, "", 1)
-    return content.replace(extra, "", 1) if extra else content
 
 
 # ------------------------------------------------------------ template filters

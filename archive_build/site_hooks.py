@@ -206,7 +206,7 @@ def _watch_natively(server: Any, folders: list[str]) -> None:
             server.observer = polling
 
 
-# --- Reading: paragraph permalinks, search-only text, template filters, Atom feed.
+# --- Reading: paragraph permalinks, template filters, Atom feed.
 # The work is in archive_build/reading.py and collection/feed.py; these hooks
 # only carry state between MkDocs events.
 from pathlib import Path as _Path
@@ -222,15 +222,12 @@ def on_startup(command: str, dirty: bool) -> None:
     _SEARCH["command"] = command
 
 
-# --- Search: Material's or Pagefind (archive_build/search.py decides and indexes).
+# --- Search: Pagefind (archive_build/search.py builds the index, search_record.py
+# decides what each page tells it besides its text).
 from archive_build import search as _search
+from archive_build import search_record as _search_record
 
 _SEARCH: dict[str, Any] = {"command": "build", "indexed": False}
-
-
-def on_files(files: Any, config: Any) -> Any:
-    _search.choose(config, files)
-    return files
 
 
 def on_config(config: Any) -> None:
@@ -239,8 +236,10 @@ def on_config(config: Any) -> None:
         config["theme"].static_templates.discard("sitemap.xml")
     _READING["names"] = _reading.load_entity_names(_project(config).gazetteer)
     _READING["kinds"] = _reading.load_entity_kinds(_project(config).gazetteer)
-    _READING["search"] = {}
     _READING["feed"] = []
+    _SEARCH["notes"] = []
+    _SEARCH["vocabulary"] = _search.Vocabulary()
+    _SEARCH["vocabulary"].add_names(n for spellings in _READING["names"].values() for n in spellings)
 
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
@@ -264,26 +263,37 @@ def _reading_page_content(html: str, page: Any) -> str:
     if not _reading.is_article(page.meta):
         return html
     html = _reading.add_paragraph_anchors(html)
-    html = _reading.number_outside_links(_reading.caption_figures(html))
-    blocks = _reading.search_only_blocks(page.meta, _reading.alias_terms(page.meta, _READING.get("names", {}), html))
-    _READING.setdefault("search", {})[page.file.src_uri] = blocks
-    return _reading.add_search_only(html, *blocks)
+    return _reading.number_outside_links(_reading.caption_figures(html))
+
+
+def _page_search_record(page: Any) -> Any:
+    """The page's search record, or None for a page the search leaves out (a collection page)."""
+    src = page.file.src_uri
+    names = _READING.get("names", {})
+    if _reading.is_article(page.meta):
+        return _search_record.article_record(page.meta, names, page.content or "")
+    if src.startswith("entities/") and src != "entities/index.md" and isinstance(page.meta.get("entity"), dict):
+        return _search_record.entity_record(page.meta, names)
+    if src.startswith(("articles/", "entities/", "browse/")) or page.is_homepage:
+        return None
+    return _search_record.page_record()
 
 
 def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
-    """Runs after Material's search plugin has indexed the page: drop the search-only text."""
-    blocks = _READING.get("search", {}).pop(page.file.src_uri, None)
-    if blocks and config["extra"].get("search_backend_resolved") == "pagefind":
-        # Pagefind indexes the written HTML: main.html keeps the other spellings of the
-        # article's entities there, hidden (its header already has title and byline).
-        page.ab_search_only = blocks[1]
-    if blocks:
-        page.content = _reading.remove_search_only(page.content, *blocks)
+    """Attach the page's search record and mark up what the index should see."""
     if page.toc:
         _html_safety.escape_toc_titles(page.toc)  # plugins (tags) add entries whose titles are not escaped
-    title = _html_safety.raw_title(page.meta)
-    if title is not None:
-        _READING.setdefault("raw_titles", {})[page.url] = title
+    record = _page_search_record(page)
+    page.ab_search = record
+    vocabulary = _SEARCH.get("vocabulary")
+    if record is not None and record.kind == "Article":
+        page.content = _search_record.add_note_headings(page.content, page.meta.get("annotations"))
+        _SEARCH["notes"].extend(_search_record.note_records(page.meta, page.url, record))
+        if vocabulary is not None:
+            vocabulary.add_text(str(page.meta.get("title") or ""))
+            vocabulary.add_text(page.content)
+    elif record is not None and record.kind == "Entity":
+        page.content = _search_record.ignore_entity_lists(page.content)
     if _reading.is_article(page.meta):
         _READING.setdefault("feed", []).append(_feed.FeedEntry.from_meta(page.meta, page.canonical_url or page.abs_url or page.url))
     return context
@@ -305,12 +315,13 @@ def on_post_build(config: Any) -> None:
     written = _SERVE.pop("site_data_written", None)
     only = written if _READING["dirty"] and site_dir in _SERVE["published"] and written is not None else None
     publish(site_data, _Path(site_dir) / "data", only)
-    _html_safety.escape_search_index(_Path(site_dir) / "search" / "search_index.json", _READING.get("raw_titles", {}))
     _SERVE["published"].add(site_dir)
-    if config["extra"].get("search_backend_resolved") == "pagefind" and not (_SEARCH["command"] == "serve" and _SEARCH["indexed"]):
+    if not (_SEARCH["command"] == "serve" and _SEARCH["indexed"]):
         # Under `mkdocs serve` only the first build is indexed: re-indexing 10,000
         # pages on every live reload would cost more than the rebuild itself.
         _search.build_index(_Path(config["site_dir"]))
+        _search.build_notes_index(_Path(config["site_dir"]), _SEARCH["notes"])
+        _search.write_vocabulary(_Path(config["site_dir"]), _SEARCH["vocabulary"])
         _SEARCH["indexed"] = True
     if _READING["dirty"] and _READING.get("feed") is not None and len(_READING["feed"]) < 2:
         return

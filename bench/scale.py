@@ -3,7 +3,7 @@
 For each N: generate an archive (``bench.generate``), then time, as separate
 processes and with the peak memory of each whole process tree (the build's
 workers included, shared pages counted once: ``_Memory``): the cold build step, ``mkdocs build`` on its output
-(including the Pagefind index when the site uses it), a no-op rebuild, and a
+(including the Pagefind indexes), a no-op rebuild, and a
 rebuild after one annotation changed.  Then the site's bytes per article and,
 in a real browser, the bytes a first search query downloads.
 
@@ -178,12 +178,6 @@ def dir_bytes(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def set_backend(project: Path, backend: str) -> None:
-    cfg = project / "mkdocs.yml"
-    text = cfg.read_text(encoding="utf-8")
-    cfg.write_text(re.sub(r"(?m)^(\s*search_backend:\s*)\S+", rf"\g<1>{backend}", text), encoding="utf-8")
-
-
 @dataclass
 class Row:
     n: int
@@ -192,17 +186,15 @@ class Row:
     noop: Step
     one: Step
     site_bytes: int
-    search_backend: str = ""
     search_bytes: int | None = None
     search_results: int | None = None
-    material_bytes: int | None = None
     notes: list[str] = field(default_factory=list)
     # The reference build timed just before and just after this size's build-step runs.
     calibration: list[tuple[float, float | None]] = field(default_factory=list)
 
 
 def run_size(
-    n: int, workdir: Path, *, browser: bool, material: bool, query: str | None, mkdocs_step: bool = True,
+    n: int, workdir: Path, *, browser: bool, query: str | None, mkdocs_step: bool = True,
     calibrate: Callable[[], tuple[float, float | None] | None] | None = None,
 ) -> Row:
     """One table row.  ``calibrate`` (the reference build) is timed just before and just after the
@@ -231,13 +223,11 @@ def run_size(
         print(f"[bench] N={n}: mkdocs build", file=sys.stderr, flush=True)
         site = measure(mkdocs, project)
     else:
-        browser = material = False
+        browser = False
     if site is not None and site.returncode != 0:
         notes.append(f"mkdocs exited {site.returncode}: {site.out.strip().splitlines()[-1:]}")
     row = Row(n, cold, site, noop, one, dir_bytes(project / "site") if (project / "site").is_dir() else 0, notes=notes)
     row.calibration = [got for got in bracket if got is not None]
-    if site is not None:
-        row.search_backend = "pagefind" if (project / "site" / "pagefind").is_dir() else "material"
     if browser:
         from .searchprobe import first_query
 
@@ -247,13 +237,6 @@ def run_size(
         row.search_bytes, row.search_results = run.search_bytes, len(run.results)
         if run.foreign:
             notes.append(f"search requested another origin: {run.foreign[:3]}")
-    if material and row.search_backend == "pagefind":
-        print(f"[bench] N={n}: mkdocs build with Material's search, for comparison", file=sys.stderr, flush=True)
-        set_backend(project, "material")
-        measure(mkdocs, project)
-        index = project / "site" / "search" / "search_index.json"
-        row.material_bytes = index.stat().st_size if index.exists() else None
-        set_backend(project, "auto")
     return row
 
 
@@ -270,7 +253,7 @@ def _fmt_mb(x: float) -> str:
 def table(rows: list[Row]) -> str:
     head = (
         "N", "build s", "art/s", "build MB", "mkdocs s", "mkdocs MB", "build/mkdocs", "no-op s", "no-op MB", "no-op written",
-        "1-ann s", "1-ann MB", "1-ann written", "site KB/art", "search", "1st query KB", "Material index KB",
+        "1-ann s", "1-ann MB", "1-ann written", "site KB/art", "1st query KB",
     )
     lines = []
     for r in rows:
@@ -280,8 +263,7 @@ def table(rows: list[Row]) -> str:
             *((f"{site.seconds:.1f}", _fmt_mb(site.peak_mb), f"{r.cold.seconds / site.seconds:.2f}") if site else ("-",) * 3),
             f"{r.noop.seconds:.2f}", _fmt_mb(r.noop.peak_mb), str(r.noop.summary.get("written", "?")),
             f"{r.one.seconds:.2f}", _fmt_mb(r.one.peak_mb), str(r.one.summary.get("written", "?")), f"{r.site_bytes / r.n / 1024:.0f}" if site else "-",
-            r.search_backend or "-", "-" if r.search_bytes is None else f"{r.search_bytes / 1024:.0f}",
-            "-" if r.material_bytes is None else f"{r.material_bytes / 1024:.0f}",
+            "-" if r.search_bytes is None else f"{r.search_bytes / 1024:.0f}",
         ))
     widths = [max(len(h), *(len(l[i]) for l in lines)) for i, h in enumerate(head)]
     out = [" | ".join(h.rjust(w) for h, w in zip(head, widths)), "-+-".join("-" * w for w in widths)]
@@ -348,7 +330,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sizes", default="1000,10000", help="comma-separated article counts (default 1000,10000)")
     p.add_argument("--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "archive-bench")
     p.add_argument("--no-browser", action="store_true", help="skip the first-query measurement in Chromium")
-    p.add_argument("--material", action="store_true", help="also build with Material's search to report its index size")
     p.add_argument("--query", help="search query (default: a gazetteer name)")
     p.add_argument("--keep", action="store_true", help="keep the generated projects")
     p.add_argument("--no-mkdocs", action="store_true", help="time the build step only (no site, no search)")
@@ -363,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     calibrate = (lambda: _calibrate(args.workdir, args.reference_pages)) if args.reference_pages > 0 else None
     for n in sizes:
         rows.append(run_size(
-            n, args.workdir, browser=not args.no_browser, material=args.material, query=args.query, mkdocs_step=not args.no_mkdocs,
+            n, args.workdir, browser=not args.no_browser, query=args.query, mkdocs_step=not args.no_mkdocs,
             calibrate=calibrate,
         ))
     probes.append(cpu_probe())

@@ -8,7 +8,6 @@ entities.yml) into a temporary directory and build there with the real
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -73,12 +72,3 @@ def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def empty_project(tmp_path: Path) -> Path:
     """A project with the archive's config but no articles, annotations or entities."""
     return copy_project(tmp_path / "archive", raw=False, annotations=False, entities=False)
-
-
-@pytest.fixture(scope="session")
-def pagefind_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seed archive built with the Pagefind search backend."""
-    project = copy_project(tmp_path_factory.mktemp("pagefind-archive"))
-    cfg = project / "mkdocs.yml"
-    cfg.write_text(re.sub(r"(?m)^(\s*search_backend:\s*)\S+", r"\g<1>pagefind", cfg.read_text(encoding="utf-8")), encoding="utf-8")
-    return build_site(project)

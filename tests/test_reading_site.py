@@ -1,13 +1,12 @@
-"""The reading side of the built site: paragraph links, share metadata, feed, search index, escaping."""
+"""The reading side of the built site: paragraph links, share metadata, feed, escaping."""
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from archive_build.reading import add_paragraph_anchors, alias_terms, split_notes
+from archive_build.reading import add_paragraph_anchors, split_notes
 from tests.conftest import build_site, copy_project
 
 STERN = "2023-05-30-drone-attacks-on-moscow-stern"
@@ -16,10 +15,6 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 def _html(site: Path, path: str) -> BeautifulSoup:
     return BeautifulSoup((site / path / "index.html").read_text("utf-8"), "html.parser")
-
-
-def _search_index(site: Path) -> list[dict]:
-    return json.loads((site / "search" / "search_index.json").read_text("utf-8"))["docs"]
 
 
 # --- paragraph permalinks
@@ -71,31 +66,6 @@ def test_paragraph_ids_are_the_same_on_every_build(seed_site):
     ids = [p["id"] for p in page.select(".ab-article-body > p[id]")]
     assert ids[:3] == ["p-1", "p-2", "p-3"] and len(ids) == len(set(ids))
     assert page.select_one("#p-2 > a.ab-pilcrow")["href"] == "#p-2"
-
-
-# --- search
-
-
-def test_other_spellings_are_added_only_when_the_text_lacks_them():
-    names = {"kyiv": ["Kyiv", "Kiev"], "moscow": ["Moscow"]}
-    assert alias_terms({"entities": {"kyiv": 2, "moscow": 1}}, names, "Moscow and Kyiv") == ["Kiev"]
-
-
-def test_search_index_lists_each_article_with_its_byline_in_the_title(seed_site):
-    entry = next(d for d in _search_index(seed_site / "site") if d["location"] == f"articles/{STERN}/")
-    assert entry["title"] == "Drone attacks on Moscow: the war comes home to Russia<sub>30 May 2023 · Stern</sub>"
-
-
-def test_search_index_holds_other_spellings_of_entities_but_pages_do_not(seed_site):
-    site = seed_site / "site"
-    indexed = " ".join(d["text"] for d in _search_index(site) if d["location"].startswith("articles/2026-02-27"))
-    page = (site / "articles" / "2026-02-27-ukraine-war-fourth-anniversary-statements" / "index.html").read_text("utf-8")
-    assert "Kyiv" in page and "Kiev" not in page
-    assert "Kiev" in indexed
-
-
-def test_paragraph_pilcrows_are_not_in_the_search_index(seed_site):
-    assert not any("¶" in d["text"] for d in _search_index(seed_site / "site") if d["location"].startswith("articles/"))
 
 
 # --- sharing and feeds
@@ -163,8 +133,6 @@ def test_hostile_front_matter_is_shown_as_text_everywhere(tmp_path):
     assert all("alert" not in s.get_text() for s in page.find_all("script"))
     assert page.select_one("meta[name=description]")["content"] == '"><script>alert(2)</script>'
     assert page.select_one(".ab-kicker").get_text() == "<b>Bold</b> Source"
-    titles = [d["title"] for d in _search_index(site) if d["location"].startswith("articles/2024")]
-    assert titles and all("<img" not in t for t in titles)
 
 
 def test_annotate_link_opens_a_prefilled_new_file_for_an_article_without_notes():

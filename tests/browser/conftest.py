@@ -136,29 +136,60 @@ def page(page_and_log: tuple[Any, PageLog]) -> Any:
     return page_and_log[0]
 
 
-def search(page: Any, query: str) -> list[dict[str, str]]:
-    """Type a query into the site's search box and return the results (href, title, text).
+def search(page: Any, query: str) -> list[dict[str, Any]]:
+    """Type a query into the site's search box and return the results as shown.
 
-    Material's search reacts to key events, so the query is typed, not
-    filled.  Results are read once the list has settled.
+    Each result: href (without fragment), title, line (kind, date, source,
+    authors), text (its whole entry), excerpts (every snippet in it) and subs
+    (its sub-results: href with fragment, title).  The search box reacts to
+    key events, so the query is typed, not filled.  Results are read once
+    the status line answers this query and the list has settled.
     """
     box = page.locator("input.md-search__input")
     opener = page.locator("label.md-header__button[for='__search']")
     (opener if opener.is_visible() else box).click()
     box.press_sequentially(query, delay=20)
-    items = page.locator(".md-search-result__item")
-    items.first.wait_for(state="visible", timeout=15_000)
-    read = """els => els.map(li => {
-        const a = li.querySelector('a.md-search-result__link');
-        const article = li.querySelector('article');
-        return {href: a ? a.href.split('?')[0].split('#')[0] : '', title: (li.querySelector('h1,h2') || {}).textContent || '', text: article ? article.textContent : li.textContent};
-    })"""
-    # The list is redrawn as each key arrives: read it until it stops changing.
-    results, previous = items.evaluate_all(read), None
+    wait_for_answer(page, query)
+    return read_results(page)
+
+
+def wait_for_answer(page: Any, query: str) -> None:
+    """Until the status line answers ``query`` and the result list stops changing."""
+    page.wait_for_function(
+        """q => document.querySelector('[data-ab-search-input]').value === q
+            && /result/i.test(document.querySelector('[data-ab-search-status]').textContent)""",
+        arg=query,
+        timeout=15_000,
+    )
+    results, previous = read_results(page), None
     while results != previous:
-        page.wait_for_timeout(400)
-        previous, results = results, items.evaluate_all(read)
-    return results
+        page.wait_for_timeout(300)
+        previous, results = results, read_results(page)
+
+
+_READ = """() => [...document.querySelectorAll('.md-search-result__item')].map(li => {
+    const links = [...li.querySelectorAll('a.md-search-result__link')];
+    const top = links[0];
+    return {
+        href: top ? top.href.split('?')[0].split('#')[0] : '',
+        title: (li.querySelector('h1') || {}).textContent || '',
+        line: (li.querySelector('.ab-search-result__line') || {}).textContent || '',
+        text: li.textContent,
+        excerpts: [...li.querySelectorAll('.ab-search-result__excerpt')].map(p => p.textContent),
+        subs: links.slice(1).map(a => ({href: a.href, title: (a.querySelector('h2') || {}).textContent || ''})),
+    };
+})"""
+
+
+def read_results(page: Any) -> list[dict[str, Any]]:
+    return page.evaluate(_READ)
+
+
+def status_count(page: Any) -> int:
+    """The number of results the status line reports (0 for none)."""
+    text = page.locator("[data-ab-search-status]").text_content() or ""
+    digits = "".join(c for c in text.split(" ")[0] if c.isdigit())
+    return int(digits) if digits else 0
 
 
 def run_axe(page: Any) -> list[str]:
