@@ -20,7 +20,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Iterator
 
-from tests.browser.conftest import _configured_site_url, _SiteHandler, open_context
+from tests.browser.conftest import _SiteHandler, open_context
 
 # Everything a page must not hold, as one list of readable findings.
 _FINDINGS_JS = r"""
@@ -79,15 +79,13 @@ _TITLE_TOOLTIPS_JS = r"""
 @contextlib.contextmanager
 def serve(project: Path) -> Iterator[str]:
     """The project's built ``site/`` on an ephemeral localhost port; yields its base URL."""
-    handler_class = type("Handler", (_SiteHandler,), {"site_url": _configured_site_url(project)})
-    handler = functools.partial(handler_class, directory=str(project / "site"))
+    handler = functools.partial(_SiteHandler, directory=str(project / "site"))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    handler_class.base = f"http://127.0.0.1:{server.server_port}/"
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield handler_class.base
+        yield f"http://127.0.0.1:{server.server_port}/"
     finally:
         server.shutdown()
         server.server_close()
