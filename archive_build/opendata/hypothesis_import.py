@@ -26,7 +26,7 @@ from ..annotations.load import KINDS
 from ..errors import InputError
 from ..model import Article
 from ..output import write_if_changed
-from ..safe_yaml import load_file, load_text
+from ..safe_yaml import MAX_YAML_BYTES, load_file
 from ..transforms.urls import normalize_url
 
 IMPORTED = "imported"
