@@ -187,3 +187,13 @@ def test_code_blocks_tables_and_footnote_definitions_are_never_cut() -> None:
     footnote = "[^1]: " + fill("word ", 20_000)
     md = "\n\n".join([code, table, footnote])
     assert bound_markdown(md) == (md, 0)
+
+
+def test_headings_after_the_two_hundredth_are_shown_as_text() -> None:
+    from archive_build.pipeline import clean_article
+
+    md = "# A title\n\n" + "\n\n".join(f"## Heading {i}\n\nText {i}." for i in range(300))
+    article = clean_article(md.encode(), "raw/2024-01-01-x.md")
+    headings = [line for line in article.body.split("\n") if line.startswith("#")]
+    assert len(headings) == 200 and article.body.count("\\## Heading") == 100
+    assert any("shown as text" in w for w in article.warnings)

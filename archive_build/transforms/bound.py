@@ -165,9 +165,48 @@ def bound_markdown(md: str) -> tuple[str, int]:
     return ("\n\n".join(out), cuts) if cuts else (md, 0)
 
 
+# Material's search plugin finds each heading's entry by walking the table of contents:
+# a page's indexing time grows with the square of its headings (6,000 headings: 35 s).
+MAX_HEADINGS = 200
+_HEADING_LINE = re.compile(r"^[ ]{0,3}(?:#{1,6}(?=[ \t]|$)|(?:=+|-+)[ \t]*$)", re.M)
+
+
+def bound_headings(md: str) -> tuple[str, int]:
+    """``md`` with the headings after the ``MAX_HEADINGS``-th shown as text (their first character escaped); how many.
+
+    ATX headings and setext underlines (which may be rules: counted all the
+    same) outside code fences.
+    """
+    if md.count("\n#") + md.count("\n=") + md.count("\n-") <= MAX_HEADINGS:
+        return md, 0
+    out: list[str] = []
+    seen = escaped = 0
+    fence: str | None = None
+    for line in md.split("\n"):
+        stripped = line.lstrip(" ")
+        if fence is not None:
+            if stripped.startswith(fence):
+                fence = None
+        elif (m := _FENCE.match(line)) is not None:
+            fence = m.group(1)
+        elif _HEADING_LINE.match(line):
+            seen += 1
+            if seen > MAX_HEADINGS:
+                line = line[: len(line) - len(stripped)] + "\\" + stripped
+                escaped += 1
+        out.append(line)
+    return ("\n".join(out), escaped) if escaped else (md, 0)
+
+
 def bound_paragraphs(article: Article) -> Article:
     """Cut the body's paragraphs that Python-Markdown would render in super-linear time (see the module)."""
     article.body, cuts = bound_markdown(article.body)
+    article.body, headings = bound_headings(article.body)
+    if headings:
+        article.warn(
+            f"{headings} heading(s) after the {MAX_HEADINGS}th shown as text, so that the site indexes the page "
+            "in bounded time"
+        )
     if cuts:
         article.warn(
             f"{cuts} paragraph break(s) added inside very long paragraphs, so that the site renders them in "
