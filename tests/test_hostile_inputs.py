@@ -169,7 +169,7 @@ def test_a_hypothesis_export_of_many_rows_on_one_quote_is_planned_in_linear_time
 
     url = "https://example.org/a"
     article = clean_article(b"A title\n\nThe quote is here, once.\n", "raw/2024-01-01-x.txt", {"url": url})
-    row = {"uri": url, "user": "acct:a@hypothes.is", "created": "2024-01-01T00:00:00+00:00", "text": "a note",
+    row = {"uri": url, "user": "acct:a@hypothes.is", "created": "2024-01-01T00:00:00+00:00", "text": "a note", "permissions": {"read": ["group:__world__"]},
            "target": [{"source": url, "selector": [{"type": "TextQuoteSelector", "exact": "The quote is here"}]}]}
 
     def rows(n: int) -> list[dict[str, object]]:

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..errors import Problem
-from ..markdown_text import LINK, escape_text
+from ..linear_scan import Found, inline_links, substitute
+from ..markdown_text import escape_text
 from ..model import Article
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:|^//|^/")
@@ -40,7 +41,7 @@ def find(markdown: str, raw_text: str = "") -> list[tuple[str, int | None]]:
     """The relative link targets in ``markdown``, each once, with its line in ``raw_text`` when found there."""
     if "](" not in markdown and "]:" not in markdown:
         return []
-    targets = [m.group(3) for m in LINK.finditer(markdown) if m.group(1) == "["]
+    targets = [m.group(3) for m in inline_links(markdown) if m.group(1) == "["]  # markdown_text.LINK, in linear time
     targets += [m.group(2) for m in _REF_DEF.finditer(markdown)]
     out: list[tuple[str, int | None]] = []
     for target in dict.fromkeys(t for t in targets if is_relative(t)):
@@ -74,7 +75,7 @@ def resolve(target: str, pages: set[str], base: str = "articles") -> str | None:
 
 
 def _unlink(text: str, fixes: dict[str, str | None]) -> str:
-    def link(m: re.Match[str]) -> str:
+    def link(m: Found) -> str:
         if m.group(1) != "[" or m.group(3) not in fixes:
             return m.group(0)
         kept = fixes[m.group(3)]
@@ -89,7 +90,7 @@ def _unlink(text: str, fixes: dict[str, str | None]) -> str:
         kept = fixes[m.group(2)]
         return escape_text(m.group(0)) if kept is None else m.group(1) + kept + m.group(3)
 
-    return _REF_DEF.sub(ref_def, LINK.sub(link, text))
+    return _REF_DEF.sub(ref_def, substitute(text, inline_links(text), link))
 
 
 def check_relative_links(docs: Path, articles: list[Article], entity_ids: Iterable[str], problems: list[Problem]) -> None:
