@@ -8,6 +8,8 @@ run rather than one per run.  Parsing itself goes through ``safe_yaml``
 """
 from __future__ import annotations
 
+import os
+
 import datetime as dt
 import difflib
 import re
@@ -85,8 +87,16 @@ def read_annotations(path: Path, display: str, article_id: str) -> Loaded:
 
 
 def _raw_text(path: Path, limit: int = 8 * 1024 * 1024) -> str:
-    """The file's text as far as it can be read (for salvaging notes and checking raw lines)."""
+    """The file's text as far as it can be read (for salvaging notes and checking raw lines).
+
+    Only a regular file is opened: a fifo or device refused by ``load_file``
+    would block or never end here.
+    """
+    import stat
+
     try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return ""
         with open(path, "rb") as f:
             data = f.read(limit)
     except OSError:
