@@ -293,17 +293,19 @@ def annotate_url(meta: Mapping[str, Any], repo_url: str | None, edit_uri: str | 
 
 
 def slug(text: Any) -> str:
-    """The id MkDocs' table of contents gives a heading with this text (an author or a source on its listing page)."""
+    """The id MkDocs' table of contents gives a heading with this text on a generated listing page (an author, a source)."""
     from markdown.extensions.toc import slugify
 
-    return slugify(html.unescape(str(text or "")), "-")
+    from .html_safety import HEADING_ID_PREFIX
+
+    return HEADING_ID_PREFIX + slugify(html.unescape(str(text or "")), "-")
 
 
 def tag_anchor(name: Any) -> str:
-    """The id of a tag's section on the tags page, as Material's tags plugin makes it by default ("tag:air-defense")."""
-    from pymdownx.slugs import slugify
+    """The id of a tag's section on the tags page, as Material's tags plugin makes it ("tag:air-defense", ``html_safety.tag_slug``)."""
+    from .html_safety import tag_slug
 
-    return "tag:" + slugify(case="lower")(str(name or ""), "-")
+    return "tag:" + tag_slug(str(name or ""), "-")
 
 
 def month_anchor(value: Any) -> str:

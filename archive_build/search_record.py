@@ -115,7 +115,7 @@ def page_record() -> SearchRecord:
 
 # ------------------------------------------------------------ notes as sub-results
 
-_NOTE_ITEM = re.compile(r'<li id="fn:ann-([^"]+)">')
+_NOTE_ITEM = re.compile(r'<li id="fn:ann-([^"]+)"[^>]*>')
 
 
 def note_title(annotation: Mapping[str, Any]) -> str:

@@ -37,7 +37,10 @@ _FINDINGS_JS = r"""
     }
   }
   const content = document.querySelector(".md-content") || document.body;
+  // The site's own controls (the reader's note filters, a note's More/close buttons) are not contributed.
+  const own = ".ab-reader-controls, .ab-sidenote__more, .ab-popnote__close, .md-search, .md-top";
   for (const el of content.querySelectorAll("script, iframe, frame, object, embed, applet, form, base, meta, link, style, svg, math, template, input, button, textarea, select, video, audio, img, xml, isindex")) {
+    if (el.closest(own)) continue;
     found.push(`active element in the content: <${el.localName}>`);
   }
   for (const el of document.querySelectorAll("base, iframe, frame, object, embed, applet, meta[http-equiv]")) {
