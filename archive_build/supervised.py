@@ -49,6 +49,9 @@ def _worker_main(jobs: Connection, results: Connection, slot: Slot, initializer:
     action ends this process even inside C code: should the supervisor be
     gone or stuck, a worker still never runs on for long.
     """
+    from .lifeline import die_with_parent
+
+    die_with_parent(os.getppid())  # a killed build takes its workers with it
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle: it stops the workers
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
     alarm = int(2 * budget.seconds) + 1 if budget.seconds < 1e6 else 0

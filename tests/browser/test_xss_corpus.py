@@ -113,7 +113,7 @@ def _hypothesis_rows() -> list[dict[str, Any]]:
         v = _vec(k + 3)
         rows.append({
             "id": f"hypothesis{k:04d}", "created": "2024-07-01T10:00:00+00:00", "user": f"acct:{v}@hypothes.is",
-            "uri": _url(k), "text": v, "tags": [v, "context"],
+            "uri": _url(k), "text": v, "tags": [v, "context"], "permissions": {"read": ["group:__world__"]},
             "target": [{"source": _url(k), "selector": [{"type": "TextQuoteSelector", "exact": f"article {k} is here"}]}],
         })
     return rows
