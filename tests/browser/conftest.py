@@ -12,6 +12,7 @@ a missing browser is a failure, not a silent pass.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import threading
@@ -54,17 +55,26 @@ class _SiteHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def site_url(seed_site: Path) -> Iterator[str]:
-    """Base URL of the built seed site, served on an ephemeral localhost port."""
-    handler = functools.partial(_SiteHandler, directory=str(seed_site / "site"))
+@contextlib.contextmanager
+def serve_site(site: Path) -> Iterator[str]:
+    """A built ``site/`` folder on an ephemeral localhost port, as any static server serves it; yields its base URL."""
+    handler = functools.partial(_SiteHandler, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(seed_site: Path) -> Iterator[str]:
+    """Base URL of the built seed site, served on an ephemeral localhost port."""
+    with serve_site(seed_site / "site") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

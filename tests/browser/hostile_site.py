@@ -14,13 +14,10 @@ carries markup would be caught too.
 from __future__ import annotations
 
 import contextlib
-import functools
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from tests.browser.conftest import _SiteHandler, open_context
+from tests.browser.conftest import open_context, serve_site
 
 # Everything a page must not hold, as one list of readable findings.
 _FINDINGS_JS = r"""
@@ -79,19 +76,9 @@ _TITLE_TOOLTIPS_JS = r"""
 """
 
 
-@contextlib.contextmanager
-def serve(project: Path) -> Iterator[str]:
+def serve(project: Path) -> contextlib.AbstractContextManager[str]:
     """The project's built ``site/`` on an ephemeral localhost port; yields its base URL."""
-    handler = functools.partial(_SiteHandler, directory=str(project / "site"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return serve_site(project / "site")
 
 
 class PageCheck:
