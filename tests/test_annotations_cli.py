@@ -229,7 +229,7 @@ def test_the_seed_annotations_all_anchor_exactly(tmp_path):
     assert "annotations/" not in proc.stderr
 
 
-def test_links_to_unknown_articles_in_links_or_in_the_body_are_errors_at_their_line(tmp_path):
+def test_a_links_entry_to_no_article_is_an_error_and_a_body_link_to_none_a_warning_at_their_line(tmp_path):
     project = copy_project(tmp_path / "p", annotations=False)
     (project / "annotations" / f"{STERN}.yml").write_text(
         f"article: {STERN}\nannotations:\n  - id: a\n    quote: \"Ternopol\"\n    author: \"@a\"\n    created: 2026-11-20\n"
@@ -239,5 +239,5 @@ def test_links_to_unknown_articles_in_links_or_in_the_body_are_errors_at_their_l
     proc = run_cli(project, "check")
     assert proc.returncode == 1
     assert f"annotations/{STERN}.yml:3: error: links: no article '2099-01-01-nowhere' in the archive" in proc.stderr
-    assert f"annotations/{STERN}.yml:3: error: link '2023-05-30-no-such.md' in the body of 'a'" in proc.stderr
+    assert f"annotations/{STERN}.yml:3: warning: link '2023-05-30-no-such.md' in the body of 'a' leads to no page" in proc.stderr
     assert f"{WSWS}.md'" not in proc.stderr

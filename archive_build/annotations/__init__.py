@@ -186,7 +186,8 @@ def link_annotations(articles: list[Article], problems: list[Problem]) -> None:
         for ann_id, line, target in article.flags.get("annotation_relative_links", []):
             m = _ARTICLE_LINK.match(target)
             if not m or m.group(1) not in titles:
-                problems.append(Problem(display, line, f"link {target!r} in the body of {ann_id!r}: a relative link must name an article of the archive, as ARTICLE-ID.md; use a full https:// address for anything else"))
+                # A warning, as in an article's text: the words stay, as text, and one link never stops the site from publishing.
+                problems.append(Problem(display, line, f"link {target!r} in the body of {ann_id!r} leads to no page, so it is shown as text: a relative link must name an article of the archive, as ARTICLE-ID.md; use a full https:// address for anything else", "warning"))
         where: dict[str, int] | None = None  # footnote label → index, built only if needed
         for ann in article.annotations + article.unanchored:
             good = []

@@ -6,7 +6,6 @@ only Pagefind's ``<mark>`` highlights made into elements.
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
