@@ -39,7 +39,7 @@ def test_the_byline_links_the_author_to_the_authors_page(seed_site: Path):
     header = _html(seed_site / "site", f"articles/{WSWS}/index.html").select_one(".ab-byline")
     author = header.select_one(".ab-authors a")
     assert author.get_text() == "Andre Damon" and author["href"].endswith("browse/authors/#ab-h-andre-damon")
-    assert header.select_one("a.ab-date")["href"].endswith("browse/timeline/#may-2023")
+    assert header.select_one("a.ab-date")["href"].endswith("browse/timeline/#ab-h-may-2023")
 
 
 def test_an_article_with_an_original_links_it_and_one_without_says_so(seed_site: Path):
