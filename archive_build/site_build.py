@@ -83,7 +83,7 @@ def _publish(project: Project) -> int:
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     mkdocs = Path(sys.executable).with_name("mkdocs")
     cmd = [str(mkdocs) if mkdocs.exists() else "mkdocs", "build", "--strict", "--site-dir", str(tmp)]
-    proc = subprocess.run(cmd, cwd=project.root)
+    proc = subprocess.run(cmd, cwd=project.root, env=_reproducible_env(project))
     if proc.returncode != 0:
         shutil.rmtree(tmp, ignore_errors=True)
         print(f"archive-build site: mkdocs build failed; {project.rel(target)}/ left as it was", file=sys.stderr)
@@ -93,3 +93,25 @@ def _publish(project: Project) -> int:
     else:
         os.rename(tmp, target)
     return 0
+
+
+def _reproducible_env(project: Project) -> dict[str, str]:
+    """The environment for ``mkdocs build``, with the build date pinned to the last commit's.
+
+    MkDocs stamps every page's ``<lastmod>`` in the sitemap with the build
+    date unless ``SOURCE_DATE_EPOCH`` is set; the commit's time makes the
+    same checkout build byte-identical sites.  An explicit value, or a
+    project outside git, is left as it is.
+    """
+    env = dict(os.environ)
+    if "SOURCE_DATE_EPOCH" not in env:
+        try:
+            out = subprocess.run(
+                ["git", "log", "-1", "--format=%ct"], cwd=project.root, capture_output=True, text=True, timeout=10, check=False,
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            out = ""
+        if out.isdigit():
+            env["SOURCE_DATE_EPOCH"] = out
+    return env
+

@@ -119,7 +119,7 @@ def explain(problem: str, context: str | None, line: int | None, context_line: i
         return line, "YAML error: a tab character: indent with spaces (YAML does not allow tabs for indentation)"
     if "cannot start any token" in problem:
         m = _KEY_VALUE.match(raw)
-        if m and m.group("value")[:1] in "@`%":
+        if m and m.group("value")[:1] and m.group("value")[0] in "@`%":  # ("" is in every string)
             ch = m.group("value")[0]
             return line, f"YAML error: a value cannot start with {ch!r} unless it is quoted: write {m.group('key').strip()}: \"{m.group('value').rstrip()}\""
         return line, f"{message}; if a value starts with @, ` or %, put it in double quotes"
