@@ -87,49 +87,6 @@ def guard_attributes(html: str, generated: bool) -> str:
     return _TAG.sub(tag, html)
 
 
-def _has_markup(value: Any) -> bool:
-    return isinstance(value, str) and ("<" in value or ">" in value or "&" in value)
-
-
-def raw_title(meta: dict[str, Any]) -> str | None:
-    """A page's front-matter title if Material's search would index it as HTML (it holds ``<``, ``>`` or ``&``)."""
-    title = meta.get("title") if meta else None
-    return title if _has_markup(title) else None
-
-
-def escape_search_index(path: Any, raw_titles: dict[str, str]) -> None:
-    """Escape the values Material's search plugin copies into its index without escaping.
-
-    The index holds HTML (the search box shows its entries with innerHTML):
-    section titles and text come escaped from the rendered page, but a page
-    whose first section has no heading gets the front matter's title as it
-    is, and every entry gets the page's tags as they are.  ``raw_titles``
-    maps page URLs to such titles (``raw_title``).
-    """
-    import html
-    import json
-    from pathlib import Path
-
-    file = Path(path)
-    try:
-        index = json.loads(file.read_text("utf-8"))
-    except (OSError, ValueError):
-        return
-    changed = False
-    for doc in index.get("docs", []):
-        raw = raw_titles.get(str(doc.get("location", "")).split("#", 1)[0])
-        if raw is not None and doc.get("title") == raw:
-            doc["title"] = html.escape(raw, quote=False)
-            changed = True
-        tags = doc.get("tags")
-        if isinstance(tags, list) and any(_has_markup(t) for t in tags):
-            doc["tags"] = [html.escape(t, quote=False) if isinstance(t, str) else t for t in tags]
-            changed = True
-    if changed:
-        # As the search plugin writes it.
-        file.write_text(json.dumps(index, separators=(",", ":"), default=str), "utf-8")
-
-
 def escape_toc_titles(toc: Any) -> None:
     """Escape table-of-contents titles that hold ``<`` or ``>``: the theme prints them as HTML.
 

@@ -1,9 +1,8 @@
 """After the allowlist sanitiser: no theme id, no repeated id, no markup title, no theme class on generated pages."""
 from __future__ import annotations
 
-import json
 
-from archive_build.html_safety import escape_search_index, escape_toc_titles, guard_attributes, rendering_generated_page, slugify, tag_slug
+from archive_build.html_safety import escape_toc_titles, guard_attributes, rendering_generated_page, slugify, tag_slug
 from archive_build.site_hooks import sanitize_html
 
 
@@ -59,14 +58,3 @@ def test_toc_titles_holding_markup_are_escaped_and_escaped_ones_kept() -> None:
     assert [i.title for i in items] == ["&lt;img src=x onerror=alert(1)&gt;", "Q &amp; A"]
 
 
-def test_the_search_index_gets_front_matter_titles_and_tags_escaped(tmp_path) -> None:
-    index = tmp_path / "search_index.json"
-    index.write_text(json.dumps({"config": {}, "docs": [
-        {"location": "articles/a/", "title": "<img src=x onerror=alert(1)>", "text": "", "tags": ["<b>t</b>", "plain"]},
-        {"location": "articles/a/#ab-h-x", "title": "Heading &amp; more", "text": ""},
-    ]}))
-    escape_search_index(index, {"articles/a/": "<img src=x onerror=alert(1)>"})
-    docs = json.loads(index.read_text())["docs"]
-    assert docs[0]["title"] == "&lt;img src=x onerror=alert(1)&gt;"
-    assert docs[0]["tags"] == ["&lt;b&gt;t&lt;/b&gt;", "plain"]
-    assert docs[1]["title"] == "Heading &amp; more"
