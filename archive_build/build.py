@@ -35,20 +35,12 @@ from .cache import (
 from .failures import os_problem
 from .output import KEEP, Entry, Rendered, clean_stale_temps, matches, rendered, stage, staging_dir, sync_tree, tree_stats
 from .project import Project
-from .transforms.urls import remember as remember_url_keys
+from .text.urls import remember as remember_url_keys
 from .budget import Budget
 from .supervised import Stopped
 from .workers import POOL_THRESHOLD, Workers
+from .version import code_version
 from .writer import page_text, word_count
-
-def code_version() -> str:
-    """Hash of the package's own source: a code change invalidates the cache."""
-    h = hashlib.sha256()
-    pkg = Path(__file__).parent
-    for p in sorted(pkg.rglob("*.py")):
-        h.update(p.relative_to(pkg).as_posix().encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()[:16]
 
 
 class Job(NamedTuple):

@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 
 from .model import LAZY_GROUPS
 from .output import Entry
+from . import version
 
 SHARDS = 64
 # (A corrupt frame length makes pickle raise OverflowError, or MemoryError for the buffer it asks for.)
@@ -437,13 +438,11 @@ def memo_flag(cache_dir: Path, articles: list[Any], flag: str, step: Any) -> Non
     ``step``.  Without keys (an article built by an older code path), it
     simply runs.
     """
-    from .build import code_version
-
     keys = [a.flags.get(f"{flag}_key") for a in articles]
     if any(k is None for k in keys):
         step(articles)
         return
-    h = hashlib.sha256(code_version().encode())
+    h = hashlib.sha256(version.code_version().encode())
     for a, k in zip(articles, keys):
         h.update(f"{a.id}\0{k}\n".encode())
     digest = h.hexdigest()
@@ -514,9 +513,7 @@ def memo_value(cache_dir: Path, name: str, parts: list[str] | None, compute: Any
     """
     if parts is None:
         return compute()
-    from .build import code_version
-
-    h = hashlib.sha256(code_version().encode())
+    h = hashlib.sha256(version.code_version().encode())
     for p in parts:
         h.update(p.encode() + b"\n")
     digest = h.hexdigest()

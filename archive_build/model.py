@@ -12,6 +12,10 @@ from dataclasses import dataclass, field, asdict
 from typing import Any, Callable, Iterator
 
 
+#: Fields a sidecar or front matter may set (``transforms.metadata.apply_fields`` normalises each).
+FIELDS = ("title", "authors", "date", "updated", "source", "url", "description", "tags", "language", "license", "translator", "original_title", "original_language", "notes")
+
+
 @dataclass
 class Removed:
     """Text taken out of the article, kept so that nothing is ever lost."""

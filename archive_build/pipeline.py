@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from .collection import relative_links
 from .control_chars import strip_controls
 from .budget import stage
 from .model import Article
@@ -20,7 +19,7 @@ from .readers import read_bytes
 from .readers.decode import MAX_RAW_BYTES
 from .safe_files import read_regular
 from .sidecar import load_sidecar
-from .transforms import bound, clean, metadata, notes, render
+from .transforms import bound, clean, metadata, notes, relative_links, render
 
 if TYPE_CHECKING:
     from .discover import RawFile

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Problem
+from .model import FIELDS
 from .safe_yaml import LineDict, line_of, load_file
 
 SIDECAR_SUFFIX = ".meta.yml"
@@ -26,8 +27,6 @@ def validate_sidecar(data: Any, display: str) -> dict[str, Any]:
         return LineDict()
     if not isinstance(data, dict):
         raise InputError(display, "a sidecar must be a mapping of field: value", 1)
-    from .transforms.metadata import FIELDS  # the transforms are not needed to find sidecars
-
     allowed = set(FIELDS) | {"author"}
     problems: list[Problem] = []
     for key in data:

@@ -125,7 +125,7 @@ def day_of(expected: str | None) -> str | None:
     m = re.match(r"\d{4}-\d{2}-\d{2}", expected.strip())
     if m:
         return m.group(0)
-    from archive_build.transforms.dates import parse_date
+    from archive_build.text.dates import parse_date
 
     return parse_date(expected)
 

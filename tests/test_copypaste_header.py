@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from archive_build.transforms.metadata import byline
+from archive_build.text.header_lines import byline
 from tests.helpers import clean
 
 BODY = "\n\nThe council met on Tuesday and agreed to repair the old bridge before winter comes.\n\nWork starts in May and should take six weeks, the engineer said.\n\nThe road stays open during the work.\n"

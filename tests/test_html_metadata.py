@@ -213,6 +213,6 @@ def test_placeholders_and_boards_are_not_people(raw):
 
 
 def test_a_german_byline():
-    from archive_build.transforms.metadata import byline
+    from archive_build.text.header_lines import byline
 
     assert byline("Von Max Mustermann") == ["Max Mustermann"]

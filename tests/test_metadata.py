@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from archive_build.transforms.dates import parse_date
-from archive_build.transforms.metadata import byline
+from archive_build.text.dates import parse_date
+from archive_build.text.header_lines import byline
 from tests.helpers import clean, removed_texts
 
 BODY = "\n\nThe article body starts here with a full sentence of prose.\n\nAnd it goes on with a second paragraph that also ends.\n"
@@ -80,7 +80,7 @@ def test_sidecar_fields_override_detected_ones():
 def test_a_date_with_a_time_zone_dateutil_cannot_place_is_read_without_a_warning():
     import warnings
 
-    from archive_build.transforms.dates import parse_date
+    from archive_build.text.dates import parse_date
 
     parse_date.cache_clear()  # (memoised: the string must reach dateutil here)
     with warnings.catch_warnings():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from archive_build.transforms.urls import normalize_url
+from archive_build.text.urls import normalize_url
 
 KEY = "example.org/news/story"
 

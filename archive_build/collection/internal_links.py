@@ -25,7 +25,7 @@ def normalize_url(url: str | None) -> str | None:
     # Imported on first use: the worker has already normalised every article's
     # own address (``flags["url_key"]``), so a rebuild that finds no link to an
     # archived address never loads courlan.
-    from ..transforms.urls import normalize_url as normalize
+    from ..text.urls import normalize_url as normalize
 
     return normalize(url)
 

@@ -12,8 +12,9 @@ report).  A ``#fragment`` is dropped from a kept link: heading ids are the
 site's (``html_safety.slugify``), and a fragment that names none would fail
 the strict build too.  Hand-written pages keep MkDocs' own strict check.
 
-The worker lists each article's relative link targets (``find``, cached with
-the article); this step, which knows every page, runs on every build but
+The worker lists each article's relative link targets
+(``transforms.relative_links.find``, cached with the article); this step,
+which knows every page, runs on every build but
 reads the text of only the articles that have such links.
 """
 from __future__ import annotations
@@ -28,26 +29,8 @@ from ..errors import Problem
 from ..linear_scan import Found, inline_links, substitute
 from ..markdown_text import escape_text
 from ..model import Article
+from ..transforms.relative_links import REF_DEF
 
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:|^//|^/")
-_REF_DEF = re.compile(r"^([ ]{0,3}\[(?!\^)[^\]\n]+\]:[ \t]*<?)([^\s>]+)(>?.*)$", re.M)
-
-
-def is_relative(target: str) -> bool:
-    return bool(target) and not _SCHEME.match(target)
-
-
-def find(markdown: str, raw_text: str = "") -> list[tuple[str, int | None]]:
-    """The relative link targets in ``markdown``, each once, with its line in ``raw_text`` when found there."""
-    if "](" not in markdown and "]:" not in markdown:
-        return []
-    targets = [m.group(3) for m in inline_links(markdown) if m.group(1) == "["]  # markdown_text.LINK, in linear time
-    targets += [m.group(2) for m in _REF_DEF.finditer(markdown)]
-    out: list[tuple[str, int | None]] = []
-    for target in dict.fromkeys(t for t in targets if is_relative(t)):
-        at = raw_text.find(target) if raw_text else -1
-        out.append((target, raw_text.count("\n", 0, at) + 1 if at >= 0 else None))
-    return out
 
 
 def site_pages(docs: Path, articles: Iterable[Article], entity_ids: Iterable[str]) -> set[str]:
@@ -90,7 +73,7 @@ def _unlink(text: str, fixes: dict[str, str | None]) -> str:
         kept = fixes[m.group(2)]
         return escape_text(m.group(0)) if kept is None else m.group(1) + kept + m.group(3)
 
-    return _REF_DEF.sub(ref_def, substitute(text, inline_links(text), link))
+    return REF_DEF.sub(ref_def, substitute(text, inline_links(text), link))
 
 
 def check_relative_links(docs: Path, articles: list[Article], entity_ids: Iterable[str], problems: list[Problem]) -> None:

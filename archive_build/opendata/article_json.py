@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import Article
 
 if TYPE_CHECKING:
-    from . import SiteInfo
+    from .site_info import SiteInfo
 
 
 def clean_body(article: Article) -> str:

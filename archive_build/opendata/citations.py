@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from .. import cite
 
 if TYPE_CHECKING:
-    from . import SiteInfo
+    from .site_info import SiteInfo
 
 
 def csl(meta: dict[str, Any], info: "SiteInfo") -> dict[str, Any]:

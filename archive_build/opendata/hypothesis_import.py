@@ -27,7 +27,7 @@ from ..errors import InputError
 from ..model import Article
 from ..output import write_if_changed
 from ..safe_yaml import MAX_YAML_BYTES, load_file
-from ..transforms.urls import normalize_url
+from ..text.urls import normalize_url
 
 IMPORTED = "imported"
 REANCHORED = "re-anchored"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import Article
 
 if TYPE_CHECKING:
-    from . import SiteInfo
+    from .site_info import SiteInfo
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 # The annotation kinds of the archive → the model's motivations (used as body purposes).

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 from ..output import KEEP, FileData, place_bytes, rendered, stage
 
 if TYPE_CHECKING:
-    from . import DataPlan
+    from .plan import DataPlan
 
 PACKS = 64
 SUFFIX = ".pack"

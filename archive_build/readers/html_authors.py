@@ -20,7 +20,7 @@ from typing import Any, Iterable
 
 from lxml import etree
 
-from ..transforms.metadata import byline, split_names
+from ..text.header_lines import byline, split_names
 
 # Words that end a role, not a name ("Staff Writer", "Senior Contributor", "Games Editor").
 _ROLE_WORDS = (

@@ -36,7 +36,7 @@ from typing import Any, NamedTuple
 
 from lxml import etree
 
-from ..transforms.dates import date_line, iso_from_any, parse_date
+from ..text.dates import date_line, iso_from_any, parse_date
 
 #: htmldate rejects dates after this one; fixed so a build does not depend on the day it runs.
 LATEST = datetime(2100, 1, 1)

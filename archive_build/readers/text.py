@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..model import Article, Block
-from ..transforms.metadata import is_header_line
+from ..text.header_lines import is_header_line
 
 # Lines that start a new block even inside a wrapped paragraph.
 _LIST_OR_TABLE = re.compile(r"^\s*(?:[-*•]\s|\d{1,3}[.)]\s|\||#|>)")

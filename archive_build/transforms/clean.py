@@ -11,8 +11,8 @@ from typing import Iterator
 
 from ..linear_scan import strip_simple_links
 from ..model import Article, Block
-from .dates import date_line
-from .metadata import is_header_line
+from ..text.dates import date_line
+from ..text.header_lines import is_header_line
 
 _SHARE_WORDS = r"(?:share(?: this)?(?: article| story| post| page)?(?: on)?|facebook|twitter|x|email|e-mail|whatsapp|linkedin|reddit|telegram|print|copy link|tweet|pinterest|messenger|bluesky|threads|mastodon)"
 _SHARE = re.compile(rf"^{_SHARE_WORDS}(?:[\s|,·•/:]+{_SHARE_WORDS})*[\s|,·•/:]*$", re.I)
