@@ -43,11 +43,11 @@ def article_warnings(articles: list[Any]) -> list[Problem]:
     """Every warning the articles recorded, as ``file:line: warning: …`` problems with their fix.
 
     A sidecar's warning names the sidecar and the line of its key
-    (``flags["warning_at"]``); the others name the raw file.
+    (``warning_lines``); the others name the raw file.
     """
     out: list[Problem] = []
     for article in articles:
-        at = article.flags.get("warning_at") or {}
+        at = article.warning_lines
         for message in article.warnings:
             path, line = at.get(message, (article.raw, None))
             if message.startswith("sidecar: ") and path != article.raw:

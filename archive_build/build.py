@@ -18,29 +18,26 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
 from . import annotations as annotations_mod
-from . import budget as budget_mod
 from . import entities as entities_mod
-from .collection.internal_links import url_key
 from .annotations.files import inventory as annotation_files
 from .discover import RawFile, discover
 from .errors import InputError, Problem, kept_going
-from .article_warnings import article_warnings, sidecar_warning_lines
+from .article_warnings import article_warnings
 from .model import Article
 from . import outcome
 from .build_lock import build_lock
 from .cache import (
-    ArticleStore, BuildState, FileHasher, Packed, Remembered, dump_pickle, listing_key, load_pickle, pack_result, related_key, stable_digest,
+    ArticleStore, BuildState, FileHasher, Packed, Remembered, pack_result, stable_digest,
     take_damaged, unpack_result,
 )
 from .failures import os_problem
 from .output import KEEP, Entry, Rendered, clean_stale_temps, matches, rendered, stage, staging_dir, sync_tree, tree_stats
 from .project import Project
-from .text.urls import remember as remember_url_keys
 from .budget import Budget
 from .supervised import Stopped
 from .workers import POOL_THRESHOLD, Workers
 from .version import code_version
-from .writer import page_text, word_count
+from .writer import page_text
 
 
 class Job(NamedTuple):
@@ -79,29 +76,16 @@ def _init_early_worker(project_root: str, gazetteer: Any, html: bool) -> None:
 
 
 def process(job: Job) -> JobResult:
-    """Everything that needs only one article (and the gazetteer)."""
+    """``pipeline.process`` for one job, its failure a problem of the job's raw file."""
     # Imported here: a rebuild that finds every article in the cache never loads the readers and transforms.
-    from .pipeline import clean_raw
+    from .pipeline import process as run_pipeline
 
     problems: list[Problem] = []
-    stage = budget_mod.stage
     try:
-        article = clean_raw(job.raw, _WORKER["project"].rel)
-        annotation_file = Path(job.annotation_file) if job.annotation_file else None
-        if job.raw.sidecar:
-            article.flags["warning_at"] = sidecar_warning_lines(article.warnings, Path(job.raw.sidecar), _WORKER["project"].rel(Path(job.raw.sidecar)))
-        stage("anchoring annotations")
-        article, ann_problems = annotations_mod.annotate(article, annotation_file, job.annotation_display, job.more_annotation_files)
-        problems.extend(ann_problems)
-        stage("linking entities")
-        article = entities_mod.link_entities(article, _WORKER.get("gazetteer"))
-        stage("keys and word count")
-        article.flags["url_key"] = url_key(article)
-        article.flags["related_key"] = related_key(article)
-        article.flags["listing_key"] = listing_key(article)
-        article.flags["word_count"] = word_count(article.plain or article.body)
-        # Lets internal_links skip the body of an article with no web address without loading it.
-        article.flags["web_text"] = "http" in article.body or "www." in article.body
+        article = run_pipeline(
+            job.raw, job.annotation_file, job.annotation_display, job.more_annotation_files, _WORKER.get("gazetteer"),
+            _WORKER["project"].rel, problems,
+        )
         return JobResult(article, problems)
     except InputError as exc:
         return JobResult(None, problems + exc.problems)
@@ -219,7 +203,6 @@ def run_jobs(
     results: list[JobResult | None] = [store.get(j.raw.display, k, functools.partial(process, j)) for j, k in zip(jobs, keys)]
     todo = [i for i, r in enumerate(results) if r is None]
     if todo:
-        known = _remembered_url_keys(project, version)
         fresh = pool.map(process_packed, [jobs[i] for i in todo])
         for i, packed in zip(todo, _progress(fresh, len(todo), progress)):
             if isinstance(packed, Stopped):  # not cached: the next build tries the article again
@@ -227,39 +210,15 @@ def run_jobs(
                 continue
             store.put(jobs[i].raw.display, keys[i], packed)
             results[i] = unpack_result(packed)
-        _save_url_keys(project, version, results, known)
     for r, k in zip(results, keys):
         if r is not None and r.article is not None:
-            r.article.flags["job_key"] = k  # stands for the article's texts in build._fingerprint
+            r.article.job_key = k  # stands for the article's texts in build._fingerprint
     store.retain({j.raw.display for j in jobs})
     # Here, not in a forked copy: pickling touches every article, so a copy
     # would duplicate nearly all of this process's memory (measured: +300 MB).
     store.save()
     hasher.save()
     return [r for r in results if r is not None], len(todo)
-
-
-def _remembered_url_keys(project: Project, version: str) -> dict[str, str | None]:
-    """The address keys this code computed in the last build, handed to ``urls.remember``.
-
-    An article processed again mostly keeps its address, and finding its key
-    there spares the import of courlan, a tenth of a small rebuild.
-    """
-    saved = load_pickle(project.cache / "url-keys.pickle", None)
-    known = saved[1] if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == version and isinstance(saved[1], dict) else {}
-    remember_url_keys(known)
-    return known
-
-
-def _save_url_keys(project: Project, version: str, results: list[JobResult | None], known: dict[str, str | None]) -> None:
-    """Each article's address and its key, for the next build (written only when they changed)."""
-    keys: dict[str, str | None] = {}
-    for r in results:
-        article = r.article if r is not None else None
-        if article is not None and article.url and "url_key" in article.flags:
-            keys[article.url] = article.flags["url_key"]
-    if keys != known:
-        dump_pickle(project.cache / "url-keys.pickle", (version, keys))
 
 
 def collect(
@@ -348,20 +307,21 @@ def input_key(project: Project, hasher: FileHasher, keep_going: bool) -> str:
     return h.hexdigest()
 
 
-# What the collection steps (enrich, link_annotations) may change in an article.
-# Everything else, lazy fields included, is the worker's output: ``flags["job_key"]``
+# What the collection steps (enrich, link_annotations, relative links) may change in an article.
+# Everything else, lazy fields included, is the worker's output: ``job_key``
 # (the hash of every input the worker read) stands for it.
-_ENRICHED = ("footnotes", "warnings", "links_out", "annotations", "unanchored")
+_ENRICHED = (
+    "footnotes", "warnings", "links_out", "annotations", "unanchored", "links_to", "related", "previous", "next", "referenced_by",
+    "common_entities", "relative_links_changed",
+)
 
 
 def _fingerprint(version: str, article: Article) -> str:
     """What an article page is made from, without reading its text."""
-    d = article.__dict__
-    flags = article.flags
-    state = (flags.get("job_key"), [d.get(name) for name in _ENRICHED], sorted(flags.items()))
-    if state[0] is None:  # an article not from run_jobs: no key stands for its texts
+    if article.job_key is None:  # an article not from run_jobs: no key stands for its texts
         return stable_digest(article, version.encode())
-    return stable_digest(state, version.encode())
+    d = article.__dict__
+    return stable_digest((article.job_key, [d.get(name) for name in _ENRICHED]), version.encode())
 
 
 # The manifest's name for ``project.site_data`` (every other tree is a folder of docs/).

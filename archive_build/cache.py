@@ -420,25 +420,14 @@ class BuildState:
         dump_pickle(path, self)
 
 
-def related_key(article: Any) -> str:
-    """Digest of what related reading reads from one article (computed in the worker).
+def memo_field(cache_dir: Path, articles: list[Any], name: str, keys: list[str | None], step: Any) -> None:
+    """Run ``step(articles)`` (which sets each article's field ``name``) unless its inputs are unchanged.
 
-    Annotations and highlights do not change it, so editing an annotation
-    does not recompute related reading for the whole archive.
+    ``keys`` holds, for every article, a digest of what ``step`` reads of it;
+    with the code version they key the remembered values, which on a hit are
+    put back without running ``step``.  Without a key for every article (one
+    not made by the pipeline), it simply runs.
     """
-    data = (article.id, article.title, sorted(article.entities), list(article.tags), sorted(article.terms.items()))
-    return stable_digest(data)
-
-
-def memo_flag(cache_dir: Path, articles: list[Any], flag: str, step: Any) -> None:
-    """Run ``step(articles)`` (which sets ``article.flags[flag]``) unless its inputs are unchanged.
-
-    The inputs are every article's ``flags["<flag>_key"]`` plus the code
-    version; on a hit the previous results are put back without running
-    ``step``.  Without keys (an article built by an older code path), it
-    simply runs.
-    """
-    keys = [a.flags.get(f"{flag}_key") for a in articles]
     if any(k is None for k in keys):
         step(articles)
         return
@@ -446,27 +435,14 @@ def memo_flag(cache_dir: Path, articles: list[Any], flag: str, step: Any) -> Non
     for a, k in zip(articles, keys):
         h.update(f"{a.id}\0{k}\n".encode())
     digest = h.hexdigest()
-    path = cache_dir / f"{flag}.pickle"
+    path = cache_dir / f"{name}.pickle"
     saved = load_pickle(path, None)
     if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == digest and len(saved[1]) == len(articles):
         for a, value in zip(articles, saved[1]):
-            a.flags[flag] = value
+            setattr(a, name, value)
         return
     step(articles)
-    dump_pickle(path, (digest, [a.flags.get(flag) for a in articles]))
-
-
-def listing_key(article: Any) -> str:
-    """Digest of what listings and entity pages read from one article (computed in the worker).
-
-    Metadata, entities and keyword-in-context sentences; not the body, so an
-    edited annotation leaves it unchanged.
-    """
-    data = (
-        article.id, article.title, article.date, article.updated, article.source, article.url, article.description,
-        list(article.authors), list(article.tags), dict(article.entities), article.kwic,
-    )
-    return stable_digest(data)
+    dump_pickle(path, (digest, [getattr(a, name) for a in articles]))
 
 
 @dataclass

@@ -40,6 +40,17 @@ class Block:
     credit: str = ""  # caption credit, when kind == "caption"
 
 
+@dataclass(frozen=True)
+class Keys:
+    """What the collection steps compare of an article, computed once in the worker (``pipeline.index``)."""
+
+    url: str | None  # the article's address as a matching key (text.urls.normalize_url)
+    related: str  # digest of what related reading reads (collection.related.related_key)
+    listing: str  # digest of what listings and entity pages read (collection.listing.listing_key)
+    word_count: int
+    web_text: bool  # the body mentions a web address: internal links must read it
+
+
 @dataclass
 class Article:
     id: str
@@ -72,8 +83,25 @@ class Article:
     plain: str = ""
     # The cleaned Markdown before annotations and entity links decorate it (article.json publishes it).
     clean_body: str = ""
-    # Internal state passed between transforms; never written out.
-    flags: dict[str, Any] = field(default_factory=dict)  # plain text of the body, as annotations count in it
+    # Found while cleaning and read by later steps of the same article; never written out as such.
+    title_in_text: bool | None = None  # metadata.detect_header: the text states its title (clean reads it)
+    date_label: str | None = None  # a "Published" line whose date is on the next line (header_lines)
+    derived_description: str | None = None  # the description clean.describe took from the text (the page says so)
+    relative_links: list[tuple[str, int | None]] = field(default_factory=list)  # (target, raw line) for collection.relative_links
+    # Set while annotating and linking (pipeline.process).
+    annotation_file: str | None = None  # the annotation file as messages name it
+    annotation_relative_links: list[tuple[str, int, str]] = field(default_factory=list)  # (annotation id, line, target)
+    warning_lines: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # sidecar warnings by message: (sidecar, line)
+    links_to: list[tuple[str, str]] = field(default_factory=list)  # (article id, passage): the backlinks' candidates
+    keys: Keys | None = None  # what the collection steps compare, computed once in the worker
+    job_key: str | None = None  # the hash of every input the worker read (build.run_jobs): stands for the texts
+    # Set by the collection steps (collection.enrich, relative_links).
+    related: list[dict[str, Any]] = field(default_factory=list)
+    previous: dict[str, Any] | None = None
+    next: dict[str, Any] | None = None
+    referenced_by: list[dict[str, Any]] = field(default_factory=list)
+    common_entities: list[str] = field(default_factory=list)
+    relative_links_changed: list[tuple[str, str]] = field(default_factory=list)
 
     # What the worker keeps for the collection steps that is only read when
     # they recompute (cached otherwise): keyword-in-context sentences by
@@ -107,10 +135,9 @@ class Article:
         return {k: v for k, v in self.__dict__.items() if k != "_loaders"}
 
     def without_lazy(self) -> "Article":
-        """A shallow copy without the lazy fields and with its own ``flags``: what the cache stores as the card."""
+        """A shallow copy without the lazy fields: what the cache stores as the card."""
         card = object.__new__(type(self))
         card.__dict__.update((k, v) for k, v in self.__dict__.items() if k not in _GROUP_OF and k != "_loaders")
-        card.__dict__["flags"] = dict(self.flags)
         return card
 
     @contextmanager

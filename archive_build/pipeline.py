@@ -1,28 +1,40 @@
-"""The per-article pipeline: raw bytes → cleaned ``Article`` with a Markdown body.
+"""The per-article pipeline: a raw file → a cleaned, annotated, linked ``Article`` and its ``Keys``.
 
-``clean_raw`` is what the build's worker processes run for each raw file
-(and what ``annotate`` runs to find a quote, so both see the same text);
-``clean_article`` holds the order of the steps.  The order is the design:
+``process`` is the whole sequence the build's worker processes run for each
+raw file; the build only schedules it.  The order is the design:
 read → header/tail metadata → boilerplate → captions → headings → joins →
-description → sidecar → Markdown → the article's own notes and links.
-Collection-level steps (annotations, entities, backlinks) come later.
+description → sidecar → Markdown → the article's own notes and links
+(``clean_article``, which ``archive-build inspect`` runs alone) → annotate
+→ link entities → index (what the collection steps compare, ``index``).
+``clean_raw`` is also what ``annotate`` runs to find a quote, so both see
+the same text the annotations are anchored in.
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from .control_chars import strip_controls
+from .annotations import annotate
+from .article_warnings import sidecar_warning_lines
 from .budget import stage
-from .model import Article
+from .collection.backlinks import article_links
+from .collection.listing import listing_key
+from .collection.related import content_terms, related_key
+from .control_chars import strip_controls
+from .entities import link_entities
+from .errors import Problem
+from .model import Article, Keys
 from .readers import read_bytes
 from .readers.decode import MAX_RAW_BYTES
 from .safe_files import read_regular
 from .sidecar import load_sidecar
+from .text.urls import normalize_url
 from .transforms import bound, clean, metadata, notes, relative_links, render
+from .writer import word_count
 
 if TYPE_CHECKING:
     from .discover import RawFile
+    from .entities import Gazetteer
 
 Transform = Callable[[Article], Article]
 
@@ -75,7 +87,7 @@ def clean_article(data: bytes, path: str, sidecar: dict[str, Any] | None = None)
         # Checked against the site's pages once every article is known (collection.relative_links).
         links = relative_links.find(article.body, data.decode("utf-8", "replace"))
         if links:
-            article.flags["relative_links"] = links
+            article.relative_links = links
     article = strip_controls(article)
     stage("cleaning (metadata.finalize)")
     article = metadata.finalize(article)
@@ -95,3 +107,49 @@ def clean_raw(raw: "RawFile", rel: Callable[[Path], str]) -> Article:
     sidecar = load_sidecar(sidecar_path, rel(sidecar_path)) if sidecar_path else None
     data = read_regular(raw.path, raw.display, limit=MAX_RAW_BYTES, limit_message=f"file is {{size}} bytes; the limit for a raw article is {MAX_RAW_BYTES:,} bytes")
     return clean_article(data, raw.display, sidecar)
+
+
+def process(
+    raw: "RawFile", annotation_file: str | None, annotation_display: str, more_annotation_files: tuple[tuple[str, str], ...],
+    gazetteer: "Gazetteer | None", rel: Callable[[Path], str], problems: list[Problem],
+) -> Article:
+    """One raw file through every per-article step; the annotations' problems are added to ``problems`` as found.
+
+    ``rel`` names files in messages (``Project.rel``).  Raises ``InputError``
+    for a raw file that cannot be read.
+    """
+    article = clean_raw(raw, rel)
+    if raw.sidecar:
+        article.warning_lines = sidecar_warning_lines(article.warnings, Path(raw.sidecar), rel(Path(raw.sidecar)))
+    annotation_path = Path(annotation_file) if annotation_file else None
+    return annotate_and_link(article, annotation_path, annotation_display, more_annotation_files, gazetteer, problems)
+
+
+def annotate_and_link(
+    article: Article, annotation_file: Path | None, annotation_display: str, more_annotation_files: tuple[tuple[str, str], ...],
+    gazetteer: "Gazetteer | None", problems: list[Problem],
+) -> Article:
+    """A cleaned article's annotations anchored, its entities linked and its ``Keys`` computed."""
+    stage("anchoring annotations")
+    article, found = annotate(article, annotation_file, annotation_display, more_annotation_files)
+    problems.extend(found)
+    stage("linking entities")
+    # Read before the entity links decorate the body: what related reading and backlinks compare.
+    article.terms = content_terms(article.plain or article.body)
+    article.links_to = article_links(article)
+    article = link_entities(article, gazetteer)
+    stage("keys and word count")
+    article.keys = index(article)
+    return article
+
+
+def index(article: Article) -> Keys:
+    """What the collection steps compare of a finished article, computed here once instead of on every build."""
+    return Keys(
+        url=normalize_url(article.url),
+        related=related_key(article),
+        listing=listing_key(article),
+        word_count=word_count(article.plain or article.body),
+        # Internal links skip the body of an article with no web address without loading it.
+        web_text="http" in article.body or "www." in article.body,
+    )

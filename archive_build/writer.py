@@ -50,11 +50,8 @@ def unlink_entities(body: str, ids: list[str]) -> str:
 
 
 def front_matter(article: Article) -> dict[str, Any]:
-    # Counted in the build's worker processes when it can be (the regex is the
-    # costliest part of writing a page); counted here otherwise.
-    words = article.flags.get("word_count")
-    if not isinstance(words, int):
-        words = word_count(article.plain or article.body)
+    # Counted in the build's worker processes when it can be (pipeline.index); here otherwise.
+    words = article.keys.word_count if article.keys is not None else word_count(article.plain or article.body)
     fm: dict[str, Any] = {
         "id": article.id,
         "title": article.title,
@@ -74,14 +71,14 @@ def front_matter(article: Article) -> dict[str, Any]:
         "entities": dict(article.entities),
         "annotation_count": len(article.annotations),
         "annotations": article.annotations,
-        "related": article.flags.get("related", []),
-        "previous": article.flags.get("previous"),
-        "next": article.flags.get("next"),
-        "referenced_by": article.flags.get("referenced_by", []),
+        "related": article.related,
+        "previous": article.previous,
+        "next": article.next,
+        "referenced_by": article.referenced_by,
         "removed": [{"text": r.text, "reason": r.reason} for r in article.removed],
         "warnings": list(article.warnings),
     }
-    derived = article.flags.get("derived_description")
+    derived = article.derived_description
     if derived and article.description and " ".join(derived.split()) == article.description:
         # The description is the text's own first sentences: the header does not repeat them.
         fm["description_in_text"] = True
@@ -92,7 +89,7 @@ def front_matter(article: Article) -> dict[str, Any]:
 
 def page_text(article: Article) -> str:
     """The whole generated page: front matter, body, footnote definitions."""
-    parts = [unlink_entities(article.body, article.flags.get("common_entities", [])).rstrip("\n")]
+    parts = [unlink_entities(article.body, article.common_entities).rstrip("\n")]
     if article.footnotes:
         parts.append("\n\n".join(article.footnotes))
     return "---\n" + dump_yaml(front_matter(article)) + "---\n\n" + "\n\n".join(p for p in parts if p) + "\n"

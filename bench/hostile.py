@@ -64,17 +64,11 @@ def _gazetteer() -> Any:
 
 def build_step(text: str, ext: str) -> str:
     """One article through the build step's per-article work, in this process; its page's Markdown."""
-    from archive_build import annotations as annotations_mod
-    from archive_build import entities as entities_mod
-    from archive_build.collection.internal_links import url_key
-    from archive_build.pipeline import clean_article
-    from archive_build.writer import page_text, word_count
+    from archive_build.pipeline import annotate_and_link, clean_article
+    from archive_build.writer import page_text
 
     article = clean_article(text.encode("utf-8"), f"raw/{ARTICLE_ID}{ext}")
-    article, _ = annotations_mod.annotate(article, None, f"annotations/{ARTICLE_ID}.yml")
-    article = entities_mod.link_entities(article, _gazetteer())
-    url_key(article)
-    article.flags["word_count"] = word_count(article.plain or article.body)
+    article = annotate_and_link(article, None, f"annotations/{ARTICLE_ID}.yml", (), _gazetteer(), [])
     return page_text(article)
 
 

@@ -123,6 +123,6 @@ def test_each_article_links_to_the_one_before_and_after_it_by_date():
     arts = [article("b", "2024-02-01"), article("a", "2024-01-01"), article("c", "2024-03-01"), article("u")]
     add_neighbours(arts)
     b = arts[0]
-    assert b.flags["previous"]["id"] == "a" and b.flags["next"]["id"] == "c"
-    assert "previous" not in arts[1].flags and "next" not in arts[2].flags
-    assert "previous" not in arts[3].flags and "next" not in arts[3].flags
+    assert b.previous["id"] == "a" and b.next["id"] == "c"
+    assert arts[1].previous is None and arts[2].next is None
+    assert arts[3].previous is None and arts[3].next is None

@@ -6,7 +6,7 @@ from pathlib import Path
 import yaml
 
 from archive_build.collection.backlinks import add_backlinks
-from archive_build.entities.link import article_links
+from archive_build.collection.backlinks import article_links
 from archive_build.model import Article
 
 
@@ -19,24 +19,24 @@ def test_an_annotation_link_puts_the_annotated_quote_on_the_target():
     a, b = article("a"), article("b")
     a.annotations = [{"id": "n1", "quote": "Eight drones were launched", "links": ["b"]}]
     add_backlinks([a, b])
-    assert b.flags["referenced_by"] == [{"id": "a", "title": "Title a", "passage": "Eight drones were launched"}]
-    assert a.flags["referenced_by"] == []
+    assert b.referenced_by == [{"id": "a", "title": "Title a", "passage": "Eight drones were launched"}]
+    assert a.referenced_by == []
 
 
 def test_a_markdown_link_to_another_article_cites_its_sentence():
     a = article("a", body="Earlier reports differ. As [Stern reported](b.md), the damage was small. Later more.\n")
-    a.flags["links_to"] = article_links(a)
+    a.links_to = article_links(a)
     b = article("b")
     add_backlinks([a, b])
-    assert b.flags["referenced_by"] == [{"id": "a", "title": "Title a", "passage": "As Stern reported, the damage was small."}]
+    assert b.referenced_by == [{"id": "a", "title": "Title a", "passage": "As Stern reported, the damage was small."}]
 
 
 def test_links_to_unknown_articles_entities_and_the_web_are_not_backlinks():
     a = article("a", body="See [x](nowhere.md), [Putin](../entities/putin.md) and [web](https://example.org/b.md).\n")
-    a.flags["links_to"] = article_links(a)
+    a.links_to = article_links(a)
     b = article("b")
     add_backlinks([a, b])
-    assert b.flags["referenced_by"] == []
+    assert b.referenced_by == []
 
 
 def test_one_entry_per_citing_article_newest_first():
@@ -44,7 +44,7 @@ def test_one_entry_per_citing_article_newest_first():
     for src in (old, new):
         src.annotations = [{"quote": "q1", "links": ["t"]}, {"quote": "q2", "links": ["t"]}]
     add_backlinks([old, new, target])
-    assert [(c["id"], c["passage"]) for c in target.flags["referenced_by"]] == [("new", "q1"), ("old", "q1")]
+    assert [(c["id"], c["passage"]) for c in target.referenced_by] == [("new", "q1"), ("old", "q1")]
 
 
 def test_seed_annotation_links_show_as_referenced_by_on_the_target_page(seed_site: Path):

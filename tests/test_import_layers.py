@@ -133,9 +133,9 @@ LAYERS: tuple[frozenset[str], ...] = tuple(frozenset(names.split()) for names in
     "readers sidecar discover",  # raw files in, one Article out
     "transforms",  # Article -> Article, one article at a time
     "annotations entities writer article_warnings about",  # an article's annotations, entity links, page
+    "collection opendata",  # the whole collection's pages and data, and what they need of each article
     "pipeline",  # the per-article sequence
-    "collection opendata workers supervised",  # the whole collection; the worker processes
-    "build",  # the orchestrator
+    "workers supervised build",  # the orchestrator and its worker processes
 ))
 
 

@@ -10,8 +10,6 @@ import os
 import pickle
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -306,31 +304,6 @@ def test_unpacking_bytes_that_are_not_a_pack_is_a_value_error_or_a_packs_files(d
     except ValueError:
         return
     assert all(isinstance(v, bytes) for v in files.values())
-
-
-def test_rebuilding_one_article_takes_its_address_key_from_the_cache_without_importing_courlan(tmp_path: Path) -> None:
-    # Importing courlan is a tenth of a second of every small rebuild (and
-    # `make serve` edit); the cached articles already hold the address keys.
-    project = copy_project(tmp_path / "archive")
-    article = "2023-05-30-drone-attack-on-moscow"
-    meta = project / "raw" / f"{article}.meta.yml"
-    meta.write_text(meta.read_text(encoding="utf-8") + "url: https://www.wsws.org/en/articles/2023/05/30/pers-m30.html\n", encoding="utf-8")
-    run_cli(project, "build", "--quiet", check=True)
-    ann = project / "annotations" / f"{article}.yml"
-    ann.write_text(ann.read_text(encoding="utf-8").replace("is a typo in the original", "is a misprint in the original", 1), encoding="utf-8")
-    code = (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from archive_build.build import build\n"
-        "from archive_build.project import Project\n"
-        f"result = build(Project(Path({str(project)!r})), progress=False)\n"
-        "assert result.processed == 1, result.processed\n"
-        "assert 'courlan' not in sys.modules\n"
-        f"article = next(a for a in result.articles if a.id == {article!r})\n"
-        "assert article.flags['url_key'] == 'wsws.org/en/articles/2023/05/30/pers-m30.html', article.flags['url_key']\n"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
 
 
 def test_a_cache_file_with_a_corrupt_frame_length_counts_as_missing(tmp_path: Path) -> None:

@@ -59,7 +59,7 @@ def test_the_citing_sentence_is_recorded_as_the_passage():
 def test_the_target_lists_the_citing_article_as_referenced_by():
     t, a = linked(target(), citing("As [reported](https://example-news.org/2024/02/kherson-dam), the water rose fast."))
     add_backlinks([t, a])
-    assert t.flags["referenced_by"] == [{"id": a.id, "title": a.title, "passage": "As reported, the water rose fast."}]
+    assert t.referenced_by == [{"id": a.id, "title": a.title, "passage": "As reported, the water rose fast."}]
 
 
 def test_a_link_in_an_authors_note_points_at_the_page_too():

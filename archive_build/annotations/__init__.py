@@ -53,7 +53,7 @@ def annotate(
             spec_file[id(spec)] = other_display
         problems += extra.problems
         unread += extra.unread
-    article.flags["annotation_file"] = display
+    article.annotation_file = display
     if not specs and not unread:
         return article, problems
     norm = normalise(pmap.text)
@@ -90,7 +90,7 @@ def annotate(
         for url in dropped:
             problems.append(Problem(spec_file.get(id(spec), display), spec.line, f"unsafe link target removed from the body: {url[:80]!r} (only http, https, mailto and relative links are kept)", "warning"))
     if relative:
-        article.flags["annotation_relative_links"] = relative
+        article.annotation_relative_links = relative
     return article, problems
 
 
@@ -182,8 +182,8 @@ def link_annotations(articles: list[Article], problems: list[Problem]) -> None:
     """
     titles = {a.id: a.title or a.id for a in articles}
     for article in articles:
-        display = article.flags.get("annotation_file", f"annotations/{article.id}.yml")
-        for ann_id, line, target in article.flags.get("annotation_relative_links", []):
+        display = article.annotation_file or f"annotations/{article.id}.yml"
+        for ann_id, line, target in article.annotation_relative_links:
             m = _ARTICLE_LINK.match(target)
             if not m or m.group(1) not in titles:
                 # A warning, as in an article's text: the words stay, as text, and one link never stops the site from publishing.

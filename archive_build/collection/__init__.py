@@ -21,7 +21,7 @@ def enrich(project: Project, articles: list[Article]) -> None:
     """Collection-level changes to articles: internal links, backlinks, neighbours by date, common entities, related reading."""
     from .backlinks import add_backlinks
     from .internal_links import link_articles
-    from ..cache import memo_flag
+    from ..cache import memo_field
     from .common_entities import mark_common_entities
     from .neighbours import add_neighbours
     from .related import add_related
@@ -31,15 +31,15 @@ def enrich(project: Project, articles: list[Article]) -> None:
     add_neighbours(articles)
     mark_common_entities(articles)
     # Related reading reads no annotation: cached on its own inputs (archive_build/cache.py).
-    memo_flag(project.cache, articles, "related", add_related)
+    memo_field(project.cache, articles, "related", [a.keys.related if a.keys else None for a in articles], add_related)
 
 
 def collection_pages(project: Project, articles: list[Article]) -> dict[str, Any]:
     """Every generated tree under ``docs/``: tree name → {relative path: bytes}, or ``cache.Remembered``."""
     from ..cache import memo_value
 
-    # Listings read only metadata (cache.listing_key): an edited annotation leaves them as they were.
-    keys = [a.flags.get("listing_key") for a in articles]
+    # Listings read only metadata (listing.listing_key): an edited annotation leaves them as they were.
+    keys = [a.keys.listing if a.keys else None for a in articles]
     parts = None if None in keys else [f"{a.id} {k}" for a, k in zip(articles, keys)]
     listings = memo_value(
         project.cache, "listings", parts,
@@ -69,9 +69,9 @@ def _entity_tree(project: Project, articles: list[Article]) -> Any:
         gazetteer, _ = load_gazetteer(project.gazetteer, project.rel(project.gazetteer))  # problems reported by collect()
         return entity_pages(gazetteer, articles)
 
-    # Entity pages read metadata, entities and KWIC sentences only (cache.listing_key):
+    # Entity pages read metadata, entities and KWIC sentences only (listing.listing_key):
     # an edited annotation does not regenerate 500 entity pages.
-    keys = [a.flags.get("listing_key") for a in articles]
+    keys = [a.keys.listing if a.keys else None for a in articles]
     from ..errors import InputError
     from ..safe_files import read_regular
     from ..safe_yaml import MAX_YAML_BYTES

@@ -30,11 +30,7 @@ def common_entities(articles: list[Article]) -> set[str]:
 
 
 def mark_common_entities(articles: list[Article]) -> None:
-    """Put the common entities each article names in ``flags["common_entities"]`` (sorted ids)."""
+    """Put the common entities each article names in ``common_entities`` (sorted ids)."""
     common = common_entities(articles)
     for a in articles:
-        mine = sorted(e for e in a.entities if e in common)
-        if mine:
-            a.flags["common_entities"] = mine
-        else:
-            a.flags.pop("common_entities", None)
+        a.common_entities = sorted(e for e in a.entities if e in common)

@@ -23,7 +23,7 @@ from ..model import Article
 
 def normalize_url(url: str | None) -> str | None:
     # Imported on first use: the worker has already normalised every article's
-    # own address (``flags["url_key"]``), so a rebuild that finds no link to an
+    # own address (``article.keys.url``), so a rebuild that finds no link to an
     # archived address never loads courlan.
     from ..text.urls import normalize_url as normalize
 
@@ -32,8 +32,7 @@ def normalize_url(url: str | None) -> str | None:
 
 def url_key(article: Article) -> str | None:
     """The article's address as a matching key (``urls.normalize_url``), as the worker computed it."""
-    flags = article.flags
-    return flags["url_key"] if "url_key" in flags else normalize_url(article.url)
+    return article.keys.url if article.keys is not None else normalize_url(article.url)
 
 # [label](target "title") — not images; label may hold escapes and one level of brackets.
 _LINK = re.compile(
@@ -168,7 +167,7 @@ def link_articles(articles: list[Article]) -> None:
             owner = shared[article.id]
             article.warn(f"same url as {titles[owner]!r} ({owner}); links to that address go to {owner}")
         found: dict[str, str] = {}
-        if article.flags.get("web_text", True):  # set by the worker; False spares loading the text
+        if article.keys is None or article.keys.web_text:  # False spares loading the text
             article.body = _rewrite(article.body, index, hosts, article.id, found)
         article.footnotes = [_rewrite(f, index, hosts, article.id, found) for f in article.footnotes]
         done = {entry.get("target") for entry in article.links_out}
@@ -176,4 +175,4 @@ def link_articles(articles: list[Article]) -> None:
             if target not in done:
                 article.links_out.append({"target": target, "passage": found[target]})
                 # backlinks.add_backlinks reads (target, passage) pairs from here.
-                article.flags.setdefault("links_to", []).append((target, found[target]))
+                article.links_to.append((target, found[target]))

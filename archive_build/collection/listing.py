@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..markdown_text import escape_text
+from ..cache import stable_digest
 from ..model import Article
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
@@ -39,3 +40,16 @@ def article_item(article: Article, from_dir: str, *, description: bool = False) 
     if description and article.description:
         line += f"\n  <br><span class=\"ab-desc\">{escape_text(article.description)}</span>"
     return line
+
+
+def listing_key(article: Article) -> str:
+    """Digest of what listings and entity pages read from one article (computed in the worker).
+
+    Metadata, entities and keyword-in-context sentences; not the body, so an
+    edited annotation leaves it unchanged.
+    """
+    data = (
+        article.id, article.title, article.date, article.updated, article.source, article.url, article.description,
+        list(article.authors), list(article.tags), dict(article.entities), article.kwic,
+    )
+    return stable_digest(data)

@@ -16,11 +16,10 @@ def _brief(article: Article) -> dict[str, Any]:
 
 
 def add_neighbours(articles: list[Article]) -> None:
-    """Put ``{id, title, date}`` of the previous and next article by date in ``flags["previous"]`` and ``flags["next"]``."""
+    """Put ``{id, title, date}`` of the previous and next article by date in ``previous`` and ``next``."""
     dated = sorted((a for a in articles if a.date), key=lambda a: (a.date, a.id))
     for a in articles:
-        a.flags.pop("previous", None)
-        a.flags.pop("next", None)
+        a.previous = a.next = None
     for before, after in zip(dated, dated[1:]):
-        after.flags["previous"] = _brief(before)
-        before.flags["next"] = _brief(after)
+        after.previous = _brief(before)
+        before.next = _brief(after)

@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import functools
 import math
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from operator import itemgetter
 from typing import Any
 
+from ..cache import stable_digest
 from ..model import Article
+
 
 TOP = 5
 # Below this score two articles share little more than the archive's common
@@ -133,6 +136,88 @@ def _shares(article: Article, vec: dict[str, float], other: dict[str, float]) ->
 
 
 def add_related(articles: list[Article], top: int = TOP) -> None:
-    """Put each article's related reading in ``article.flags["related"]``."""
+    """Put each article's related reading in ``article.related``."""
     for article, rel in zip(articles, related_articles(articles, top)):
-        article.flags["related"] = rel
+        article.related = rel
+
+
+def related_key(article: Article) -> str:
+    """Digest of what related reading reads from one article (computed in the worker).
+
+    Annotations and highlights do not change it, so editing an annotation
+    does not recompute related reading for the whole archive.
+    """
+    data = (article.id, article.title, sorted(article.entities), list(article.tags), sorted(article.terms.items()))
+    return stable_digest(data)
+
+
+# --- each article's content words, counted in the worker (pipeline) ---------------
+
+# A word: letters, with digits, apostrophes and hyphens inside.  Only words of
+# four or more characters can be terms, so only those are matched: a match
+# can never start inside a shorter word, because any part of it that ends in
+# a letter is shorter still.  Lowercased ASCII text (most articles) takes a
+# narrower, twice as fast pattern that matches the same words.
+_WORD4 = re.compile(r"[^\W\d_][\w'-]{2,}[^\W\d_]")
+_WORD4_ASCII = re.compile(r"[a-z][a-z0-9_'-]{2,}[a-z]")
+# Short function words carry no topic; longer ones are rare enough to keep.
+STOPWORDS = frozenset(
+    """about above after again against also although among another because been before being below between both
+    could does doing down during each even every first from further have having here however into itself just
+    least less many more most much must never only other ought ours over same should since some such than that
+    their theirs them then there these they this those through under until upon very were what when where which
+    while whom whose with within without would your yours said says will also like well year years time""".split()
+)
+TERMS_PER_ARTICLE = 60
+_POSSESSIVE = re.compile(r"'s?$")
+
+
+def _stem(word: str) -> str:
+    """A light plural stemmer: "drones" and "drone" are one word for similarity."""
+    if len(word) > 5 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("xes", "zes", "ches", "shes")):
+        return word[:-2]
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _term(word: str) -> str:
+    """A lowercase word as a similarity term ("" for words that carry no topic)."""
+    word = _POSSESSIVE.sub("", word)
+    return _stem(word) if len(word) >= 4 and word not in STOPWORDS else ""
+
+
+class _Terms(dict[str, str]):
+    """Word → term, shared by every article a process reads; a word seen first is worked out on lookup.
+
+    (``__missing__`` runs only for a new word: a known one is a plain dict
+    lookup in C, so no set of each article's words is built to find the new ones.)
+    """
+
+    def __missing__(self, word: str) -> str:
+        term = self[word] = _term(word)
+        return term
+
+
+_TERMS = _Terms()
+
+
+def content_terms(text: str) -> dict[str, int]:
+    """The article's most frequent content words (lowercase, 4+ letters, no stopwords, plurals folded)."""
+    low = text.lower().replace("’", "'")
+    words = (_WORD4_ASCII if low.isascii() else _WORD4).findall(low)
+    terms = _TERMS
+    if len(terms) > 1 << 17:
+        terms.clear()
+    # Every token to its term and counted, in C (no Python loop over the words).
+    counts = Counter(map(terms.__getitem__, words))
+    counts.pop("", None)
+    items: Any = counts.items()
+    if len(counts) > TERMS_PER_ARTICLE:  # only terms as frequent as the last one kept can be kept
+        cutoff = sorted(counts.values(), reverse=True)[TERMS_PER_ARTICLE - 1]
+        items = [item for item in items if item[1] >= cutoff]
+    # Most frequent first, ties alphabetical: two stable sorts with C-level keys.
+    ranked = sorted(sorted(items, key=itemgetter(0)), key=itemgetter(1), reverse=True)
+    return dict(ranked[:TERMS_PER_ARTICLE])

@@ -78,13 +78,13 @@ def _unlink(text: str, fixes: dict[str, str | None]) -> str:
 
 def check_relative_links(docs: Path, articles: list[Article], entity_ids: Iterable[str], problems: list[Problem]) -> None:
     """Turn every relative link that leads to no page into text, with a warning on its article."""
-    pending = [a for a in articles if a.flags.get("relative_links") or a.flags.get("annotation_relative_links")]
+    pending = [a for a in articles if a.relative_links or a.annotation_relative_links]
     if not pending:
         return
     pages = site_pages(docs, articles, entity_ids)
     for article in pending:
         fixes: dict[str, str | None] = {}
-        for target, line in article.flags.get("relative_links", ()):
+        for target, line in article.relative_links:
             kept = resolve(target, pages)
             if kept == target:
                 continue
@@ -93,7 +93,7 @@ def check_relative_links(docs: Path, articles: list[Article], entity_ids: Iterab
         if fixes:
             article.body = _unlink(article.body, fixes)
         notes: dict[str, str | None] = {}
-        for ann_id, _line, target in article.flags.get("annotation_relative_links", ()):
+        for ann_id, _line, target in article.annotation_relative_links:
             kept = resolve(target, pages)
             if kept != target:
                 notes[target] = kept
@@ -101,7 +101,7 @@ def check_relative_links(docs: Path, articles: list[Article], entity_ids: Iterab
         if notes:
             article.footnotes = [_unlink(f, notes) for f in article.footnotes]
         if fixes or notes:
-            article.flags["relative_links_changed"] = sorted((t, k or "") for t, k in {**fixes, **notes}.items())
+            article.relative_links_changed = sorted((t, k or "") for t, k in {**fixes, **notes}.items())
 
 
 def _warn(article: Article, problems: list[Problem], path: str, line: int | None, target: str, kept: str | None) -> None:

@@ -2,17 +2,16 @@
 
 ``load_gazetteer`` runs once per build; ``link_entities`` runs in the worker
 processes after annotations are rendered into the body.  Besides the links,
-the worker records what the collection step needs so that step never has to
-re-read 10,000 bodies: mention counts (``article.entities``), one
-keyword-in-context sentence per entity, content-word counts for related
-reading, and candidate links to other articles for backlinks.
+the worker records what the entity pages need so that step never has to
+re-read 10,000 bodies: mention counts (``article.entities``) and one
+keyword-in-context sentence per entity.
 """
 from __future__ import annotations
 
 import re
 
 from .gazetteer import KINDS, Entity, Gazetteer, load_gazetteer, parse_gazetteer
-from .link import article_links, content_terms, keyword_sentences, link_body
+from .link import keyword_sentences, link_body
 from ..model import Article
 
 __all__ = ["KINDS", "Entity", "Gazetteer", "load_gazetteer", "parse_gazetteer", "link_entities", "TAG_KINDS"]
@@ -31,9 +30,7 @@ def source_entities(source: str | None, matcher: object) -> list[str]:
 
 
 def link_entities(article: Article, gazetteer: Gazetteer | None) -> Article:
-    """Link first mentions, count all mentions, and note what the collection step needs."""
-    article.terms = content_terms(article.plain or article.body)
-    article.flags["links_to"] = article_links(article)
+    """Link first mentions, count all mentions, and keep a sentence around each entity's first for its page."""
     if not gazetteer:
         return article
     matcher = gazetteer.matcher

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from ..model import Article
-from .link import _plain_fallback
+from .link import plain_fallback
 
 _NAME = re.compile(
     r"(?<![\w’'])(?:[A-Z][\w’'.-]*[\w.]|[A-Z])(?:[ \t]+(?:(?:of|the|de|von|van|der|al|bin|and)[ \t]+){0,2}(?:[A-Z][\w’'.-]*[\w.]|[A-Z]\.))*"
@@ -59,7 +59,7 @@ def suggest(articles: list[Article], matcher: object | None, min_count: int = 2)
     mid_sentence: Counter[str] = Counter()
     where: dict[str, set[str]] = defaultdict(set)
     for a in articles:
-        for name, at_start in _candidates(a.plain or _plain_fallback(a.body)):
+        for name, at_start in _candidates(a.plain or plain_fallback(a.body)):
             counts[name] += 1
             if not at_start:
                 mid_sentence[name] += 1

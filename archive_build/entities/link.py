@@ -16,7 +16,6 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from operator import itemgetter
 from typing import Any
 
 from ..markdown_text import PARAGRAPH_BREAK, code_span_at, escape_text
@@ -382,7 +381,7 @@ def kwic_markdown(text: str, start: int, end: int) -> str:
     return escape_text(before) + space_before + "**" + escape_text(mention) + "**" + space_after + escape_text(after)
 
 
-def _plain_fallback(body: str) -> str:
+def plain_fallback(body: str) -> str:
     """Plain text when the annotations step has not set ``article.plain``."""
     text = re.sub(r"!?\[((?:[^\[\]\\]|\\.)*)\]\([^)]*\)(\{[^}\n]*\})?", r"\1", body)
     text = re.sub(r"\[\^[^\]\s]+\]|<[^<>]*>|\{[ \t]*:?[ \t]*[.#][^}\n]*\}", "", text)
@@ -393,7 +392,7 @@ def _plain_fallback(body: str) -> str:
 
 def keyword_sentences(article: Article, matcher: Any) -> tuple[dict[str, str], Counter[str]]:
     """Every mention counted, and one keyword-in-context sentence per entity (its first), as Markdown."""
-    plain = article.plain or _plain_fallback(article.body)
+    plain = article.plain or plain_fallback(article.body)
     out: dict[str, str] = {}
     counts: Counter[str] = Counter()
     for mention in matcher.find(plain):
@@ -401,103 +400,3 @@ def keyword_sentences(article: Article, matcher: Any) -> tuple[dict[str, str], C
         if mention.entity not in out:
             out[mention.entity] = kwic_markdown(plain, mention.start, mention.end)
     return out, counts
-
-
-# A word: letters, with digits, apostrophes and hyphens inside.  Only words of
-# four or more characters can be terms, so only those are matched: a match
-# can never start inside a shorter word, because any part of it that ends in
-# a letter is shorter still.  Lowercased ASCII text (most articles) takes a
-# narrower, twice as fast pattern that matches the same words.
-_WORD4 = re.compile(r"[^\W\d_][\w'-]{2,}[^\W\d_]")
-_WORD4_ASCII = re.compile(r"[a-z][a-z0-9_'-]{2,}[a-z]")
-# Short function words carry no topic; longer ones are rare enough to keep.
-STOPWORDS = frozenset(
-    """about above after again against also although among another because been before being below between both
-    could does doing down during each even every first from further have having here however into itself just
-    least less many more most much must never only other ought ours over same should since some such than that
-    their theirs them then there these they this those through under until upon very were what when where which
-    while whom whose with within without would your yours said says will also like well year years time""".split()
-)
-TERMS_PER_ARTICLE = 60
-_POSSESSIVE = re.compile(r"'s?$")
-
-
-def _stem(word: str) -> str:
-    """A light plural stemmer: "drones" and "drone" are one word for similarity."""
-    if len(word) > 5 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if word.endswith(("xes", "zes", "ches", "shes")):
-        return word[:-2]
-    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-def _term(word: str) -> str:
-    """A lowercase word as a similarity term ("" for words that carry no topic)."""
-    word = _POSSESSIVE.sub("", word)
-    return _stem(word) if len(word) >= 4 and word not in STOPWORDS else ""
-
-
-class _Terms(dict[str, str]):
-    """Word → term, shared by every article a process reads; a word seen first is worked out on lookup.
-
-    (``__missing__`` runs only for a new word: a known one is a plain dict
-    lookup in C, so no set of each article's words is built to find the new ones.)
-    """
-
-    def __missing__(self, word: str) -> str:
-        term = self[word] = _term(word)
-        return term
-
-
-_TERMS = _Terms()
-
-
-def content_terms(text: str) -> dict[str, int]:
-    """The article's most frequent content words (lowercase, 4+ letters, no stopwords, plurals folded)."""
-    low = text.lower().replace("’", "'")
-    words = (_WORD4_ASCII if low.isascii() else _WORD4).findall(low)
-    terms = _TERMS
-    if len(terms) > 1 << 17:
-        terms.clear()
-    # Every token to its term and counted, in C (no Python loop over the words).
-    counts = Counter(map(terms.__getitem__, words))
-    counts.pop("", None)
-    items: Any = counts.items()
-    if len(counts) > TERMS_PER_ARTICLE:  # only terms as frequent as the last one kept can be kept
-        cutoff = sorted(counts.values(), reverse=True)[TERMS_PER_ARTICLE - 1]
-        items = [item for item in items if item[1] >= cutoff]
-    # Most frequent first, ties alphabetical: two stable sorts with C-level keys.
-    ranked = sorted(sorted(items, key=itemgetter(0)), key=itemgetter(1), reverse=True)
-    return dict(ranked[:TERMS_PER_ARTICLE])
-
-
-_ARTICLE_LINK = re.compile(r"\]\(\s*<?((?:\.\./)*(?:articles/)?([a-z0-9][a-z0-9._-]*?)(?:\.md|/)?(?:#[^)\s>]*)?)>?(?:\s+\"[^\"]*\")?\s*\)")
-
-
-def article_links(article: Article) -> list[tuple[str, str]]:
-    """Relative links in the body that may point at another article: (target id, passage).
-
-    The collection step keeps those whose target is a real article id.
-    """
-    out: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    body = article.body
-    for m in _ARTICLE_LINK.finditer(body):
-        target = m.group(2)
-        if target in seen or target == article.id or "://" in m.group(1) or target.startswith("entities"):
-            continue
-        if "/entities/" in m.group(1):
-            continue
-        seen.add(target)
-        line_start = body.rfind("\n\n", 0, m.start()) + 1
-        line_end = body.find("\n\n", m.end())
-        para = _plain_fallback(body[line_start : line_end if line_end != -1 else len(body)])
-        label_end = m.start()
-        label_start = body.rfind("[", line_start, label_end)
-        label = _plain_fallback(body[label_start + 1 : label_end]) if label_start != -1 else ""
-        pos = para.find(label) if label else -1
-        passage = sentence_at(para, pos, pos + len(label)) if pos != -1 else " ".join(para.split())[:MAX_KWIC]
-        out.append((target, passage))
-    return out

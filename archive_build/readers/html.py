@@ -61,7 +61,7 @@ from lxml import etree
 
 from ..errors import InputError
 from ..markdown_text import safe_url, url_scheme
-from ..model import Article, Block
+from ..model import Article, Block, Removed
 from . import html_authors, html_dates
 
 FURNITURE_REASON = "page furniture outside the main article (navigation, header, footer, sidebars, related links)"
@@ -269,8 +269,8 @@ class _Inline:
 
     def link(self, el: etree._Element) -> None:
         url, reason = _link_url(el.get("target", ""), self.base)
-        if reason == UNRESOLVED_LINK_REASON:  # many per page: one entry for all of them, at the end
-            self.article.flags.setdefault("unresolved_links", []).append(el.get("target", "").strip())
+        if reason == UNRESOLVED_LINK_REASON:  # many per page: read_html folds them into one entry, at the end
+            self.article.removed.append(Removed(el.get("target", "").strip(), reason))
         elif reason:
             self.article.remove(el.get("target", ""), reason)
         start = len(self.md)
@@ -364,10 +364,11 @@ def _code_block(code: str) -> str | None:
     return f"{fence}\n{code}\n{fence}"
 
 
-def _body_blocks(body: etree._Element, base: str | None, article: Article, raw: str) -> tuple[list[Block], list[str]]:
-    """Trafilatura's tree → blocks; also returns the plain text of each, to tell kept text from dropped."""
+def _body_blocks(body: etree._Element, base: str | None, article: Article, raw: str) -> tuple[list[Block], list[str], str | None]:
+    """Trafilatura's tree → blocks, the plain text of each (to tell kept text from dropped) and the first long paragraph."""
     blocks: list[Block] = []
     plains: list[str] = []
+    lede: list[str] = []  # the first long paragraph: the description when the page states none
     lines = _Lines(raw)
 
     def add(sink: list[Block], md: str, plain: str, hazard: bool, kind: str = "markdown", level: int = 0) -> None:
@@ -375,8 +376,8 @@ def _body_blocks(body: etree._Element, base: str | None, article: Article, raw: 
             return
         plains.append(plain)
         line = lines.find(plain)
-        if kind != "heading" and len(plain) >= 80 and "lede" not in article.flags:
-            article.flags["lede"] = plain
+        if kind != "heading" and len(plain) >= 80 and not lede:
+            lede.append(plain)
         if kind == "heading":
             sink.append(Block(plain, line, "heading", level=level))
         elif hazard:
@@ -452,7 +453,7 @@ def _body_blocks(body: etree._Element, base: str | None, article: Article, raw: 
             add(sink, *_inline(el, base, article))
 
     visit(body, blocks)
-    return blocks, plains
+    return blocks, plains, lede[0] if lede else None
 
 
 # --- metadata from the page ------------------------------------------------
@@ -814,8 +815,9 @@ def read_html(article: Article, text: str) -> Article:
         extracted = None
     body = getattr(extracted, "body", None) if extracted is not None else None
     plains: list[str] = []
+    lede: str | None = None
     if body is not None and len(body):
-        article.blocks, plains = _body_blocks(body, article.url, article, text)
+        article.blocks, plains, lede = _body_blocks(body, article.url, article, text)
     if not article.blocks:
         article.blocks = _fallback_blocks(doc)
         plains = [b.text for b in article.blocks]
@@ -828,10 +830,10 @@ def read_html(article: Article, text: str) -> Article:
         line for line in (_norm("".join(c.itertext())) for c in (comments_el if comments_el is not None else [])) if line
     )
     _record_dropped(article, doc, _norm(" ".join(plains)), comments)
-    unresolved = article.flags.pop("unresolved_links", [])
+    unresolved = [r.text for r in article.removed if r.reason == UNRESOLVED_LINK_REASON]
     if unresolved:
+        article.removed = [r for r in article.removed if r.reason != UNRESOLVED_LINK_REASON]
         article.remove("\n".join(dict.fromkeys(unresolved)), UNRESOLVED_LINK_REASON)
-    lede = article.flags.pop("lede", None)
     if not article.description and lede:
         article.description = first_sentences(lede)
     return article

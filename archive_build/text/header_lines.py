@@ -146,7 +146,8 @@ _UPDATED = ("updated", "last updated", "modified", "last modified")
 
 
 def take_date(article: Article, label: str | None, iso: str) -> None:
-    label = label or article.flags.pop("date_label", None)
+    if not label:  # a "Published" line before this one (take_header_line)
+        label, article.date_label = article.date_label, None
     if label in _UPDATED:
         article.updated = article.updated or iso
     else:
@@ -190,7 +191,7 @@ def take_header_line(article: Article, line: str, next_line: str | None, bare_na
         line = _GLUED_LABEL.sub(" | ", line)
     label_only = line.strip().rstrip(":").strip().lower()
     if label_only in _LABEL_ONLY and next_line is not None and full_date(next_line)[1]:
-        article.flags["date_label"] = label_only  # "Published" on its own line, its date on the next
+        article.date_label = label_only  # "Published" on its own line, its date on the next
         return True
     names = byline(line)
     if names is not None:

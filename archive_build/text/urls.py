@@ -19,18 +19,6 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
 _EXTRA_TRACKERS = re.compile(r"^(?:ref|ref_src|ref_url|ns_[a-z]+|s_cid|cmpid|smid|sref|__twitter_impression|at_[a-z]+)$", re.I)
 
 
-# Keys the last build computed, by address (``build`` hands them over): a
-# rebuild that processes a few articles again finds theirs here and never
-# imports courlan, a tenth of a second of every small rebuild and
-# ``make serve`` edit.
-_REMEMBERED: dict[str, str | None] = {}
-
-
-def remember(keys: dict[str, str | None]) -> None:
-    """Take ``normalize_url``'s results for these addresses as known (computed by this code, earlier)."""
-    _REMEMBERED.update(keys)
-
-
 @lru_cache(maxsize=65536)
 def normalize_url(url: str | None) -> str | None:
     """The matching key of an http(s) URL (``host/path?query``), or None.
@@ -41,9 +29,7 @@ def normalize_url(url: str | None) -> str | None:
     """
     if not url:
         return None
-    if url in _REMEMBERED:
-        return _REMEMBERED[url]
-    from courlan import normalize_url as _courlan_normalize  # imported on first use: see _REMEMBERED
+    from courlan import normalize_url as _courlan_normalize  # imported on first use: a rebuild from the cache needs none
 
     candidate = url.strip()
     if candidate.startswith("//"):

@@ -267,7 +267,6 @@ def join_split_paragraphs(article: Article) -> Article:
     for b in article.blocks:
         if out and _joinable(out[-1], b):
             out[-1] = Block(out[-1].text.rstrip() + " " + b.text.lstrip(), out[-1].line, out[-1].kind)
-            article.flags.setdefault("joined_lines", []).append(b.line)
         else:
             out.append(b)
     article.blocks = out
@@ -309,7 +308,7 @@ def describe(article: Article) -> Article:
     first = article.blocks[0]
     if (
         not article.description
-        and article.flags.get("title_in_text") is False
+        and article.title_in_text is False
         and first.kind == "para"
         and 40 <= len(first.text) <= 320
         and first.text.rstrip().endswith((".", "!", "?"))
@@ -328,7 +327,7 @@ def describe(article: Article) -> Article:
             desc = (desc + " " + sentence).strip()
         article.description = (desc or text)[:300].strip()
         # The first sentences of the text: the page must not print them twice (writer.front_matter).
-        article.flags["derived_description"] = article.description
+        article.derived_description = article.description
     return article
 
 

@@ -88,7 +88,7 @@ def detect_header(article: Article) -> Article:
         article.title = blocks[i].text
         article.remove(blocks[i].text, "metadata: title (moved to front matter)")
         i += 1
-    article.flags["title_in_text"] = had_title or i > start
+    article.title_in_text = had_title or i > start
     i = _scan_header(article, blocks, i)
     del blocks[:i]
     # A label glued to the first paragraph: " date 2026-02-27 February 24 marks …"
@@ -112,7 +112,7 @@ _HEADER_BLOCKS = 12
 def _scan_header(article: Article, blocks: list[Block], i: int) -> int:
     """Bylines, dates and furniture under the title; returns the index of the first body block."""
     limit = min(len(blocks), i + _HEADER_BLOCKS)
-    standfirst_ok = article.format != "md" and article.flags.get("title_in_text") and not article.description
+    standfirst_ok = article.format != "md" and article.title_in_text and not article.description
     while i < limit and blocks[i].kind in ("para", "markdown"):
         lines = [md_plain(l) for l in blocks[i].text.split("\n") if l.strip()]
         nxt_block = md_plain(blocks[i + 1].text.split("\n")[0]) if i + 1 < len(blocks) else None
