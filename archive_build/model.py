@@ -94,7 +94,7 @@ class Article:
     warning_lines: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # sidecar warnings by message: (sidecar, line)
     links_to: list[tuple[str, str]] = field(default_factory=list)  # (article id, passage): the backlinks' candidates
     keys: Keys | None = None  # what the collection steps compare, computed once in the worker
-    job_key: str | None = None  # the hash of every input the worker read (build.run_jobs): stands for the texts
+    job_key: str | None = None  # the hash of every input the worker read (build.jobs.run_jobs): stands for the texts
     # Set by the collection steps (collection.enrich, relative_links).
     related: list[dict[str, Any]] = field(default_factory=list)
     previous: dict[str, Any] | None = None

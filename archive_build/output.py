@@ -42,7 +42,7 @@ class Entry(NamedTuple):
     fingerprint: str = ""  # the build's hash of the data the file was made from
 
     # An entry stands in for its file's ``stat`` (``matches``) where the build
-    # knows the folder is as it left it (``build._tree_stats``).
+    # knows the folder is as it left it (``build.state.state_holds``).
     @property
     def st_size(self) -> int:
         return self.size

@@ -3,10 +3,10 @@
 Three ways to use the cores, each for one kind of work:
 
 * ``map``: a process pool for cleaning, annotating and linking articles
-  (``build.process``).  Its workers fork while the build is still small and
+  (``build.jobs.process``).  Its workers fork while the build is still small and
   receive each job pickled; the job is small, its result comes back.
 * ``map_inherited``: workers forked once the articles are collected, for
-  rendering their pages and data (``build.render``): they inherit the
+  rendering their pages and data (``build.render.render``): they inherit the
   articles instead of receiving them pickled, and send back only the
   rendered bytes, which this process writes (``output.stage``).
 * ``background``: one forked copy that makes something this process needs

@@ -38,8 +38,11 @@ def _imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
     return found
 
 
-def import_graph(package: Path = PACKAGE) -> dict[str, set[str]]:
-    """Module name → the package's modules it imports (a submodule named in ``from . import x`` counts as itself)."""
+def import_graph(package: Path = PACKAGE, unresolved: list[str] | None = None) -> dict[str, set[str]]:
+    """Module name → the package's modules it imports (a submodule named in ``from . import x`` counts as itself).
+
+    A relative import that names no module of the package is added to ``unresolved``.
+    """
     paths = {_module_name(p, package): p for p in package.rglob("*.py")}
     graph: dict[str, set[str]] = {}
     for name, path in paths.items():
@@ -56,6 +59,8 @@ def import_graph(package: Path = PACKAGE) -> dict[str, set[str]]:
             elif base in paths:
                 deps.add(base)
                 deps.update(submodules)
+            elif node.level and unresolved is not None:
+                unresolved.append(f"{name}: {'.' * node.level}{node.module or ''}")
         graph[name] = deps - {name}
     return graph
 
@@ -117,6 +122,12 @@ def test_a_deferred_import_counts_and_a_type_checking_one_does_not(tmp_path: Pat
     (pkg / "low.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .high import H\n")
     (pkg / "high.py").write_text("def f():\n    from .low import L\n")
     assert import_graph(pkg) == {"pkg": set(), "pkg.low": set(), "pkg.high": {"pkg.low"}}
+
+
+def test_every_relative_import_names_a_module_of_the_package() -> None:
+    unresolved: list[str] = []
+    import_graph(unresolved=unresolved)
+    assert unresolved == []
 
 
 def test_the_package_has_no_import_cycle() -> None:

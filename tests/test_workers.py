@@ -111,14 +111,14 @@ def test_a_rebuild_that_rewrites_most_pages_keeps_the_unchanged_ones_untouched_a
 
 
 def test_a_rebuild_that_renders_every_page_again_to_the_same_bytes_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import archive_build.build as build_module
+    import archive_build.version as version_module
 
     root = copy_project(tmp_path / "archive", raw=False, annotations=False, entities=False)
     generate(root, POOL_THRESHOLD + 16)
     build(Project(root), workers=2, progress=False)
     before = {p: p.stat().st_mtime_ns for d in GENERATED for p in (root / d).rglob("*") if p.is_file()}
-    version = build_module.code_version()
-    monkeypatch.setattr(build_module, "code_version", lambda: version + "-upgraded")  # as after an upgrade: every cache key differs
+    version = version_module.code_version()
+    monkeypatch.setattr(version_module, "code_version", lambda: version + "-upgraded")  # as after an upgrade: every cache key differs
     result = build(Project(root), workers=2, progress=False)
     assert result.processed == POOL_THRESHOLD + 16
     assert result.written == 0

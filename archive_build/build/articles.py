@@ -1,0 +1,79 @@
+"""Every article of the project: discovered, processed (``jobs``), then linked to each other (``cross_link``)."""
+from __future__ import annotations
+
+import os
+
+from .. import annotations as annotations_mod
+from .. import entities as entities_mod
+from ..annotations.files import inventory as annotation_files
+from ..article_warnings import article_warnings
+from ..budget import Budget
+from ..build_lock import build_lock
+from ..cache import FileHasher, take_damaged
+from ..discover import discover
+from ..errors import kept_going
+from ..project import Project
+from ..workers import Workers
+from .jobs import Job, run_jobs
+from .result import BuildResult, Clock, damage_warning
+
+
+def collect(
+    project: Project, *, keep_going: bool = False, workers: int | None = None, progress: bool = True,
+    hasher: FileHasher | None = None, clock: Clock | None = None, budget: Budget | None = Budget(),
+) -> BuildResult:
+    """Read, clean, annotate and link every article; no writing."""
+    clock = clock or Clock()
+    with build_lock(project):
+        with Workers(workers, budget) as pool:
+            result = gather(project, keep_going=keep_going, progress=progress, hasher=hasher, clock=clock, pool=pool)
+        cross_link(project, result, clock)
+    if (warning := damage_warning(project, take_damaged())) is not None:
+        result.problems.append(warning)
+    return result
+
+
+def gather(project: Project, *, keep_going: bool, progress: bool, hasher: FileHasher | None, clock: Clock, pool: Workers) -> BuildResult:
+    """Every article read, cleaned, annotated and entity-linked; not yet cross-linked."""
+    hasher = hasher or FileHasher(project.cache / "hashes.pickle")
+    result = BuildResult()
+    raws, problems = discover(project, hasher.size)
+    result.problems.extend(problems)
+    gazetteer, gproblems = entities_mod.load_gazetteer(project.gazetteer, project.rel(project.gazetteer))
+    result.problems.extend(gproblems)
+    gazetteer_hash = hasher.digest(project.gazetteer)
+    known = {r.id for r in raws}
+    files = annotation_files(os.fspath(project.annotations), project.rel(project.annotations), known)
+    result.problems.extend(files.problems)
+    jobs = []
+    ann_prefix = project.rel(project.annotations) + "/"
+    for r in raws:
+        mine = files.by_article.get(r.id)
+        if mine:
+            jobs.append(Job(r, mine[0][0], mine[0][1], tuple(mine[1:])))
+        else:
+            jobs.append(Job(r, None, ann_prefix + r.id + ".yml"))
+    clock.lap("discover")
+    done, result.processed = run_jobs(project, jobs, gazetteer, gazetteer_hash, pool=pool, progress=progress, hasher=hasher)
+    for res in done:
+        result.problems.extend(kept_going(res.problems, keep_going))
+        if res.article is not None:
+            result.articles.append(res.article)
+    result.articles.sort(key=lambda a: a.id)
+    clock.lap("articles")
+    return result
+
+
+def cross_link(project: Project, result: BuildResult, clock: Clock) -> None:
+    """Links between articles (annotations' "see also", internal links, backlinks, related reading), and the build's counts."""
+    from ..collection import enrich
+    from ..collection.relative_links import check_relative_links
+
+    annotations_mod.link_annotations(result.articles, result.problems)
+    check_relative_links(project.docs, result.articles, {e for a in result.articles for e in a.entities}, result.problems)
+    enrich(project, result.articles)
+    clock.lap("cross-links")
+    result.annotations = sum(len(a.annotations) for a in result.articles)
+    result.entities = len({e for a in result.articles for e in a.entities})
+    result.article_count = len(result.articles)
+    result.problems.extend(article_warnings(result.articles))

@@ -1,0 +1,77 @@
+"""What says the generated files are up to date: the inputs' key and the manifest of every generated tree."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from .. import version
+from ..cache import BuildState, FileHasher
+from ..output import Entry, matches, staging_dir, sync_tree, tree_stats
+from ..project import Project
+from .result import BuildResult
+
+
+def input_key(project: Project, hasher: FileHasher, keep_going: bool) -> str:
+    """Hash of every input of a build: raw files, sidecars, annotations, gazetteer, config, code.
+
+    Computed from ``stat`` results and remembered hashes, so it costs no file reads
+    when nothing changed.
+    """
+    h = hashlib.sha256(version.code_version().encode())
+    h.update(b"keep" if keep_going else b"strict")
+    dirs = (project.raw, project.annotations)
+    for d in dirs:
+        h.update(b"\1" + project.rel(d).encode())
+        try:
+            names = sorted(os.listdir(d))
+        except OSError:
+            continue
+        prefix = os.fspath(d) + os.sep
+        for name in names:
+            h.update(name.encode() + b"\0" + hasher.digest(prefix + name).encode())
+    for p in (project.gazetteer, project.root / "mkdocs.yml"):
+        h.update(b"\2" + hasher.digest(p).encode())
+    # mkdocs.yml may take its site_url from the environment (citations and open data carry it).
+    h.update(b"\3" + os.environ.get("SITE_URL", "").encode())
+    return h.hexdigest()
+
+
+# The manifest's name for ``project.site_data`` (every other tree is a folder of docs/).
+SITE_DATA = "@site-data"
+
+
+def tree_dir(project: Project, tree: str) -> Path:
+    return project.site_data if tree == SITE_DATA else project.docs / tree
+
+
+def files_intact(stats: dict[str, Any], entries: dict[str, Entry]) -> bool:
+    """The files on disk are exactly the ones the manifest recorded."""
+    return stats.keys() == entries.keys() and all(matches(stats[rel], e) for rel, e in entries.items())
+
+
+def state_holds(project: Project, state: BuildState) -> bool:
+    """Every generated file is still the one the last build wrote."""
+    return all(files_intact(tree_stats(tree_dir(project, tree)), entries) for tree, entries in state.manifest.items())
+
+
+def write_trees(
+    project: Project, result: BuildResult, state: BuildState, trees: dict[str, dict[str, Any]],
+    tree_stat: dict[str, dict[str, os.stat_result]], tree_fps: dict[str, dict[str, str]],
+) -> dict[str, dict[str, Entry]]:
+    """Every generated tree synced to disk (only changed files written); the new manifest. Counts go into ``result``."""
+    manifest: dict[str, dict[str, Entry]] = {}
+    for tree, files in sorted(trees.items()):
+        target = tree_dir(project, tree)
+        w, u, entries = sync_tree(target, files, state.manifest.get(tree), tree_stat.get(tree), tree_fps.get(tree))
+        shutil.rmtree(staging_dir(target), ignore_errors=True)  # what is left there was unchanged
+        result.written += w
+        result.unchanged += u
+        manifest[tree] = entries
+        if tree == SITE_DATA and w:
+            before = state.manifest.get(tree, {})
+            # sync_tree hands back the very Entry of each file it kept: a new object means a new file.
+            result.site_data_written = sorted(rel for rel, e in entries.items() if before.get(rel) is not e)
+    return manifest
