@@ -11,5 +11,4 @@ from .project import Project
 
 
 def check(project: Project) -> list[Problem]:
-    result = collect(project, progress=False)
-    return result.problems
+    return collect(project, progress=False, texts=False).problems

@@ -7,9 +7,8 @@ lets a newcomer add a transform without touching the others.
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass, field, asdict
-from typing import Any, Callable, Iterator
+from typing import Any
 
 
 #: Fields a sidecar or front matter may set (``transforms.metadata.apply_fields`` normalises each).
@@ -109,70 +108,6 @@ class Article:
     kwic: dict[str, str] = field(default_factory=dict)
     terms: dict[str, int] = field(default_factory=dict)
 
-    def __getattr__(self, name: str) -> Any:
-        # Only reached when an attribute is missing: a lazy field of an article
-        # loaded from the cache without it (cache.ArticleStore).  Loads the
-        # field's group on first use, so a rebuild reads only what it needs.
-        group = _GROUP_OF.get(name)
-        if group is not None and self._load_group(group):
-            return self.__dict__[name]
-        raise AttributeError(name)
-
-    def _load_group(self, group: str) -> bool:
-        """Fill in the group's fields not set yet from its loader, once; False if there is none."""
-        loaders = self.__dict__.get("_loaders")
-        loader = loaders.pop(group, None) if loaders else None
-        if loader is None:
-            return False
-        for key, value in loader().items():
-            self.__dict__.setdefault(key, value)  # a field already assigned keeps its new value
-        return True
-
-    def __getstate__(self) -> dict[str, Any]:
-        """The whole article, lazy fields loaded, without the loaders (which cannot be pickled)."""
-        for group in LAZY_GROUPS:
-            self._load_group(group)
-        return {k: v for k, v in self.__dict__.items() if k != "_loaders"}
-
-    def without_lazy(self) -> "Article":
-        """A shallow copy without the lazy fields: what the cache stores as the card."""
-        card = object.__new__(type(self))
-        card.__dict__.update((k, v) for k, v in self.__dict__.items() if k not in _GROUP_OF and k != "_loaders")
-        return card
-
-    @contextmanager
-    def lent(self, group: str) -> Iterator[None]:
-        """Within the block the group's fields load on first use as always; afterwards, those it loaded are let go.
-
-        For a worker that renders thousands of articles once each: holding
-        every text it unpickled would add them all to the build's peak
-        memory.  The loader is kept, so a later read loads them again.
-        """
-        loaders = self.__dict__.get("_loaders")
-        loader = loaders.get(group) if loaders else None
-        if loader is None:
-            yield
-            return
-        absent = [f for f in LAZY_GROUPS[group] if f not in self.__dict__]
-        loaded: dict[str, Any] = {}
-
-        def load() -> dict[str, Any]:
-            loaded.update(loader())
-            return loaded
-
-        loaders[group] = load
-        try:
-            yield
-        finally:
-            for f in absent:
-                if f in loaded and self.__dict__.get(f) is loaded[f]:  # not one the block assigned
-                    del self.__dict__[f]
-            loaders[group] = loader
-
-    def load_lazily(self, loaders: dict[str, Callable[[], dict[str, Any]]]) -> None:
-        """Fetch each group of lazy fields not set yet from its loader, on first use (cache.ArticleStore)."""
-        self.__dict__["_loaders"] = dict(loaders)
-
     def remove(self, text: str, reason: str) -> None:
         if text.strip():
             self.removed.append(Removed(text, reason))
@@ -198,16 +133,3 @@ class Article:
             "removed": [asdict(r) for r in self.removed],
             "warnings": list(self.warnings),
         }
-
-
-# Fields kept apart from the rest in the cache and loaded on first use, by group:
-# ``texts`` (most of an article's size) are needed only to write its own page
-# and data; ``index`` only when entity pages or related reading recompute.
-# Everything else the collection steps read is in the other fields.
-LAZY_GROUPS: dict[str, tuple[str, ...]] = {"texts": ("body", "plain", "clean_body", "removed"), "index": ("kwic", "terms")}
-_GROUP_OF = {name: group for group, names in LAZY_GROUPS.items() for name in names}
-# Without class-level defaults a missing lazy field reaches ``__getattr__``
-# (the dataclass ``__init__`` keeps its own copy of the defaults).
-for _name in _GROUP_OF:
-    if _name in Article.__dict__:
-        delattr(Article, _name)

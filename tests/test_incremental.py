@@ -101,19 +101,35 @@ def test_a_page_whose_cached_text_is_gone_is_rebuilt_from_the_raw_file(built: Pa
     assert "Traceback" not in proc.stderr
 
 
-def test_a_cached_article_loads_its_text_only_when_it_is_read(tmp_path: Path) -> None:
+def test_a_cached_article_comes_as_a_card_and_its_text_is_handed_out_on_request(tmp_path: Path) -> None:
     from archive_build.build import JobResult
-    from archive_build.cache import ArticleStore, pack_result
+    from archive_build.cache import ArticleStore, Texts, pack_result
     from archive_build.model import Article
 
     article = Article(id="a", raw="raw/a.txt", sha256="0", format="txt", title="A", body="Body text.\n", plain="Body text.")
     store = ArticleStore(tmp_path)
     store.put("raw/a.txt", "key", pack_result(JobResult(article, [])))
     store.save()
-    cached = ArticleStore(tmp_path).get("raw/a.txt", "key").article
-    assert cached.title == "A" and "body" not in cached.__dict__
-    assert cached.body == "Body text.\n" and cached.plain == "Body text."
-    assert pickle.loads(pickle.dumps(ArticleStore(tmp_path).get("raw/a.txt", "key").article)).body == "Body text.\n"
+    result, loaders = ArticleStore(tmp_path).get("raw/a.txt", "key")
+    card = result.article
+    assert card.title == "A" and card.body == "" and card.plain == ""
+    texts = Texts()
+    texts.add("a", loaders)
+    assert texts.load(card).body == "Body text.\n" and card.plain == "Body text."
+
+
+def test_texts_lent_to_a_renderer_are_let_go_afterwards(tmp_path: Path) -> None:
+    from archive_build.build import JobResult
+    from archive_build.cache import Texts, pack_result, unpack_result
+    from archive_build.model import Article
+
+    article = Article(id="a", raw="raw/a.txt", sha256="0", format="txt", body="Body text.\n")
+    result, loaders = unpack_result(pack_result(JobResult(article, [])))
+    texts = Texts()
+    texts.add("a", loaders)
+    with texts.lent(result.article) as lent:
+        assert lent.body == "Body text.\n"
+    assert result.article.body == ""
 
 
 def test_a_deleted_raw_article_disappears_from_the_generated_pages(built: Path) -> None:

@@ -85,7 +85,7 @@ def _build(project: Project, *, keep_going: bool, workers: int | None, progress:
         # The collection pages read nothing cross-linking changes (annotation
         # links included): made in a second process meanwhile (a build with
         # many new articles only).
-        pages = pool.background(collection_pages_and_damage, project, result.articles, worth_it=result.processed >= POOL_THRESHOLD)
+        pages = pool.background(collection_pages_and_damage, project, result.articles, result.texts, worth_it=result.processed >= POOL_THRESHOLD)
         clock.lap("collection pages")
         cross_link(project, result, clock)  # cross-links
         clean_stale_temps(project.docs)

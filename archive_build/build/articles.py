@@ -9,7 +9,7 @@ from ..annotations.files import inventory as annotation_files
 from ..article_warnings import article_warnings
 from ..budget import Budget
 from ..build_lock import build_lock
-from ..cache import FileHasher, take_damaged
+from ..cache import TEXT_GROUPS, FileHasher, take_damaged
 from ..discover import discover
 from ..errors import kept_going
 from ..project import Project
@@ -20,14 +20,21 @@ from .result import BuildResult, Clock, damage_warning
 
 def collect(
     project: Project, *, keep_going: bool = False, workers: int | None = None, progress: bool = True,
-    hasher: FileHasher | None = None, clock: Clock | None = None, budget: Budget | None = Budget(),
+    hasher: FileHasher | None = None, clock: Clock | None = None, budget: Budget | None = Budget(), texts: bool = True,
 ) -> BuildResult:
-    """Read, clean, annotate and link every article; no writing."""
+    """Read, clean, annotate and link every article; no writing.
+
+    With ``texts`` (for the commands that read them) every article comes
+    with all its fields; without, as the cards the collection steps read.
+    """
     clock = clock or Clock()
     with build_lock(project):
         with Workers(workers, budget) as pool:
             result = gather(project, keep_going=keep_going, progress=progress, hasher=hasher, clock=clock, pool=pool)
         cross_link(project, result, clock)
+        if texts:
+            for group in TEXT_GROUPS:
+                result.texts.load_all(result.articles, group)
     if (warning := damage_warning(project, take_damaged())) is not None:
         result.problems.append(warning)
     return result
@@ -54,7 +61,7 @@ def gather(project: Project, *, keep_going: bool, progress: bool, hasher: FileHa
         else:
             jobs.append(Job(r, None, ann_prefix + r.id + ".yml"))
     clock.lap("discover")
-    done, result.processed = run_jobs(project, jobs, gazetteer, gazetteer_hash, pool=pool, progress=progress, hasher=hasher)
+    done, result.processed = run_jobs(project, jobs, gazetteer, gazetteer_hash, pool=pool, progress=progress, texts=result.texts, hasher=hasher)
     for res in done:
         result.problems.extend(kept_going(res.problems, keep_going))
         if res.article is not None:
@@ -70,8 +77,8 @@ def cross_link(project: Project, result: BuildResult, clock: Clock) -> None:
     from ..collection.relative_links import check_relative_links
 
     annotations_mod.link_annotations(result.articles, result.problems)
-    check_relative_links(project.docs, result.articles, {e for a in result.articles for e in a.entities}, result.problems)
-    enrich(project, result.articles)
+    check_relative_links(project.docs, result.articles, {e for a in result.articles for e in a.entities}, result.problems, result.texts)
+    enrich(project, result.articles, result.texts)
     clock.lap("cross-links")
     result.annotations = sum(len(a.annotations) for a in result.articles)
     result.entities = len({e for a in result.articles for e in a.entities})

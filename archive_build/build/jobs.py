@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
 from .. import version
-from ..cache import ArticleStore, FileHasher, Packed, pack_result, unpack_result
+from ..cache import ArticleStore, FileHasher, Packed, Texts, pack_result, unpack_result
 from ..discover import RawFile
 from ..errors import InputError, Problem
 from ..model import Article
@@ -112,11 +112,13 @@ def _progress(iterable: Iterable[Any], total: int, enabled: bool) -> Iterable[An
 
 
 def run_jobs(
-    project: Project, jobs: list[Job], gazetteer: Any, gazetteer_hash: str, *, pool: Workers, progress: bool, hasher: FileHasher | None = None
+    project: Project, jobs: list[Job], gazetteer: Any, gazetteer_hash: str, *, pool: Workers, progress: bool, texts: Texts,
+    hasher: FileHasher | None = None,
 ) -> tuple[list[JobResult], int]:
     """Run jobs with a content-keyed cache (one entry per raw file); only misses go to the pool.
 
-    Returns the results and how many of them were computed (not cached).
+    Returns the results, their articles as cards whose texts ``texts`` hands
+    out, and how many of them were computed (not cached).
     """
     code = version.code_version()
     hasher = hasher or FileHasher(project.cache / "hashes.pickle")
@@ -133,7 +135,15 @@ def run_jobs(
         pool.prepare(_init_worker, str(project.root), gazetteer)
     keys = [_job_key(j, code, gazetteer_hash, hasher) for j in jobs]
     _init_worker(str(project.root), gazetteer)  # for jobs run here, and an article whose cached text is gone (store.get's rebuild)
-    results: list[JobResult | None] = [store.get(j.raw.display, k, functools.partial(process, j)) for j, k in zip(jobs, keys)]
+    results: list[JobResult | None] = []
+    for j, k in zip(jobs, keys):
+        hit = store.get(j.raw.display, k, functools.partial(process, j))
+        if hit is not None:
+            result, loaders = hit
+            if result.article is not None:
+                texts.add(result.article.id, loaders)
+            hit = result
+        results.append(hit)
     todo = [i for i, r in enumerate(results) if r is None]
     if todo:
         fresh = pool.map(process_packed, [jobs[i] for i in todo])
@@ -142,7 +152,10 @@ def run_jobs(
                 results[i] = stopped_result(jobs[i], packed)
                 continue
             store.put(jobs[i].raw.display, keys[i], packed)
-            results[i] = unpack_result(packed)
+            result, loaders = unpack_result(packed)
+            if result.article is not None:
+                texts.add(result.article.id, loaders)
+            results[i] = result
     for r, k in zip(results, keys):
         if r is not None and r.article is not None:
             r.article.job_key = k  # stands for the article's texts in render._fingerprint

@@ -2,21 +2,22 @@
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 from typing import Any, Callable, NamedTuple
 
 from .. import version
-from ..cache import BuildState, Remembered, stable_digest, take_damaged
+from ..cache import BuildState, Remembered, Texts, stable_digest, take_damaged
 from ..model import Article
 from ..output import KEEP, Rendered, matches, rendered, stage, staging_dir, tree_stats
 from ..project import Project
-from ..workers import Workers
+from ..workers import CAN_FORK, Workers
 from ..writer import page_text
 from .result import BuildResult, Clock
 from .state import SITE_DATA, files_intact, tree_dir
 
 
 # What the collection steps (enrich, link_annotations, relative links) may change in an article.
-# Everything else, lazy fields included, is the worker's output: ``job_key``
+# Everything else, the texts (``cache.TEXT_GROUPS``) included, is the worker's output: ``job_key``
 # (the hash of every input the worker read) stands for it.
 _ENRICHED = (
     "footnotes", "warnings", "links_out", "annotations", "unanchored", "links_to", "related", "previous", "next", "referenced_by",
@@ -34,7 +35,7 @@ def _fingerprint(code: str, article: Article) -> str:
 
 def _remembered_tree(
     project: Project, tree: str, state: BuildState, tree_stat: dict[str, dict[str, os.stat_result]], remembered: Remembered,
-    articles: list[Article],
+    articles: list[Article], texts: Texts,
 ) -> dict[str, Any]:
     """A memoised tree: ``KEEP`` for every file if the last build wrote them from this very value and they are as it left them."""
     stats = tree_stat[tree] = tree_stats(tree_dir(project, tree))
@@ -46,15 +47,15 @@ def _remembered_tree(
     except LookupError:  # gone from the cache since the background process looked: made here
         from ..collection import collection_pages
 
-        files = collection_pages(project, articles)[tree]
+        files = collection_pages(project, articles, texts)[tree]
         return files.load() if isinstance(files, Remembered) else files
 
 
-def collection_pages_and_damage(project: Project, articles: list[Article]) -> tuple[dict[str, Any], list[str]]:
+def collection_pages_and_damage(project: Project, articles: list[Article], texts: Texts) -> tuple[dict[str, Any], list[str]]:
     """``collection.collection_pages``, and the cache files it found damaged (it may run in another process)."""
     from ..collection import collection_pages
 
-    return collection_pages(project, articles), take_damaged()
+    return collection_pages(project, articles, texts), take_damaged()
 
 
 class RenderTask(NamedTuple):
@@ -70,6 +71,7 @@ class RenderTask(NamedTuple):
     info: Any  # opendata.SiteInfo
     data_fingerprint: str | None  # None: the data is kept
     intact: dict[str, str]
+    texts: Texts | None  # hands out the article's texts (None: the article has them)
 
 
 def render(task: RenderTask) -> tuple[Rendered | Any, Any, list[str]]:
@@ -78,7 +80,7 @@ def render(task: RenderTask) -> tuple[Rendered | Any, Any, list[str]]:
 
     article, intact = task.article, task.intact
     name = f"{article.id}.md"
-    with article.lent("texts"):
+    with task.texts.lent(article) if task.texts is not None else nullcontext(article):
         page = rendered(page_text(article).encode("utf-8"), intact.get(name)) if task.page else KEEP
         data = None
         if task.data_fingerprint is not None:
@@ -127,7 +129,7 @@ def generate(
     for tree, files in collection.items():
         if isinstance(files, Remembered):
             memos[tree] = files.digest
-            files = _remembered_tree(project, tree, state, tree_stat, files, result.articles)
+            files = _remembered_tree(project, tree, state, tree_stat, files, result.articles, result.texts)
         trees[tree] = dict(files)
     clock.lap("collection pages")
 
@@ -135,8 +137,12 @@ def generate(
         page = intact.get(f"{a.id}.md")
         return {f"{a.id}.md": page.sha} if page is not None else {}
 
+    # Workers forked here inherit the texts' loaders; where they cannot fork, the tasks are sent pickled, texts and all.
+    texts: Texts | None = result.texts if CAN_FORK else None
+    if texts is None:
+        result.texts.load_all(todo)
     results = pool.map_inherited(render, [
-        RenderTask(a, a.id in changed, plan.info, plan.fingerprints[a.id] if a.id in plan.todo else None, digests(a)) for a in todo
+        RenderTask(a, a.id in changed, plan.info, plan.fingerprints[a.id] if a.id in plan.todo else None, digests(a), texts) for a in todo
     ])
     page_files: dict[str, Any] = {}
     pieces_of: dict[str, Any] = {}

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from ..cache import Texts
 from ..errors import Problem
 from ..model import Article
 from ..project import Project
@@ -27,6 +28,8 @@ class BuildResult:
     # Articles read and processed afresh (not taken from the cache).
     processed: int = 0
     # A no-op rebuild does not load the articles; ``articles`` loads them on first use.
+    # The groups of the articles' fields not on their cards, handed out on request.
+    texts: Texts = field(default_factory=Texts, repr=False)
     _articles: list[Article] | None = field(default=None, repr=False)
     _loader: Callable[[], list[Article]] | None = field(default=None, repr=False)
 

@@ -4,21 +4,29 @@ Everything here works from indexes built in one pass over the articles
 (never by comparing every pair), so it scales linearly with the archive.
 """
 
+from __future__ import annotations
+
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import Article
 from ..project import Project
 from . import pages
 from .annotation_index import annotations_page
 
+if TYPE_CHECKING:
+    from ..cache import Texts
+
 
 # Material's tags plugin fills the listing in at the marker (from every page's `tags`).
 TAGS_PAGE = b"---\ntitle: Tags\n---\n\n# Tags\n\nTopics from curators' tags and from the gazetteer's topic entities, each with its articles.\n\n<!-- material/tags -->\n"
 
 
-def enrich(project: Project, articles: list[Article]) -> None:
-    """Collection-level changes to articles: internal links, backlinks, neighbours by date, common entities, related reading."""
+def enrich(project: Project, articles: list[Article], texts: Texts | None = None) -> None:
+    """Collection-level changes to articles: internal links, backlinks, neighbours by date, common entities, related reading.
+
+    ``texts`` hands out the fields not on the articles' cards where a step reads them (None: the articles have them).
+    """
     from .backlinks import add_backlinks
     from .internal_links import link_articles
     from ..cache import memo_field
@@ -26,15 +34,20 @@ def enrich(project: Project, articles: list[Article]) -> None:
     from .neighbours import add_neighbours
     from .related import add_related
 
-    link_articles(articles)  # fills links_out, which backlinks read: must come first
+    link_articles(articles, texts)  # fills links_out, which backlinks read: must come first
     add_backlinks(articles)
     add_neighbours(articles)
     mark_common_entities(articles)
     # Related reading reads no annotation: cached on its own inputs (archive_build/cache.py).
-    memo_field(project.cache, articles, "related", [a.keys.related if a.keys else None for a in articles], add_related)
+    def related(articles: list[Article]) -> None:
+        if texts is not None:
+            texts.load_all(articles, "index")
+        add_related(articles)
+
+    memo_field(project.cache, articles, "related", [a.keys.related if a.keys else None for a in articles], related)
 
 
-def collection_pages(project: Project, articles: list[Article]) -> dict[str, Any]:
+def collection_pages(project: Project, articles: list[Article], texts: Texts | None = None) -> dict[str, Any]:
     """Every generated tree under ``docs/``: tree name → {relative path: bytes}, or ``cache.Remembered``."""
     from ..cache import memo_value
 
@@ -55,11 +68,11 @@ def collection_pages(project: Project, articles: list[Article]) -> dict[str, Any
             "tags.md": TAGS_PAGE,
         },
         ".generated": {"latest.md": listings[4]},
-        "entities": _entity_tree(project, articles),
+        "entities": _entity_tree(project, articles, texts),
     }
 
 
-def _entity_tree(project: Project, articles: list[Article]) -> Any:
+def _entity_tree(project: Project, articles: list[Article], texts: Texts | None) -> Any:
     from ..entities import load_gazetteer
     from .entity_pages import entity_pages
 
@@ -67,6 +80,8 @@ def _entity_tree(project: Project, articles: list[Article]) -> Any:
 
     def compute() -> dict[str, bytes]:
         gazetteer, _ = load_gazetteer(project.gazetteer, project.rel(project.gazetteer))  # problems reported by collect()
+        if texts is not None:
+            texts.load_all(articles, "index")
         return entity_pages(gazetteer, articles)
 
     # Entity pages read metadata, entities and KWIC sentences only (listing.listing_key):

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from ..model import Article
+
+if TYPE_CHECKING:
+    from ..cache import Texts
 
 
 def normalize_url(url: str | None) -> str | None:
@@ -157,8 +160,11 @@ def _rewrite(text: str, index: dict[str, str], hosts: set[str], own_id: str, fou
     return _REF_DEF.sub(ref_def, _LINK.sub(link, text))
 
 
-def link_articles(articles: list[Article]) -> None:
-    """Point every link to another archived article at its page, and record it in ``links_out``."""
+def link_articles(articles: list[Article], texts: Texts | None = None) -> None:
+    """Point every link to another archived article at its page, and record it in ``links_out``.
+
+    ``texts`` hands out the body of an article that mentions a web address (None: the articles have theirs).
+    """
     index, shared = url_index(articles)
     hosts = {key.split("/", 1)[0].split(":", 1)[0].split("?", 1)[0] for key in index}
     titles = {a.id: a.title or a.id for a in articles}
@@ -168,6 +174,8 @@ def link_articles(articles: list[Article]) -> None:
             article.warn(f"same url as {titles[owner]!r} ({owner}); links to that address go to {owner}")
         found: dict[str, str] = {}
         if article.keys is None or article.keys.web_text:  # False spares loading the text
+            if texts is not None:
+                texts.load(article)
             article.body = _rewrite(article.body, index, hosts, article.id, found)
         article.footnotes = [_rewrite(f, index, hosts, article.id, found) for f in article.footnotes]
         done = {entry.get("target") for entry in article.links_out}

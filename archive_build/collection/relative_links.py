@@ -23,12 +23,15 @@ import logging
 import posixpath
 import re
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..errors import Problem
 from ..linear_scan import Found, inline_links, substitute
 from ..markdown_text import escape_text
 from ..model import Article
+
+if TYPE_CHECKING:
+    from ..cache import Texts
 from ..transforms.relative_links import REF_DEF
 
 
@@ -76,8 +79,13 @@ def _unlink(text: str, fixes: dict[str, str | None]) -> str:
     return REF_DEF.sub(ref_def, substitute(text, inline_links(text), link))
 
 
-def check_relative_links(docs: Path, articles: list[Article], entity_ids: Iterable[str], problems: list[Problem]) -> None:
-    """Turn every relative link that leads to no page into text, with a warning on its article."""
+def check_relative_links(
+    docs: Path, articles: list[Article], entity_ids: Iterable[str], problems: list[Problem], texts: Texts | None = None,
+) -> None:
+    """Turn every relative link that leads to no page into text, with a warning on its article.
+
+    ``texts`` hands out the body of an article whose links change (None: the articles have theirs).
+    """
     pending = [a for a in articles if a.relative_links or a.annotation_relative_links]
     if not pending:
         return
@@ -91,6 +99,8 @@ def check_relative_links(docs: Path, articles: list[Article], entity_ids: Iterab
             fixes[target] = kept
             _warn(article, problems, article.raw, line, target, kept)
         if fixes:
+            if texts is not None:
+                texts.load(article)
             article.body = _unlink(article.body, fixes)
         notes: dict[str, str | None] = {}
         for ann_id, _line, target in article.annotation_relative_links:
