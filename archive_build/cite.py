@@ -217,8 +217,3 @@ def csl_json(meta: Mapping[str, Any], page_url: str, site_name: str = "") -> dic
     if page_url and page_url != item["URL"]:
         item["archive_location"] = page_url
     return item
-
-
-# The names the open-data exports call (opendata/citations.py).
-bibtex_entry = bibtex
-csl_item = csl_json

@@ -1,6 +1,6 @@
 """Readers: one per raw format, each turning decoded text into an ``Article``.
 
-``read_raw`` is the single entry point; it picks the reader by extension.
+``read_bytes`` is the single entry point; it picks the reader by extension.
 Readers only split the text into blocks and collect what the format itself
 states (front matter, HTML meta tags); detecting metadata in prose and
 cleaning are transforms, shared by all formats.

@@ -27,7 +27,6 @@ _FOOTER_START = re.compile(
     r"get our (?:free )?newsletter|join our mailing list|read more at\b|related articles?:?$|more from\b)",
     re.I,
 )
-_LINK_ONLY = re.compile(r"^\W*(?:\[[^\]]*\]\([^)]*\)|https?://\S+|www\.\S+|[\w.-]+\.(?:org|com|net)/\S*)\W*$")
 TERMINAL = tuple(".!?…\"”’»)]'*:;")
 
 

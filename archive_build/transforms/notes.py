@@ -52,18 +52,6 @@ _PROTECTED = re.compile(
 class _Mask:
     """Spans of a text that the note and URL passes must leave alone."""
 
-    _last: tuple[str, "_Mask"] | None = None
-
-    @classmethod
-    def of(cls, text: str) -> "_Mask":
-        """The mask of ``text``, remembered for the next pass over the same text (most articles have no notes)."""
-        last = cls._last
-        if last is not None and last[0] == text:
-            return last[1]
-        mask = cls(text)
-        cls._last = (text, mask)
-        return mask
-
     def __init__(self, text: str) -> None:
         self.text = text
         self.starts: list[int] | None = None  # found on the first question: most texts are never asked
@@ -283,7 +271,7 @@ def _choose_markers(text: str, notes: set[int], refs: set[str]) -> tuple[str | N
     flattened to ``strike.1``).  A note the main shape misses is taken from
     another shape only where it sits between its neighbours' markers.
     """
-    mask = _Mask.of(text)
+    mask = _Mask(text)
     by_style: dict[str, list[_Marker]] = {}
     best: tuple[int, str | None] = (0, None)
     for style in ("bracket", "sup", "super", "paren", "glued"):
@@ -326,7 +314,7 @@ def _listing(numbers: set[int] | list[int]) -> str:
 
 def _warn_stray_markers(article: Article, text: str, notes: set[int], refs: set[str]) -> None:
     """Bracketed markers with no note behind them: kept as text, but worth a look."""
-    mask = _Mask.of(text)
+    mask = _Mask(text)
     stray = sorted({m.number for shape in _STRONG for m in _candidates(text, mask, shape, refs) if m.number not in notes})
     if stray:
         shown = ", ".join(f"[{n}]" for n in stray)
@@ -478,7 +466,7 @@ def _link(raw: str) -> str | None:
 def _link_urls_in(text: str) -> str:
     if "://" not in text and "www." not in text.lower():
         return text  # no address can start anywhere (the pattern's scan is the slow part)
-    mask = _Mask.of(text)
+    mask = _Mask(text)
     parts: list[str] = []
     pos = 0
     for m in _BARE_URL.finditer(text):
