@@ -140,7 +140,8 @@ def test_the_package_has_no_import_cycle() -> None:
 LAYERS: tuple[frozenset[str], ...] = tuple(frozenset(names.split()) for names in (
     # helpers every step shares: files, YAML, Markdown text, the model, the caches
     "errors failures safe_files yaml_hints safe_yaml yaml_emit linear_scan untrusted_markdown markdown_text plaintext "
-    "control_chars html_safety text cite model version project output cache outcome budget lifeline build_lock pagefind_order",
+    "control_chars html_safety text cite model version project output cache article_store memo outcome budget lifeline build_lock "
+    "pagefind_order",
     "readers sidecar discover",  # raw files in, one Article out
     "transforms",  # Article -> Article, one article at a time
     "annotations entities writer article_warnings about",  # an article's annotations, entity links, page

@@ -103,7 +103,7 @@ def test_a_page_whose_cached_text_is_gone_is_rebuilt_from_the_raw_file(built: Pa
 
 def test_a_cached_article_comes_as_a_card_and_its_text_is_handed_out_on_request(tmp_path: Path) -> None:
     from archive_build.build import JobResult
-    from archive_build.cache import ArticleStore, Texts, pack_result
+    from archive_build.article_store import ArticleStore, Texts, pack_result
     from archive_build.model import Article
 
     article = Article(id="a", raw="raw/a.txt", sha256="0", format="txt", title="A", body="Body text.\n", plain="Body text.")
@@ -120,7 +120,7 @@ def test_a_cached_article_comes_as_a_card_and_its_text_is_handed_out_on_request(
 
 def test_texts_lent_to_a_renderer_are_let_go_afterwards(tmp_path: Path) -> None:
     from archive_build.build import JobResult
-    from archive_build.cache import Texts, pack_result, unpack_result
+    from archive_build.article_store import Texts, pack_result, unpack_result
     from archive_build.model import Article
 
     article = Article(id="a", raw="raw/a.txt", sha256="0", format="txt", body="Body text.\n")

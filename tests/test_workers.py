@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from archive_build.build import build
-from archive_build.cache import Remembered, memo_value
+from archive_build.memo import Remembered, memo_value
 from archive_build.project import Project
 from archive_build.workers import CAN_FORK, POOL_THRESHOLD, Workers
 from bench.generate import generate

@@ -9,7 +9,8 @@ from ..annotations.files import inventory as annotation_files
 from ..article_warnings import article_warnings
 from ..budget import Budget
 from ..build_lock import build_lock
-from ..cache import TEXT_GROUPS, FileHasher, take_damaged
+from ..article_store import TEXT_GROUPS
+from ..cache import FileHasher, take_damaged
 from ..discover import discover
 from ..errors import kept_going
 from ..project import Project

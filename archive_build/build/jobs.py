@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
 from .. import version
-from ..cache import ArticleStore, FileHasher, Packed, Texts, pack_result, unpack_result
+from ..article_store import ArticleStore, Packed, Texts, pack_result, unpack_result
+from ..cache import FileHasher
 from ..discover import RawFile
 from ..errors import InputError, Problem
 from ..model import Article
@@ -85,7 +86,7 @@ def stopped_result(job: Job, stopped: Any) -> JobResult:
 
 
 def process_packed(job: Job) -> Packed:
-    """``process``, its result packed for the cache in the worker (``cache.pack_result``)."""
+    """``process``, its result packed for the cache in the worker (``article_store.pack_result``)."""
     return pack_result(process(job))
 
 

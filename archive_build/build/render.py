@@ -6,7 +6,9 @@ from contextlib import nullcontext
 from typing import Any, Callable, NamedTuple
 
 from .. import version
-from ..cache import BuildState, Remembered, Texts, stable_digest, take_damaged
+from ..article_store import Texts
+from ..cache import BuildState, stable_digest, take_damaged
+from ..memo import Remembered
 from ..model import Article
 from ..output import KEEP, Rendered, matches, rendered, stage, staging_dir, tree_stats
 from ..project import Project
@@ -17,7 +19,7 @@ from .state import SITE_DATA, files_intact, tree_dir
 
 
 # What the collection steps (enrich, link_annotations, relative links) may change in an article.
-# Everything else, the texts (``cache.TEXT_GROUPS``) included, is the worker's output: ``job_key``
+# Everything else, the texts (``article_store.TEXT_GROUPS``) included, is the worker's output: ``job_key``
 # (the hash of every input the worker read) stands for it.
 _ENRICHED = (
     "footnotes", "warnings", "links_out", "annotations", "unanchored", "links_to", "related", "previous", "next", "referenced_by",

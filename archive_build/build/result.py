@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..cache import Texts
+from ..article_store import Texts
 from ..errors import Problem
 from ..model import Article
 from ..project import Project

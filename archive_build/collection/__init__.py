@@ -15,7 +15,7 @@ from . import pages
 from .annotation_index import annotations_page
 
 if TYPE_CHECKING:
-    from ..cache import Texts
+    from ..article_store import Texts
 
 
 # Material's tags plugin fills the listing in at the marker (from every page's `tags`).
@@ -29,7 +29,7 @@ def enrich(project: Project, articles: list[Article], texts: Texts | None = None
     """
     from .backlinks import add_backlinks
     from .internal_links import link_articles
-    from ..cache import memo_field
+    from ..memo import memo_field
     from .common_entities import mark_common_entities
     from .neighbours import add_neighbours
     from .related import add_related
@@ -38,7 +38,7 @@ def enrich(project: Project, articles: list[Article], texts: Texts | None = None
     add_backlinks(articles)
     add_neighbours(articles)
     mark_common_entities(articles)
-    # Related reading reads no annotation: cached on its own inputs (archive_build/cache.py).
+    # Related reading reads no annotation: cached on its own inputs (memo.memo_field).
     def related(articles: list[Article]) -> None:
         if texts is not None:
             texts.load_all(articles, "index")
@@ -48,8 +48,8 @@ def enrich(project: Project, articles: list[Article], texts: Texts | None = None
 
 
 def collection_pages(project: Project, articles: list[Article], texts: Texts | None = None) -> dict[str, Any]:
-    """Every generated tree under ``docs/``: tree name → {relative path: bytes}, or ``cache.Remembered``."""
-    from ..cache import memo_value
+    """Every generated tree under ``docs/``: tree name → {relative path: bytes}, or ``memo.Remembered``."""
+    from ..memo import memo_value
 
     # Listings read only metadata (listing.listing_key): an edited annotation leaves them as they were.
     keys = [a.keys.listing if a.keys else None for a in articles]
@@ -76,7 +76,7 @@ def _entity_tree(project: Project, articles: list[Article], texts: Texts | None)
     from ..entities import load_gazetteer
     from .entity_pages import entity_pages
 
-    from ..cache import memo_value
+    from ..memo import memo_value
 
     def compute() -> dict[str, bytes]:
         gazetteer, _ = load_gazetteer(project.gazetteer, project.rel(project.gazetteer))  # problems reported by collect()

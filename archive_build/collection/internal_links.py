@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Iterable
 from ..model import Article
 
 if TYPE_CHECKING:
-    from ..cache import Texts
+    from ..article_store import Texts
 
 
 def normalize_url(url: str | None) -> str | None:

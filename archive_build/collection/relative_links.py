@@ -31,7 +31,7 @@ from ..markdown_text import escape_text
 from ..model import Article
 
 if TYPE_CHECKING:
-    from ..cache import Texts
+    from ..article_store import Texts
 from ..transforms.relative_links import REF_DEF
 
 
