@@ -4,6 +4,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -127,6 +128,7 @@ def _normalised_one_character_at_a_time(text: str) -> tuple[str, list[int]]:
     return "".join(out), origins
 
 
+@pytest.mark.slow  # a long property run
 @settings(max_examples=600, deadline=None)
 @given(st.text(alphabet=st.sampled_from("ab .\n\t\r\u00a0\u2009\u3000\u2028\u2026\u00ad\u200b\ufeff\u2019\u2014`\"\u201c"), max_size=60))
 def test_normalise_does_what_its_one_character_at_a_time_reading_does(text: str) -> None:

@@ -3,12 +3,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bench.generate import generate
 from bench.scale import main as bench_main
 
 from .conftest import copy_project, run_cli
+
+# The bench harness: whole builds and MkDocs runs at small sizes, for `make test` only.
+pytestmark = pytest.mark.slow
 
 
 def test_generated_archives_have_every_raw_shape_and_a_500_entity_gazetteer(tmp_path: Path) -> None:

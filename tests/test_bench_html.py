@@ -6,6 +6,9 @@ import yaml
 
 from bench.html_extraction import COPYPASTE, CORPORA, GOLD, main
 
+# The bench harness, for `make test` only.
+pytestmark = pytest.mark.slow
+
 
 def test_every_hand_correction_of_the_snapshots_says_why():
     gold = yaml.safe_load((GOLD / "readability.yml").read_text(encoding="utf-8"))

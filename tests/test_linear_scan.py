@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,7 @@ def _spans(matches) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:  # 
     return [(m.span(), m.groups()) for m in matches]
 
 
+@pytest.mark.slow  # a long property run
 @PROPERTY
 @given(MARKDOWNISH)
 def test_simple_links_are_the_matches_of_the_simple_link_pattern(text: str) -> None:
@@ -26,6 +28,7 @@ def test_simple_links_are_the_matches_of_the_simple_link_pattern(text: str) -> N
     assert strip_simple_links(text) == SIMPLE_LINK.sub(r"\1", text)
 
 
+@pytest.mark.slow  # a long property run
 @PROPERTY
 @given(MARKDOWNISH)
 def test_inline_links_are_the_matches_of_the_link_pattern(text: str) -> None:
@@ -34,6 +37,7 @@ def test_inline_links_are_the_matches_of_the_link_pattern(text: str) -> None:
     assert [[(m.start(g), m.end(g)) for g in range(5)] for m in found] == [[m.span(g) for g in range(5)] for m in expected]
 
 
+@pytest.mark.slow  # a long property run
 @PROPERTY
 @given(st.text(alphabet="`a\n", max_size=40))
 def test_code_spans_are_the_matches_of_the_code_span_pattern(text: str) -> None:
