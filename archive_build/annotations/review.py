@@ -45,6 +45,8 @@ def _base_items(root: Path, base: str, rel: str) -> dict[str, dict[str, Any]] | 
         data = load_text(proc.stdout.decode("utf-8-sig", "replace"), rel)
     except InputError:
         return {}
+    if isinstance(data, dict) and "annotations" not in data and "article" not in data:  # a note file: one note, its id the file's name
+        return {Path(rel).stem: {**data, "id": Path(rel).stem}}
     items = data.get("annotations") if isinstance(data, dict) else None
     return {str(i.get("id")): dict(i) for i in items if isinstance(i, dict)} if isinstance(items, list) else {}
 
