@@ -20,10 +20,11 @@
   window.__abAnnotate = true;
 
   var KINDS = ["note", "correction", "context", "source", "question"];
+  var MAX_OCCURRENCES = 1000; // anchor.py weighs the first thousand occurrences of a quote, no more
   var MAX_URL = 8000; // beyond this GitHub and GitLab refuse or cut the address: Copy only
   // Parts of the article body that are not its text: paragraph links, note markers, the notes, headings' permalinks.
-  var SKIP = ".ab-pilcrow, .headerlink, sup[id^='fnref'], .footnote, .ab-notes, .ab-about, .ab-sidenotes, .ab-popnote, .ab-note-card, .ab-unanchored, script, style";
-  var NOTES = ".footnote, .ab-notes, .ab-sidenotes, .ab-popnote, .ab-note-card, .ab-unanchored";
+  var SKIP = ".ab-pilcrow, .headerlink, sup[id^='fnref'], .footnote, .ab-notes, .ab-about, .ab-print-refs, .ab-sidenotes, .ab-popnote, .ab-note-card, script, style";
+  var NOTES = ".footnote, .ab-notes, .ab-sidenotes, .ab-popnote, .ab-note-card";
   var BLOCK = /^(P|LI|UL|OL|H[1-6]|BLOCKQUOTE|PRE|DIV|TABLE|TR|TD|TH|FIGURE|FIGCAPTION|SECTION|DL|DT|DD|HR|BR)$/;
 
   var state = null; // the current article: {body, config, plain, norm, control, panel, picked}
@@ -36,7 +37,8 @@
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-"
   };
   var DROP = /[\u00ad\u200b\u200c\u200d\u2060\ufeff]/;
-  var SPACE = /\s/;
+  // Python's whitespace (str.isspace), which is not JavaScript's \s.
+  var SPACE = /[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
 
   /* Folded quotes and dashes, "…" as "...", soft hyphens and zero-width characters dropped,
    * each run of whitespace one space; `origin[k]` is the index in `text` of normalised character k. */
@@ -59,7 +61,7 @@
 
   function occurrences(hay, needle) {
     var found = [], pos = hay.indexOf(needle);
-    while (pos !== -1 && found.length < 1000) { found.push(pos); pos = hay.indexOf(needle, pos + 1); }
+    while (pos !== -1 && found.length < MAX_OCCURRENCES) { found.push(pos); pos = hay.indexOf(needle, pos + 1); }
     return found;
   }
 
@@ -82,7 +84,11 @@
         return NodeFilter.FILTER_ACCEPT;
       }
     });
+    // The build's "Unanchored notes" list ends the body (annotations/render.py): notes, not text.
+    var unanchored = body.querySelectorAll("h2[id^='ab-h-unanchored-notes']");
+    var stop = unanchored.length ? unanchored[unanchored.length - 1] : null;
     for (var n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (n === stop) break;
       if (n.nodeType === 1) {
         if (BLOCK.test(n.tagName)) { parts.push(" "); length += 1; }
         continue;
@@ -92,7 +98,7 @@
       parts.push(n.data);
       length += n.data.length;
     }
-    return { text: parts.join(""), nodes: nodes, starts: starts };
+    return { text: parts.join(""), nodes: nodes, starts: starts, stop: stop };
   }
 
   /* For each character of the page's normalised text, the index of the same character in the
@@ -142,7 +148,8 @@
     if (first === -1) {
       var anc = range.commonAncestorContainer;
       var ael = anc.nodeType === 1 ? anc : anc.parentElement;
-      if (ael && ael.closest(NOTES)) return { error: "This is a note, not the article's text: select words in the article itself." };
+      var afterText = page.stop && (page.stop === ael || page.stop.compareDocumentPosition(anc) & Node.DOCUMENT_POSITION_FOLLOWING);
+      if (ael && (ael.closest(NOTES) || afterText)) return { error: "This is a note, not the article's text: select words in the article itself." };
       return { error: "Nothing of the article's text is selected: select some words in the article itself." };
     }
     var pn = normalise(page.text);
@@ -160,11 +167,14 @@
   /* The quote, prefix and suffix the build will anchor at this place of the normalised plain text. */
   function selector(start, end) {
     var norm = state.norm, plain = state.plain;
-    var quote = plain.slice(norm.origin[start], norm.origin[end - 1] + 1).replace(/\s+/g, " ").trim();
+    var quote = collapse(plain.slice(norm.origin[start], norm.origin[end - 1] + 1)).trim();
     var q = normalise(quote).text.trim();
     var hay = norm.text;
     var found = occurrences(hay, q);
-    var result = { quote: quote, prefix: "", suffix: "", count: found.length, start: start };
+    if (found.length >= MAX_OCCURRENCES) {
+      return { error: "These words occur too often in the article for the build to tell this place from the others: select a few more words." };
+    }
+    var result = { quote: quote, prefix: "", suffix: "", count: found.length, plainStart: norm.origin[start] };
     if (found.length <= 1) return result;
     var lower = hay.toLowerCase();
     for (var width = 16; width <= 4096; width *= 2) {
@@ -184,7 +194,17 @@
   function original(a, b) {
     if (b <= a) return "";
     var norm = state.norm;
-    return state.plain.slice(norm.origin[a], norm.origin[b - 1] + 1).replace(/\s+/g, " ");
+    return collapse(state.plain.slice(norm.origin[a], norm.origin[b - 1] + 1));
+  }
+
+  /* Each run of whitespace as one space: a quote in the file reads as one line (anchoring ignores the difference). */
+  function collapse(text) {
+    var out = "", inSpace = false;
+    for (var i = 0; i < text.length; i++) {
+      if (SPACE.test(text[i])) { if (!inSpace) out += " "; inSpace = true; }
+      else { out += text[i]; inSpace = false; }
+    }
+    return out;
   }
 
   function wordStart(text, i) {
@@ -354,7 +374,7 @@
     return panel;
   }
 
-  function say(text) { state.panel.querySelector("[data-ab-annotate-status]").textContent = text; }
+  function say(text) { if (state.panel) state.panel.querySelector("[data-ab-annotate-status]").textContent = text; }
 
   function showPassage(sel) {
     var box = state.panel.querySelector("[data-ab-annotate-passage]");
@@ -443,6 +463,7 @@
     var form = state.panel.querySelector("[data-ab-annotate-form]");
     whenReady(function () {
       var where = locate(range);
+      if (!where.error) where = selector(where.start, where.end);
       if (where.error) {
         state.selection = null;
         form.hidden = true;
@@ -451,7 +472,7 @@
         state.panel.querySelector(".ab-annotate-panel__close").focus();
         return;
       }
-      var sel = selector(where.start, where.end);
+      var sel = where;
       sel.noteId = makeId(sel.quote, takenIds());
       state.selection = sel;
       form.hidden = false;
@@ -548,7 +569,18 @@
   }
 
   // For the tests and the curious: the pieces above, with no access to the page's state.
-  window.__abAnnotateParts = { normalise: normalise, noteYaml: noteYaml, makeId: makeId, pullRequestUrl: pullRequestUrl };
+  window.__abAnnotateParts = {
+    normalise: normalise, noteYaml: noteYaml, makeId: makeId, pullRequestUrl: pullRequestUrl,
+    // The selector the panel would show for a range of this page (a promise: the text is fetched first).
+    selectorFor: function (range) {
+      return new Promise(function (resolve) {
+        whenReady(function () {
+          var where = locate(range);
+          resolve(where.error ? where : selector(where.start, where.end));
+        });
+      });
+    }
+  };
 
   if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(setUp);
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);

@@ -19,7 +19,7 @@ import yaml
 from tests.browser.conftest import PHONE, open_context, run_axe
 from tests.conftest import copy_project, run_cli
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WSWS = "2023-05-30-drone-attack-on-moscow"
 STERN = "2023-05-30-drone-attacks-on-moscow-stern"
@@ -313,4 +313,18 @@ def test_the_readers_text_is_shown_as_text_never_as_markup(page_and_log, site_ur
     fill(page, "note", "<img src=x onerror=alert(1)>", "<script>alert(1)</script>")
     assert page.locator(".ab-annotate-panel img, .ab-annotate-panel script").count() == 0
     assert "<script>alert(1)</script>" in panel_yaml(page)
+    assert not log.problems(), log.problems()
+
+
+def test_a_selection_in_the_unanchored_notes_list_is_refused_as_a_note(page_and_log, site_url):
+    page, log = page_and_log
+    open_article(page, site_url, WSWS)
+    page.evaluate("""() => {
+        const notes = document.querySelector('.ab-article-body .ab-notes');
+        notes.insertAdjacentHTML('beforebegin', '<h2 id="ab-h-unanchored-notes">Unanchored notes</h2><ul><li id="lost">“Eight fixed-wing drones were launched” — not found in the text</li></ul>');
+    }""")
+    select(page, "Eight fixed-wing", "were launched", root="#lost")
+    page.evaluate("() => { const c = document.querySelector('.ab-annotate-control'); c.hidden = false; c.click(); }")
+    page.wait_for_function("() => !/^(|Reading.*)$/.test((document.querySelector('[data-ab-annotate-status]') || {}).textContent || '')")
+    assert "is a note" in page.locator("[data-ab-annotate-status]").text_content()
     assert not log.problems(), log.problems()
