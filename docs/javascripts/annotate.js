@@ -350,8 +350,8 @@
     KINDS.forEach(function (k) { kind.appendChild(el("option", { value: k }, k.charAt(0).toUpperCase() + k.slice(1))); });
     field(form, "Kind", kind);
     field(form, "Your handle", el("input", { name: "author", type: "text", autocomplete: "nickname", spellcheck: "false", placeholder: "@you" }), "Shown with the note, as you write it.");
-    field(form, "Note", el("textarea", { name: "body", rows: "5" }), "Markdown: emphasis, lists, links. Several paragraphs are fine.");
-    var links = el("select", { name: "links", multiple: "", size: "4" });
+    field(form, "Note", el("textarea", { name: "body", rows: "4" }), "Markdown: emphasis, lists, links. Several paragraphs are fine.");
+    var links = el("select", { name: "links", multiple: "", size: "3" });
     field(form, "See also (optional)", links, "Other articles of the archive this note points to; hold Ctrl or ⌘ to choose several.");
     var file = el("p", { class: "ab-annotate-panel__file" });
     form.appendChild(file);
