@@ -231,9 +231,16 @@
     return candidate;
   }
 
+  /* The text with each lone half of a surrogate pair as U+FFFD: neither UTF-8 nor YAML can carry one. */
+  function wellFormed(text) {
+    return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(^|[^\ud800-\udbff])[\udc00-\udfff]/g, function (m, before) {
+      return before === undefined ? "\ufffd" : before + "\ufffd";
+    });
+  }
+
   /* A YAML double-quoted scalar: JSON, with every character YAML would not read as itself escaped. */
   function quoted(text) {
-    return JSON.stringify(text).replace(/[^\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]/g, function (c) {
+    return JSON.stringify(wellFormed(text)).replace(/[^\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]/g, function (c) {
       var code = c.charCodeAt(0);
       if (code >= 0xd800 && code <= 0xdfff) return c; // halves of a pair: kept (a lone one JSON already escaped)
       return "\\u" + ("000" + code.toString(16)).slice(-4);
@@ -266,7 +273,7 @@
     lines.push("kind: " + note.kind);
     lines.push("author: " + quoted(note.author));
     lines.push("created: " + note.created);
-    var body = note.body.replace(/\r\n?/g, "\n");
+    var body = wellFormed(note.body.replace(/\r\n?/g, "\n"));
     lines.push(literal("body", body) || "body: " + quoted(body));
     if (note.links.length) {
       lines.push("links:");

@@ -94,3 +94,41 @@ def test_every_selection_in_the_text_anchors_exactly_where_it_was_made(page_and_
         assert found.start == sel["plainStart"] + (len(plain[sel["plainStart"]:]) - len(plain[sel["plainStart"]:].lstrip())), sel
         assert normalise_str(sel["quote"]).strip() in normalise_str(sel["shown"]), sel
     assert not log.problems(), log.problems()
+
+
+QUOTES = ["Kiev was bombed!", "Ça déjà vu", "«»", "the WSWWS noted", "“Panzir” anti-aircraft complex, again"]
+
+
+def test_javascript_makes_the_note_ids_the_tool_makes(page, site_url):
+    from archive_build.annotations.append import make_id
+
+    page.goto(f"{site_url}articles/{ARTICLES[0]}/")
+    taken = ["kiev-was-bombed", "the-wswws-noted", "the-wswws-noted-2"]
+    got = page.evaluate("([quotes, taken]) => quotes.map(q => window.__abAnnotateParts.makeId(q, taken))", [QUOTES, taken])
+    assert got == [make_id(q, set(taken)) for q in QUOTES]
+
+
+BODIES = [
+    "One line.",
+    "Two paragraphs.\n\nThe second: with a colon # and a hash.\n",
+    "Ends without a newline\nsecond line",
+    "Ends with blank lines\n\n\n",
+    "  starts with spaces\nand goes on",
+    "a tab\there\nand more",
+    "trailing spaces  \nhere",
+    "line\u2028separator and next\x85line and \x1f control",
+    "@handle `code` %percent \"quoted\" 'single' {braces} [brackets] & * ! |",
+    "emoji 🙂 and a lone half \ud800 of a pair",
+]
+
+
+def test_javascript_yaml_reads_back_as_exactly_the_fields_written(page, site_url):
+    from archive_build.safe_yaml import load_text
+
+    page.goto(f"{site_url}articles/{ARTICLES[0]}/")
+    for body in BODIES:
+        note = {"quote": "q “x” — y…", "prefix": "a: b #c", "suffix": " @d", "kind": "source", "author": "@who: me", "created": "2026-12-07", "body": body, "links": ["2023-05-30-drone-attack-on-moscow"]}
+        text = page.evaluate("note => window.__abAnnotateParts.noteYaml(note)", note)
+        data = load_text(text, "note.yml")
+        expected = {**note, "body": body.replace("\ud800", "\ufffd")}
+        assert {k: (str(v) if k == "created" else v) for k, v in data.items()} == expected, text
