@@ -112,10 +112,11 @@
       if (a[i] === b[j]) { map[i++] = j++; continue; }
       if (a[i] === " ") { i++; continue; } // a block boundary the plain text does not mark
       if (b[j] === " ") { j++; continue; }
-      var probe = a.substr(i, K), at = b.indexOf(probe, j);
-      if (at !== -1 && at - j <= WINDOW) { j = at; continue; }
-      var back = b.substr(j, K), from = a.indexOf(back, i);
-      if (from !== -1 && from - i <= WINDOW) { i = from; continue; }
+      // Only within a window ahead: a search to the end at every difference would make this quadratic.
+      var at = b.substr(j, WINDOW + K).indexOf(a.substr(i, K));
+      if (at !== -1) { j += at; continue; }
+      var from = a.substr(i, WINDOW + K).indexOf(b.substr(j, K));
+      if (from !== -1) { i += from; continue; }
       i++;
     }
     map[a.length] = b.length;
