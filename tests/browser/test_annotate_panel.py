@@ -122,6 +122,9 @@ def written(browser: Any, site_url: str) -> list[tuple[Case, str, str, str]]:
         select(page, case.first, case.last, case.nth)
         open_panel_by_click(page)
         fill(page, "context", f"@reader{i}", f"Note {i}: {case.what}.\n\nA *second* paragraph.")
+        if case.article == STERN:  # "See also": another article, chosen by its title
+            page.locator(f"#ab-annotate-links option[value='{WSWS}']").wait_for(state="attached")
+            page.locator("#ab-annotate-links").select_option(WSWS)
         url = pr_url(page)
         name = (page.locator(".ab-annotate-panel__file").text_content() or "").rsplit("/", 1)[-1]
         out.append((case, name, copied(page), url))
@@ -194,6 +197,14 @@ def test_a_passage_that_occurs_twice_gets_the_words_that_pick_it(written):
     assert note.get("prefix") or note.get("suffix")
 
 
+def test_an_article_chosen_by_its_title_is_in_the_notes_links(written, built):
+    project, _ = built
+    _, name, text, _ = next(w for w in written if w[0].article == STERN)
+    assert yaml.safe_load(text)["links"] == [WSWS]
+    note = next(a for a in front_matter(project, STERN)["annotations"] if a["id"] == name[: -len(".yml")])
+    assert note["links"] == [WSWS]
+
+
 def test_a_passage_found_once_needs_no_prefix_or_suffix(written):
     _, _, text, _ = next(w for w in written if w[0].what == "across an entity link")
     note = yaml.safe_load(text)
@@ -243,13 +254,16 @@ def test_on_a_phone_the_button_appears_after_a_selection_and_opens_the_panel(bro
     assert not log.problems(), log.problems()
 
 
-def test_the_open_panel_has_no_accessibility_violations(page_and_log, site_url):
-    page, log = page_and_log
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_open_panel_has_no_accessibility_violations(browser, site_url, scheme):
+    context, log = open_context(browser, color_scheme=scheme)
+    page = context.new_page()
     open_article(page, site_url, WSWS)
     select(page, "Eight fixed-wing", "of which at least one crashed")
     open_panel_by_click(page)
     fill(page, "note", "@axe", "Checked.")
     assert run_axe(page) == []
+    context.close()
     assert not log.problems(), log.problems()
 
 
