@@ -21,7 +21,8 @@
 
   var KINDS = ["note", "correction", "context", "source", "question"];
   var MAX_OCCURRENCES = 1000; // anchor.py weighs the first thousand occurrences of a quote, no more
-  var MAX_URL = 8000; // beyond this GitHub and GitLab refuse or cut the address: Copy only
+  var MAX_URL = 8000;
+  var CONTEXT = 32; // beyond this GitHub and GitLab refuse or cut the address: Copy only
   // Parts of the article body that are not its text: paragraph links, note markers, the notes, headings' permalinks.
   var SKIP = ".ab-pilcrow, .headerlink, sup[id^='fnref'], .footnote, .ab-notes, .ab-about, .ab-print-refs, .ab-sidenotes, .ab-popnote, .ab-note-card, script, style";
   var NOTES = ".footnote, .ab-notes, .ab-sidenotes, .ab-popnote, .ab-note-card";
@@ -175,7 +176,14 @@
     if (found.length >= MAX_OCCURRENCES) {
       return { error: "These words occur too often in the article for the build to tell this place from the others: select a few more words." };
     }
-    var result = { quote: quote, prefix: "", suffix: "", count: found.length, plainStart: norm.origin[start] };
+    var s = norm.origin[start], e = norm.origin[end - 1] + 1;
+    while (s < e && SPACE.test(plain[s])) s++;
+    while (e > s && SPACE.test(plain[e - 1])) e--;
+    var result = {
+      quote: quote, prefix: "", suffix: "", count: found.length, plainStart: s,
+      // The context the build keeps with the note (anchor.py's context(): 32 characters each side).
+      before: collapse(plain.slice(Math.max(0, s - CONTEXT), s)), after: collapse(plain.slice(e, e + CONTEXT))
+    };
     if (found.length <= 1) return result;
     var lower = hay.toLowerCase();
     for (var width = 16; width <= 4096; width *= 2) {
@@ -388,12 +396,12 @@
     var box = state.panel.querySelector("[data-ab-annotate-passage]");
     box.textContent = "";
     var quote = el("blockquote", { class: "ab-annotate-panel__quote" });
-    if (sel.prefix) quote.appendChild(el("span", { class: "ab-annotate-panel__context" }, "…" + sel.prefix));
+    quote.appendChild(el("span", { class: "ab-annotate-panel__context" }, "…" + sel.before));
     quote.appendChild(el("mark", {}, sel.quote));
-    if (sel.suffix) quote.appendChild(el("span", { class: "ab-annotate-panel__context" }, sel.suffix + "…"));
+    quote.appendChild(el("span", { class: "ab-annotate-panel__context" }, sel.after + "…"));
     box.appendChild(quote);
     box.appendChild(el("p", { class: "ab-annotate-panel__hint" }, sel.count > 1
-      ? "These words occur " + sel.count + " times in the article; the words around them (in grey) pick this one."
+      ? "These words occur " + sel.count + " times in the article: the note keeps the words around them (prefix and suffix) that pick this place."
       : "The highlighted words are the quote, exactly as the build will anchor it."));
   }
 

@@ -111,12 +111,17 @@ def copied(page: Any) -> str:
     return page.evaluate("() => navigator.clipboard.readText()")
 
 
+# The passage each case's panel showed, context included (filled by `written`).
+contexts: dict[str, str] = {}
+
+
 @pytest.fixture(scope="module")
 def written(browser: Any, site_url: str) -> list[tuple[Case, str, str, str]]:
     """Every case's note as the panel gives it: (case, note file name, YAML from Copy, pull-request URL)."""
     context, log = open_context(browser, permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     out = []
+    contexts.clear()
     for i, case in enumerate(CASES):
         open_article(page, site_url, case.article)
         select(page, case.first, case.last, case.nth)
@@ -127,7 +132,9 @@ def written(browser: Any, site_url: str) -> list[tuple[Case, str, str, str]]:
             page.locator("#ab-annotate-links").select_option(WSWS)
         url = pr_url(page)
         name = (page.locator(".ab-annotate-panel__file").text_content() or "").rsplit("/", 1)[-1]
+        shown = page.locator(".ab-annotate-panel__quote").text_content() or ""
         out.append((case, name, copied(page), url))
+        contexts[case.what] = shown
         assert panel_yaml(page) == out[-1][2]
     context.close()
     assert not log.problems(), log.problems()
@@ -175,6 +182,9 @@ def test_each_note_anchors_exactly_where_it_was_selected(case, written, built):
     plain = _plain(project, case.article)
     assert plain.count(case.locator) == 1, case.locator
     assert (note["similarity"], note["start"]) == (100, plain.index(case.locator))
+    # The panel showed the passage with the context the build keeps with the note.
+    shown = " ".join(contexts[case.what].split())
+    assert shown == " ".join(f"…{note['prefix']}{note['quote']}{note['suffix']}…".split())
 
 
 def _plain(project: Path, article: str) -> str:
