@@ -352,3 +352,20 @@ def test_a_selection_in_the_unanchored_notes_list_is_refused_as_a_note(page_and_
     page.wait_for_function("() => !/^(|Reading.*)$/.test((document.querySelector('[data-ab-annotate-status]') || {}).textContent || '')")
     assert "is a note" in page.locator("[data-ab-annotate-status]").text_content()
     assert not log.problems(), log.problems()
+
+
+def test_after_instant_navigation_the_panel_annotates_the_new_article(page_and_log, site_url):
+    page, log = page_and_log
+    open_article(page, site_url, WSWS)
+    page.evaluate("() => { window.__samePage = true; }")
+    page.locator(f"article a[href$='/{STERN}/']").first.click()
+    page.wait_for_url(f"**/articles/{STERN}/")
+    page.wait_for_function(f"() => (document.querySelector('[data-ab-annotate]') || {{}}).getAttribute && document.querySelector('[data-ab-annotate]').getAttribute('data-article') === '{STERN}'")
+    select(page, "Panzir anti-aircraft", "complex")
+    open_panel_by_click(page)
+    fill(page, "note", "@nav", "After navigating.")
+    assert f"annotations/{STERN}/" in (page.locator(".ab-annotate-panel__file").text_content() or "")
+    assert yaml.safe_load(panel_yaml(page))["quote"] == "Panzir anti-aircraft complex"
+    assert page.locator(".ab-annotate-control").count() == 1 and page.locator(".ab-annotate-panel").count() == 1
+    assert page.evaluate("() => window.__samePage === true")  # Material's instant navigation, not a reload
+    assert not log.problems(), log.problems()
