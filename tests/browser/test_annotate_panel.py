@@ -313,9 +313,15 @@ def test_without_a_repository_only_copy_is_offered(page_and_log, site_url):
     assert not log.problems(), log.problems()
 
 
+def load_scripts(page: Any) -> None:
+    """The panel's scripts alone, on a blank page."""
+    for name in ("annotate-text.js", "annotate.js"):
+        page.add_script_tag(path=str(Path(__file__).resolve().parents[2] / "docs" / "javascripts" / name))
+
+
 def test_a_gitlab_repository_gets_gitlabs_new_file_form(page):
     page.goto("about:blank")
-    page.add_script_tag(path=str(Path(__file__).resolve().parents[2] / "docs" / "javascripts" / "annotate.js"))
+    load_scripts(page)
     url = page.evaluate("() => window.__abAnnotateParts.pullRequestUrl({repo: 'https://gitlab.com/group/archive', editUri: '-/edit/trunk/docs/'}, 'a-1', 'n', 'quote: \"x\"\\n')")
     parts = urlsplit(url)
     assert parts.path == "/group/archive/-/new/trunk/annotations/a-1"
@@ -324,7 +330,7 @@ def test_a_gitlab_repository_gets_gitlabs_new_file_form(page):
 
 def test_a_note_too_long_for_a_link_is_offered_as_copy_only(page):
     page.goto("about:blank")
-    page.add_script_tag(path=str(Path(__file__).resolve().parents[2] / "docs" / "javascripts" / "annotate.js"))
+    load_scripts(page)
     url = page.evaluate("() => window.__abAnnotateParts.pullRequestUrl({repo: 'https://github.com/o/r', editUri: 'edit/main/'}, 'a', 'n', 'x'.repeat(9000))")
     assert url == ""
 
