@@ -181,11 +181,12 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--json", action="store_true")
     i.set_defaults(func=cmd_inspect)
 
-    a = sub.add_parser("annotate", help="append an annotation stub for a quote")
+    a = sub.add_parser("annotate", help="write an annotation stub for a quote (annotations/<id>/<note-id>.yml)")
     a.add_argument("article")
     a.add_argument("quote")
     a.add_argument("--kind", default="note")
     a.add_argument("--author", default="@you")
+    a.add_argument("--single-file", action="store_true", help="append to annotations/<id>.yml instead of writing a note file of its own")
     a.set_defaults(func=_lazy("annotations.commands", "cmd_annotate"))
 
     r = sub.add_parser("review", help="summarise the annotations added or changed against a base revision (the pull request's review)")

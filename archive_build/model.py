@@ -89,6 +89,7 @@ class Article:
     relative_links: list[tuple[str, int | None]] = field(default_factory=list)  # (target, raw line) for collection.relative_links
     # Set while annotating and linking (pipeline.process).
     annotation_file: str | None = None  # the annotation file as messages name it
+    annotation_files: dict[str, str] = field(default_factory=dict)  # note id → its own file, for notes in annotations/<id>/
     annotation_relative_links: list[tuple[str, int, str]] = field(default_factory=list)  # (annotation id, line, target)
     warning_lines: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # sidecar warnings by message: (sidecar, line)
     links_to: list[tuple[str, str]] = field(default_factory=list)  # (article id, passage): the backlinks' candidates

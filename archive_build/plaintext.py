@@ -289,6 +289,10 @@ def scan(md: str) -> PlainMap:
             emit(c, i)
             i += 1
             continue
+        if c == "!":  # not before "[" (an image, above): an exclamation mark the reader sees
+            emit(c, i)
+            i += 1
+            continue
         # Emphasis and ==mark== delimiters.
         k = _run_end(md, i, c)
         if _is_delimiter(md, i, k, c):

@@ -276,20 +276,23 @@ def http_url(url: Any) -> str:
 
 
 def annotate_url(meta: Mapping[str, Any], repo_url: str | None, edit_uri: str | None) -> str:
-    """Where "Annotate this article" leads: the article's annotation file on the repository host.
+    """Where "Annotate this article" leads: a new note file for the article on the repository host.
 
-    An article with annotations has a file to edit (``edit_uri``); one
-    without gets GitHub's "new file" form, named and pre-filled with a stub.
+    GitHub's "new file" form, at ``annotations/<article-id>/`` (one note a
+    file, so that it never conflicts with another pull request), named and
+    pre-filled with a stub to complete by hand; the page's own panel
+    (annotate.js) fills the quote in for a selected passage.
     """
     if not repo_url or not meta.get("id"):
         return ""
     article_id = str(meta["id"])
     base = repo_url.rstrip("/") + "/"
     edit = (edit_uri or "edit/main/").strip("/")
-    if meta.get("annotation_count") or not edit.startswith("edit/"):
-        return base + edit + "/annotations/" + quote(article_id) + ".yml"
-    stub = f"article: {article_id}\nannotations:\n  - id: my-note\n    quote: \"exact words from the article\"\n    kind: note\n    author: \"@you\"\n    created: YYYY-MM-DD\n    body: |\n      Your note.\n"
-    return base + "new/" + edit[len("edit/"):] + "/annotations?" + urlencode({"filename": f"{article_id}.yml", "value": stub})
+    if not edit.startswith("edit/"):
+        return base + edit + "/annotations/" + quote(article_id) + "/"
+    stub = 'quote: "exact words from the article"\nkind: note\nauthor: "@you"\ncreated: YYYY-MM-DD\nbody: |\n  Your note.\n'
+    branch = edit[len("edit/"):].split("/", 1)[0]
+    return base + "new/" + branch + "/annotations/" + quote(article_id) + "?" + urlencode({"filename": "my-note.yml", "value": stub})
 
 
 def slug(text: Any) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SITE_FILES = ("mkdocs.yml", "overrides", "archive_build/site_hooks.py")
 CONTENT = ("raw", "annotations", "entities.yml")
-HAND_WRITTEN_DOCS = ("index.md", "about.md", "how-to-annotate.md", "open-data.md", "stylesheets", "javascripts", "assets")
+HAND_WRITTEN_DOCS = ("index.md", "about.md", "how-to-annotate.md", "open-data.md", "stylesheets", "javascripts", "assets", "images")
 
 
 def copy_skeleton(dest: Path, content: tuple[str, ...] = ()) -> Path:

@@ -52,7 +52,7 @@ def project(tmp_path_factory):
 def test_annotate_only_adds_lines_in_the_files_own_style(project, name, old):
     path = project / "annotations" / f"{STERN}.yml"
     path.write_bytes(old.encode())
-    proc = run_cli(project, "annotate", STERN, "Panzir anti-aircraft complex", "--author", "@me")
+    proc = run_cli(project, "annotate", STERN, "Panzir anti-aircraft complex", "--author", "@me", "--single-file")
     assert proc.returncode == 0, proc.stderr
     new = path.read_bytes().decode()
     added = only_additions(old, new)
@@ -69,7 +69,7 @@ def test_annotate_only_adds_lines_in_the_files_own_style(project, name, old):
 def test_annotate_writes_keys_in_the_order_the_files_items_use(project):
     path = project / "annotations" / f"{STERN}.yml"
     path.write_text(COLUMN_0)
-    run_cli(project, "annotate", STERN, "Panzir anti-aircraft complex", check=True)
+    run_cli(project, "annotate", STERN, "Panzir anti-aircraft complex", "--single-file", check=True)
     added = path.read_text()[len(COLUMN_0) :]
     keys = [m.group(1) for m in re.finditer(r"^-? *(\w+):", added, re.M)]
     assert keys == ["id", "author", "quote", "kind", "created", "body"]
@@ -79,7 +79,7 @@ def test_annotate_appends_to_an_existing_yaml_file(project):
     (project / "annotations" / f"{STERN}.yml").unlink(missing_ok=True)
     path = project / "annotations" / f"{STERN}.yaml"
     path.write_text(COLUMN_0)
-    run_cli(project, "annotate", STERN, "Panzir anti-aircraft complex", check=True)
+    run_cli(project, "annotate", STERN, "Panzir anti-aircraft complex", "--single-file", check=True)
     assert not (project / "annotations" / f"{STERN}.yml").exists()
     assert len(yaml.safe_load(path.read_text())["annotations"]) == 2
     path.unlink()

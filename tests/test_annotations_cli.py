@@ -203,13 +203,13 @@ def test_switching_keep_going_reuses_the_processed_articles_and_changes_only_the
     assert [p.severity for p in again.problems if "quote not found" in p.message] == ["error"]
 
 
-def test_annotate_appends_a_stub_with_prefix_and_suffix_when_the_quote_is_ambiguous(tmp_path):
+def test_annotate_writes_a_note_file_with_prefix_and_suffix_when_the_quote_is_ambiguous(tmp_path):
     project = copy_project(tmp_path / "p", annotations=False)
     proc = run_cli(project, "annotate", STERN, "Kiev", "--kind", "correction", "--author", "@me")
     assert proc.returncode == 0, proc.stderr
-    text = (project / "annotations" / f"{STERN}.yml").read_text()
+    text = (project / "annotations" / STERN / "kiev.yml").read_text()
     assert 'quote: "Kiev"' in text and 'prefix: "' in text and 'suffix: "' in text and "kind: correction" in text
-    assert re.search(rf"annotations/{STERN}.yml:\d+: added annotation 'kiev'; write its body", proc.stdout)
+    assert re.search(rf"annotations/{STERN}/kiev.yml:\d+: added annotation 'kiev'; write its body", proc.stdout)
     # Until the body is written, check says exactly where.
     check = run_cli(project, "check")
     assert check.returncode == 1 and "missing required field 'body'" in check.stderr
@@ -219,7 +219,7 @@ def test_annotate_refuses_a_quote_that_is_not_in_the_article(tmp_path):
     project = copy_project(tmp_path / "p", annotations=False)
     proc = run_cli(project, "annotate", STERN, "a sentence nobody ever wrote here")
     assert proc.returncode == 1 and "quote not found" in proc.stderr and "nearest:" in proc.stderr
-    assert not (project / "annotations" / f"{STERN}.yml").exists()
+    assert not (project / "annotations" / f"{STERN}.yml").exists() and not (project / "annotations" / STERN).exists()
 
 
 def test_the_seed_annotations_all_anchor_exactly(tmp_path):

@@ -50,7 +50,7 @@ def test_a_yaml_extension_is_read_like_yml(misplaced):
 
 def test_a_stray_file_and_a_subfolder_are_errors_naming_what_to_do(misplaced):
     assert "annotations/notes.txt: error: not an annotation file, so the build does not read it: annotations go in annotations/<article-id>.yml" in misplaced
-    assert "annotations/2025: error: a folder in annotations/: the build reads only annotations/<article-id>.yml files" in misplaced
+    assert "annotations/2025: error: a folder for an article that does not exist: '2025'" in misplaced
 
 
 def test_an_article_id_with_no_article_suggests_the_nearest_ids(misplaced):

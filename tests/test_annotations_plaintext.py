@@ -105,3 +105,9 @@ def test_a_fence_line_that_is_never_closed_is_paragraph_text() -> None:
     shown = BeautifulSoup(markdown.markdown(md, extensions=["pymdownx.superfences"]), "html.parser").get_text()
     assert "".join(plain(md).split()) == "".join(shown.split())
     assert plain("```\ncode\n```\ntext") == "code\ntext"  # a closed fence: its code, then the text
+
+
+def test_an_exclamation_mark_is_text_unless_it_starts_an_image():
+    # The page shows "war!"; a quote copied from it must find the "!" in the plain text.
+    assert plain_text("stop the war! We're")[0] == "stop the war! We're"
+    assert plain_text("Hey!!\nThere *wow!*")[0] == "Hey!!\nThere wow!"

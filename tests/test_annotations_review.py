@@ -105,3 +105,25 @@ def test_a_note_whose_prefix_alone_changed_is_listed_as_changed(tmp_path):
     path.write_text(path.read_text().replace('prefix: "Following the G7 summit, "', 'prefix: "the G7 summit, "'))
     proc = run_cli(project, "review", "--base", "HEAD", check=True)
     assert "0 added, 1 changed, 0 removed" in proc.stdout and "Changed <code>wswws-typo</code>" in proc.stdout
+
+
+def test_note_files_added_changed_and_removed_are_listed(tmp_path):
+    project = copy_project(tmp_path / "p")
+    folder = project / "annotations" / WSWS
+    folder.mkdir()
+    note = 'quote: "Eight fixed-wing drones"\nauthor: "@a"\ncreated: 2026-12-01\nbody: {}\n'
+    (folder / "kept.yml").write_text(note.format("Kept."))
+    (folder / "edited.yml").write_text(note.format("Before."))
+    (folder / "dropped.yml").write_text(note.format("Dropped."))
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "base")
+    (folder / "edited.yml").write_text(note.format("After."))
+    (folder / "dropped.yml").unlink()
+    (folder / "new.yml").write_text(note.format("New."))
+    out = project / "summary.md"
+    run_cli(project, "review", "--base", "HEAD", "--out", str(out), check=True)
+    summary = out.read_text()
+    assert "1 added, 1 changed, 1 removed against `HEAD`." in summary
+    assert "Added <code>new</code>" in summary and "Changed <code>edited</code>" in summary and "Removed <code>dropped</code>" in summary
+    assert "kept" not in summary

@@ -103,9 +103,9 @@ def test_sitemap_lists_article_pages(seed_site):
 # --- the article header
 
 
-def test_annotated_article_links_to_its_annotation_file_for_editing(seed_site):
+def test_annotate_this_article_opens_a_new_note_file_in_the_articles_folder(seed_site):
     link = _html(seed_site / "site", f"articles/{STERN}").select_one("a.ab-annotate")
-    assert link["href"] == f"https://github.com/reading-archive/archive/edit/main/annotations/{STERN}.yml"
+    assert link["href"].startswith(f"https://github.com/reading-archive/archive/new/main/annotations/{STERN}?filename=my-note.yml&value=")
 
 
 def test_cite_block_shows_the_chicago_citation(seed_site):
@@ -135,17 +135,17 @@ def test_hostile_front_matter_is_shown_as_text_everywhere(tmp_path):
     assert page.select_one(".ab-kicker").get_text() == "<b>Bold</b> Source"
 
 
-def test_annotate_link_opens_a_prefilled_new_file_for_an_article_without_notes():
+def test_annotate_link_opens_a_prefilled_new_note_file():
     from urllib.parse import parse_qs, urlsplit
 
     from archive_build.reading import annotate_url
 
-    url = annotate_url({"id": "2024-01-02-x", "annotation_count": 0}, "https://github.com/o/r", "edit/main/")
+    url = annotate_url({"id": "2024-01-02-x", "annotation_count": 0}, "https://github.com/o/r", "edit/main/docs/")
     parts = urlsplit(url)
-    assert parts.path == "/o/r/new/main/annotations"
+    assert parts.path == "/o/r/new/main/annotations/2024-01-02-x"
     query = parse_qs(parts.query)
-    assert query["filename"] == ["2024-01-02-x.yml"]
-    assert query["value"][0].startswith("article: 2024-01-02-x\nannotations:\n")
+    assert query["filename"] == ["my-note.yml"]
+    assert query["value"][0].startswith('quote: "exact words from the article"\n')
 
 
 def test_feed_keeps_only_the_newest_entries_and_escapes_text():

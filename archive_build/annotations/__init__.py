@@ -1,4 +1,4 @@
-"""Reader annotations: loading ``annotations/<id>.yml``, anchoring quotes, rendering footnotes.
+"""Reader annotations: loading ``annotations/<id>.yml`` and ``annotations/<id>/*.yml``, anchoring quotes, rendering footnotes.
 
 ``annotate`` runs in the build's worker processes, once per article, right
 after cleaning: it sets ``article.plain`` (the text annotation offsets count
@@ -41,19 +41,22 @@ def annotate(
     loaded = read_annotations(path, display, article.id)
     specs, problems, unread = loaded.specs, loaded.problems, loaded.unread
     spec_file = {id(s): display for s in specs}
+    owner = {s.id: display for s in specs}
     for other_path, other_display in more:
         extra = read_annotations(Path(other_path), other_display, article.id)
-        taken = {s.id for s in specs}
         for spec in extra.specs:
-            if spec.id in taken:
-                problems.append(Problem(other_display, spec.line, f"duplicate id {spec.id!r}: {display} has it too; ids must be unique for the article"))
+            if spec.id in owner:
+                problems.append(Problem(other_display, spec.line, f"duplicate id {spec.id!r}: {owner[spec.id]} has it too; ids must be unique for the article (rename one of them)"))
                 unread.append(Unread(spec.line, spec.quote, spec.author, spec.body, f"{other_display}:{spec.line}: duplicate id {spec.id!r}"))
                 continue
             specs.append(spec)
             spec_file[id(spec)] = other_display
+            owner[spec.id] = other_display
         problems += extra.problems
         unread += extra.unread
     article.annotation_file = display
+    if more:  # where each note is written, for the problems found later (``link_annotations``)
+        article.annotation_files = owner
     if not specs and not unread:
         return article, problems
     norm = normalise(pmap.text)
@@ -183,17 +186,18 @@ def link_annotations(articles: list[Article], problems: list[Problem]) -> None:
     titles = {a.id: a.title or a.id for a in articles}
     for article in articles:
         display = article.annotation_file or f"annotations/{article.id}.yml"
+        owners = article.annotation_files
         for ann_id, line, target in article.annotation_relative_links:
             m = _ARTICLE_LINK.match(target)
             if not m or m.group(1) not in titles:
                 # A warning, as in an article's text: the words stay, as text, and one link never stops the site from publishing.
-                problems.append(Problem(display, line, f"link {target!r} in the body of {ann_id!r} leads to no page, so it is shown as text: a relative link must name an article of the archive, as ARTICLE-ID.md; use a full https:// address for anything else", "warning"))
+                problems.append(Problem(owners.get(ann_id, display), line, f"link {target!r} in the body of {ann_id!r} leads to no page, so it is shown as text: a relative link must name an article of the archive, as ARTICLE-ID.md; use a full https:// address for anything else", "warning"))
         where: dict[str, int] | None = None  # footnote label → index, built only if needed
         for ann in article.annotations + article.unanchored:
             good = []
             for target in ann.get("links", []):
                 if target not in titles:
-                    problems.append(Problem(display, ann.get("line"), f"links: no article {target!r} in the archive"))
+                    problems.append(Problem(owners.get(ann.get("id"), display), ann.get("line"), f"links: no article {target!r} in the archive"))
                 elif target != article.id:
                     good.append(target)
             ann["links"] = good

@@ -1,6 +1,8 @@
-"""The one way tools add annotations to a file: ``annotate`` and ``import-hypothesis`` both append here.
+"""The one way tools write annotations: ``annotate`` and ``import-hypothesis`` both write here.
 
-A contributor's file is theirs: its comments, its list style (items at
+A note file (``annotations/<article-id>/<note-id>.yml``, ``note_file_text``)
+is new, one note a file.  A list file (``annotations/<article-id>.yml``,
+``appended_text``) may already exist, and a contributor's file is theirs: its comments, its list style (items at
 column 0 or indented), its line ends (LF or CRLF), a byte-order mark, and
 the order in which its items write their keys.  New entries are appended
 as lines after everything else, written in that same style, so a one-note
@@ -60,13 +62,16 @@ def _literal(key: str, value: str, indent: str) -> list[str] | None:
         return None
     trailing = len(value) - len(value.rstrip("\n"))
     chomp = "-" if trailing == 0 else "" if trailing == 1 else "+"
-    out = [f"{key}: |{chomp}"] + [(f"{indent}    {line}" if line else "") for line in lines]
+    out = [f"{key}: |{chomp}"] + [(f"{indent}  {line}" if line else "") for line in lines]
     out += [""] * (trailing - 1 if trailing > 1 else 0)
     return out
 
 
-def entry_text(entry: dict[str, Any], indent: str, comment: str = "", key_order: tuple[str, ...] = KEY_ORDER) -> str:
-    """One list item as YAML text (``\\n`` line ends), its ``- `` at ``indent``, its keys in ``key_order``."""
+def entry_text(entry: dict[str, Any], indent: str, comment: str = "", key_order: tuple[str, ...] = KEY_ORDER, *, item: bool = True) -> str:
+    """One list item as YAML text (``\\n`` line ends), its ``- `` at ``indent``, its keys in ``key_order``.
+
+    With ``item=False``, a mapping at ``indent`` instead (a note file's whole text).
+    """
     from ..writer import dump_yaml
 
     rank = {k: i for i, k in enumerate(key_order)}
@@ -74,12 +79,13 @@ def entry_text(entry: dict[str, Any], indent: str, comment: str = "", key_order:
     keys = sorted(entry, key=lambda k: (entry[k] is STUB_BODY, rank.get(k, len(rank))))
     out = [f"{indent}# {' '.join(comment.split())}"] if comment else []
     first = True
+    inner = f"{indent}  " if item else indent  # the column of the entry's keys
     for key in keys:
         value = entry[key]
-        lead = f"{indent}- " if first else f"{indent}  "
+        lead = f"{indent}- " if first and item else inner
         first = False
         if value is STUB_BODY:
-            out.append(f"{indent}  {STUB_COMMENT}")
+            out.append(f"{inner}{STUB_COMMENT}")
             out.append(f"{lead}{key}: |")
             continue
         if key in QUOTED and isinstance(value, str) and "\n" not in value:
@@ -89,15 +95,37 @@ def entry_text(entry: dict[str, Any], indent: str, comment: str = "", key_order:
             when = value.astimezone(dt.timezone.utc) if value.tzinfo else value
             out.append(f"{lead}{key}: {when.strftime('%Y-%m-%dT%H:%M:%SZ')}")
             continue
-        block = _literal(key, value, indent) if isinstance(value, str) else None
+        block = _literal(key, value, inner) if isinstance(value, str) else None
         if block is not None:
             out.append(lead + block[0])
             out.extend(block[1:])
             continue
         dumped = dump_yaml({key: value}).rstrip("\n").split("\n")
         out.append(lead + dumped[0])
-        out.extend((f"{indent}  {line}" if line else line) for line in dumped[1:])
+        out.extend((f"{inner}{line}" if line else line) for line in dumped[1:])
     return "\n".join(out) + "\n"
+
+
+NOTE_HEADER = "# A reader's note; format: docs/how-to-annotate.md. The note's id is this file's name.\n"
+
+
+def note_file_text(path: Path, display: str, entry: dict[str, Any]) -> str:
+    """The whole text of a new note file for ``entry`` (its ``id`` is the file's name, so not written).
+
+    The text is parsed back and must give the entry's fields, or
+    ``InputError``; an existing file is never overwritten.
+    """
+    if path.exists() or path.is_symlink():
+        raise InputError(display, f"a note named {path.stem!r} already exists; choose another id")
+    fields = {k: v for k, v in entry.items() if k != "id"}
+    text = NOTE_HEADER + entry_text(fields, "", item=False)
+    try:
+        back = load_text(text, display)
+    except InputError:
+        back = None
+    if not isinstance(back, dict) or set(back) != set(fields):
+        raise InputError(display, "cannot write the note: its fields do not read back as written", 1)
+    return text
 
 
 def _style(text: str, data: Any) -> tuple[str, tuple[str, ...]]:

@@ -1,7 +1,8 @@
 """``archive-build annotate ARTICLE_ID "quote"``: start an annotation for a contributor.
 
 It cleans the article exactly as the build does, anchors the quote with the
-build's own rules, and appends a stub to ``annotations/<id>.yml`` — with
+build's own rules, and writes a stub to ``annotations/<id>/<note-id>.yml``
+(with ``--single-file``, appends it to ``annotations/<id>.yml``) — with
 ``prefix``/``suffix`` filled in when the quote occurs more than once — so
 that what the contributor commits is already known to anchor.  The body is
 left empty on purpose: ``archive-build check`` fails until it is written.
@@ -11,7 +12,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -19,8 +19,8 @@ from ..errors import InputError
 from ..plaintext import scan
 from ..project import Project
 from .anchor import Anchor, Miss, anchor, context, excerpt, normalise
-from .append import STUB_BODY, appended_text, make_id
-from .files import EXTENSIONS, suggestion
+from .append import STUB_BODY, appended_text, make_id, note_file_text
+from .files import EXTENSIONS, suggestion, taken_ids
 from .load import KINDS, load_annotations
 
 
@@ -96,25 +96,27 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         exact = " ".join(plain[found.start : found.end].split())
         note = f"the quote was not found exactly; using the nearest passage ({found.similarity:.0f}% similar): {_yaml_str(exact)}\n"
         quote = exact
-    existing, problems = load_annotations(path, display, article_id) if path.exists() else ([], [])
-    errors = [p for p in problems if p.severity == "error" and "missing required field 'body'" not in p.message]
-    if errors:
-        for p in errors:
-            print(str(p), file=sys.stderr)
-        print(f"{display}: fix the errors above before adding to this file", file=sys.stderr)
-        return 1
-    taken = {s.id for s in existing}
-    if path.exists():
-        taken |= set(re.findall(r"^\s*-?\s*id:\s*[\"']?([a-z0-9-]+)", path.read_text("utf-8-sig", errors="replace"), re.M))
-    ident = make_id(quote, taken)
+    single = bool(getattr(args, "single_file", False))
+    if single:
+        existing, problems = load_annotations(path, display, article_id) if path.exists() else ([], [])
+        errors = [p for p in problems if p.severity == "error" and "missing required field 'body'" not in p.message]
+        if errors:
+            for p in errors:
+                print(str(p), file=sys.stderr)
+            print(f"{display}: fix the errors above before adding to this file", file=sys.stderr)
+            return 1
+    ident = make_id(quote, taken_ids(project.annotations, article_id))
     entry: dict[str, object] = {"id": ident, "quote": quote}
     if prefix:
         entry["prefix"] = prefix
     if suffix:
         entry["suffix"] = suffix
     entry.update(kind=args.kind, author=args.author, created=dt.date.today(), body=STUB_BODY)
+    if not single:
+        path = project.annotations / article_id / f"{ident}.yml"
+        display = project.rel(path)
     try:
-        text = appended_text(path, display, article_id, [(entry, "")])
+        text = appended_text(path, display, article_id, [(entry, "")]) if single else note_file_text(path, display, entry)
     except InputError as exc:
         print(f"{exc.problem}; add the annotation by hand", file=sys.stderr)
         return 1

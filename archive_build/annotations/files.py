@@ -1,28 +1,39 @@
 """Which files under ``annotations/`` the build reads, and an error for every other one.
 
-A contributor who names a file ``<id>.YML``, puts it in a subfolder or
-mistypes the article id must not see the build pass without their notes:
-every entry of the folder is either read or reported, with what to do.
-Both ``.yml`` and ``.yaml`` are read (editors and people differ); two files
-for one article are an error, and both are still read so that no note
-vanishes from the page while the contributor merges them.
+An article's notes live in ``annotations/<article-id>.yml`` (a list), in
+``annotations/<article-id>/<note-id>.yml`` (one note a file, so that two pull
+requests annotating one article never touch the same file), or both.
+A contributor who names a file ``<id>.YML``, nests a folder or mistypes the
+article id must not see the build pass without their notes: every entry of
+the folder is either read or reported, with what to do.  Both ``.yml`` and
+``.yaml`` are read (editors and people differ); two list files for one
+article are an error, and both are still read so that no note vanishes from
+the page while the contributor merges them.
 """
 from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..errors import Problem
 
 EXTENSIONS = (".yml", ".yaml")
 # Files a folder of contributed files may hold that are not annotations.
 _DOCS = {"README.md", "README", "README.txt"}
+# A note file's stem is its id: the same slug an id must be in a list file (``load._ID``).
+NOTE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
 @dataclass
 class AnnotationFiles:
-    """Article id → its annotation files (paths and display names, ``.yml`` first), and the problems found."""
+    """Article id → its annotation files (paths and display names), and the problems found.
+
+    An article's list file comes first (``.yml`` before ``.yaml``), then its
+    note files in name order.
+    """
 
     by_article: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -54,6 +65,7 @@ def inventory(folder: str, display: str, known: set[str]) -> AnnotationFiles:
         return out
     prefix = display.rstrip("/") + "/"
     lower_known: dict[str, str] | None = None
+    notes: list[tuple[str, str]] = []
     for entry in entries:
         name = entry.name
         shown = prefix + name
@@ -65,7 +77,10 @@ def inventory(folder: str, display: str, known: set[str]) -> AnnotationFiles:
         except OSError:
             is_dir = False
         if is_dir:
-            out.problems.append(Problem(shown, None, f"a folder in {prefix}: the build reads only {prefix}<article-id>.yml files, one per article; move its files up into {prefix} (or remove the folder)"))
+            if name in known:
+                notes.append((entry.path, name))
+            elif not name.startswith("."):
+                out.problems.append(Problem(shown, None, f"a folder for an article that does not exist: {name!r}{suggestion(name, known)} (a folder in {prefix} holds one article's notes, {prefix}<article-id>/<note-id>.yml)"))
             continue
         if name in _DOCS:
             continue
@@ -73,7 +88,7 @@ def inventory(folder: str, display: str, known: set[str]) -> AnnotationFiles:
             if ext.lower() in EXTENSIONS:
                 out.problems.append(Problem(shown, None, f"the build reads only lower-case extensions: rename it to {prefix}{stem}.yml"))
             else:
-                out.problems.append(Problem(shown, None, f"not an annotation file, so the build does not read it: annotations go in {prefix}<article-id>.yml; rename it, or remove it if it is not an annotation file"))
+                out.problems.append(Problem(shown, None, f"not an annotation file, so the build does not read it: annotations go in {prefix}<article-id>.yml or {prefix}<article-id>/<note-id>.yml; rename it, or remove it if it is not an annotation file"))
             continue
         if stem not in known:
             if lower_known is None:
@@ -91,4 +106,65 @@ def inventory(folder: str, display: str, known: set[str]) -> AnnotationFiles:
             names = " and ".join(d for _, d in files)
             for _, shown in files[1:]:
                 out.problems.append(Problem(shown, 1, f"two annotation files for one article ({names}): move these annotations into {files[0][1]} and delete this file (both are read until then)"))
+    for folder_path, article_id in notes:
+        out.by_article.setdefault(article_id, []).extend(_note_files(folder_path, prefix + article_id + "/", out.problems))
     return out
+
+
+def _note_files(folder: str, prefix: str, problems: list[Problem]) -> list[tuple[str, str]]:
+    """The note files of one article's folder (``<note-id>.yml``), and a problem for every other entry."""
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        problems.append(Problem(prefix.rstrip("/"), None, f"cannot read the folder: {exc.strerror or exc}"))
+        return []
+    found: list[tuple[str, str]] = []
+    for entry in entries:
+        name = entry.name
+        shown = prefix + name
+        stem, ext = os.path.splitext(name)
+        if name.startswith(".") and ext.lower() not in EXTENSIONS:
+            continue
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            problems.append(Problem(shown, None, f"a folder inside an article's notes: the build reads only {prefix}<note-id>.yml files; move its files up into {prefix}"))
+        elif ext not in EXTENSIONS:
+            fix = f"rename it to {prefix}{stem}.yml" if ext.lower() in EXTENSIONS else f"a note goes in {prefix}<note-id>.yml; rename it, or remove it if it is not a note"
+            problems.append(Problem(shown, None, f"not a note file, so the build does not read it: {fix}"))
+        elif not NOTE_ID.match(stem):
+            problems.append(Problem(shown, None, f"the file name is the note's id and must be lower-case letters, digits and '-' (at most 64), starting with a letter or digit: rename it, e.g. to {prefix}{_slug(stem)}.yml"))
+        else:
+            found.append((entry.path, shown))
+    return found
+
+
+def _slug(text: str) -> str:
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))[:64].strip("-") or "note"
+
+
+def is_note_file(path: str | os.PathLike[str], article_id: str) -> bool:
+    """Whether ``path`` is a one-note file (``annotations/<article-id>/<note-id>.yml``) rather than a list file."""
+    return Path(path).parent.name == article_id
+
+
+def taken_ids(folder: Path, article_id: str) -> set[str]:
+    """Every note id an article's files already use, read leniently (a broken file still reserves its ids).
+
+    The list files' ids are found in their lines, so that a file YAML cannot
+    parse still keeps a new note from reusing one of its ids; the note
+    files' ids are their names.
+    """
+    taken: set[str] = set()
+    for ext in EXTENSIONS:
+        path = folder / f"{article_id}{ext}"
+        if path.is_file():
+            text = path.read_text("utf-8-sig", errors="replace")
+            taken |= set(re.findall(r"^[ \t]*-?[ \t]*id:[ \t]*[\"']?([a-z0-9-]+)", text, re.M))
+    notes = folder / article_id
+    if notes.is_dir():
+        taken |= {p.stem for p in notes.iterdir() if p.suffix in EXTENSIONS}
+    return taken

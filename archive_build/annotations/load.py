@@ -1,4 +1,4 @@
-"""Reading and validating ``annotations/<article-id>.yml``.
+"""Reading and validating ``annotations/<article-id>.yml`` and ``annotations/<article-id>/<note-id>.yml``.
 
 Annotation files come from strangers through pull requests, so every
 mistake gets a ``file:line`` message a contributor can act on — an unknown
@@ -72,7 +72,14 @@ def load_annotations(path: Path, display: str, article_id: str) -> tuple[list[Sp
 
 
 def read_annotations(path: Path, display: str, article_id: str) -> Loaded:
-    """Every valid annotation in the file, a problem for each mistake, and every note that could not be read."""
+    """Every valid annotation in the file, a problem for each mistake, and every note that could not be read.
+
+    A note file (``annotations/<article-id>/<note-id>.yml``) holds one
+    annotation as a mapping, its id the file's name; a list file holds
+    ``article:`` and ``annotations:``.
+    """
+    if Path(path).parent.name == article_id:
+        return read_note(path, display)
     try:
         data = load_file(path, display)
     except InputError as exc:
@@ -84,6 +91,54 @@ def read_annotations(path: Path, display: str, article_id: str) -> Loaded:
     loaded.specs, loaded.problems = validate(data, display, article_id, loaded.unread)
     loaded.problems += lint_lines(_raw_text(path), display)
     return loaded
+
+
+def read_note(path: Path, display: str) -> Loaded:
+    """The one annotation of a note file: the same fields and checks as an item of a list file.
+
+    The id is the file's name; an ``id:`` written in the file must agree with it.
+    """
+    note_id = Path(path).stem
+    try:
+        data = load_file(path, display)
+    except InputError as exc:
+        return Loaded([], [exc.problem], _salvage_note(_raw_text(path), exc.problem))
+    except ValueError as exc:
+        problem = Problem(display, _bad_timestamp_line(path), f"not a valid date: {exc}; write dates as YYYY-MM-DD")
+        return Loaded([], [problem], _salvage_note(_raw_text(path), problem))
+    loaded = Loaded()
+
+    def err(line: int | None, message: str) -> None:
+        loaded.problems.append(Problem(display, line, message))
+
+    if data is None:
+        err(1, "the note file is empty: write its quote:, author:, created: and body: (see docs/how-to-annotate.md)")
+        return loaded
+    if not isinstance(data, dict):
+        err(1, "a note file must be a mapping: quote:, author:, created:, body: … (one note a file, no '- ')")
+        return loaded
+    if "id" in data and str(data["id"]) != note_id:
+        err(line_of(data, "id"), f"id {str(data['id'])!r} differs from the file's name: a note's id is its file name ({note_id!r}); remove the id: line or rename the file")
+        loaded.unread.append(_unread_item(data, loaded.problems[-1:], line_of(data) or 1))
+        return loaded
+    data.setdefault("id", note_id)
+    spec = _validate_item(data, 1, err)
+    if spec is not None:
+        loaded.specs.append(spec)
+    else:
+        loaded.unread.append(_unread_item(data, loaded.problems, line_of(data) or 1))
+    loaded.problems += lint_lines(_raw_text(path), display)
+    return loaded
+
+
+def _salvage_note(text: str, problem: Problem) -> list[Unread]:
+    """The quote, author and body of a note file YAML cannot parse, from its lines (``salvage`` reads list items)."""
+    lines = text.splitlines()
+    first = next((i for i, l in enumerate(lines) if re.match(r"^[\w-]+:", l)), None)
+    if first is None:
+        return []
+    as_item = [("- " if i == first else "  ") + l for i, l in enumerate(lines)]
+    return [Unread(n.line, n.quote, n.author, n.body, n.reason) for n in salvage("\n".join(as_item), problem)]
 
 
 def _raw_text(path: Path, limit: int = 8 * 1024 * 1024) -> str:

@@ -45,8 +45,24 @@ def _base_items(root: Path, base: str, rel: str) -> dict[str, dict[str, Any]] | 
         data = load_text(proc.stdout.decode("utf-8-sig", "replace"), rel)
     except InputError:
         return {}
+    if isinstance(data, dict) and "annotations" not in data and "article" not in data:  # a note file: one note, its id the file's name
+        return {Path(rel).stem: {**data, "id": Path(rel).stem}}
     items = data.get("annotations") if isinstance(data, dict) else None
     return {str(i.get("id")): dict(i) for i in items if isinstance(i, dict)} if isinstance(items, list) else {}
+
+
+def _base_note_files(project: Project, base: str, known: set[str]) -> dict[str, list[str]]:
+    """The note files (``annotations/<article-id>/<note-id>.yml``) at ``base``, by article (those removed since are listed too)."""
+    folder = project.rel(project.annotations)
+    proc = subprocess.run(["git", "-C", str(project.root), "ls-tree", "-r", "--name-only", base, "--", f"./{folder}/"], capture_output=True)
+    found: dict[str, list[str]] = {}
+    if proc.returncode != 0:
+        return found  # a missing base is reported where each file is read
+    for rel in proc.stdout.decode("utf-8", "replace").splitlines():  # relative to the project, as asked (-C)
+        parts = rel.split("/")
+        if len(parts) == 3 and parts[0] == folder and parts[1] in known and parts[2].endswith((".yml", ".yaml")):
+            found.setdefault(parts[1], []).append(rel)
+    return found
 
 
 def _written(item: dict[str, Any]) -> tuple[str, ...]:
@@ -121,15 +137,19 @@ def review(project: Project, base: str) -> str:
     result = collect(project, progress=False)
     by_id = {a.id: a for a in result.articles}
     files = inventory(os.fspath(project.annotations), project.rel(project.annotations), set(by_id))
+    gone = _base_note_files(project, base, set(by_id))
     blocks: list[str] = []
     counts = {"added": 0, "changed": 0, "removed": 0}
-    for article_id in sorted(files.by_article):
+    for article_id in sorted(set(files.by_article) | set(gone)):
         article = by_id[article_id]
         old: dict[str, dict[str, Any]] = {}
         now: dict[str, Spec] = {}
-        for path, display in files.by_article[article_id]:
+        current = files.by_article.get(article_id, [])
+        for path, display in current:
             old.update(_base_items(project.root, base, display) or {})
             now.update((spec.id, spec) for spec in read_annotations(Path(path), display, article_id).specs)
+        for display in sorted(set(gone.get(article_id, ())) - {d for _, d in current}):
+            old.update(_base_items(project.root, base, display) or {})
         records = [*article.annotations, *article.unanchored]
         seen = set()
         for rec in sorted(records, key=lambda r: r.get("line") or 0):

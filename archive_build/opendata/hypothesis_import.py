@@ -21,6 +21,7 @@ from typing import Any, Iterable
 
 from ..annotations import miss_message
 from ..annotations.append import appended_text, make_id
+from ..annotations.files import taken_ids
 from ..annotations.anchor import Anchor, Miss, Normalised, anchor, excerpt, normalise
 from ..annotations.load import KINDS
 from ..errors import InputError
@@ -330,6 +331,7 @@ def plan(
         if af is None:
             plain = plain_of(article)
             ids, imported = _existing(annotations_dir / f"{article.id}.yml")
+            ids |= taken_ids(annotations_dir, article.id)  # the note files' ids too
             af = files[article.id] = ArticleFile(article, plain, normalise(plain), ids, imported)
         if row.imported_from in af.imported or row.imported_from in seen:
             outcomes.append(Outcome(row, SKIPPED, article.id, "already imported"))

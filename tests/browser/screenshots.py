@@ -4,7 +4,9 @@ Usage: ``python -m tests.browser.screenshots [SITE_DIR] [OUT_DIR]`` (defaults
 ``site`` and ``docs/images``).  Serves the site on a random localhost port
 with a plain static server, drives the system's Chromium (never a downloaded
 browser) and writes four PNGs: desktop light and dark (notes in the margin),
-a phone with a note opened in place, and the page as printed.
+a phone with a note opened in place, and the page as printed; and, for
+the "How to annotate" page, a selection with its "Annotate" button and
+the panel with a note written (``annotate-*.png``).
 """
 from __future__ import annotations
 
@@ -68,10 +70,51 @@ def take(site: Path, out: Path) -> list[Path]:
             written.append(out / "article-print.png")
             page.screenshot(path=str(written[-1]))
             context.close()
+            written += take_annotate(browser, url, out)
             browser.close()
     finally:
         server.shutdown()
         server.server_close()
+    return written
+
+
+# Selects `first` … `last` in the article's text, as a reader dragging over it would.
+_SELECT = """([first, last]) => {
+  const body = document.querySelector('.ab-article-body');
+  const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const at = n.data.indexOf(first);
+    if (at === -1) continue;
+    const range = document.createRange();
+    range.setStart(n, at);
+    range.setEnd(n, n.data.indexOf(last, at) + last.length);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+    return;
+  }
+}"""
+
+
+def take_annotate(browser: Any, url: str, out: Path) -> list[Path]:
+    """The "How to annotate" pictures: a selection with its button, then the panel with a note written."""
+    written = []
+    context = browser.new_context(viewport=DESKTOP, reduced_motion="reduce")
+    page = context.new_page()
+    page.goto(url)
+    page.locator(".ab-sidenote").first.wait_for(state="visible")
+    _scroll_to(page, "mark#ann-pantsir", 300)
+    page.evaluate(_SELECT, ["Sergei Shoigu", "Shoigu"])
+    page.locator(".ab-annotate-control").wait_for(state="visible")
+    written.append(out / "annotate-select.png")
+    page.screenshot(path=str(written[-1]))
+    page.locator(".ab-annotate-control").click()
+    page.locator("#ab-annotate-author").fill("@you")
+    page.locator("#ab-annotate-kind").select_option("context")
+    page.locator("#ab-annotate-body").fill("Russia's defence minister from 2012 to 2024.")
+    page.locator("#ab-annotate-kind").focus()
+    written.append(out / "annotate-panel.png")
+    page.screenshot(path=str(written[-1]))
+    context.close()
     return written
 
 
