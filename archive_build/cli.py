@@ -209,6 +209,7 @@ def parser() -> argparse.ArgumentParser:
     h.set_defaults(func=_lazy("opendata.commands", "cmd_import_hypothesis"))
 
     w = sub.add_parser("site", help="mkdocs build --strict into a temporary directory, swapped into site/ when complete")
+    w.add_argument("--timings", action="store_true", help="print the seconds the render, the search index and the swap took")
     w.set_defaults(func=_lazy("site_build", "cmd_site"))
     return p
 

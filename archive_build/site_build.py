@@ -13,10 +13,11 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-from . import outcome
-from .output import clean_stale_temps, swap_dirs
+from . import outcome, search, site_inputs, trash
+from .output import clean_stale_temps
 from .project import Project
 
 
@@ -71,27 +72,54 @@ def cmd_site(args: argparse.Namespace) -> int:
             why = f"the last build failed: {status.removeprefix('failed: ')}" if status else "no build has finished yet"
             print(f"archive-build site: {why}; {project.rel(site_dir(project))}/ left as it was: run archive-build build, fix what it reports, then publish", file=sys.stderr)
             return 1
-        return _publish(project)
+        return _publish(project, timings=getattr(args, "timings", False))
 
 
-def _publish(project: Project) -> int:
+def _publish(project: Project, timings: bool = False) -> int:
+    """Render, index and swap in the site, or nothing at all when its inputs are those of the site in place."""
     warning = site_url_warning(project)
     if warning:
         print(warning, file=sys.stderr)
     target = site_dir(project)
+    env = _reproducible_env(project)
+    inputs = site_inputs.digest(project, env)
+    if target.is_dir() and site_inputs.up_to_date(project, target, inputs):
+        print(f"archive-build site: nothing changed since {project.rel(target)}/ was rendered; left as it is", file=sys.stderr)
+        return 0
+    site_inputs.forget(project)
     clean_stale_temps(target.parent)
+    clean_stale_temps(project.cache, only="search-notes")
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    mkdocs = Path(sys.executable).with_name("mkdocs")
-    cmd = [str(mkdocs) if mkdocs.exists() else "mkdocs", "build", "--strict", "--site-dir", str(tmp)]
-    proc = subprocess.run(cmd, cwd=project.root, env=_reproducible_env(project))
-    if proc.returncode != 0:
+    notes = project.cache / f".search-notes.tmp-{os.getpid()}"
+    seconds: dict[str, float] = {}
+    try:
+        start = time.perf_counter()
+        mkdocs = Path(sys.executable).with_name("mkdocs")
+        cmd = [str(mkdocs) if mkdocs.exists() else "mkdocs", "build", "--strict", "--site-dir", str(tmp)]
+        proc = subprocess.run(cmd, cwd=project.root, env={**env, search.DEFER_ENV: str(notes)})
+        seconds["render"] = time.perf_counter() - start
+        if proc.returncode != 0:
+            print(f"archive-build site: mkdocs build failed; {project.rel(target)}/ left as it was", file=sys.stderr)
+            return proc.returncode
+        start = time.perf_counter()
+        try:
+            search.index_site(tmp, notes)
+        except RuntimeError as exc:
+            print(f"archive-build site: {exc}; {project.rel(target)}/ left as it was", file=sys.stderr)
+            return 1
+        seconds["index"] = time.perf_counter() - start
+        start = time.perf_counter()
+        if target.exists():
+            trash.swap_in(tmp, target, project.cache)
+        else:
+            os.rename(tmp, target)
+        seconds["swap"] = time.perf_counter() - start
+        site_inputs.record(project, target, inputs)
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        print(f"archive-build site: mkdocs build failed; {project.rel(target)}/ left as it was", file=sys.stderr)
-        return proc.returncode
-    if target.exists():
-        swap_dirs(tmp, target)
-    else:
-        os.rename(tmp, target)
+        shutil.rmtree(notes, ignore_errors=True)
+    if timings:
+        print("archive-build site timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in seconds.items()), file=sys.stderr)
     return 0
 
 
