@@ -176,3 +176,29 @@ def write_vocabulary(site_dir: Path, vocabulary: Vocabulary) -> None:
     data = json.dumps({"terms": vocabulary.terms()}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if not out.is_file() or out.read_bytes() != data:
         out.write_bytes(data)
+
+
+def save_shard_state(path: Path, notes: Iterable[NoteRecord], vocabulary: Vocabulary) -> None:
+    """A shard's notes and vocabulary counts, for ``load_shard_states`` after the shards are merged."""
+    from dataclasses import asdict
+
+    data = {
+        "notes": [asdict(n) for n in notes],
+        "name_words": sorted(vocabulary.name_words),
+        "document_frequency": dict(vocabulary.document_frequency),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+
+
+def load_shard_states(paths: Iterable[Path]) -> tuple[list[NoteRecord], Vocabulary]:
+    """The notes and the vocabulary of the whole site from its shards' ``save_shard_state`` files."""
+    notes: list[NoteRecord] = []
+    vocabulary = Vocabulary()
+    for path in paths:
+        data = json.loads(path.read_text("utf-8"))
+        for n in data["notes"]:
+            notes.append(NoteRecord(**{k: tuple(tuple(x) for x in v) if k in ("meta", "filters") else v for k, v in n.items()}))
+        vocabulary.name_words.update(data["name_words"])
+        vocabulary.document_frequency.update(data["document_frequency"])
+    return notes, vocabulary

@@ -12,7 +12,7 @@ from typing import Any
 
 from mkdocs.plugins import BasePlugin
 
-from . import includes, sanitise, serve
+from . import includes, sanitise, serve, shards
 from .opendata import OpenData
 from .reading import Reading
 from .search import Search
@@ -26,6 +26,9 @@ class ArchivePlugin(BasePlugin):  # type: ignore[type-arg]
         self.search = Search()
         self.opendata = OpenData()
         self.rebuild = serve.ServeRebuild()
+        self.shard: shards.ShardFilter | None = None
+        self.files: Any = None
+        self.templates_left: set[str] = set()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.reading.dirty = dirty
@@ -37,7 +40,18 @@ class ArchivePlugin(BasePlugin):  # type: ignore[type-arg]
             config["theme"].static_templates.discard("sitemap.xml")
         self.reading.configure(serve.project_of(config).gazetteer)
         self.search.configure(self.reading.names)
+        shard = shards.from_environment()
+        self.shard = shards.ShardFilter(shard) if shard is not None else None
+        if self.shard is not None:
+            self.shard.configure(config)
+        self.templates_left = set(config["theme"].static_templates)
         return config
+
+    def on_files(self, files: Any, *, config: Any) -> Any:
+        self.files = files
+        if self.shard is not None:
+            self.shard.choose(files)
+        return files
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if not serve.on_serve_mode():
@@ -49,10 +63,24 @@ class ArchivePlugin(BasePlugin):  # type: ignore[type-arg]
             self.rebuild.run_build_step(serve.project_of(config).root)
 
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
+        if self.shard is not None:
+            if self.shard.shard.renders_collection:
+                self.reading.gather_feed(files)
+            if not self.shard.shard.renders_collection or not self.templates_left:
+                self.shard.exclude_others(files, assets=not self.shard.shard.renders_collection)
         return self.reading.add_filters(env, serve.project_of(config).cache / "jinja")
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
+        self.templates_left.discard(template_name)
+        if self.shard is not None and self.shard.shard.renders_collection and not self.templates_left:
+            # The sitemap has listed every page: the other shards' article pages are theirs to write.
+            self.shard.exclude_others(self.files, assets=False)
+        return output_content
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
         sanitise.before_markdown(page, config)
+        if self.shard is not None and self.shard.skips(page):
+            return ""  # another shard renders it; its front matter (title, tags) is all this one needs
         return includes.expand(markdown, page, config["docs_dir"])
 
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
@@ -61,15 +89,21 @@ class ArchivePlugin(BasePlugin):  # type: ignore[type-arg]
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
         sanitise.page_context(page)
         self.search.page_context(page, self.reading.names)
-        self.reading.page_context(page)
+        if self.shard is None:
+            self.reading.page_context(page)
         return context
 
     def on_post_build(self, *, config: Any) -> None:
         if serve.on_serve_mode():
             serve.collect_garbage_soon()
+        if self.shard is not None:
+            self.search.leave_for_merge(self.shard.shard)
+            if not self.shard.shard.renders_collection:
+                return
         self.opendata.post_build(
             serve.project_of(config).site_data, config["site_dir"], dirty=self.reading.dirty, written=self.rebuild.take_written(),
         )
-        self.search.post_build(Path(config["site_dir"]))
+        if self.shard is None:
+            self.search.post_build(Path(config["site_dir"]))
         self.reading.write_feed(config)
 

@@ -60,6 +60,12 @@ class Reading:
         if reading.is_article(page.meta):
             self.feed.append(feed.FeedEntry.from_meta(page.meta, page.canonical_url or page.abs_url or page.url))
 
+    def gather_feed(self, files: Any) -> None:
+        """Every article's feed entry from its front matter, in the order one build renders them (a shard renders only some)."""
+        for f in files.documentation_pages():
+            if f.page is not None and reading.is_article(f.page.meta):
+                self.page_context(f.page)
+
     def write_feed(self, config: Any) -> None:
         """``feed.xml``: the newest articles.  A dirty ``mkdocs serve`` rebuild (only some pages ran) keeps the old one."""
         if self.dirty and len(self.feed) < 2:

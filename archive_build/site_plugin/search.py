@@ -57,6 +57,16 @@ class Search:
         elif record is not None and record.kind == "Entity":
             page.content = search_record.ignore_entity_lists(page.content)
 
+    def leave_for_merge(self, shard: Any) -> None:
+        """What this shard's pages gave the search, for ``site_merge`` (``shards.STATE_ENV``)."""
+        import os
+
+        from archive_build.site_plugin.shards import STATE_ENV
+
+        folder = os.environ.get(STATE_ENV)
+        if folder:
+            index.save_shard_state(Path(folder) / f"shard-{shard.k}-of-{shard.n}.json", self.notes, self.vocabulary)
+
     def post_build(self, site_dir: Path) -> None:
         """The vocabulary, and the indexes (or, for ``archive-build site``, the notes' pages it indexes later)."""
         deferred = index.deferred_notes_folder()
