@@ -68,13 +68,13 @@ class Row:
     plain: Step | None
 
 
-def run_size(n: int, workdir: Path, plain: bool, one: bool = True) -> Row:
+def run_size(n: int, workdir: Path, plain: bool, one: bool = True, jobs: int | None = None) -> Row:
     project = workdir / f"site-n{n}"
     env = {"SOURCE_DATE_EPOCH": "1700000000"}
     print(f"[bench-site] N={n}: generating", file=sys.stderr, flush=True)
     make_project(project, n)
     build = [str(BIN / "archive-build"), "build", "-q"]
-    site = [str(BIN / "archive-build"), "site", "--timings"]
+    site = [str(BIN / "archive-build"), "site", "--timings", *(["-j", str(jobs)] if jobs else [])]
     print(f"[bench-site] N={n}: build step", file=sys.stderr, flush=True)
     b = measure(build, project, env)
     print(f"[bench-site] N={n}: archive-build site, cold", file=sys.stderr, flush=True)
@@ -127,16 +127,34 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "archive-bench")
     p.add_argument("--no-plain", action="store_true", help="skip plain MkDocs")
     p.add_argument("--no-one", action="store_true", help="skip the one-annotation change")
+    p.add_argument("--project", type=int, default=100_000, help="the size to project the figures to (default 100,000)")
+    p.add_argument("-j", "--jobs", type=int, default=None, help="archive-build site -j (default: its own, all cores)")
     p.add_argument("--keep", action="store_true", help="keep the generated projects")
     args = p.parse_args(argv)
     rows = []
     for n in (int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()):
-        rows.append(run_size(n, args.workdir, plain=not args.no_plain, one=not args.no_one))
+        rows.append(run_size(n, args.workdir, plain=not args.no_plain, one=not args.no_one, jobs=args.jobs))
         print(table(rows[-1:]), file=sys.stderr, flush=True)
         if not args.keep:
             shutil.rmtree(args.workdir / f"site-n{n}", ignore_errors=True)
     print(table(rows))
+    if len({r.n for r in rows}) >= 2:
+        print(projections(rows, args.project))
     return 0
+
+
+def projections(rows: list[Row], n: int) -> str:
+    """Build step, site step and their peak memory projected to ``n`` articles (a power law over the sizes run)."""
+    from .projection import project
+
+    out = []
+    for name, figure, unit in (
+        ("build step", lambda r: r.build.seconds, "s"), ("site step", lambda r: r.site.seconds, "s"),
+        ("build peak", lambda r: r.build.peak_mb, "MB"), ("site peak", lambda r: r.site.peak_mb, "MB"),
+    ):
+        value, exponent = project([(r.n, figure(r)) for r in rows], n)
+        out.append(f"{name} at N={n:,}: {value:,.0f} {unit} (fitted exponent {exponent:.2f})")
+    return "\n".join(out)
 
 
 if __name__ == "__main__":
