@@ -96,14 +96,14 @@ class ArchivePlugin(BasePlugin):  # type: ignore[type-arg]
     def on_post_build(self, *, config: Any) -> None:
         if serve.on_serve_mode():
             serve.collect_garbage_soon()
+        site_data = serve.project_of(config).site_data
         if self.shard is not None:
             self.search.leave_for_merge(self.shard.shard)
-            if not self.shard.shard.renders_collection:
-                return
-        self.opendata.post_build(
-            serve.project_of(config).site_data, config["site_dir"], dirty=self.reading.dirty, written=self.rebuild.take_written(),
-        )
-        if self.shard is None:
-            self.search.post_build(Path(config["site_dir"]))
+            self.opendata.post_build(site_data, config["site_dir"], dirty=False, written=None, share=self.shard.packs)
+            if self.shard.shard.renders_collection:
+                self.reading.write_feed(config)
+            return
+        self.opendata.post_build(site_data, config["site_dir"], dirty=self.reading.dirty, written=self.rebuild.take_written())
+        self.search.post_build(Path(config["site_dir"]))
         self.reading.write_feed(config)
 

@@ -4,10 +4,11 @@
 ``mkdocs build`` processes with ``ARCHIVE_BUILD_SHARD=K/N``.  Every shard
 reads every page's front matter and knows every file, so links, tags,
 navigation and titles are the same as in one build; but the article
-pages outside its slice get no Markdown to convert (the render's main
-cost) and are not written.  Shard 1 also renders everything else once:
-the hand-written and collection pages, the theme's assets, the sitemap,
-the 404 page, the feed and the open data.  What the search needs from the
+and entity pages outside its slice get no Markdown to convert (the
+render's main cost) and are not written; each shard also unpacks every
+N-th open-data pack.  Shard 1 also renders everything else once: the
+hand-written and collection pages, the theme's assets, the sitemap, the
+404 page and the feed (so it takes a smaller slice).  What the search needs from the
 pages each shard rendered (the notes, the vocabulary's counts) is left in
 ``ARCHIVE_BUILD_SHARD_STATE`` for ``site_merge``, which puts the trees
 together and indexes the whole site once.
@@ -22,9 +23,10 @@ from mkdocs.structure.files import InclusionLevel
 
 ENV = "ARCHIVE_BUILD_SHARD"
 STATE_ENV = "ARCHIVE_BUILD_SHARD_STATE"
-#: The folder of docs/ whose pages are split between the shards (its index is a collection page).
-ARTICLES = "articles/"
-ARTICLES_INDEX = "articles/index.md"
+#: The folders of docs/ whose pages are split between the shards (their index pages are collection pages).
+SPLIT_FOLDERS = ("articles/", "entities/")
+#: Shard 1's share of the split pages, against 1 for every other shard: it also renders the rest.
+FIRST_SHARD_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,21 @@ def from_environment() -> Shard | None:
     return Shard.parse(value) if value else None
 
 
-def is_article_file(src_uri: str) -> bool:
-    return src_uri.startswith(ARTICLES) and src_uri != ARTICLES_INDEX and src_uri.endswith(".md")
+def is_split_file(src_uri: str) -> bool:
+    """An article or entity page: one of the many pages the shards divide between them."""
+    return src_uri.startswith(SPLIT_FOLDERS) and src_uri.endswith(".md") and not src_uri.endswith("/index.md")
+
+
+def slice_bounds(count: int, shard: Shard) -> tuple[int, int]:
+    """Shard ``shard``'s contiguous slice of ``count`` split pages; shard 1 takes a smaller one."""
+    if shard.n == 1:
+        return 0, count
+    total = FIRST_SHARD_WEIGHT + (shard.n - 1)
+
+    def edge(k: int) -> int:  # pages before shard k+1
+        return 0 if k == 0 else round(count * (FIRST_SHARD_WEIGHT + (k - 1)) / total)
+
+    return edge(shard.k - 1), edge(shard.k)
 
 
 class ShardFilter:
@@ -72,15 +87,27 @@ class ShardFilter:
         self.articles: set[str] = set()
 
     def choose(self, files: Any) -> None:
-        """This shard's slice of the article pages: a contiguous run of them in path order."""
-        articles = sorted(f.src_uri for f in files.documentation_pages() if is_article_file(f.src_uri))
-        self.articles = set(articles)
-        n, k = self.shard.n, self.shard.k - 1
-        self.mine = set(articles[len(articles) * k // n: len(articles) * (k + 1) // n])
+        """This shard's slice of the article and entity pages: a contiguous run of them in path order."""
+        split = sorted(f.src_uri for f in files.documentation_pages() if is_split_file(f.src_uri))
+        self.articles = set(split)
+        start, end = slice_bounds(len(split), self.shard)
+        self.mine = set(split[start:end])
+
+    def packs(self, names: list[str]) -> list[str]:
+        """This shard's share of the open-data packs (every N-th, from its own): each shard unpacks some."""
+        return sorted(names)[self.shard.k - 1 :: self.shard.n]
 
     def skips(self, page: Any) -> bool:
-        """An article page another shard renders: its Markdown is not converted."""
-        return page.file.src_uri in self.articles and page.file.src_uri not in self.mine
+        """A page another shard writes: its Markdown is not converted.
+
+        Other pages read only its front matter (its title, its tags) and its
+        address; navigation titles are set in mkdocs.yml, and only pages
+        this shard does not write would check links into its headings.
+        """
+        src = page.file.src_uri
+        if src in self.articles:
+            return src not in self.mine
+        return not self.shard.renders_collection
 
     def configure(self, config: Any) -> None:
         """Only shard 1 renders the theme's own pages (sitemap, 404)."""
