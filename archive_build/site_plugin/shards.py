@@ -26,7 +26,7 @@ STATE_ENV = "ARCHIVE_BUILD_SHARD_STATE"
 #: The folders of docs/ whose pages are split between the shards (their index pages are collection pages).
 SPLIT_FOLDERS = ("articles/", "entities/")
 #: Shard 1's share of the split pages, against 1 for every other shard: it also renders the rest.
-FIRST_SHARD_WEIGHT = 0.5
+FIRST_SHARD_WEIGHT = 0.85
 
 
 @dataclass(frozen=True)
