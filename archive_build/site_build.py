@@ -145,7 +145,9 @@ def _render(project: Project, tmp: Path, notes: Path, env: dict[str, str], jobs:
         return 0
     from .site_merge import merge
 
-    parts = [tmp.with_name(f"{tmp.name}-shard-{k}") for k in range(1, jobs + 1)]
+    # Named like every temporary (``….tmp-<pid>``), so that clean_stale_temps removes those of a killed run.
+    base = tmp.name.rsplit(".tmp-", 1)[0]
+    parts = [tmp.with_name(f"{base}.shard-{k}.tmp-{os.getpid()}") for k in range(1, jobs + 1)]
     try:
         procs = [
             subprocess.Popen(_mkdocs_command(out), cwd=project.root, env=_shard_env(env, Shard(k, jobs), out))
