@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install site serve test test-fast check bench bench-html bench-serve bench-faults bench-hostile screenshots clean
+.PHONY: install site serve test test-fast check bench bench-site bench-html bench-serve bench-faults bench-hostile screenshots clean
 
 install: $(STAMP)
 
@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m compileall -q archive_build
 	touch $(STAMP)
 
+# archive-build site renders in shards on every core (-j), and nothing at all when no input changed.
 site: install
 	$(BIN)/archive-build build
 	$(BIN)/archive-build site
@@ -49,8 +50,16 @@ test: install $(AXE_STAMP)
 test-fast: install
 	$(BIN)/python -m pytest -n 2 -m "not slow and not browser"
 
+# The build step (bench.scale) and the site step (bench.site_steps: render, search index, no-op,
+# one annotation, against plain MkDocs) at 1,000, 10,000 and 30,000 articles, projected to 100,000.
+BENCH_SIZES ?= 1000,10000,30000
 bench: install
-	$(BIN)/python -m bench.scale
+	nice $(BIN)/python -m bench.scale --sizes $(BENCH_SIZES)
+	nice $(BIN)/python -m bench.site_steps --sizes $(BENCH_SIZES)
+
+# The site step alone (BENCH_SIZES=1000 make bench-site for a quick look).
+bench-site: install
+	nice $(BIN)/python -m bench.site_steps --sizes $(BENCH_SIZES)
 
 # Hostile inputs (bench/hostile_shapes.py) at 25-400 KB: CPU seconds per step and the fitted exponent per shape.
 bench-hostile: install

@@ -210,7 +210,15 @@ def parser() -> argparse.ArgumentParser:
     h.set_defaults(func=_lazy("opendata.commands", "cmd_import_hypothesis"))
 
     w = sub.add_parser("site", help="mkdocs build --strict into a temporary directory, swapped into site/ when complete")
+    w.add_argument("--timings", action="store_true", help="print the seconds the render, the search index and the swap took")
+    w.add_argument("-j", "--jobs", type=int, default=None, help="render in this many mkdocs processes, each a shard of the article pages (default: all cores)")
+    w.add_argument("--shard", metavar="K/N", help="render only shard K of N into --out, for archive-build merge (CI jobs)")
+    w.add_argument("--out", metavar="DIR", help="with --shard: the folder to render into (default site-shard-K-of-N)")
     w.set_defaults(func=_lazy("site_build", "cmd_site"))
+
+    m = sub.add_parser("merge", help="put the folders of archive-build site --shard K/N together, index them and swap them into site/")
+    m.add_argument("shards", nargs="+", metavar="DIR")
+    m.set_defaults(func=_lazy("site_build", "cmd_merge"))
     return p
 
 

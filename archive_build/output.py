@@ -22,7 +22,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Mapping, NamedTuple, Union
+from typing import Callable, Mapping, NamedTuple, Union
 
 #: Above this share of a tree's files changed, the tree is rebuilt and swapped.
 SWAP_FRACTION = 0.05
@@ -298,23 +298,24 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0
 
 
-def swap_dirs(new: Path, target: Path) -> None:
-    """Put the directory ``new`` at ``target``, removing the old tree.
+def swap_dirs(new: Path, target: Path, discard: Callable[[Path], None] | None = None) -> None:
+    """Put the directory ``new`` at ``target``, removing the old tree (with ``discard``, if given, instead).
 
     With ``RENAME_EXCHANGE`` there is no instant at which ``target`` is
     missing.  Elsewhere the old tree is renamed aside first; a kill between
     the two renames leaves it as ``.<name>.old-<pid>``, which
     ``clean_stale_temps`` puts back.
     """
+    remove = discard or (lambda tree: shutil.rmtree(tree, ignore_errors=True))
     if target.exists() and _exchange(new, target):
-        shutil.rmtree(new, ignore_errors=True)  # now holds the old tree
+        remove(new)  # now holds the old tree
         return
     old_tree = target.with_name(f".{target.name}.old-{os.getpid()}")
     if target.exists():
         os.rename(target, old_tree)
     os.rename(new, target)
     if old_tree.exists():
-        shutil.rmtree(old_tree, ignore_errors=True)
+        remove(old_tree)
 
 
 def _remove_empty_dirs(target: Path) -> None:

@@ -1,4 +1,4 @@
-"""The reading side of the site, applied by the MkDocs hook (``site_hooks.py``).
+"""The reading side of the site, applied by the MkDocs plugin (``site_plugin/reading.py``).
 
 What it adds to pages after the HTML sanitiser has run (so its own markup is
 trusted, and every value it inserts from front matter is escaped here):

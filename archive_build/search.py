@@ -46,6 +46,26 @@ EXCLUDED = (
 )
 
 
+#: Set by ``archive-build site`` for the MkDocs it runs: the folder where the
+#: hooks leave the notes' pages, for Pagefind to index after MkDocs has
+#: exited (``index_site``), so the two never hold their memory at once.
+DEFER_ENV = "ARCHIVE_BUILD_SEARCH_LATER"
+
+
+def deferred_notes_folder() -> Path | None:
+    """Where to leave the notes' pages when indexing is left to ``archive-build site``; None: index in MkDocs' ``on_post_build``."""
+    import os
+
+    value = os.environ.get(DEFER_ENV)
+    return Path(value) if value else None
+
+
+def index_site(site_dir: Path, notes_folder: Path) -> None:
+    """Both Pagefind indexes of a rendered site whose hooks left the notes' pages in ``notes_folder``."""
+    build_index(site_dir)
+    index_note_pages(notes_folder, site_dir)
+
+
 def pagefind_command(site_dir: Path) -> list[str]:
     """The Pagefind indexer from its PyPI package (the binary ships in the wheel)."""
     excluded = [arg for selector in EXCLUDED for arg in ("--exclude-selectors", selector)]
@@ -70,26 +90,37 @@ NOTES_BUNDLE = "pagefind-notes"
 
 def build_notes_index(site_dir: Path, notes: Iterable[NoteRecord]) -> None:
     """Index the notes into ``site/pagefind-notes/`` (each note a small page in a scratch folder)."""
-    import shutil
     import tempfile
 
-    out = site_dir / NOTES_BUNDLE
     with tempfile.TemporaryDirectory(prefix="archive-notes-") as tmp:
-        root = Path(tmp)
-        ordered = sorted(notes, key=lambda n: n.href)
-        for i, note in enumerate(ordered):
-            (root / f"{i}.html").write_text(note.html(), encoding="utf-8")
-        if not ordered:
-            # Pagefind builds no index without a word to index, and the search box
-            # expects one: a placeholder, of a kind the box never asks for.
-            (root / "0.html").write_text(
-                '<html lang="en"><body><main data-pagefind-body><p>placeholder</p></main>'
-                '<span hidden data-pagefind-filter="kind">Placeholder</span></body></html>',
-                encoding="utf-8",
-            )
-        shutil.rmtree(out, ignore_errors=True)
-        cmd = [sys.executable, "-m", "pagefind", "--site", str(root), "--output-path", str(out), "--quiet"]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+        write_note_pages(Path(tmp), notes)
+        index_note_pages(Path(tmp), site_dir)
+
+
+def write_note_pages(folder: Path, notes: Iterable[NoteRecord]) -> None:
+    """Each note as a small page in ``folder``, in the order of their addresses, for ``index_note_pages``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ordered = sorted(notes, key=lambda n: n.href)
+    for i, note in enumerate(ordered):
+        (folder / f"{i}.html").write_text(note.html(), encoding="utf-8")
+    if not ordered:
+        # Pagefind builds no index without a word to index, and the search box
+        # expects one: a placeholder, of a kind the box never asks for.
+        (folder / "0.html").write_text(
+            '<html lang="en"><body><main data-pagefind-body><p>placeholder</p></main>'
+            '<span hidden data-pagefind-filter="kind">Placeholder</span></body></html>',
+            encoding="utf-8",
+        )
+
+
+def index_note_pages(folder: Path, site_dir: Path) -> None:
+    """Index the note pages ``write_note_pages`` wrote into ``site/pagefind-notes/``."""
+    import shutil
+
+    out = site_dir / NOTES_BUNDLE
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(folder), "--output-path", str(out), "--quiet"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
         raise RuntimeError(f"{out}: pagefind failed: {detail[-1] if detail else proc.returncode}")
@@ -145,3 +176,29 @@ def write_vocabulary(site_dir: Path, vocabulary: Vocabulary) -> None:
     data = json.dumps({"terms": vocabulary.terms()}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if not out.is_file() or out.read_bytes() != data:
         out.write_bytes(data)
+
+
+def save_shard_state(path: Path, notes: Iterable[NoteRecord], vocabulary: Vocabulary) -> None:
+    """A shard's notes and vocabulary counts, for ``load_shard_states`` after the shards are merged."""
+    from dataclasses import asdict
+
+    data = {
+        "notes": [asdict(n) for n in notes],
+        "name_words": sorted(vocabulary.name_words),
+        "document_frequency": dict(vocabulary.document_frequency),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+
+
+def load_shard_states(paths: Iterable[Path]) -> tuple[list[NoteRecord], Vocabulary]:
+    """The notes and the vocabulary of the whole site from its shards' ``save_shard_state`` files."""
+    notes: list[NoteRecord] = []
+    vocabulary = Vocabulary()
+    for path in paths:
+        data = json.loads(path.read_text("utf-8"))
+        for n in data["notes"]:
+            notes.append(NoteRecord(**{k: tuple(tuple(x) for x in v) if k in ("meta", "filters") else v for k, v in n.items()}))
+        vocabulary.name_words.update(data["name_words"])
+        vocabulary.document_frequency.update(data["document_frequency"])
+    return notes, vocabulary

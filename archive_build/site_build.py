@@ -13,10 +13,13 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-from . import outcome
-from .output import clean_stale_temps, swap_dirs
+from . import outcome, search, site_inputs, trash
+from .site_plugin import shards
+from .site_plugin.shards import Shard
+from .output import clean_stale_temps
 from .project import Project
 
 
@@ -61,37 +64,151 @@ def site_url_warning(project: Project) -> str | None:
 
 
 def cmd_site(args: argparse.Namespace) -> int:
-    """Publish ``docs/`` into ``site/``, only as the last build left it when that build succeeded."""
+    """Publish ``docs/`` into ``site/`` (or, with ``--shard``, one shard into ``--out``), only as the last build left it when that build succeeded."""
     from .build_lock import build_lock
 
     project = Project.find(Path(args.root) if args.root else None)
+    try:
+        shard = Shard.parse(args.shard) if getattr(args, "shard", None) else None
+    except ValueError as exc:
+        print(f"archive-build site: {exc}", file=sys.stderr)
+        return 2
     with build_lock(project, on_wait=lambda message: print(message, file=sys.stderr, flush=True)):
         status = outcome.last(project)
         if status != outcome.OK:
             why = f"the last build failed: {status.removeprefix('failed: ')}" if status else "no build has finished yet"
             print(f"archive-build site: {why}; {project.rel(site_dir(project))}/ left as it was: run archive-build build, fix what it reports, then publish", file=sys.stderr)
             return 1
-        return _publish(project)
+        if shard is not None:
+            out = Path(args.out) if args.out else project.root / f"site-shard-{shard.k}-of-{shard.n}"
+            return _render_one_shard(project, shard, out)
+        jobs = args.jobs if getattr(args, "jobs", None) else (os.cpu_count() or 1)
+        return _publish(project, jobs=max(1, jobs), timings=getattr(args, "timings", False))
 
 
-def _publish(project: Project) -> int:
+def cmd_merge(args: argparse.Namespace) -> int:
+    """Put the folders of ``archive-build site --shard K/N`` together, index the whole site and swap it into ``site/``."""
+    from .build_lock import build_lock
+    from .site_merge import MergeError, merge
+
+    project = Project.find(Path(args.root) if args.root else None)
+    target = site_dir(project)
+    with build_lock(project, on_wait=lambda message: print(message, file=sys.stderr, flush=True)):
+        clean_stale_temps(target.parent)
+        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+        notes = project.cache / f".search-notes.tmp-{os.getpid()}"
+        try:
+            try:
+                merge([Path(f) for f in args.shards], tmp, notes)
+            except (MergeError, RuntimeError) as exc:
+                print(f"archive-build merge: {exc}; {project.rel(target)}/ left as it was", file=sys.stderr)
+                return 1
+            _swap(project, tmp, target)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(notes, ignore_errors=True)
+    site_inputs.forget(project)
+    return 0
+
+
+def _mkdocs_command(out: Path) -> list[str]:
+    mkdocs = Path(sys.executable).with_name("mkdocs")
+    return [str(mkdocs) if mkdocs.exists() else "mkdocs", "build", "--strict", "--site-dir", str(out)]
+
+
+def _shard_env(env: dict[str, str], shard: Shard, out: Path) -> dict[str, str]:
+    from .site_merge import STATE_FOLDER
+
+    return {**env, shards.ENV: str(shard), shards.STATE_ENV: str(out / STATE_FOLDER)}
+
+
+def _render_one_shard(project: Project, shard: Shard, out: Path) -> int:
+    """``--shard K/N``: one shard's pages into ``out`` (emptied first), for ``archive-build merge``."""
+    shutil.rmtree(out, ignore_errors=True)
+    proc = subprocess.run(_mkdocs_command(out), cwd=project.root, env=_shard_env(_reproducible_env(project), shard, out))
+    if proc.returncode != 0:
+        print(f"archive-build site: mkdocs build of shard {shard} failed", file=sys.stderr)
+    return proc.returncode
+
+
+def _render(project: Project, tmp: Path, notes: Path, env: dict[str, str], jobs: int, seconds: dict[str, float]) -> int:
+    """The whole site into ``tmp`` and indexed: one ``mkdocs build``, or ``jobs`` shards at once, merged (``seconds``: each stage's)."""
+    start = time.perf_counter()
+    if jobs <= 1:
+        proc = subprocess.run(_mkdocs_command(tmp), cwd=project.root, env={**env, search.DEFER_ENV: str(notes)})
+        seconds["render"] = time.perf_counter() - start
+        if proc.returncode != 0:
+            return proc.returncode
+        start = time.perf_counter()
+        search.index_site(tmp, notes)
+        seconds["index"] = time.perf_counter() - start
+        return 0
+    from .site_merge import merge
+
+    # Named like every temporary (``….tmp-<pid>``), so that clean_stale_temps removes those of a killed run.
+    base = tmp.name.rsplit(".tmp-", 1)[0]
+    parts = [tmp.with_name(f"{base}.shard-{k}.tmp-{os.getpid()}") for k in range(1, jobs + 1)]
+    try:
+        procs = [
+            subprocess.Popen(_mkdocs_command(out), cwd=project.root, env=_shard_env(env, Shard(k, jobs), out))
+            for k, out in enumerate(parts, 1)
+        ]
+        codes = [p.wait() for p in procs]
+        seconds["render"] = time.perf_counter() - start
+        failed = next((c for c in codes if c != 0), 0)
+        if failed:
+            return failed
+        start = time.perf_counter()
+        merge(parts, tmp, notes)
+        seconds["index"] = time.perf_counter() - start  # the merge's moves included
+        return 0
+    finally:
+        for out in parts:
+            shutil.rmtree(out, ignore_errors=True)
+
+
+def _swap(project: Project, tmp: Path, target: Path) -> None:
+    if target.exists():
+        trash.swap_in(tmp, target, project.cache)
+    else:
+        os.rename(tmp, target)
+
+
+def _publish(project: Project, jobs: int = 1, timings: bool = False) -> int:
+    """Render, index and swap in the site, or nothing at all when its inputs are those of the site in place."""
     warning = site_url_warning(project)
     if warning:
         print(warning, file=sys.stderr)
     target = site_dir(project)
+    env = _reproducible_env(project)
+    inputs = site_inputs.digest(project, env)
+    if target.is_dir() and site_inputs.up_to_date(project, target, inputs):
+        print(f"archive-build site: nothing changed since {project.rel(target)}/ was rendered; left as it is", file=sys.stderr)
+        return 0
+    site_inputs.forget(project)
     clean_stale_temps(target.parent)
+    clean_stale_temps(project.cache, only="search-notes")
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    mkdocs = Path(sys.executable).with_name("mkdocs")
-    cmd = [str(mkdocs) if mkdocs.exists() else "mkdocs", "build", "--strict", "--site-dir", str(tmp)]
-    proc = subprocess.run(cmd, cwd=project.root, env=_reproducible_env(project))
-    if proc.returncode != 0:
+    notes = project.cache / f".search-notes.tmp-{os.getpid()}"
+    seconds: dict[str, float] = {}
+    try:
+        try:
+            code = _render(project, tmp, notes, env, jobs, seconds)
+        except (RuntimeError, OSError) as exc:
+            print(f"archive-build site: {exc}; {project.rel(target)}/ left as it was", file=sys.stderr)
+            return 1
+        if code != 0:
+            print(f"archive-build site: mkdocs build failed; {project.rel(target)}/ left as it was", file=sys.stderr)
+            return code
+        start = time.perf_counter()
+        _swap(project, tmp, target)
+        seconds["swap"] = time.perf_counter() - start
+        site_inputs.record(project, target, inputs)
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        print(f"archive-build site: mkdocs build failed; {project.rel(target)}/ left as it was", file=sys.stderr)
-        return proc.returncode
-    if target.exists():
-        swap_dirs(tmp, target)
-    else:
-        os.rename(tmp, target)
+        shutil.rmtree(notes, ignore_errors=True)
+    if timings:
+        print(f"archive-build site timings: jobs {jobs}, " + ", ".join(f"{k} {v:.2f} s" for k, v in seconds.items()), file=sys.stderr)
     return 0
 
 

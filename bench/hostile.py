@@ -89,7 +89,8 @@ def site_step(page: str) -> str:
     import markdown
     from mkdocs.utils.meta import get_data
 
-    from archive_build import site_hooks
+    from archive_build.site_plugin import sanitise
+    from archive_build.site_plugin.reading import Reading
 
     if _MARKDOWN is None:
         from mkdocs.config import load_config
@@ -99,7 +100,8 @@ def site_step(page: str) -> str:
     body, meta = get_data(page)
     md = markdown.Markdown(extensions=_MARKDOWN[0], extension_configs=_MARKDOWN[1])
     html = md.convert(body)
-    return site_hooks.on_page_content(html, _Page(meta), {}, None)
+    page = _Page(meta)
+    return Reading.page_content(sanitise.page_content(html, page), page)
 
 
 def mkdocs_seconds(ext: str, raw: str | None) -> float:

@@ -1,8 +1,8 @@
 """A throw-away archive project made from the checkout: what the benchmarks and the tests build in.
 
 One place lists what a project needs besides its content (the site's
-config, the theme overrides, the hooks module ``mkdocs.yml`` names, the
-hand-written pages), so a new hand-written page reaches both.
+config, the theme overrides, the hand-written
+pages), so a new hand-written page reaches both.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SITE_FILES = ("mkdocs.yml", "overrides", "archive_build/site_hooks.py")
+SITE_FILES = ("mkdocs.yml", "overrides")
 CONTENT = ("raw", "annotations", "entities.yml")
 HAND_WRITTEN_DOCS = ("index.md", "about.md", "how-to-annotate.md", "open-data.md", "stylesheets", "javascripts", "assets", "images")
 

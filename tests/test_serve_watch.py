@@ -6,7 +6,8 @@ from pathlib import Path
 
 from mkdocs.livereload import LiveReloadServer
 
-from archive_build import site_hooks
+from archive_build.site_plugin import serve
+from archive_build.site_plugin.plugin import ArchivePlugin
 
 
 def _server(tmp_path: Path) -> LiveReloadServer:
@@ -19,7 +20,7 @@ def test_an_edit_in_a_natively_watched_folder_asks_for_a_rebuild(tmp_path: Path)
     other.mkdir()
     server = _server(tmp_path)
     server.watch(str(other))
-    site_hooks._watch_natively(server, [str(raw)])
+    serve.watch_natively(server, [str(raw)])
     # raw/ is not on MkDocs' polling observer (never started here, so only the native one can see the edit).
     assert {e.watch.path for e in server.observer.emitters} == {str(other)}
     assert str(raw) in server._watched_paths
@@ -39,7 +40,7 @@ def test_serve_takes_raw_and_annotations_out_of_mkdocs_polling_however_they_were
     config = {"docs_dir": str(tmp_path / "docs"), "config_file_path": str(tmp_path / "mkdocs.yml"), "watch": ["raw", f"{tmp_path}/annotations/", "entities.yml"]}
     server = _server(tmp_path)
     server.watch(config["docs_dir"])  # what `mkdocs serve` does before on_serve
-    server = site_hooks.on_serve(server, config, None)
+    server = ArchivePlugin().on_serve(server, config=config, builder=None)
     for item in config["watch"]:  # ... and after it
         server.watch(item)
     polled = {e.watch.path for e in server.observer.emitters}
@@ -56,7 +57,7 @@ def test_folders_not_asked_for_with_watch_are_not_watched(tmp_path: Path, monkey
     config = {"docs_dir": str(tmp_path / "docs"), "config_file_path": str(tmp_path / "mkdocs.yml"), "watch": []}
     server = _server(tmp_path)
     server.watch(config["docs_dir"])
-    server = site_hooks.on_serve(server, config, None)
+    server = ArchivePlugin().on_serve(server, config=config, builder=None)
     assert str(tmp_path / "raw") not in server._watched_paths
 
 
@@ -65,7 +66,7 @@ def test_reading_a_file_in_a_natively_watched_folder_does_not_ask_for_a_rebuild(
     raw.mkdir()
     (raw / "a.txt").write_text("x", encoding="utf-8")
     server = _server(tmp_path)
-    site_hooks._watch_natively(server, [str(raw)])
+    serve.watch_natively(server, [str(raw)])
     time.sleep(0.2)
     (raw / "a.txt").read_bytes()  # what the build does with the files it is rebuilt for
     time.sleep(0.5)

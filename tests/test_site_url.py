@@ -26,13 +26,22 @@ def test_no_warning_once_site_url_is_set_in_the_environment(tmp_path: Path, monk
     assert site_url_warning(Project(project)) is None
 
 
-def test_the_pages_workflow_builds_with_the_repositorys_pages_address():
+def test_the_pages_workflow_renders_with_the_repositorys_pages_address():
     workflow = yaml.safe_load((ROOT / ".github/workflows/pages.yml").read_text("utf-8"))
-    steps = workflow["jobs"]["build"]["steps"]
+    steps = workflow["jobs"]["shard"]["steps"]
     names = [s.get("id") or s.get("name") for s in steps]
-    site = next(s for s in steps if s.get("name") == "make site")
-    assert names.index("pages") < names.index("make site")
-    assert site["env"]["SITE_URL"] == "${{ steps.pages.outputs.base_url }}/"
+    render = next(s for s in steps if s.get("name") == "Render one shard")
+    assert names.index("pages") < names.index("Render one shard")
+    assert render["env"]["SITE_URL"] == "${{ steps.pages.outputs.base_url }}/"
+
+
+def test_the_pages_workflow_renders_one_shard_per_matrix_job_and_merges_them_before_deploying():
+    jobs = yaml.safe_load((ROOT / ".github/workflows/pages.yml").read_text("utf-8"))["jobs"]
+    render = next(s for s in jobs["shard"]["steps"] if s.get("name") == "Render one shard")
+    assert "--shard ${{ matrix.shard }}/${{ strategy.job-total }}" in render["run"]
+    assert jobs["shard"]["strategy"]["matrix"]["shard"] == list(range(1, len(jobs["shard"]["strategy"]["matrix"]["shard"]) + 1))
+    assert jobs["merge"]["needs"] == "shard" and jobs["deploy"]["needs"] == "merge"
+    assert any("archive-build merge shards/*" in s.get("run", "") for s in jobs["merge"]["steps"])
 
 
 def test_citations_and_open_data_use_the_site_url_from_the_environment(tmp_path: Path, monkeypatch):
