@@ -58,24 +58,15 @@ def inventory(folder: str, display: str, known: set[str]) -> AnnotationFiles:
     (``annotations``), ``known`` the ids of the raw articles.
     """
     out = AnnotationFiles()
+    prefix = display.rstrip("/") + "/"
     try:
-        with os.scandir(folder) as it:
-            entries = sorted(it, key=lambda e: e.name)
+        entries = _entries(folder, prefix)
     except OSError:
         return out
-    prefix = display.rstrip("/") + "/"
     lower_known: dict[str, str] | None = None
     notes: list[tuple[str, str]] = []
-    for entry in entries:
+    for entry, shown, stem, ext, is_dir in entries:
         name = entry.name
-        shown = prefix + name
-        stem, ext = os.path.splitext(name)
-        if name.startswith(".") and ext.lower() not in EXTENSIONS:
-            continue  # .gitkeep, editors' files
-        try:
-            is_dir = entry.is_dir()
-        except OSError:
-            is_dir = False
         if is_dir:
             if name in known:
                 notes.append((entry.path, name))
@@ -114,22 +105,12 @@ def inventory(folder: str, display: str, known: set[str]) -> AnnotationFiles:
 def _note_files(folder: str, prefix: str, problems: list[Problem]) -> list[tuple[str, str]]:
     """The note files of one article's folder (``<note-id>.yml``), and a problem for every other entry."""
     try:
-        with os.scandir(folder) as it:
-            entries = sorted(it, key=lambda e: e.name)
+        entries = _entries(folder, prefix)
     except OSError as exc:
         problems.append(Problem(prefix.rstrip("/"), None, f"cannot read the folder: {exc.strerror or exc}"))
         return []
     found: list[tuple[str, str]] = []
-    for entry in entries:
-        name = entry.name
-        shown = prefix + name
-        stem, ext = os.path.splitext(name)
-        if name.startswith(".") and ext.lower() not in EXTENSIONS:
-            continue
-        try:
-            is_dir = entry.is_dir()
-        except OSError:
-            is_dir = False
+    for entry, shown, stem, ext, is_dir in entries:
         if is_dir:
             problems.append(Problem(shown, None, f"a folder inside an article's notes: the build reads only {prefix}<note-id>.yml files; move its files up into {prefix}"))
         elif ext not in EXTENSIONS:
@@ -140,6 +121,27 @@ def _note_files(folder: str, prefix: str, problems: list[Problem]) -> list[tuple
         else:
             found.append((entry.path, shown))
     return found
+
+
+def _entries(folder: str, prefix: str) -> list[tuple[os.DirEntry[str], str, str, str, bool]]:
+    """A folder's entries in name order, as (entry, name in messages, stem, extension, is a folder).
+
+    Hidden entries that are not annotation files (``.gitkeep``, editors'
+    files) are left out; a hidden ``.yml`` stays, to be reported.
+    """
+    with os.scandir(folder) as it:
+        entries = sorted(it, key=lambda e: e.name)
+    out = []
+    for entry in entries:
+        stem, ext = os.path.splitext(entry.name)
+        if entry.name.startswith(".") and ext.lower() not in EXTENSIONS:
+            continue
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        out.append((entry, prefix + entry.name, stem, ext, is_dir))
+    return out
 
 
 def _slug(text: str) -> str:
