@@ -6,10 +6,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bench.generate import generate
+from testkit.generate import generate
 from bench.scale import main as bench_main
 
-from .conftest import copy_project, run_cli
+from testkit.cli import run_cli
+from testkit.skeleton import copy_project
 
 # The bench harness: whole builds and MkDocs runs at small sizes, for `make test` only.
 pytestmark = pytest.mark.slow
@@ -80,7 +81,7 @@ def test_the_issues_targets_scale_with_the_machines_slowness() -> None:
 
 
 def test_the_serve_latency_bench_sees_an_edit_served(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    from bench.scale import make_project
+    from testkit.skeleton import make_project
     from bench.serve_latency import main as serve_main
 
     make_project(tmp_path / "archive", 6)
