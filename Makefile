@@ -61,7 +61,7 @@ bench: install
 bench-site: install
 	nice $(BIN)/python -m bench.site_steps --sizes $(BENCH_SIZES)
 
-# Hostile inputs (bench/hostile_shapes.py) at 25-400 KB: CPU seconds per step and the fitted exponent per shape.
+# Hostile inputs (testkit/hostile_shapes.py) at 25-400 KB: CPU seconds per step and the fitted exponent per shape.
 bench-hostile: install
 	nice $(BIN)/python -m bench.hostile
 

@@ -1,1 +1,1 @@
-"""Benchmarks: synthetic archives (``bench.generate``) and the scale table (``bench.scale``)."""
+"""Benchmarks: the scale table (``bench.scale``), the site step, hostile inputs, faults; what they build with is ``testkit``."""

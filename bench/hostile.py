@@ -1,6 +1,6 @@
 """``make bench-hostile``: how the build and site steps grow with each hostile input shape.
 
-For every shape of ``bench/hostile_shapes.py`` at 25, 50, 100, 200 and
+For every shape of ``testkit/hostile_shapes.py`` at 25, 50, 100, 200 and
 400 KB: the CPU seconds of the build step's work on that one article
 (cleaning, annotating, entity linking with the archive's gazetteer, writing
 the page) and of the site step's (Python-Markdown with the site's
@@ -26,10 +26,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from bench.hostile_shapes import SHAPES, SIZES_KB, Shape
-
-ROOT = Path(__file__).resolve().parent.parent
-ARTICLE_ID = "2024-01-01-hostile"
+from testkit.hostile_shapes import SHAPES, SIZES_KB, Shape
+from testkit.one_article import ARTICLE_ID, build_step, site_step
 
 
 def fit_exponent(sizes: list[float], seconds: list[float]) -> float:
@@ -50,60 +48,6 @@ def _cpu(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return best, value
 
 
-_GAZETTEER: Any = None
-
-
-def _gazetteer() -> Any:
-    global _GAZETTEER
-    if _GAZETTEER is None:
-        from archive_build.entities import load_gazetteer
-
-        _GAZETTEER, _ = load_gazetteer(ROOT / "entities.yml", "entities.yml")
-    return _GAZETTEER
-
-
-def build_step(text: str, ext: str) -> str:
-    """One article through the build step's per-article work, in this process; its page's Markdown."""
-    from archive_build.pipeline import annotate_and_link, clean_article
-    from archive_build.writer import page_text
-
-    article = clean_article(text.encode("utf-8"), f"raw/{ARTICLE_ID}{ext}")
-    article = annotate_and_link(article, None, f"annotations/{ARTICLE_ID}.yml", (), _gazetteer(), [])
-    return page_text(article)
-
-
-class _Page:
-    """What the MkDocs hook reads of a page."""
-
-    def __init__(self, meta: dict[str, Any]) -> None:
-        self.meta = meta
-        self.file = type("File", (), {"src_uri": f"articles/{ARTICLE_ID}.md"})()
-
-
-_MARKDOWN: Any = None
-
-
-def site_step(page: str) -> str:
-    """One generated page through the site step's per-page work: Markdown to HTML, sanitiser, reading features."""
-    global _MARKDOWN
-    import markdown
-    from mkdocs.utils.meta import get_data
-
-    from archive_build.site_plugin import sanitise
-    from archive_build.site_plugin.reading import Reading
-
-    if _MARKDOWN is None:
-        from mkdocs.config import load_config
-
-        config = load_config(str(ROOT / "mkdocs.yml"))
-        _MARKDOWN = (config["markdown_extensions"], config["mdx_configs"])
-    body, meta = get_data(page)
-    md = markdown.Markdown(extensions=_MARKDOWN[0], extension_configs=_MARKDOWN[1])
-    html = md.convert(body)
-    page = _Page(meta)
-    return Reading.page_content(sanitise.page_content(html, page), page)
-
-
 def mkdocs_seconds(ext: str, raw: str | None) -> float:
     """CPU seconds (user + system) of ``mkdocs build`` of a site holding this one raw article (None: none).
 
@@ -111,7 +55,7 @@ def mkdocs_seconds(ext: str, raw: str | None) -> float:
     """
     import resource
 
-    from bench.skeleton import copy_skeleton
+    from testkit.skeleton import copy_skeleton
 
     with tempfile.TemporaryDirectory(prefix="hostile-site-") as tmp:
         project = copy_skeleton(Path(tmp) / "site", ())

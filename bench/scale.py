@@ -1,6 +1,6 @@
 """``make bench``: build synthetic archives of growing size and print one table.
 
-For each N: generate an archive (``bench.generate``), then time, as separate
+For each N: generate an archive (``testkit.generate``), then time, as separate
 processes and with the peak memory of each whole process tree (the build's
 workers included, shared pages counted once: ``_Memory``): the cold build step, ``mkdocs build`` on its output
 (including the Pagefind indexes), a no-op rebuild, and a
@@ -32,9 +32,9 @@ from typing import Callable
 
 import yaml
 
+from testkit.skeleton import make_project
+
 from . import reference
-from .generate import generate
-from .skeleton import copy_skeleton
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -154,15 +154,6 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Ste
     if m:
         step.summary = {k: int(v) for k, v in m.groupdict().items()}
     return step
-
-
-def make_project(dest: Path, n: int, seed: int = 1) -> list[str]:
-    """A fresh project: the checkout's site config and hand-written pages, plus a synthetic archive."""
-    if dest.exists():
-        shutil.rmtree(dest)
-        os.sync()  # the deletion's discards done before anything is measured
-    copy_skeleton(dest)
-    return generate(dest, n, seed=seed)
 
 
 def change_one_annotation(project: Path) -> str:
@@ -295,24 +286,55 @@ def cpu_probe(steps: int = 5_000_000, runs: int = 3) -> float:
 ISSUE_N = 10_000
 
 
-def targets_here(factor: float) -> str:
+@dataclass(frozen=True)
+class Targets:
+    """The issue's timed targets on one machine."""
+
+    articles_per_s: float  # the cold build, at least
+    rebuild_s: float  # the no-op and one-annotation rebuilds, at most
+    serve_edit_s: float  # `make serve` showing an edit, at most
+
+
+def scaled_targets(factor: float) -> Targets:
     """The issue's timed targets, scaled to a machine ``factor`` times slower than the issue's."""
+    return Targets(articles_per_s=500 / factor, rebuild_s=2 * factor, serve_edit_s=5 * factor)
+
+
+def targets_here(factor: float) -> str:
+    """``scaled_targets`` in a sentence."""
+    t = scaled_targets(factor)
     return (
         f"The issue's targets on this machine (the mean factor: {reference.relative(factor)} the issue's): "
-        f"cold build >= {500 / factor:.0f} articles/s, no-op and one-annotation rebuilds <= {2 * factor:.1f} s, "
-        f"`make serve` edit <= {5 * factor:.1f} s"
+        f"cold build >= {t.articles_per_s:.0f} articles/s, no-op and one-annotation rebuilds <= {t.rebuild_s:.1f} s, "
+        f"`make serve` edit <= {t.serve_edit_s:.1f} s"
     )
 
 
-def against_targets(row: Row, factor: float) -> str:
+@dataclass(frozen=True)
+class Standing:
+    """A row's build-step runs as fractions of the scaled targets."""
+
+    articles_per_s: float
+    of_target: float | None  # the cold build's rate over the target; None below ISSUE_N, where a build is mostly start-up
+    of_limit: float  # the slower of the no-op and one-annotation rebuilds over their limit
+
+
+def standing(row: Row, factor: float) -> Standing:
     """How the row's build-step runs compare with the issue's targets scaled by ``factor``."""
+    targets = scaled_targets(factor)
     rate = row.n / row.cold.seconds
-    limit = 2 * factor
-    # The issue sets its rates for 10,000 articles: a smaller build is mostly start-up.
-    cold = f"{rate / (500 / factor):.2f} of the target" if row.n >= ISSUE_N else f"the target is set for {ISSUE_N:,} articles"
+    # The issue sets its rates for 10,000 articles.
+    of_target = rate / targets.articles_per_s if row.n >= ISSUE_N else None
+    return Standing(rate, of_target, max(row.noop.seconds, row.one.seconds) / targets.rebuild_s)
+
+
+def against_targets(row: Row, factor: float) -> str:
+    """``standing`` in a sentence."""
+    s = standing(row, factor)
+    cold = f"{s.of_target:.2f} of the target" if s.of_target is not None else f"the target is set for {ISSUE_N:,} articles"
     return (
-        f"N={row.n:,} against them: cold build {rate:.0f} articles/s, {cold}; "
-        f"no-op {row.noop.seconds:.2f} s and one annotation {row.one.seconds:.2f} s, {max(row.noop.seconds, row.one.seconds) / limit:.2f} of the limit"
+        f"N={row.n:,} against them: cold build {s.articles_per_s:.0f} articles/s, {cold}; "
+        f"no-op {row.noop.seconds:.2f} s and one annotation {row.one.seconds:.2f} s, {s.of_limit:.2f} of the limit"
     )
 
 

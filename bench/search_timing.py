@@ -1,7 +1,7 @@
 """Search at scale: index size, a first query's download, and time from the last keystroke to results.
 
 ``python -m bench.search_timing --sizes 1000,10000`` generates synthetic
-archives (bench.generate, via bench.scale.make_project), builds each site
+archives (testkit.generate, via testkit.skeleton.make_project), builds each site
 and reports: the Pagefind index's size in all and per article, the bytes a
 first query downloads (as the local server sent them, and gzip'd as most
 static hosts would send the scripts), and milliseconds from the last
@@ -23,7 +23,9 @@ from typing import Any
 
 import yaml
 
-from .scale import BIN, dir_bytes, make_project
+from testkit.skeleton import make_project
+
+from .scale import BIN, dir_bytes
 from .searchprobe import first_query, warm_query
 
 

@@ -25,7 +25,9 @@ from pathlib import Path
 
 import yaml
 
-from .scale import BIN, make_project
+from testkit.skeleton import make_project
+
+from .scale import BIN
 
 
 def _free_port() -> int:
@@ -57,17 +59,9 @@ def _edit(path: Path, marker: str) -> None:
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000), encoding="utf-8")
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--n", type=int, default=10_000, help="articles to generate (default 10,000)")
-    p.add_argument("--project", type=Path, help="an existing generated project to reuse")
-    p.add_argument("--edits", type=int, default=3, help="annotation edits to time (default 3)")
-    p.add_argument("--startup-timeout", type=float, default=1800)
-    args = p.parse_args(argv)
-    project = args.project or Path(os.environ.get("TMPDIR", "/tmp")) / "archive-bench" / f"serve-{args.n}"
-    if args.project is None:
-        print(f"[bench] generating {args.n} articles in {project}", file=sys.stderr, flush=True)
-        make_project(project, args.n)
+def serve_latencies(project: Path, edits: int, startup_timeout: float) -> list[float | None] | None:
+    """Seconds until ``mkdocs serve`` shows each of ``edits`` annotation edits (None: not within 600 s),
+    printed as they come; None if the server did not come up."""
     subprocess.run([str(BIN / "archive-build"), "build", "--quiet"], cwd=project, check=False)
     ann = sorted((project / "annotations").glob("*.yml"))[0]
     url_base = f"http://127.0.0.1:{_free_port()}/"
@@ -79,15 +73,17 @@ def main(argv: list[str] | None = None) -> int:
     proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         t0 = time.perf_counter()
-        first = _wait_for(page, "<article", args.startup_timeout)
+        first = _wait_for(page, "<article", startup_timeout)
         if first is None:
             print("[bench] mkdocs serve did not come up; see serve.log", file=sys.stderr)
-            return 1
+            return None
         print(f"first build served after {time.perf_counter() - t0:.1f} s", flush=True)
-        for i in range(args.edits):
+        latencies: list[float | None] = []
+        for i in range(edits):
             marker = f"Serve-latency-edit-{i}-{time.time_ns()}"
             _edit(ann, marker)
             took = _wait_for(page, marker, 600)
+            latencies.append(took)
             print(f"edit {i + 1}: " + (f"served after {took:.1f} s" if took is not None else "not served within 600 s"), flush=True)
             time.sleep(2)
     finally:
@@ -97,7 +93,21 @@ def main(argv: list[str] | None = None) -> int:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
-    return 0
+    return latencies
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--n", type=int, default=10_000, help="articles to generate (default 10,000)")
+    p.add_argument("--project", type=Path, help="an existing generated project to reuse")
+    p.add_argument("--edits", type=int, default=3, help="annotation edits to time (default 3)")
+    p.add_argument("--startup-timeout", type=float, default=1800)
+    args = p.parse_args(argv)
+    project = args.project or Path(os.environ.get("TMPDIR", "/tmp")) / "archive-bench" / f"serve-{args.n}"
+    if args.project is None:
+        print(f"[bench] generating {args.n} articles in {project}", file=sys.stderr, flush=True)
+        make_project(project, args.n)
+    return 1 if serve_latencies(project, args.edits, args.startup_timeout) is None else 0
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """``make bench-site``: the site step (``archive-build site``) at scale, against plain MkDocs in the same run.
 
-For each N: generate an archive (``bench.generate``), run the build step,
+For each N: generate an archive (``testkit.generate``), run the build step,
 then time, with the peak memory of each whole process tree
 (``bench.scale.measure``): a cold ``archive-build site`` (its render, search
 index and swap from ``--timings``), a no-op one (nothing changed: it must
@@ -21,10 +21,13 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
-from .scale import BIN, Step, change_one_annotation, make_project, measure
+from testkit.skeleton import make_project
+
+from .scale import BIN, Step, change_one_annotation, measure
 
 _TIMINGS = re.compile(r"archive-build site timings: (.*)")
 
@@ -143,18 +146,26 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def projections(rows: list[Row], n: int) -> str:
-    """Build step, site step and their peak memory projected to ``n`` articles (a power law over the sizes run)."""
+_FIGURES: tuple[tuple[str, Callable[[Row], float], str], ...] = (
+    ("build step", lambda r: r.build.seconds, "s"), ("site step", lambda r: r.site.seconds, "s"),
+    ("build peak", lambda r: r.build.peak_mb, "MB"), ("site peak", lambda r: r.site.peak_mb, "MB"),
+)
+
+
+def projected(rows: list[Row], n: int) -> dict[str, tuple[float, float]]:
+    """Build step, site step and their peak memory projected to ``n`` articles (a power law over the sizes run):
+    each figure's (value, fitted exponent)."""
     from .projection import project
 
-    out = []
-    for name, figure, unit in (
-        ("build step", lambda r: r.build.seconds, "s"), ("site step", lambda r: r.site.seconds, "s"),
-        ("build peak", lambda r: r.build.peak_mb, "MB"), ("site peak", lambda r: r.site.peak_mb, "MB"),
-    ):
-        value, exponent = project([(r.n, figure(r)) for r in rows], n)
-        out.append(f"{name} at N={n:,}: {value:,.0f} {unit} (fitted exponent {exponent:.2f})")
-    return "\n".join(out)
+    return {name: project([(r.n, figure(r)) for r in rows], n) for name, figure, _unit in _FIGURES}
+
+
+def projections(rows: list[Row], n: int) -> str:
+    """``projected`` in lines."""
+    values = projected(rows, n)
+    return "\n".join(
+        f"{name} at N={n:,}: {values[name][0]:,.0f} {unit} (fitted exponent {values[name][1]:.2f})" for name, _figure, unit in _FIGURES
+    )
 
 
 if __name__ == "__main__":

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
-from bench.skeleton import CONTENT, copy_skeleton
+from testkit.cli import BIN, run_cli
+from testkit.skeleton import copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
-BIN = Path(sys.executable).parent
+__all__ = ["BIN", "ROOT", "SHARED", "build_site", "copy_project", "mkdocs_build", "run_cli"]
 
 # Property tests explore new random examples on every local run (and remember the
 # failures they find in .hypothesis/); under CI they run a fixed, reproducible set,
@@ -29,20 +29,6 @@ BIN = Path(sys.executable).parent
 settings.register_profile("default-no-deadline", deadline=None)
 settings.register_profile("ci", derandomize=True, database=None, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "default-no-deadline")
-
-def copy_project(dest: Path, *, raw: bool = True, annotations: bool = True, entities: bool = True) -> Path:
-    """A fresh archive project in ``dest`` with the checkout's config and (optionally) content."""
-    wanted = {"raw": raw, "annotations": annotations, "entities.yml": entities}
-    return copy_skeleton(dest, tuple(name for name in CONTENT if wanted[name]))
-
-
-def run_cli(project: Path, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
-    """Run the real console script in ``project``."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONWARNINGS": "ignore"}
-    proc = subprocess.run([str(BIN / "archive-build"), *args], cwd=project, capture_output=True, text=True, env=env, timeout=600)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"archive-build {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
-    return proc
 
 
 def mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:

@@ -1,4 +1,4 @@
-"""Interrupted, concurrent or damaged builds heal, and every failure is one line (``bench/faults.py`` at a small size).
+"""Interrupted, concurrent or damaged builds heal, and every failure is one line (``testkit/faults.py`` at a small size).
 
 Each test runs one kind of fault on a synthetic archive that changes from
 trial to trial (articles, annotations and the gazetteer), then one ordinary
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.faults import DAMAGE, Faults, Trial, can_make_read_only, roles
+from testkit.faults import DAMAGE, Faults, Trial, can_make_read_only, roles
 
 pytestmark = pytest.mark.slow  # every test builds a 70-article archive several times
 
@@ -61,7 +61,7 @@ def test_damaged_cache_files_are_misses_reported_once_never_published(faults: Fa
 
 
 def test_a_damaged_cache_file_is_reported_as_one_warning_naming_it(faults: Faults) -> None:
-    from bench.faults import damage_file, run
+    from testkit.faults import damage_file, run
 
     state = faults.root / ".cache" / "archive-build" / "state.pickle"
     damage_file(state, "flipped", faults.rng)
@@ -95,7 +95,7 @@ def test_entity_pages_memoised_by_a_build_killed_before_writing_them_are_written
     from archive_build.collection import collection_pages
     from archive_build.project import Project
 
-    from bench.faults import outputs, run
+    from testkit.faults import outputs, run
 
     from .conftest import copy_project
 

@@ -1,6 +1,6 @@
 """One contributed file must never stall the archive: every hostile shape is processed in linear time.
 
-The shapes (``bench/hostile_shapes.py``) are the issue's: text without a
+The shapes (``testkit/hostile_shapes.py``) are the issue's: text without a
 sentence terminator, runs of spaces, unclosed brackets, link openers, bare
 URLs, footnote-like markers, bidi and zero-width characters, a one-line
 text, a Markdown file of backslashes, and the classic regular-expression
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench.hostile import build_step, fit_exponent, site_step
-from bench.hostile_shapes import SHAPES, Shape, fill
+from testkit.hostile_shapes import SHAPES, Shape, fill
+from testkit.one_article import build_step, site_step
 
 from .conftest import copy_project, mkdocs_build, run_cli
 
@@ -111,12 +111,6 @@ def test_a_piece_that_would_open_a_list_or_a_heading_starts_escaped() -> None:
     assert len(pieces) > 2 and all(p[:1] == "\\" for p in pieces[1:])
 
 
-def test_the_exponent_fit_reads_linear_and_quadratic_growth() -> None:
-    sizes = [25, 50, 100, 200, 400]
-    assert fit_exponent(sizes, [s * 0.01 for s in sizes]) == pytest.approx(1.0)
-    assert fit_exponent(sizes, [s * s * 0.01 for s in sizes]) == pytest.approx(2.0)
-
-
 def test_hostile_raw_file_names_get_clear_errors_and_the_rest_builds(tmp_path) -> None:  # type: ignore[no-untyped-def]
     import unicodedata
 
@@ -160,7 +154,7 @@ def _annotated_page(body: str, quote: str, tmp_path) -> str:  # type: ignore[no-
 
 @pytest.mark.parametrize("name", ["bare URLs", "backslashes", "Markdown link openers"])
 def test_an_annotation_body_of_a_hostile_shape_renders_in_linear_time(name: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from bench.hostile_shapes import shape
+    from testkit.hostile_shapes import shape
 
     make = shape(name).make
     small, large = (_annotated_page(make(n), "Some words", tmp_path) for n in (SMALL, LARGE))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from archive_build.site_plugin.shards import Shard
-from bench.scale import make_project
+from testkit.skeleton import make_project
 
 from .conftest import run_cli
 

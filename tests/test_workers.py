@@ -10,7 +10,7 @@ from archive_build.build import build
 from archive_build.memo import Remembered, memo_value
 from archive_build.project import Project
 from archive_build.workers import CAN_FORK, POOL_THRESHOLD, Workers
-from bench.generate import generate
+from testkit.generate import generate
 
 from .conftest import copy_project
 

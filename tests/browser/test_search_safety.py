@@ -10,8 +10,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from bench.searchprobe import serve
-from tests.browser.conftest import open_context, search
+from tests.browser.conftest import open_context, search, serve_site
 from tests.conftest import build_site, copy_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -31,7 +30,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "---\n\nZebrafish swim &lt;img src=x onerror=\"window.__pwned=4\"&gt; in a paragraph long enough to be a body.\n",
         encoding="utf-8",
     )
-    with serve(build_site(project)) as base:
+    with serve_site(build_site(project)) as base:
         yield base
 
 

@@ -6,8 +6,11 @@ pages), so a new hand-written page reaches both.
 """
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
+
+from .generate import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_FILES = ("mkdocs.yml", "overrides")
@@ -37,3 +40,18 @@ def copy_skeleton(dest: Path, content: tuple[str, ...] = ()) -> Path:
         elif src.exists():
             shutil.copy2(src, dest / "docs" / name)
     return dest
+
+
+def copy_project(dest: Path, *, raw: bool = True, annotations: bool = True, entities: bool = True) -> Path:
+    """A fresh archive project in ``dest`` with the checkout's config and (optionally) content."""
+    wanted = {"raw": raw, "annotations": annotations, "entities.yml": entities}
+    return copy_skeleton(dest, tuple(name for name in CONTENT if wanted[name]))
+
+
+def make_project(dest: Path, n: int, seed: int = 1) -> list[str]:
+    """A fresh project: the checkout's site config and hand-written pages, plus a synthetic archive of ``n`` articles."""
+    if dest.exists():
+        shutil.rmtree(dest)
+        os.sync()  # the deletion's discards done before anything is measured
+    copy_skeleton(dest)
+    return generate(dest, n, seed=seed)

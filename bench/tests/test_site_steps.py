@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bench.projection import project
-from bench.site_steps import main as site_bench_main, stage_seconds
+from bench.site_steps import projected, run_size, stage_seconds
 
 
 def test_a_projection_recovers_the_power_law_it_is_fitted_to() -> None:
@@ -26,11 +26,11 @@ def test_the_stages_are_read_from_the_site_steps_timings_line() -> None:
 
 
 @pytest.mark.slow
-def test_the_site_bench_times_every_stage_checks_the_no_op_and_projects(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    assert site_bench_main(["--sizes", "6,9", "--workdir", str(tmp_path), "--no-plain", "--no-one", "-j", "2"]) == 0
-    out = capsys.readouterr().out
-    lines = [line for line in out.splitlines() if line.strip().startswith(("6 ", "9 "))]
-    assert len(lines) == 2
-    assert all(line.split("|")[9].strip() == "0" for line in lines), "the no-op rewrote files in site/"
-    assert "site step at N=100,000" in out
-    assert "exited" not in out
+def test_the_site_bench_times_every_stage_checks_the_no_op_and_projects(tmp_path: Path) -> None:
+    rows = [run_size(n, tmp_path, plain=False, one=False, jobs=2) for n in (6, 9)]
+    assert all(step.returncode == 0 for row in rows for step in (row.build, row.site, row.noop))
+    assert all({"render", "index"} <= set(row.stages) for row in rows)
+    assert [row.noop_rewritten for row in rows] == [0, 0], "the no-op rewrote files in site/"
+    figures = projected(rows, 100_000)
+    assert set(figures) == {"build step", "site step", "build peak", "site peak"}
+    assert all(value > 0 for value, _exponent in figures.values())
