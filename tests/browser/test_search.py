@@ -115,7 +115,8 @@ def test_following_a_note_result_lands_on_the_highlighted_passage(page, site_url
     search(page, "transliterated")
     page.locator("a.ab-search-result__sub[href$='#ann-kiev-kyiv']").first.click()
     page.wait_for_url(re.compile(r"#ann-kiev-kyiv$"))
-    assert page.locator("mark#ann-kiev-kyiv").is_visible()
+    # Instant navigation changes the address before it swaps the page in.
+    page.locator("mark#ann-kiev-kyiv").wait_for(state="visible", timeout=15_000)
 
 
 # --- filters
