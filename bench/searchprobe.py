@@ -11,15 +11,13 @@ that compresses): it also proves that search works offline from ``site/``.
 """
 from __future__ import annotations
 
-import contextlib
-import functools
 import gzip
-import http.server
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlsplit
+
+from testkit.static_server import serve_site
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -35,25 +33,6 @@ class SearchRun:
     ms_after_last_key: float  # from the last keystroke to the results on screen
     requests: list[tuple[str, int]] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)  # requests that left localhost
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
-        pass
-
-
-@contextlib.contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """A static server for ``site`` on a free localhost port."""
-    handler = functools.partial(_Quiet, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def _body(response: object) -> bytes:
@@ -114,7 +93,7 @@ def first_query(site: Path, query: str, *, browser: Any = None, timeout_ms: int 
 
 
 def _query_in(browser: Any, site: Path, query: str, timeout_ms: int) -> SearchRun:
-    with serve(site) as base:
+    with serve_site(site) as base:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         try:
             page = context.new_page()
@@ -146,7 +125,7 @@ def warm_query(site: Path, queries: list[str], *, browser: Any = None) -> list[f
     from playwright.sync_api import sync_playwright
 
     def run(b: Any) -> list[float]:
-        with serve(site) as base:
+        with serve_site(site) as base:
             context = b.new_context(viewport={"width": 1280, "height": 900})
             try:
                 page = context.new_page()

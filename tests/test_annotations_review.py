@@ -20,12 +20,18 @@ def git(project, *args: str) -> None:
     subprocess.run(["git", "-C", str(project), "-c", "user.name=t", "-c", "user.email=t@example.org", *args], check=True, capture_output=True)
 
 
-@pytest.fixture(scope="module")
-def summary(tmp_path_factory) -> str:
-    project = copy_project(tmp_path_factory.mktemp("review"))
+def commit_base(project):
+    """Make ``project`` a repository of one commit: the base a review compares against."""
     git(project, "init", "-q")
     git(project, "add", "-A")
     git(project, "commit", "-qm", "base")
+    return project
+
+
+@pytest.fixture(scope="module")
+def summary(tmp_path_factory) -> str:
+    project = copy_project(tmp_path_factory.mktemp("review"))
+    commit_base(project)
     path = project / "annotations" / f"{WSWS}.yml"
     text = path.read_text().replace("Pantsir air-defence systems", "Pantsir-S1 air-defence systems")
     text = re.sub(r"\n  - id: wsws-editorial-board\n(?:    .*\n|\n)*?(?=  - id:)", "\n", text)
@@ -64,10 +70,7 @@ def test_nothing_a_contributor_writes_becomes_markup_or_markdown_of_the_summary(
 
 
 def test_a_re_anchored_quote_gives_its_similarity(tmp_path):
-    project = copy_project(tmp_path / "p")
-    git(project, "init", "-q")
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", "base")
+    project = commit_base(copy_project(tmp_path / "p"))
     path = project / "annotations" / f"{WSWS}.yml"
     path.write_text(path.read_text() + "\n  - id: fuzzy\n    quote: \"Eight fixed-wing drone were launched\"\n    author: \"@me\"\n    created: 2026-12-01\n    body: x\n")
     proc = run_cli(project, "review", "--base", "HEAD", check=True)
@@ -75,10 +78,7 @@ def test_a_re_anchored_quote_gives_its_similarity(tmp_path):
 
 
 def test_a_missing_base_is_an_error_not_a_traceback(tmp_path):
-    project = copy_project(tmp_path / "p")
-    git(project, "init", "-q")
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", "base")
+    project = commit_base(copy_project(tmp_path / "p"))
     proc = run_cli(project, "review", "--base", "no-such-branch")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "cannot read it at 'no-such-branch'" in proc.stderr
 
@@ -97,10 +97,7 @@ def test_the_check_workflow_writes_the_review_and_uploads_the_site():
 
 
 def test_a_note_whose_prefix_alone_changed_is_listed_as_changed(tmp_path):
-    project = copy_project(tmp_path / "p")
-    git(project, "init", "-q")
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", "base")
+    project = commit_base(copy_project(tmp_path / "p"))
     path = project / "annotations" / f"{WSWS}.yml"
     path.write_text(path.read_text().replace('prefix: "Following the G7 summit, "', 'prefix: "the G7 summit, "'))
     proc = run_cli(project, "review", "--base", "HEAD", check=True)
@@ -115,9 +112,7 @@ def test_note_files_added_changed_and_removed_are_listed(tmp_path):
     (folder / "kept.yml").write_text(note.format("Kept."))
     (folder / "edited.yml").write_text(note.format("Before."))
     (folder / "dropped.yml").write_text(note.format("Dropped."))
-    git(project, "init", "-q")
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", "base")
+    commit_base(project)
     (folder / "edited.yml").write_text(note.format("After."))
     (folder / "dropped.yml").unlink()
     (folder / "new.yml").write_text(note.format("New."))

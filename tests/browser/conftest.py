@@ -12,17 +12,15 @@ a missing browser is a failure, not a silent pass.
 """
 from __future__ import annotations
 
-import contextlib
-import functools
 import os
-import threading
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 import pytest
+
+from testkit.static_server import serve_site
 
 CHROMIUM = Path(os.environ.get("ARCHIVE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -40,34 +38,6 @@ def _require(condition: bool, message: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(message + " (CI is set, so this is an error)")
     pytest.skip(message)
-
-
-class _SiteHandler(SimpleHTTPRequestHandler):
-    """Static files as any plain static server serves them.
-
-    The sitemap names pages by ``site_url`` (the production origin); the
-    site itself reads those addresses as this server's (overrides/partials/meta.html),
-    so nothing here rewrites it: the browser sees the site as a reader
-    serving it from a laptop would.
-    """
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's name
-        pass
-
-
-@contextlib.contextmanager
-def serve_site(site: Path) -> Iterator[str]:
-    """A built ``site/`` folder on an ephemeral localhost port, as any static server serves it; yields its base URL."""
-    handler = functools.partial(_SiteHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="session")
@@ -213,3 +183,12 @@ def run_axe(page: Any) -> list[str]:
         if v["impact"] in ("serious", "critical")
         for n in v["nodes"][:5]
     ]
+
+
+def hover_preview(page: Any, link: Any) -> Any:
+    """Hover ``link`` and return its preview tooltip once it shows."""
+    link.scroll_into_view_if_needed()
+    link.hover()
+    preview = page.locator(".md-tooltip2--active .md-tooltip2__inner")
+    preview.wait_for(state="visible", timeout=5_000)
+    return preview

@@ -6,7 +6,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from tests.browser.conftest import PHONE, open_context, run_axe
+from tests.browser.conftest import PHONE, hover_preview, open_context, run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -274,10 +274,7 @@ def test_a_hover_preview_works_from_a_plain_static_server_on_a_random_port(opene
     page.goto(site_url + STERN)
     link = page.locator(".ab-related-list a").first
     title = link.inner_text().strip()
-    link.scroll_into_view_if_needed()
-    link.hover()
-    preview = page.locator(".md-tooltip2--active .md-tooltip2__inner")
-    preview.wait_for(state="visible", timeout=5_000)
+    preview = hover_preview(page, link)
     assert title in preview.inner_text()
 
 

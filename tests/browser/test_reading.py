@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.conftest import hover_preview
+
 pytestmark = pytest.mark.browser
 
 STERN = "articles/2023-05-30-drone-attacks-on-moscow-stern/"
@@ -84,10 +86,7 @@ def test_hovering_a_link_to_another_article_previews_it(page, site_url):
     page.goto(site_url + STERN)
     link = page.locator(".footnote a[data-preview]").first
     title = link.text_content().strip()
-    link.scroll_into_view_if_needed()
-    link.hover()
-    preview = page.locator(".md-tooltip2--active .md-tooltip2__inner")
-    preview.wait_for(state="visible", timeout=5_000)
+    preview = hover_preview(page, link)
     assert title in preview.text_content()
 
 

@@ -122,16 +122,18 @@ def test_following_a_note_result_lands_on_the_highlighted_passage(page, site_url
 # --- filters
 
 
-def _open_filters(page):
+def _open_filters(page, site_url=None, query="Moscow"):
+    """Open the filters, after searching ``query`` from the home page when ``site_url`` is given."""
+    if site_url is not None:
+        page.goto(site_url)
+        search(page, query)
     page.locator("[data-ab-search-filters] > summary").click()
     page.locator("[data-ab-facet]").first.wait_for(state="visible", timeout=15_000)
 
 
 @pytest.mark.parametrize("facet", ["kind", "source", "author", "year", "entity"])
 def test_each_filter_narrows_the_results(page, site_url, facet):
-    page.goto(site_url)
-    search(page, "Moscow")
-    _open_filters(page)
+    _open_filters(page, site_url)
     before = status_count(page)
     label = page.locator("label.ab-search-facet__value").filter(has=page.locator(f"[data-ab-facet='{facet}']:not([value=''])")).first
     option = label.locator("input")
@@ -146,9 +148,7 @@ def test_each_filter_narrows_the_results(page, site_url, facet):
 
 
 def test_the_annotation_kind_lists_the_notes_themselves(page, site_url):
-    page.goto(site_url)
-    search(page, "Moscow")
-    _open_filters(page)
+    _open_filters(page, site_url)
     page.locator("[data-ab-facet='kind'][value='Annotation']").check()
     page.wait_for_function("() => [...document.querySelectorAll('.md-search-result__item h1')].every(h => h.textContent.startsWith('Note by '))")
     results = read_results(page)
@@ -159,9 +159,7 @@ def test_the_annotation_kind_lists_the_notes_themselves(page, site_url):
 
 
 def test_a_source_filter_keeps_only_that_sources_results(page, site_url):
-    page.goto(site_url)
-    search(page, "Moscow")
-    _open_filters(page)
+    _open_filters(page, site_url)
     page.locator("[data-ab-facet='source'][value='Stern']").check()
     page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length === 1")
     assert [r["line"] for r in read_results(page)] == ["30 May 2023 · Stern"]
@@ -204,9 +202,7 @@ def test_a_misspelt_name_offers_the_right_spelling(page, site_url):
 
 def test_searching_and_filtering_request_nothing_from_another_origin(page_and_log, site_url):
     page, log = page_and_log
-    page.goto(site_url)
-    search(page, "Moscow")
-    _open_filters(page)
+    _open_filters(page, site_url)
     page.locator("input.md-search__input").fill("")
     page.locator("input.md-search__input").press_sequentially("Zelenksy", delay=20)
     page.locator("[data-ab-suggestion]").wait_for(state="visible", timeout=15_000)
