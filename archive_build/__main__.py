@@ -1,3 +1,3 @@
-from .cli import run
+from archive_build.cli import run
 
 run()

@@ -93,7 +93,7 @@ def readable(text: str, fmt: str) -> str:
     """Removed text as a reader sees words: Markdown input rendered to its plain text."""
     if fmt != "md":
         return " ".join(text.split())
-    from .plaintext import plain_text
+    from archive_build.markdown.plaintext import plain_text
 
     return " ".join(plain_text(text)[0].split())
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, Problem
-from .safe_yaml import line_of, load_file
+from archive_build.errors import InputError, Problem
+from archive_build.safe_yaml import line_of, load_file
 
 # The fix to add to an article warning, by what the warning says.
 _FIXES = (

@@ -3,7 +3,7 @@
 One contributed file must never stall the archive.  The passes over an
 article's text are linear, but a budget is the guarantee that holds for
 code not yet written too: the build's article workers run under a
-supervisor (``supervised.py``) that stops a worker whose article takes
+supervisor (``build/supervised.py``) that stops a worker whose article takes
 longer than ``Budget.seconds`` and starts a fresh one, and each worker's
 address space is limited to ``Budget.memory_mb`` more than it started with
 (an allocation beyond it fails, or the worker dies, and the supervisor

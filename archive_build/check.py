@@ -5,9 +5,9 @@ It runs the same cleaning, anchoring and gazetteer validation as the build
 """
 from __future__ import annotations
 
-from .build import collect
-from .errors import Problem
-from .project import Project
+from archive_build.build import collect
+from archive_build.errors import Problem
+from archive_build.project import Project
 
 
 def check(project: Project) -> list[Problem]:

@@ -13,13 +13,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .errors import InputError, Problem
-from .budget import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
-from .project import Project
+from archive_build.budget import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
+from archive_build.errors import InputError, Problem
+from archive_build.project import Project
 
 if TYPE_CHECKING:
-    from .budget import Budget
-    from .build import BuildResult
+    from archive_build.budget import Budget
+    from archive_build.build import BuildResult
 
 
 def _problem_order(p: Problem) -> tuple[bool, str, int, str]:
@@ -32,7 +32,7 @@ def _print_problems(problems: list[Problem]) -> None:
     for p in ordered:
         print(str(p), file=sys.stderr)
     if os.environ.get("GITHUB_ACTIONS") == "true":
-        from .errors import workflow_command
+        from archive_build.errors import workflow_command
 
         for p in ordered:
             print(workflow_command(p))
@@ -40,7 +40,7 @@ def _print_problems(problems: list[Problem]) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build
+    from archive_build.build import build
 
     project = Project.find(Path(args.root) if args.root else None)
     if _EXITING:
@@ -82,7 +82,7 @@ def _positive(value: str) -> float:
 
 def _budget(args: argparse.Namespace) -> "Budget | None":
     """The per-article budget the build's options ask for (None: both limits off)."""
-    from .budget import Budget
+    from archive_build.budget import Budget
 
     if not args.article_timeout and not args.article_memory:
         return None
@@ -102,7 +102,7 @@ def _write_report(path: Path, result: BuildResult) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .check import check
+    from archive_build.check import check
 
     project = Project.find(Path(args.root) if args.root else None)
     start = time.perf_counter()
@@ -114,11 +114,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
-    from .pipeline import clean_article
-    from .sidecar import load_sidecar, sidecar_path
-
-    from .readers.decode import MAX_RAW_BYTES
-    from .safe_files import read_regular
+    from archive_build.ingest.decode import MAX_RAW_BYTES
+    from archive_build.ingest.sidecar import load_sidecar, sidecar_path
+    from archive_build.pipeline import clean_article
+    from archive_build.safe_files import read_regular
 
     path = Path(args.file)
     try:
@@ -136,7 +135,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(article.inspect_dict(), ensure_ascii=False, indent=2))
     else:
-        from .writer import page_text
+        from archive_build.writer import page_text
 
         sys.stdout.write(page_text(article))
     return 0
@@ -214,11 +213,11 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("-j", "--jobs", type=int, default=None, help="render in this many mkdocs processes, each a shard of the article pages (default: all cores)")
     w.add_argument("--shard", metavar="K/N", help="render only shard K of N into --out, for archive-build merge (CI jobs)")
     w.add_argument("--out", metavar="DIR", help="with --shard: the folder to render into (default site-shard-K-of-N)")
-    w.set_defaults(func=_lazy("site_build", "cmd_site"))
+    w.set_defaults(func=_lazy("site.build", "cmd_site"))
 
     m = sub.add_parser("merge", help="put the folders of archive-build site --shard K/N together, index them and swap them into site/")
     m.add_argument("shards", nargs="+", metavar="DIR")
-    m.set_defaults(func=_lazy("site_build", "cmd_merge"))
+    m.set_defaults(func=_lazy("site.build", "cmd_merge"))
     return p
 
 
@@ -230,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         _print_problems(exc.problems)
         return 2
     except OSError as exc:  # a system call on a path no command expected to fail
-        from .failures import os_problem
+        from archive_build.failures import os_problem
 
         print(str(os_problem(Project.find(Path(args.root) if args.root else None), exc)), file=sys.stderr)
         return 2

@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from .model import Article
+from archive_build.model import Article
 
 REASON = "control character (not allowed in XML, JSON or HTML)"
 _LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x1f\x85"

@@ -11,8 +11,8 @@ import errno
 import os
 from pathlib import Path
 
-from .errors import Problem
-from .project import Project
+from archive_build.errors import Problem
+from archive_build.project import Project
 
 _NOT_WRITABLE = {errno.EACCES, errno.EPERM, errno.EROFS}
 

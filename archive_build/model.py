@@ -7,9 +7,8 @@ lets a newcomer add a transform without touching the others.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, asdict
+from dataclasses import asdict, dataclass, field
 from typing import Any
-
 
 #: Fields a sidecar or front matter may set (``transforms.metadata.apply_fields`` normalises each).
 FIELDS = ("title", "authors", "date", "updated", "source", "url", "description", "tags", "language", "license", "translator", "original_title", "original_language", "notes")

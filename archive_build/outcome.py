@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from .project import Project
+from archive_build.project import Project
 
 NAME = "last-build"
 OK = "ok"
@@ -17,7 +17,7 @@ OK = "ok"
 
 def record(project: Project, status: str) -> None:
     """Note the build's status (one line), atomically."""
-    from .cache import write_cache_file
+    from archive_build.store.cache import write_cache_file
 
     write_cache_file(project.cache / NAME, (status.replace("\n", " ") + "\n").encode("utf-8"))
 

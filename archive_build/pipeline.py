@@ -14,27 +14,27 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from .annotations import annotate
-from .article_warnings import sidecar_warning_lines
-from .budget import stage
-from .collection.backlinks import article_links
-from .collection.listing import listing_key
-from .collection.related import content_terms, related_key
-from .control_chars import strip_controls
-from .entities import link_entities
-from .errors import Problem
-from .model import Article, Keys
-from .readers import read_bytes
-from .readers.decode import MAX_RAW_BYTES
-from .safe_files import read_regular
-from .sidecar import load_sidecar
-from .text.urls import normalize_url
-from .transforms import bound, clean, metadata, notes, relative_links, render
-from .writer import word_count
+from archive_build.annotations import annotate
+from archive_build.article_warnings import sidecar_warning_lines
+from archive_build.budget import stage
+from archive_build.collection.backlinks import article_links
+from archive_build.collection.listing import listing_key
+from archive_build.collection.related import content_terms, related_key
+from archive_build.control_chars import strip_controls
+from archive_build.entities import link_entities
+from archive_build.errors import Problem
+from archive_build.ingest import read_bytes
+from archive_build.ingest.decode import MAX_RAW_BYTES
+from archive_build.ingest.sidecar import load_sidecar
+from archive_build.model import Article, Keys
+from archive_build.safe_files import read_regular
+from archive_build.text.urls import normalize_url
+from archive_build.transforms import bound, clean, metadata, notes, relative_links, render
+from archive_build.writer import word_count
 
 if TYPE_CHECKING:
-    from .discover import RawFile
-    from .entities import Gazetteer
+    from archive_build.entities import Gazetteer
+    from archive_build.ingest.discover import RawFile
 
 Transform = Callable[[Article], Article]
 

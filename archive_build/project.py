@@ -5,7 +5,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-
 # The folders of docs/ the build writes; everything else in docs/ is written by hand.
 GENERATED_DOCS = ("articles", "browse", "entities", "data", ".generated")
 

@@ -17,7 +17,7 @@ import os
 import stat
 from pathlib import Path
 
-from .errors import InputError
+from archive_build.errors import InputError
 
 
 def inside(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> bool:

@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError
-from .yaml_hints import explain
+from archive_build.errors import InputError
+from archive_build.yaml_hints import explain
 
 MAX_YAML_BYTES = 256 * 1024
 
@@ -141,7 +141,7 @@ def load_text(text: str, path: str) -> Any:
 
 
 def load_file(path: Path, display: str | None = None) -> Any:
-    from .safe_files import read_regular
+    from archive_build.safe_files import read_regular
 
     display = display or str(path)
     # Only a regular file inside the repository: a symlinked sidecar, annotation

@@ -11,8 +11,8 @@ import math
 import re
 from typing import Any
 
-from .yaml_emit import dump as dump_yaml  # noqa: F401  (the collection pages use it too)
-from .model import Article
+from archive_build.model import Article
+from archive_build.yaml_emit import dump as dump_yaml  # noqa: F401  (the collection pages use it too)
 
 WORDS_PER_MINUTE = 230
 _WORD = re.compile(r"\w+(?:[’'\-]\w+)*")

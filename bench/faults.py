@@ -14,6 +14,7 @@ from typing import Callable
 
 from testkit.faults import DAMAGE, Faults, Trial, can_make_read_only, roles
 
+
 def campaign(base: Path, *, n: int, kills: int, per_role: int | None, seed: int = 1, log: Callable[[str], None] | None = None) -> list[Trial]:
     """Every fault, on one archive: ``kills`` kills, concurrent builds, each role's cache files damaged four ways, output folders.
 

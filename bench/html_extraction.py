@@ -246,7 +246,7 @@ def shingles(toks: list[str], n: int = 4) -> Counter:
 
 
 def run_zyte(corpus: Path, limit: int | None, show: bool, ours: Tally, theirs: Tally, misses: list[str]) -> int:
-    from archive_build.readers.html_dates import url_date
+    from archive_build.ingest.html_dates import url_date
 
     truth = json.loads((corpus / "ground-truth.json").read_text(encoding="utf-8"))
     ids = sorted(truth)[:limit]

@@ -50,8 +50,8 @@ def site_step(page: str) -> str:
     import markdown
     from mkdocs.utils.meta import get_data
 
-    from archive_build.site_plugin import sanitise
-    from archive_build.site_plugin.reading import Reading
+    from archive_build.site.plugin import sanitise
+    from archive_build.site.plugin.reading import Reading
 
     if _MARKDOWN is None:
         from mkdocs.config import load_config

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archive_build.annotations.anchor import Anchor, Miss, anchor, normalise
-from archive_build.plaintext import scan
-from tests.helpers import clean
+from archive_build.markdown.plaintext import scan
 from tests.conftest import ROOT
+from tests.helpers import clean
 
 TEXT = "On Tuesday the leadership in Kiev rejected it. On Wednesday Kiev was bombed. The Panzir complex fired."
 

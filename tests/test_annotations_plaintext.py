@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive_build.plaintext import plain_text, scan
+from archive_build.markdown.plaintext import plain_text, scan
 
 
 def plain(md: str) -> str:
@@ -80,7 +80,7 @@ def test_link_and_code_span_patterns_match_exactly_what_their_readable_forms_do(
     """Both are written for speed (a literal or alternation of literals first); this is what they must mean."""
     import re
 
-    from archive_build.markdown_text import CODE_SPAN, LINK
+    from archive_build.markdown.escape import CODE_SPAN, LINK
 
     link = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.|\[[^\]]*\])*)\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?(\s+\"[^\"]*\")?\s*\)")
     assert [(m.span(), m.group(1) + "[", m.groups()[1:]) for m in link.finditer(text)] == [(m.span(), m.group(1), m.groups()[1:]) for m in LINK.finditer(text)]

@@ -9,8 +9,8 @@ from bs4 import BeautifulSoup
 
 from archive_build.annotations import annotate
 from archive_build.errors import kept_going
+from archive_build.markdown.plaintext import scan
 from archive_build.model import Article
-from archive_build.plaintext import scan
 
 EXTENSIONS = ["abbr", "attr_list", "md_in_html", "footnotes", "pymdownx.escapeall", "pymdownx.mark"]
 

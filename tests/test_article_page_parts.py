@@ -9,7 +9,7 @@ from archive_build.collection.common_entities import common_entities, mark_commo
 from archive_build.collection.neighbours import add_neighbours
 from archive_build.model import Article
 from archive_build.pipeline import clean_article
-from archive_build.reading import caption_figures, number_outside_links
+from archive_build.site.reading import caption_figures, number_outside_links
 from archive_build.writer import front_matter, page_text, unlink_entities
 
 

@@ -5,8 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from archive_build.collection.backlinks import add_backlinks
-from archive_build.collection.backlinks import article_links
+from archive_build.collection.backlinks import add_backlinks, article_links
 from archive_build.model import Article
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from archive_build.readers.decode import MAX_RAW_BYTES
+from archive_build.ingest.decode import MAX_RAW_BYTES
 
 from .conftest import copy_project, run_cli
 

@@ -9,7 +9,7 @@ import pytest
 
 from archive_build import budget
 from archive_build.budget import Budget
-from archive_build.supervised import Stopped, SupervisedPool, available
+from archive_build.build.supervised import Stopped, SupervisedPool, available
 
 from .conftest import copy_project, run_cli
 
@@ -39,9 +39,9 @@ def _stall_in_c(item: str) -> str:
 
 
 def test_a_worker_stuck_in_c_code_ends_itself_if_its_supervisor_does_not_stop_it() -> None:
-    from archive_build.supervised import _worker_main
-
     import multiprocessing
+
+    from archive_build.build.supervised import _worker_main
 
     ctx = multiprocessing.get_context("fork")
     job_read, jobs = ctx.Pipe(duplex=False)

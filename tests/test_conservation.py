@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from archive_build.errors import InputError
+from archive_build.ingest.decode import decode
 from archive_build.model import Article
 from archive_build.pipeline import clean_article
-from archive_build.readers.decode import decode
 
 ROOT = Path(__file__).resolve().parent.parent
 REALISTIC = sorted((ROOT / "tests" / "fixtures" / "realistic").iterdir())

@@ -6,8 +6,8 @@ import textwrap
 from pathlib import Path
 
 from archive_build.entities import load_gazetteer
-from archive_build.safe_yaml import load_text
 from archive_build.entities.gazetteer import parse_gazetteer
+from archive_build.safe_yaml import load_text
 
 from .conftest import ROOT, run_cli
 

@@ -219,7 +219,7 @@ _PLAIN_PIECES = st.sampled_from(["Putin", "Kyiv", "Kiev", "Moscow", "AT&T", "air
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_PLAIN_PIECES, max_size=25).map("".join))
 def test_escaped_plain_text_renders_like_the_original_plus_entity_links(text: str):
-    from archive_build.markdown_text import escape_text
+    from archive_build.markdown.escape import escape_text
 
     body = escape_text(text)
     out, _ = link_body(body, M)

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from archive_build.build_lock import build_lock, holder
+from archive_build.build.lock import build_lock, holder
 from archive_build.project import Project
 
 from .conftest import run_cli

@@ -94,7 +94,6 @@ def test_entity_pages_memoised_by_a_build_killed_before_writing_them_are_written
     from archive_build.build import collect
     from archive_build.collection import collection_pages
     from archive_build.project import Project
-
     from testkit.faults import outputs, run
 
     from .conftest import copy_project

@@ -132,7 +132,7 @@ def test_generated_plain_text_renders_exactly_as_written(body: str) -> None:
 
 @pytest.mark.parametrize("path", PLAIN_FIXTURES, ids=lambda p: p.name)
 def test_a_plain_text_fixture_renders_exactly_as_written(path: Path) -> None:
-    from archive_build.readers.decode import decode
+    from archive_build.ingest.decode import decode
 
     check_fidelity(decode(path.read_bytes(), path.name), f"raw/{path.name}")
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from archive_build.readers.html_authors import people, person
-from archive_build.readers.html_dates import iso_day
+from archive_build.ingest.html_authors import people, person
+from archive_build.ingest.html_dates import iso_day
 from tests.test_reader_html import PARA, article_body, page, read
 
 BODY = article_body()
@@ -202,7 +202,7 @@ def test_a_copyright_year_is_not_a_publication_day():
 
 
 def test_a_name_with_a_nickname_in_brackets_is_a_name():
-    from archive_build.readers.html_authors import is_name
+    from archive_build.ingest.html_authors import is_name
 
     assert is_name("Richard (R.J.) Eskow") and not is_name("J J")
 

@@ -1,9 +1,8 @@
 """After the allowlist sanitiser: no theme id, no repeated id, no markup title, no theme class on generated pages."""
 from __future__ import annotations
 
-
 from archive_build.html_safety import escape_toc_titles, guard_attributes, rendering_generated_page, slugify, tag_slug
-from archive_build.site_plugin.sanitise import sanitize_html
+from archive_build.site.plugin.sanitise import sanitize_html
 
 
 def guard(html: str, generated: bool = True) -> str:

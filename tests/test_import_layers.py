@@ -139,15 +139,14 @@ def test_the_package_has_no_import_cycle() -> None:
 # is a small front end over the build and may import anything; so may a name not listed here.
 LAYERS: tuple[frozenset[str], ...] = tuple(frozenset(names.split()) for names in (
     # helpers every step shares: files, YAML, Markdown text, the model, the caches
-    "errors failures safe_files yaml_hints safe_yaml yaml_emit linear_scan untrusted_markdown markdown_text plaintext "
-    "control_chars html_safety text cite model version project output cache article_store memo outcome budget lifeline build_lock "
-    "pagefind_order",
-    "readers sidecar discover",  # raw files in, one Article out
+    "errors failures safe_files yaml_hints safe_yaml yaml_emit markdown "
+    "control_chars html_safety text cite model version project output store outcome budget",
+    "ingest",  # raw files in, one Article out
     "transforms",  # Article -> Article, one article at a time
     "annotations entities writer article_warnings about",  # an article's annotations, entity links, page
     "collection opendata",  # the whole collection's pages and data, and what they need of each article
     "pipeline",  # the per-article sequence
-    "workers supervised build",  # the orchestrator and its worker processes
+    "build",  # the orchestrator and its worker processes
 ))
 
 

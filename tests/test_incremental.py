@@ -103,8 +103,8 @@ def test_a_page_whose_cached_text_is_gone_is_rebuilt_from_the_raw_file(built: Pa
 
 def test_a_cached_article_comes_as_a_card_and_its_text_is_handed_out_on_request(tmp_path: Path) -> None:
     from archive_build.build import JobResult
-    from archive_build.article_store import ArticleStore, Texts, pack_result
     from archive_build.model import Article
+    from archive_build.store.articles import ArticleStore, Texts, pack_result
 
     article = Article(id="a", raw="raw/a.txt", sha256="0", format="txt", title="A", body="Body text.\n", plain="Body text.")
     store = ArticleStore(tmp_path)
@@ -120,8 +120,8 @@ def test_a_cached_article_comes_as_a_card_and_its_text_is_handed_out_on_request(
 
 def test_texts_lent_to_a_renderer_are_let_go_afterwards(tmp_path: Path) -> None:
     from archive_build.build import JobResult
-    from archive_build.article_store import Texts, pack_result, unpack_result
     from archive_build.model import Article
+    from archive_build.store.articles import Texts, pack_result, unpack_result
 
     article = Article(id="a", raw="raw/a.txt", sha256="0", format="txt", body="Body text.\n")
     result, loaders = unpack_result(pack_result(JobResult(article, [])))
@@ -323,7 +323,7 @@ def test_unpacking_bytes_that_are_not_a_pack_is_a_value_error_or_a_packs_files(d
 
 
 def test_a_cache_file_with_a_corrupt_frame_length_counts_as_missing(tmp_path: Path) -> None:
-    from archive_build.cache import load_pickle
+    from archive_build.store.cache import load_pickle
 
     data = bytearray(pickle.dumps({"a": "x" * 100_000}, protocol=5))
     data[10] |= 0x80  # the top bit of the first frame's length: an impossible frame

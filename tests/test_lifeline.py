@@ -12,7 +12,7 @@ import pytest
 # A "build" that starts its pool, reports the workers' pids and waits to be killed.
 _BUILD = """
 import os, sys, time
-from archive_build.workers import Workers
+from archive_build.build.workers import Workers
 
 def pid(_):
     return os.getpid()

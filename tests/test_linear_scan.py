@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive_build.linear_scan import code_spans, inline_links, simple_links, strip_simple_links
-from archive_build.markdown_text import CODE_SPAN, LINK
+from archive_build.markdown.escape import CODE_SPAN, LINK
+from archive_build.markdown.linear_scan import code_spans, inline_links, simple_links, strip_simple_links
 
 SIMPLE_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 MARKDOWNISH = st.text(alphabet="[]()!\\\n a\"<>`", max_size=40)

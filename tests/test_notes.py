@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive_build.markdown_text import escape_text
+from archive_build.markdown.escape import escape_text
 from archive_build.model import Article
 from archive_build.transforms.notes import link_bare_urls
 from tests.conftest import ROOT, run_cli

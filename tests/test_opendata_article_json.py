@@ -9,10 +9,10 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from archive_build.markdown.plaintext import plain_text
 from archive_build.model import Article
 from archive_build.opendata import SiteInfo, data_files
 from archive_build.opendata.packs import pack_of, unpack
-from archive_build.plaintext import plain_text
 
 INFO = SiteInfo("https://archive.example.org/", "Reading Archive")
 SEED = "2023-05-30-drone-attack-on-moscow"

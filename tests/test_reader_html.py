@@ -14,8 +14,8 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 
+from archive_build.ingest.html import strip_site_suffix
 from archive_build.pipeline import clean_article
-from archive_build.readers.html import strip_site_suffix
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "readability-test-pages"
 
@@ -179,7 +179,7 @@ def test_a_page_nested_deeper_than_the_parser_reads_is_refused_by_name():
 
 
 def test_the_fallback_keeps_the_paragraphs_of_the_main_element_without_navigation_or_forms():
-    from archive_build.readers.html import _fallback_blocks, _parse
+    from archive_build.ingest.html import _fallback_blocks, _parse
 
     body = "<nav>Home World</nav><main><h2>Notice</h2>Shop closed<br>until<!-- x --> Monday<form>Search</form></main>"
     assert [b.text for b in _fallback_blocks(_parse(page("<title>Notice</title>", body).decode()))] == ["Notice", "Shop closed", "until Monday"]
@@ -305,9 +305,10 @@ def test_real_saved_pages_come_out_with_their_title_and_article(name):
 
 from html import escape as html_escape  # noqa: E402
 
-from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st
 
-from archive_build.readers import read_bytes  # noqa: E402
+from archive_build.ingest import read_bytes  # noqa: E402
 from archive_build.transforms.render import to_markdown  # noqa: E402
 
 TRICKY = st.text(alphabet="ab Z*_`[](){}<>&#!=^~|\\-+.:;1 \n\"'", min_size=1, max_size=40)

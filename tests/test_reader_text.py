@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from archive_build.errors import InputError
-from archive_build.readers.decode import decode
+from archive_build.ingest.decode import decode
 from tests.helpers import clean
 
 

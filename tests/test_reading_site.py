@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from archive_build.reading import add_paragraph_anchors, split_notes
+from archive_build.site.reading import add_paragraph_anchors, split_notes
 from tests.conftest import build_site, copy_project
 
 STERN = "2023-05-30-drone-attacks-on-moscow-stern"
@@ -138,7 +138,7 @@ def test_hostile_front_matter_is_shown_as_text_everywhere(tmp_path):
 def test_annotate_link_opens_a_prefilled_new_note_file():
     from urllib.parse import parse_qs, urlsplit
 
-    from archive_build.reading import annotate_url
+    from archive_build.site.reading import annotate_url
 
     url = annotate_url({"id": "2024-01-02-x", "annotation_count": 0}, "https://github.com/o/r", "edit/main/docs/")
     parts = urlsplit(url)

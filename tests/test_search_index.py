@@ -15,9 +15,8 @@ from pathlib import Path
 import cbor2
 import pytest
 
-from archive_build.search import Vocabulary
-from tests.conftest import build_site, copy_project
-from archive_build.search_record import (
+from archive_build.search.index import Vocabulary
+from archive_build.search.record import (
     MAX_ENTITY_FILTERS,
     NoteRecord,
     add_note_headings,
@@ -28,6 +27,7 @@ from archive_build.search_record import (
     markdown_text,
     note_heading,
 )
+from tests.conftest import build_site, copy_project
 
 STERN = "/articles/2023-05-30-drone-attacks-on-moscow-stern/"
 STATEMENTS = "/articles/2026-02-27-ukraine-war-fourth-anniversary-statements/"
@@ -219,7 +219,7 @@ def test_two_builds_write_the_same_search_index(tmp_path: Path) -> None:
 
 
 def test_facet_files_are_rewritten_sorted_and_found_by_their_new_names(tmp_path: Path) -> None:
-    from archive_build.pagefind_order import SIGNATURE, _read, canonical_order
+    from archive_build.search.pagefind_order import SIGNATURE, _read, canonical_order
 
     bundle = tmp_path / "pagefind"
     (bundle / "filter").mkdir(parents=True)

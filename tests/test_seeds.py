@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from archive_build.ingest.sidecar import load_sidecar, sidecar_path
 from archive_build.pipeline import clean_article
-from archive_build.sidecar import load_sidecar, sidecar_path
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
 MILITANT = "2025-06-09-moscow-escalates-bombing-of-civilians"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from mkdocs.livereload import LiveReloadServer
 
-from archive_build.site_plugin import serve
-from archive_build.site_plugin.plugin import ArchivePlugin
+from archive_build.site.plugin import serve
+from archive_build.site.plugin.plugin import ArchivePlugin
 
 
 def _server(tmp_path: Path) -> LiveReloadServer:

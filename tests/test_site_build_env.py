@@ -5,7 +5,7 @@ import subprocess
 from pathlib import Path
 
 from archive_build.project import Project
-from archive_build.site_build import _reproducible_env
+from archive_build.site.build import _reproducible_env
 
 
 def _git(root: Path, *args: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from archive_build.site_plugin.shards import Shard
+from archive_build.site.plugin.shards import Shard
 from testkit.skeleton import make_project
 
 from .conftest import run_cli
@@ -81,7 +81,7 @@ def test_shard_k_of_n_reads_as_written() -> None:
 @pytest.mark.parametrize("count", [0, 1, 5, 31, 10_000])
 @pytest.mark.parametrize("n", [1, 2, 3, 8])
 def test_the_shards_slices_cover_every_split_page_once(count: int, n: int) -> None:
-    from archive_build.site_plugin.shards import slice_bounds
+    from archive_build.site.plugin.shards import slice_bounds
 
     bounds = [slice_bounds(count, Shard(k, n)) for k in range(1, n + 1)]
     assert bounds[0][0] == 0 and bounds[-1][1] == count
@@ -89,7 +89,7 @@ def test_the_shards_slices_cover_every_split_page_once(count: int, n: int) -> No
 
 
 def test_the_first_shard_which_also_renders_the_collection_takes_a_smaller_slice() -> None:
-    from archive_build.site_plugin.shards import slice_bounds
+    from archive_build.site.plugin.shards import slice_bounds
 
     first, second = slice_bounds(900, Shard(1, 2)), slice_bounds(900, Shard(2, 2))
     assert first[1] - first[0] < second[1] - second[0]

@@ -11,7 +11,7 @@ from tests.conftest import ROOT, copy_project
 def test_archive_build_site_warns_while_site_url_is_the_placeholder(tmp_path: Path, monkeypatch):
     monkeypatch.delenv("SITE_URL", raising=False)
     from archive_build.project import Project
-    from archive_build.site_build import site_url_warning
+    from archive_build.site.build import site_url_warning
 
     project = copy_project(tmp_path / "archive", raw=False, annotations=False, entities=False)
     assert "site_url is still the placeholder" in (site_url_warning(Project(project)) or "")
@@ -20,7 +20,7 @@ def test_archive_build_site_warns_while_site_url_is_the_placeholder(tmp_path: Pa
 def test_no_warning_once_site_url_is_set_in_the_environment(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("SITE_URL", "https://reading-group.github.io/archive/")
     from archive_build.project import Project
-    from archive_build.site_build import site_url_warning
+    from archive_build.site.build import site_url_warning
 
     project = copy_project(tmp_path / "archive", raw=False, annotations=False, entities=False)
     assert site_url_warning(Project(project)) is None

@@ -6,8 +6,8 @@ from html.parser import HTMLParser
 import markdown
 import pytest
 
-from archive_build.markdown_text import sanitize_markdown
-from archive_build.untrusted_markdown import own_footnote_label, safe_fence
+from archive_build.markdown.escape import sanitize_markdown
+from archive_build.markdown.untrusted import own_footnote_label, safe_fence
 
 from .helpers import clean, removed_texts
 

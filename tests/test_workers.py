@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from archive_build.build import build
-from archive_build.memo import Remembered, memo_value
+from archive_build.build.workers import CAN_FORK, POOL_THRESHOLD, Workers
 from archive_build.project import Project
-from archive_build.workers import CAN_FORK, POOL_THRESHOLD, Workers
+from archive_build.store.memo import Remembered, memo_value
 from testkit.generate import generate
 
 from .conftest import copy_project

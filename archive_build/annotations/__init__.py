@@ -12,13 +12,23 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem
-from ..model import Article
-from ..plaintext import scan
-from .anchor import CONTEXT_THRESHOLD, MAX_LISTED, Anchor, Miss, anchor, context, excerpt, normalise, normalise_str
-from .load import Spec, read_annotations
-from .raw_lines import Unread
-from .render import Placed, footnote, highlight, see_also, unanchored_section
+from archive_build.annotations.anchor import (
+    CONTEXT_THRESHOLD,
+    MAX_LISTED,
+    Anchor,
+    Miss,
+    anchor,
+    context,
+    excerpt,
+    normalise,
+    normalise_str,
+)
+from archive_build.annotations.load import Spec, read_annotations
+from archive_build.annotations.raw_lines import Unread
+from archive_build.annotations.render import Placed, footnote, highlight, see_also, unanchored_section
+from archive_build.errors import Problem
+from archive_build.markdown.plaintext import scan
+from archive_build.model import Article
 
 
 def annotate(

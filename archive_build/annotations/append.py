@@ -18,8 +18,8 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
-from ..safe_yaml import MAX_YAML_BYTES, LineDict, load_text
+from archive_build.errors import InputError
+from archive_build.safe_yaml import MAX_YAML_BYTES, LineDict, load_text
 
 DEFAULT_INDENT = "  "
 # Written instead of a body by ``annotate``: the contributor writes the note under it.
@@ -72,7 +72,7 @@ def entry_text(entry: dict[str, Any], indent: str, comment: str = "", key_order:
 
     With ``item=False``, a mapping at ``indent`` instead (a note file's whole text).
     """
-    from ..writer import dump_yaml
+    from archive_build.writer import dump_yaml
 
     rank = {k: i for i, k in enumerate(key_order)}
     # A stub's empty body is written last: the contributor writes the note under it.
@@ -157,7 +157,7 @@ def appended_text(path: Path, display: str, article_id: str, entries: list[tuple
     """
     bom = ""
     if path.exists() or path.is_symlink():
-        from ..safe_files import read_regular
+        from archive_build.safe_files import read_regular
 
         raw = read_regular(path, display, limit=MAX_YAML_BYTES, limit_message=f"file is {{size}} bytes; the limit for YAML files is {MAX_YAML_BYTES // 1024} KB")
         try:

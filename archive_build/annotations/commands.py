@@ -15,13 +15,13 @@ import json
 import sys
 from pathlib import Path
 
-from ..errors import InputError
-from ..plaintext import scan
-from ..project import Project
-from .anchor import Anchor, Miss, anchor, context, excerpt, normalise
-from .append import STUB_BODY, appended_text, make_id, note_file_text
-from .files import EXTENSIONS, suggestion, taken_ids
-from .load import KINDS, load_annotations
+from archive_build.annotations.anchor import Anchor, Miss, anchor, context, excerpt, normalise
+from archive_build.annotations.append import STUB_BODY, appended_text, make_id, note_file_text
+from archive_build.annotations.files import EXTENSIONS, suggestion, taken_ids
+from archive_build.annotations.load import KINDS, load_annotations
+from archive_build.errors import InputError
+from archive_build.markdown.plaintext import scan
+from archive_build.project import Project
 
 
 def _yaml_str(text: str) -> str:
@@ -31,8 +31,8 @@ def _yaml_str(text: str) -> str:
 
 def _cleaned(project: Project, article_id: str) -> tuple[str, str | None]:
     """The article's plain text, as the build anchors in it, and its standfirst (description)."""
-    from ..discover import discover
-    from ..pipeline import clean_raw
+    from archive_build.ingest.discover import discover
+    from archive_build.pipeline import clean_raw
 
     raws, _ = discover(project)
     by_id = {r.id: r for r in raws}
@@ -88,7 +88,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         note = f"the quote occurs {len(found.occurrences)} times; prefix/suffix pick the first one:\n{listing}\nedit prefix: and suffix: if you meant another.\n"
     elif isinstance(found, Miss):
         # The build's own message: the nearest passage, or where a standfirst's words are in the text.
-        from . import miss_message
+        from archive_build.annotations import miss_message
 
         print(f"{display}: error: {miss_message(plain, quote, found, article_id, standfirst)}", file=sys.stderr)
         return 1

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Problem
+from archive_build.errors import Problem
 
 EXTENSIONS = (".yml", ".yaml")
 # Files a folder of contributed files may hold that are not annotations.

@@ -8,18 +8,17 @@ run rather than one per run.  Parsing itself goes through ``safe_yaml``
 """
 from __future__ import annotations
 
-import os
-
 import datetime as dt
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Problem
-from ..safe_yaml import line_of, load_file
-from .raw_lines import Unread, lint_lines, salvage
+from archive_build.annotations.raw_lines import Unread, lint_lines, salvage
+from archive_build.errors import InputError, Problem
+from archive_build.safe_yaml import line_of, load_file
 
 KINDS = ("note", "correction", "context", "source", "question")
 REQUIRED = ("id", "quote", "author", "created", "body")

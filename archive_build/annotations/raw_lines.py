@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import Problem
+from archive_build.errors import Problem
 
 # The keys of an annotation item (kept here, not imported, so load.py can import this module).
 ITEM_KEYS = ("id", "quote", "author", "created", "body", "prefix", "suffix", "kind", "links", "imported_from")
@@ -106,8 +106,8 @@ def _scalar(value: str) -> str:
 
 def salvage(text: str, problem: Problem) -> list[Unread]:
     """Every note of a file that cannot be parsed, from its raw lines (quote, author and body as written)."""
-    from ..safe_yaml import load_text
-    from ..errors import InputError
+    from archive_build.errors import InputError
+    from archive_build.safe_yaml import load_text
 
     lines = text.splitlines()
     starts = _item_starts(lines)

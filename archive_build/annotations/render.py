@@ -15,15 +15,15 @@ syntax.  Only the first piece of an annotation carries its id.
 from __future__ import annotations
 
 import bisect
-import re
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 
-from ..linear_scan import code_spans
-from ..transforms.bound import bound_markdown
-from ..markdown_text import escape_text, sanitize_markdown
-from ..plaintext import PlainMap
-from .load import Spec
+from archive_build.annotations.load import Spec
+from archive_build.markdown.escape import escape_text, sanitize_markdown
+from archive_build.markdown.linear_scan import code_spans
+from archive_build.markdown.plaintext import PlainMap
+from archive_build.transforms.bound import bound_markdown
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 KIND_LABELS = {"note": "Note", "correction": "Correction", "context": "Context", "source": "Source", "question": "Question"}

@@ -24,11 +24,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
-from ..project import Project
-from ..safe_yaml import load_text
-from .files import inventory
-from .load import Spec, created_iso, read_annotations
+from archive_build.annotations.files import inventory
+from archive_build.annotations.load import Spec, created_iso, read_annotations
+from archive_build.errors import InputError
+from archive_build.project import Project
+from archive_build.safe_yaml import load_text
 
 _TAGS = {"a", "b", "blockquote", "br", "code", "del", "em", "i", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "ul", "hr"}
 
@@ -92,7 +92,7 @@ def _body_html(body: str) -> str:
     import markdown
     import nh3
 
-    from ..markdown_text import sanitize_markdown
+    from archive_build.markdown.escape import sanitize_markdown
 
     rendered = markdown.markdown(sanitize_markdown(body.replace("\r\n", "\n").strip()), extensions=["fenced_code", "tables"])
     clean = nh3.clean(rendered, tags=_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"}, link_rel="nofollow noopener", strip_comments=True)
@@ -132,7 +132,7 @@ def entry_html(article_id: str, title: str, rec: dict[str, Any], change: str) ->
 
 def review(project: Project, base: str) -> str:
     """The Markdown summary of the annotations the working tree adds, changes or removes against ``base``."""
-    from ..build import collect
+    from archive_build.build import collect
 
     result = collect(project, progress=False)
     by_id = {a.id: a for a in result.articles}

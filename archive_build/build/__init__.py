@@ -10,21 +10,21 @@ import gc
 import time
 from typing import Callable
 
-from .. import outcome
-from ..budget import Budget
-from ..build_lock import build_lock
-from ..cache import BuildState, FileHasher, take_damaged
-from ..errors import InputError
-from ..failures import os_problem
-from ..model import Article
-from ..output import clean_stale_temps
-from ..project import Project
-from ..workers import POOL_THRESHOLD, Workers
-from .articles import collect, cross_link, gather
-from .jobs import JobResult
-from .render import collection_pages_and_damage, generate
-from .result import BuildResult, Clock, damage_warning
-from .state import input_key, state_holds, write_trees
+from archive_build import outcome
+from archive_build.budget import Budget
+from archive_build.build.articles import collect, cross_link, gather
+from archive_build.build.jobs import JobResult
+from archive_build.build.lock import build_lock
+from archive_build.build.render import collection_pages_and_damage, generate
+from archive_build.build.result import BuildResult, Clock, damage_warning
+from archive_build.build.state import input_key, state_holds, write_trees
+from archive_build.build.workers import POOL_THRESHOLD, Workers
+from archive_build.errors import InputError
+from archive_build.failures import os_problem
+from archive_build.model import Article
+from archive_build.output import clean_stale_temps
+from archive_build.project import Project
+from archive_build.store.cache import BuildState, FileHasher, take_damaged
 
 __all__ = ["BuildResult", "JobResult", "build", "collect"]
 

@@ -3,20 +3,20 @@ from __future__ import annotations
 
 import os
 
-from .. import annotations as annotations_mod
-from .. import entities as entities_mod
-from ..annotations.files import inventory as annotation_files
-from ..article_warnings import article_warnings
-from ..budget import Budget
-from ..build_lock import build_lock
-from ..article_store import TEXT_GROUPS
-from ..cache import FileHasher, take_damaged
-from ..discover import discover
-from ..errors import kept_going
-from ..project import Project
-from ..workers import Workers
-from .jobs import Job, run_jobs
-from .result import BuildResult, Clock, damage_warning
+from archive_build import annotations as annotations_mod
+from archive_build import entities as entities_mod
+from archive_build.annotations.files import inventory as annotation_files
+from archive_build.article_warnings import article_warnings
+from archive_build.budget import Budget
+from archive_build.build.jobs import Job, run_jobs
+from archive_build.build.lock import build_lock
+from archive_build.build.result import BuildResult, Clock, damage_warning
+from archive_build.build.workers import Workers
+from archive_build.errors import kept_going
+from archive_build.ingest.discover import discover
+from archive_build.project import Project
+from archive_build.store.articles import TEXT_GROUPS
+from archive_build.store.cache import FileHasher, take_damaged
 
 
 def collect(
@@ -74,8 +74,8 @@ def gather(project: Project, *, keep_going: bool, progress: bool, hasher: FileHa
 
 def cross_link(project: Project, result: BuildResult, clock: Clock) -> None:
     """Links between articles (annotations' "see also", internal links, backlinks, related reading), and the build's counts."""
-    from ..collection import enrich
-    from ..collection.relative_links import check_relative_links
+    from archive_build.collection import enrich
+    from archive_build.collection.relative_links import check_relative_links
 
     annotations_mod.link_annotations(result.articles, result.problems)
     check_relative_links(project.docs, result.articles, {e for a in result.articles for e in a.entities}, result.problems, result.texts)

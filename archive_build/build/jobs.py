@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
-from .. import version
-from ..article_store import ArticleStore, Packed, Texts, pack_result, unpack_result
-from ..cache import FileHasher
-from ..discover import RawFile
-from ..errors import InputError, Problem
-from ..model import Article
-from ..project import Project
-from ..supervised import Stopped
-from ..workers import POOL_THRESHOLD, Workers
+from archive_build import version
+from archive_build.build.supervised import Stopped
+from archive_build.build.workers import POOL_THRESHOLD, Workers
+from archive_build.errors import InputError, Problem
+from archive_build.ingest.discover import RawFile
+from archive_build.model import Article
+from archive_build.project import Project
+from archive_build.store.articles import ArticleStore, Packed, Texts, pack_result, unpack_result
+from archive_build.store.cache import FileHasher
 
 
 class Job(NamedTuple):
@@ -55,7 +55,7 @@ def _init_early_worker(project_root: str, gazetteer: Any, html: bool) -> None:
     _init_worker(project_root, gazetteer)
     importlib.import_module("..pipeline", __package__)
     if html:
-        from ..readers.html import _extractor
+        from archive_build.ingest.html import _extractor
 
         _extractor()  # (imports trafilatura)
 
@@ -63,7 +63,7 @@ def _init_early_worker(project_root: str, gazetteer: Any, html: bool) -> None:
 def process(job: Job) -> JobResult:
     """``pipeline.process`` for one job, its failure a problem of the job's raw file."""
     # Imported here: a rebuild that finds every article in the cache never loads the readers and transforms.
-    from ..pipeline import process as run_pipeline
+    from archive_build.pipeline import process as run_pipeline
 
     problems: list[Problem] = []
     try:
@@ -127,7 +127,7 @@ def run_jobs(
     if len(jobs) >= POOL_THRESHOLD and store.empty():
         # Every job will go to the pool: its workers start now and import what
         # they need while this process hashes the inputs (on the idle core).
-        from ..readers import raw_format
+        from archive_build.ingest import raw_format
 
         html = any(raw_format(j.raw.path) == "html" for j in jobs)
         pool.prepare(_init_early_worker, str(project.root), gazetteer, html)

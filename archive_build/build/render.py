@@ -5,18 +5,17 @@ import os
 from contextlib import nullcontext
 from typing import Any, Callable, NamedTuple
 
-from .. import version
-from ..article_store import Texts
-from ..cache import BuildState, stable_digest, take_damaged
-from ..memo import Remembered
-from ..model import Article
-from ..output import KEEP, Rendered, matches, rendered, stage, staging_dir, tree_stats
-from ..project import Project
-from ..workers import CAN_FORK, Workers
-from ..writer import page_text
-from .result import BuildResult, Clock
-from .state import SITE_DATA, files_intact, tree_dir
-
+from archive_build import version
+from archive_build.build.result import BuildResult, Clock
+from archive_build.build.state import SITE_DATA, files_intact, tree_dir
+from archive_build.build.workers import CAN_FORK, Workers
+from archive_build.model import Article
+from archive_build.output import KEEP, Rendered, matches, rendered, stage, staging_dir, tree_stats
+from archive_build.project import Project
+from archive_build.store.articles import Texts
+from archive_build.store.cache import BuildState, stable_digest, take_damaged
+from archive_build.store.memo import Remembered
+from archive_build.writer import page_text
 
 # What the collection steps (enrich, link_annotations, relative links) may change in an article.
 # Everything else, the texts (``article_store.TEXT_GROUPS``) included, is the worker's output: ``job_key``
@@ -47,7 +46,7 @@ def _remembered_tree(
     try:
         return remembered.load()
     except LookupError:  # gone from the cache since the background process looked: made here
-        from ..collection import collection_pages
+        from archive_build.collection import collection_pages
 
         files = collection_pages(project, articles, texts)[tree]
         return files.load() if isinstance(files, Remembered) else files
@@ -55,7 +54,7 @@ def _remembered_tree(
 
 def collection_pages_and_damage(project: Project, articles: list[Article], texts: Texts) -> tuple[dict[str, Any], list[str]]:
     """``collection.collection_pages``, and the cache files it found damaged (it may run in another process)."""
-    from ..collection import collection_pages
+    from archive_build.collection import collection_pages
 
     return collection_pages(project, articles, texts), take_damaged()
 
@@ -78,7 +77,7 @@ class RenderTask(NamedTuple):
 
 def render(task: RenderTask) -> tuple[Rendered | Any, Any, list[str]]:
     """One article's page and open data (``output.rendered``), as asked, and the cache files found damaged meanwhile; run in the workers."""
-    from ..opendata import render_data
+    from archive_build.opendata import render_data
 
     article, intact = task.article, task.intact
     name = f"{article.id}.md"
@@ -101,8 +100,8 @@ def generate(
     (the key of each memoised tree, for the build's state) and ``damage``
     (the cache files found damaged by the other processes).
     """
-    from ..opendata import finish_data, plan_data
-    from ..opendata.packs import PackWriter, pack_of
+    from archive_build.opendata import finish_data, plan_data
+    from archive_build.opendata.packs import PackWriter, pack_of
 
     docs = project.docs
     # Article pages: regenerated only when the article (after enrich) differs from the last build's.

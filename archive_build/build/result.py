@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..article_store import Texts
-from ..errors import Problem
-from ..model import Article
-from ..project import Project
+from archive_build.errors import Problem
+from archive_build.model import Article
+from archive_build.project import Project
+from archive_build.store.articles import Texts
 
 
 @dataclass

@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from .. import version
-from ..cache import BuildState, FileHasher
-from ..output import Entry, matches, staging_dir, sync_tree, tree_stats
-from ..project import Project
-from .result import BuildResult
+from archive_build import version
+from archive_build.build.result import BuildResult
+from archive_build.output import Entry, matches, staging_dir, sync_tree, tree_stats
+from archive_build.project import Project
+from archive_build.store.cache import BuildState, FileHasher
 
 
 def input_key(project: Project, hasher: FileHasher, keep_going: bool) -> str:

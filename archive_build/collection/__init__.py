@@ -9,13 +9,13 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Any
 
-from ..model import Article
-from ..project import Project
-from . import pages
-from .annotation_index import annotations_page
+from archive_build.collection import pages
+from archive_build.collection.annotation_index import annotations_page
+from archive_build.model import Article
+from archive_build.project import Project
 
 if TYPE_CHECKING:
-    from ..article_store import Texts
+    from archive_build.store.articles import Texts
 
 
 # Material's tags plugin fills the listing in at the marker (from every page's `tags`).
@@ -27,12 +27,12 @@ def enrich(project: Project, articles: list[Article], texts: Texts | None = None
 
     ``texts`` hands out the fields not on the articles' cards where a step reads them (None: the articles have them).
     """
-    from .backlinks import add_backlinks
-    from .internal_links import link_articles
-    from ..memo import memo_field
-    from .common_entities import mark_common_entities
-    from .neighbours import add_neighbours
-    from .related import add_related
+    from archive_build.collection.backlinks import add_backlinks
+    from archive_build.collection.common_entities import mark_common_entities
+    from archive_build.collection.internal_links import link_articles
+    from archive_build.collection.neighbours import add_neighbours
+    from archive_build.collection.related import add_related
+    from archive_build.store.memo import memo_field
 
     link_articles(articles, texts)  # fills links_out, which backlinks read: must come first
     add_backlinks(articles)
@@ -49,7 +49,7 @@ def enrich(project: Project, articles: list[Article], texts: Texts | None = None
 
 def collection_pages(project: Project, articles: list[Article], texts: Texts | None = None) -> dict[str, Any]:
     """Every generated tree under ``docs/``: tree name → {relative path: bytes}, or ``memo.Remembered``."""
-    from ..memo import memo_value
+    from archive_build.store.memo import memo_value
 
     # Listings read only metadata (listing.listing_key): an edited annotation leaves them as they were.
     keys = [a.keys.listing if a.keys else None for a in articles]
@@ -73,10 +73,9 @@ def collection_pages(project: Project, articles: list[Article], texts: Texts | N
 
 
 def _entity_tree(project: Project, articles: list[Article], texts: Texts | None) -> Any:
-    from ..entities import load_gazetteer
-    from .entity_pages import entity_pages
-
-    from ..memo import memo_value
+    from archive_build.collection.entity_pages import entity_pages
+    from archive_build.entities import load_gazetteer
+    from archive_build.store.memo import memo_value
 
     def compute() -> dict[str, bytes]:
         gazetteer, _ = load_gazetteer(project.gazetteer, project.rel(project.gazetteer))  # problems reported by collect()
@@ -87,9 +86,9 @@ def _entity_tree(project: Project, articles: list[Article], texts: Texts | None)
     # Entity pages read metadata, entities and KWIC sentences only (listing.listing_key):
     # an edited annotation does not regenerate 500 entity pages.
     keys = [a.keys.listing if a.keys else None for a in articles]
-    from ..errors import InputError
-    from ..safe_files import read_regular
-    from ..safe_yaml import MAX_YAML_BYTES
+    from archive_build.errors import InputError
+    from archive_build.safe_files import read_regular
+    from archive_build.safe_yaml import MAX_YAML_BYTES
 
     try:
         gaz = hashlib.sha256(read_regular(project.gazetteer, "entities.yml", limit=MAX_YAML_BYTES, limit_message="too large")).hexdigest()

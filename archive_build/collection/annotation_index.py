@@ -7,10 +7,10 @@ One pass over the articles and one sort: linear apart from the sort.
 """
 from __future__ import annotations
 
-from ..markdown_text import escape_text
-from ..model import Article
-from ..writer import dump_yaml
-from .listing import human_date
+from archive_build.collection.listing import human_date
+from archive_build.markdown.escape import escape_text
+from archive_build.model import Article
+from archive_build.writer import dump_yaml
 
 # The page lists the most recent ones; the rest stay on their articles.
 MAX_LISTED = 500

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..entities.link import MAX_KWIC, plain_fallback, sentence_at
-from ..model import Article
-from .listing import newest_first
+from archive_build.collection.listing import newest_first
+from archive_build.entities.link import MAX_KWIC, plain_fallback, sentence_at
+from archive_build.model import Article
 
 
 def add_backlinks(articles: list[Article]) -> None:

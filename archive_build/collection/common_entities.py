@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..model import Article
+from archive_build.model import Article
 
 COMMON_SHARE = 0.5  # named in more than this share of the articles: no link
 MIN_ARTICLES = 3  # in a smaller archive every entity is in "most" articles

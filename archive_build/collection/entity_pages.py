@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from ..entities.gazetteer import KINDS, Entity, Gazetteer
-from ..markdown_text import escape_text
-from ..model import Article
-from .listing import article_item, newest_first
-from .pages import _page
+from archive_build.collection.listing import article_item, newest_first
+from archive_build.collection.pages import _page
+from archive_build.entities.gazetteer import KINDS, Entity, Gazetteer
+from archive_build.markdown.escape import escape_text
+from archive_build.model import Article
 
 KIND_TITLES = {"person": "People", "place": "Places", "organization": "Organisations", "event": "Events", "topic": "Topics"}
 KIND_NAMES = {"person": "Person", "place": "Place", "organization": "Organisation", "event": "Event", "topic": "Topic"}

@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from ..control_chars import CONTROL
+from archive_build.control_chars import CONTROL
 
 FEED_SIZE = 50
 ATOM = "http://www.w3.org/2005/Atom"

@@ -18,17 +18,17 @@ import re
 from bisect import bisect_right
 from typing import TYPE_CHECKING, Iterable
 
-from ..model import Article
+from archive_build.model import Article
 
 if TYPE_CHECKING:
-    from ..article_store import Texts
+    from archive_build.store.articles import Texts
 
 
 def normalize_url(url: str | None) -> str | None:
     # Imported on first use: the worker has already normalised every article's
     # own address (``article.keys.url``), so a rebuild that finds no link to an
     # archived address never loads courlan.
-    from ..text.urls import normalize_url as normalize
+    from archive_build.text.urls import normalize_url as normalize
 
     return normalize(url)
 

@@ -1,9 +1,9 @@
 """Shared helpers for collection pages: links, sort order, escaped list items."""
 from __future__ import annotations
 
-from ..markdown_text import escape_text
-from ..cache import stable_digest
-from ..model import Article
+from archive_build.markdown.escape import escape_text
+from archive_build.model import Article
+from archive_build.store.cache import stable_digest
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Article
+from archive_build.model import Article
 
 
 def _brief(article: Article) -> dict[str, Any]:

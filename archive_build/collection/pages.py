@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..markdown_text import escape_text
-from ..model import Article
-from ..writer import dump_yaml
-from .listing import MONTHS, article_item, newest_first
+from archive_build.collection.listing import MONTHS, article_item, newest_first
+from archive_build.markdown.escape import escape_text
+from archive_build.model import Article
+from archive_build.writer import dump_yaml
 
 LATEST_ON_HOME = 12
 

@@ -27,9 +27,8 @@ from collections import Counter, defaultdict
 from operator import itemgetter
 from typing import Any
 
-from ..cache import stable_digest
-from ..model import Article
-
+from archive_build.model import Article
+from archive_build.store.cache import stable_digest
 
 TOP = 5
 # Below this score two articles share little more than the archive's common

@@ -25,20 +25,19 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from ..errors import Problem
-from ..linear_scan import Found, inline_links, substitute
-from ..markdown_text import escape_text
-from ..model import Article
+from archive_build.errors import Problem
+from archive_build.markdown.escape import escape_text
+from archive_build.markdown.linear_scan import Found, inline_links, substitute
+from archive_build.model import Article
 
 if TYPE_CHECKING:
-    from ..article_store import Texts
-from ..transforms.relative_links import REF_DEF
-
+    from archive_build.store.articles import Texts
+from archive_build.transforms.relative_links import REF_DEF
 
 
 def site_pages(docs: Path, articles: Iterable[Article], entity_ids: Iterable[str]) -> set[str]:
     """Every Markdown page of the site, as a path under ``docs/``."""
-    from ..project import GENERATED_DOCS
+    from archive_build.project import GENERATED_DOCS
 
     pages = {f"articles/{a.id}.md" for a in articles}
     pages |= {f"entities/{e}.md" for e in entity_ids}

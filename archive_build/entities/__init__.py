@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from .gazetteer import KINDS, Entity, Gazetteer, load_gazetteer, parse_gazetteer
-from .link import keyword_sentences, link_body
-from ..model import Article
+from archive_build.entities.gazetteer import KINDS, Entity, Gazetteer, load_gazetteer, parse_gazetteer
+from archive_build.entities.link import keyword_sentences, link_body
+from archive_build.model import Article
 
 __all__ = ["KINDS", "Entity", "Gazetteer", "load_gazetteer", "parse_gazetteer", "link_entities", "TAG_KINDS"]
 

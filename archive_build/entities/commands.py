@@ -14,8 +14,8 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from ..model import Article
-from .link import plain_fallback
+from archive_build.entities.link import plain_fallback
+from archive_build.model import Article
 
 _NAME = re.compile(
     r"(?<![\w’'])(?:[A-Z][\w’'.-]*[\w.]|[A-Z])(?:[ \t]+(?:(?:of|the|de|von|van|der|al|bin|and)[ \t]+){0,2}(?:[A-Z][\w’'.-]*[\w.]|[A-Z]\.))*"
@@ -84,8 +84,8 @@ def suggest(articles: list[Article], matcher: object | None, min_count: int = 2)
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
-    from ..build import collect
-    from ..project import Project
+    from archive_build.build import collect
+    from archive_build.project import Project
 
     project = Project.find(Path(args.root) if args.root else None)
     result = collect(project, progress=False)
@@ -93,7 +93,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     for p in result.problems:
         if p.path == gazetteer_path:
             print(str(p), file=sys.stderr)
-    from . import load_gazetteer
+    from archive_build.entities import load_gazetteer
 
     gazetteer, _ = load_gazetteer(project.gazetteer, gazetteer_path)
     rows = suggest(result.articles, gazetteer.matcher if len(gazetteer) else None, args.min_count)

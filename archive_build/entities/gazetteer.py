@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Problem
-from ..safe_yaml import line_of, load_file
+from archive_build.errors import InputError, Problem
+from archive_build.safe_yaml import line_of, load_file
 
 KINDS = ("person", "place", "organization", "event", "topic")
 KEYS = ("id", "name", "kind", "aliases", "description", "wikidata", "url")
@@ -67,7 +67,7 @@ class Gazetteer:
     @property
     def matcher(self) -> Any:
         if self._matcher is None:
-            from .matcher import Matcher
+            from archive_build.entities.matcher import Matcher
 
             self._matcher = Matcher({e.id: e.names for e in self.entities.values()})
         return self._matcher

@@ -18,8 +18,8 @@ import re
 from collections import Counter
 from typing import Any
 
-from ..markdown_text import PARAGRAPH_BREAK, code_span_at, escape_text
-from ..model import Article
+from archive_build.markdown.escape import PARAGRAPH_BREAK, code_span_at, escape_text
+from archive_build.model import Article
 
 SEP = "\x00"
 

@@ -18,7 +18,6 @@ from typing import Iterable, NamedTuple
 
 import ahocorasick_rs
 
-
 # The automaton is a DFA while its estimated size stays under this (see Matcher).
 DFA_BYTES = 32 * 2**20
 # A lone surrogate (a text decoded with "unicode_escape" can hold one): the

@@ -17,9 +17,9 @@ order, compact JSON.
 """
 from __future__ import annotations
 
-from .files import data_files, write_files
-from .plan import finish_data, plan_data, render_data
-from .serialise import dump_json
-from .site_info import SiteInfo, site_info
+from archive_build.opendata.files import data_files, write_files
+from archive_build.opendata.plan import finish_data, plan_data, render_data
+from archive_build.opendata.serialise import dump_json
+from archive_build.opendata.site_info import SiteInfo, site_info
 
 __all__ = ["SiteInfo", "data_files", "dump_json", "finish_data", "plan_data", "render_data", "site_info", "write_files"]

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..model import Article
+from archive_build.model import Article
 
 if TYPE_CHECKING:
-    from .site_info import SiteInfo
+    from archive_build.opendata.site_info import SiteInfo
 
 
 def clean_body(article: Article) -> str:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .. import cite
+from archive_build import cite
 
 if TYPE_CHECKING:
-    from .site_info import SiteInfo
+    from archive_build.opendata.site_info import SiteInfo
 
 
 def csl(meta: dict[str, Any], info: "SiteInfo") -> dict[str, Any]:

@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..project import Project
+from archive_build.project import Project
 
 # Which files each --format writes: JSON-LD comes with article.json, whose
 # plain text is what the annotations' TextPositionSelectors count in.
@@ -19,8 +19,8 @@ def _print_problems(problems: list) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the open-data files of one format to ``--out`` without building the site."""
-    from ..build import collect
-    from . import data_files, site_info, write_files
+    from archive_build.build import collect
+    from archive_build.opendata import data_files, site_info, write_files
 
     project = Project.find(Path(args.root) if getattr(args, "root", None) else None)
     result = collect(project, progress=False)
@@ -41,8 +41,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import_hypothesis(args: argparse.Namespace) -> int:
     """Import a Hypothesis export; exit 1 when a note could not be anchored and was not kept."""
-    from ..build import collect
-    from . import hypothesis_import as hi
+    from archive_build.build import collect
+    from archive_build.opendata import hypothesis_import as hi
 
     project = Project.find(Path(args.root) if getattr(args, "root", None) else None)
     rows = hi.read_export(Path(args.export))

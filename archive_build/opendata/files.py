@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..model import Article
-from ..output import write_if_changed
-from ..writer import front_matter
-from . import article_json, citations, jsonld
-from .jsonld import collection
-from .packs import article_dir
-from .serialise import dump_json, json_text
-from .site_info import SiteInfo
+from archive_build.model import Article
+from archive_build.opendata import article_json, citations, jsonld
+from archive_build.opendata.jsonld import collection
+from archive_build.opendata.packs import article_dir
+from archive_build.opendata.serialise import dump_json, json_text
+from archive_build.opendata.site_info import SiteInfo
+from archive_build.output import write_if_changed
+from archive_build.writer import front_matter
 
 FORMATS = ("jsonld", "csl", "bibtex")
 

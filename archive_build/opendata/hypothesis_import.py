@@ -19,16 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..annotations import miss_message
-from ..annotations.append import appended_text, make_id
-from ..annotations.files import taken_ids
-from ..annotations.anchor import Anchor, Miss, Normalised, anchor, excerpt, normalise
-from ..annotations.load import KINDS
-from ..errors import InputError
-from ..model import Article
-from ..output import write_if_changed
-from ..safe_yaml import MAX_YAML_BYTES, load_file
-from ..text.urls import normalize_url
+from archive_build.annotations import miss_message
+from archive_build.annotations.anchor import Anchor, Miss, Normalised, anchor, excerpt, normalise
+from archive_build.annotations.append import appended_text, make_id
+from archive_build.annotations.files import taken_ids
+from archive_build.annotations.load import KINDS
+from archive_build.errors import InputError
+from archive_build.model import Article
+from archive_build.output import write_if_changed
+from archive_build.safe_yaml import MAX_YAML_BYTES, load_file
+from archive_build.text.urls import normalize_url
 
 IMPORTED = "imported"
 REANCHORED = "re-anchored"
@@ -77,7 +77,7 @@ MAX_EXPORT_BYTES = 256 * 1024 * 1024
 
 def read_export(path: Path) -> list[Any]:
     """The annotation rows of a Hypothesis export: an API search (``rows``), the client's export (``annotations``) or a bare list."""
-    from ..safe_files import read_regular
+    from archive_build.safe_files import read_regular
 
     display = str(path)
     # Named on the command line, so it may be anywhere; but only a regular file (not a fifo or /dev/zero).
@@ -297,7 +297,7 @@ def plain_of(article: Article) -> str:
     """The plain text annotations anchor in (the build fills ``article.plain``; else derive it)."""
     if article.plain:
         return article.plain
-    from ..plaintext import plain_text
+    from archive_build.markdown.plaintext import plain_text
 
     return plain_text(article.body)[0]
 

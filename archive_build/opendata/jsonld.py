@@ -14,10 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from ..model import Article
+from archive_build.model import Article
 
 if TYPE_CHECKING:
-    from .site_info import SiteInfo
+    from archive_build.opendata.site_info import SiteInfo
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 # The annotation kinds of the archive → the model's motivations (used as body purposes).

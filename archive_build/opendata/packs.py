@@ -24,10 +24,10 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping
 
-from ..output import KEEP, FileData, place_bytes, rendered, stage
+from archive_build.output import KEEP, FileData, place_bytes, rendered, stage
 
 if TYPE_CHECKING:
-    from .plan import DataPlan
+    from archive_build.opendata.plan import DataPlan
 
 PACKS = 64
 SUFFIX = ".pack"

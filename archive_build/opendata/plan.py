@@ -6,13 +6,13 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from ..cache import Shards
-from ..model import Article
-from ..output import Entry, FileData, matches
-from ..project import Project
-from .files import Pieces, archive_files, article_files, article_pieces
-from .packs import members_digest, pack, pack_of, read_index
-from .site_info import SiteInfo, site_info
+from archive_build.model import Article
+from archive_build.opendata.files import Pieces, archive_files, article_files, article_pieces
+from archive_build.opendata.packs import members_digest, pack, pack_of, read_index
+from archive_build.opendata.site_info import SiteInfo, site_info
+from archive_build.output import Entry, FileData, matches
+from archive_build.project import Project
+from archive_build.store.cache import Shards
 
 
 @dataclass

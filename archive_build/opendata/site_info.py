@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
-from ..project import Project
-from .packs import article_dir
+from archive_build.opendata.packs import article_dir
+from archive_build.project import Project
 
 TREE = "data"
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from ..linear_scan import strip_simple_links
-from ..model import Article
-from .dates import date_line
+from archive_build.markdown.linear_scan import strip_simple_links
+from archive_build.model import Article
+from archive_build.text.dates import date_line
 
 _BYLINE = re.compile(
     r"^(?:(?:analysis|opinion|commentary|review|story|text|interview|words|reporting|written)\s+)?"

@@ -29,7 +29,9 @@ def normalize_url(url: str | None) -> str | None:
     """
     if not url:
         return None
-    from courlan import normalize_url as _courlan_normalize  # imported on first use: a rebuild from the cache needs none
+    from courlan import (
+        normalize_url as _courlan_normalize,  # imported on first use: a rebuild from the cache needs none
+    )
 
     candidate = url.strip()
     if candidate.startswith("//"):

@@ -19,8 +19,8 @@ from __future__ import annotations
 import bisect
 import re
 
-from ..linear_scan import code_spans, inline_links
-from ..model import Article
+from archive_build.markdown.linear_scan import code_spans, inline_links
+from archive_build.model import Article
 
 MAX_CHARS = 8000
 # A piece's links ("](") times its length: Python-Markdown reads the rest of the paragraph for each.

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..linear_scan import strip_simple_links
-from ..model import Article, Block
-from ..text.dates import date_line
-from ..text.header_lines import is_header_line
+from archive_build.markdown.linear_scan import strip_simple_links
+from archive_build.model import Article, Block
+from archive_build.text.dates import date_line
+from archive_build.text.header_lines import is_header_line
 
 _SHARE_WORDS = r"(?:share(?: this)?(?: article| story| post| page)?(?: on)?|facebook|twitter|x|email|e-mail|whatsapp|linkedin|reddit|telegram|print|copy link|tweet|pinterest|messenger|bluesky|threads|mastodon)"
 _SHARE = re.compile(rf"^{_SHARE_WORDS}(?:[\s|,·•/:]+{_SHARE_WORDS})*[\s|,·•/:]*$", re.I)

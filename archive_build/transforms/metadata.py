@@ -8,11 +8,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..markdown_text import safe_url
-from ..model import FIELDS, Article, Block
-from ..text.dates import date_line, iso_from_any, leading_date
-from ..text.header_lines import (
-    ROLE_PART, byline, full_date, furniture, is_agency, is_metadata_line, is_role_line, md_plain, take_date, take_header_line,
+from archive_build.markdown.escape import safe_url
+from archive_build.model import FIELDS, Article, Block
+from archive_build.text.dates import date_line, iso_from_any, leading_date
+from archive_build.text.header_lines import (
+    ROLE_PART,
+    byline,
+    full_date,
+    furniture,
+    is_agency,
+    is_metadata_line,
+    is_role_line,
+    md_plain,
+    take_date,
+    take_header_line,
 )
 
 _SOURCE = re.compile(r"^(?:source|sources|originally published (?:in|by|at)|first published (?:in|by))\s*[:\-–—]\s*(?P<src>.{2,80}?)\s*\.?$", re.I)

@@ -21,8 +21,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from ..markdown_text import escape_text
-from ..model import Article
+from archive_build.markdown.escape import escape_text
+from archive_build.model import Article
 
 NOTE_LABEL = '<span class="ab-note-label">Author’s note</span>'
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..linear_scan import inline_links
+from archive_build.markdown.linear_scan import inline_links
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:|^//|^/")
 REF_DEF = re.compile(r"^([ ]{0,3}\[(?!\^)[^\]\n]+\]:[ \t]*<?)([^\s>]+)(>?.*)$", re.M)

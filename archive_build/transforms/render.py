@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..markdown_text import escape_text, sanitize_markdown
-from ..model import Article, Block
-from ..untrusted_markdown import safe_fence
+from archive_build.markdown.escape import escape_text, sanitize_markdown
+from archive_build.markdown.untrusted import safe_fence
+from archive_build.model import Article, Block
 
 
 def block_markdown(block: Block, article: Article) -> str:

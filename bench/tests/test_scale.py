@@ -7,7 +7,8 @@ import pytest
 import yaml
 
 from bench import reference
-from bench.scale import Row, Step, main as bench_main, run_size, scaled_targets, standing, table
+from bench.scale import Row, Step, run_size, scaled_targets, standing, table
+from bench.scale import main as bench_main
 from bench.serve_latency import serve_latencies
 from testkit.skeleton import make_project
 

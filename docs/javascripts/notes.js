@@ -1,5 +1,5 @@
 /* Readers' annotations on an article page (overrides/partials/reader-controls.html,
- * archive_build/reading.py split_notes).
+ * archive_build/site/reading.py split_notes).
  *
  * - From 1200 px wide, each note sits in the margin beside its highlighted
  *   passage (a copy of the note at the end, without its ids), aligned with

@@ -1,7 +1,7 @@
 /* The archive's search box (overrides/partials/search.html), driven by Pagefind.
  *
  * Ranking is Pagefind's own (titles, weights and metadata set at build time,
- * archive_build/search_record.py); this script only asks and shows:
+ * archive_build/search/record.py); this script only asks and shows:
  *  - the runtime loads when the box is first focused, the facets only when
  *    "Filter results" is opened, the vocabulary only when a query finds nothing;
  *  - a query in quotes is Pagefind's exact phrase search; a phrase mixed with
@@ -35,7 +35,7 @@
   function $(sel) { return document.querySelector(sel); }
 
   // "main": articles, entity and hand-written pages; "notes": one record per annotation
-  // (archive_build/search.py), loaded only when the facets are opened.
+  // (archive_build/search/index.py), loaded only when the facets are opened.
   function load(name) {
     name = name || "main";
     if (!engines[name]) {

@@ -189,9 +189,9 @@ def test_each_note_anchors_exactly_where_it_was_selected(case, written, built):
 
 def _plain(project: Path, article: str) -> str:
     """The article's plain text, the one the build anchors in (and publishes as text.txt)."""
-    from archive_build.discover import discover
+    from archive_build.ingest.discover import discover
+    from archive_build.markdown.plaintext import scan
     from archive_build.pipeline import clean_raw
-    from archive_build.plaintext import scan
     from archive_build.project import Project
 
     proj = Project(project)

@@ -12,9 +12,9 @@ import atheris
 
 with atheris.instrument_imports():
     from archive_build.errors import InputError
+    from archive_build.ingest.sidecar import validate_sidecar
     from archive_build.pipeline import clean_article
     from archive_build.safe_yaml import load_text
-    from archive_build.sidecar import validate_sidecar
 
 
 def one_input(data: bytes) -> None:

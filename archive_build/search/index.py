@@ -1,0 +1,204 @@
+"""The site's search: the Pagefind index and the "Did you mean" vocabulary.
+
+One engine at every archive size.  Pagefind splits its index into chunks
+by word, so a first query fetches its runtime, the chunk holding the
+query's words and the fragments of the results shown: about the same few
+hundred KB for 100 articles as for 10,000.  The MkDocs hooks call
+``build_index`` after the site is written (under ``mkdocs serve``, once, on
+the first build) and ``write_vocabulary`` with the terms gathered from the
+pages (``Vocabulary``).
+
+The search box itself is ``overrides/partials/search.html`` and
+``docs/javascripts/search.js``; what each page tells the index besides its
+text is in ``search/record.py``.
+"""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Iterable
+
+from archive_build.search.pagefind_order import canonical_order
+from archive_build.search.record import NoteRecord
+
+#: Where the search box finds the vocabulary, relative to the site root.
+VOCABULARY_FILE = "search-vocabulary.json"
+#: Frequent words kept for suggestions, besides titles and entity names.
+FREQUENT_WORDS = 4000
+SAMPLE = 4000
+_WORD = re.compile(r"[^\W\d_][^\W_]{2,}(?:['’-][^\W\d_]+)*")
+_TAG = re.compile(r"<[^>]*>")
+
+
+#: Page furniture that is not the page's text: permalink signs, footnote
+#: numbers, a note's kind/author/date line, reading time and counts.  Left in,
+#: they showed up in snippets between the words that matched.  An article's
+#: byline and tag list are indexed as metadata instead (search/record.py):
+#: found, never shown as a snippet.
+EXCLUDED = (
+    ".headerlink", ".ab-pilcrow", ".footnote-ref", ".footnote-backref",
+    ".ab-ann-kind", ".ab-ann-by", ".ab-ann-permalink", ".ab-facts",
+    ".ab-kicker", ".ab-byline", ".ab-tags",
+)
+
+
+#: Set by ``archive-build site`` for the MkDocs it runs: the folder where the
+#: hooks leave the notes' pages, for Pagefind to index after MkDocs has
+#: exited (``index_site``), so the two never hold their memory at once.
+DEFER_ENV = "ARCHIVE_BUILD_SEARCH_LATER"
+
+
+def deferred_notes_folder() -> Path | None:
+    """Where to leave the notes' pages when indexing is left to ``archive-build site``; None: index in MkDocs' ``on_post_build``."""
+    import os
+
+    value = os.environ.get(DEFER_ENV)
+    return Path(value) if value else None
+
+
+def index_site(site_dir: Path, notes_folder: Path) -> None:
+    """Both Pagefind indexes of a rendered site whose hooks left the notes' pages in ``notes_folder``."""
+    build_index(site_dir)
+    index_note_pages(notes_folder, site_dir)
+
+
+def pagefind_command(site_dir: Path) -> list[str]:
+    """The Pagefind indexer from its PyPI package (the binary ships in the wheel)."""
+    excluded = [arg for selector in EXCLUDED for arg in ("--exclude-selectors", selector)]
+    return [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", "pagefind", *excluded, "--quiet"]
+
+
+def build_index(site_dir: Path) -> None:
+    """Index the built site into ``site/pagefind/``; a failure is a clear error, not a traceback."""
+    proc = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True)
+    if proc.returncode != 0:
+        detail = (proc.stderr or proc.stdout).strip().splitlines()
+        raise RuntimeError(f"{site_dir}: pagefind failed: {detail[-1] if detail else proc.returncode}")
+    _in_one_order(site_dir / "pagefind")
+
+
+#: The notes index, beside the main one: one record per annotation, so the
+#: "Annotation" kind lists notes, not the articles that have some.  Kept apart
+#: because a record costs every first query its line in the page list (30,000
+#: notes would triple it); the search box loads it only for that facet.
+NOTES_BUNDLE = "pagefind-notes"
+
+
+def build_notes_index(site_dir: Path, notes: Iterable[NoteRecord]) -> None:
+    """Index the notes into ``site/pagefind-notes/`` (each note a small page in a scratch folder)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="archive-notes-") as tmp:
+        write_note_pages(Path(tmp), notes)
+        index_note_pages(Path(tmp), site_dir)
+
+
+def write_note_pages(folder: Path, notes: Iterable[NoteRecord]) -> None:
+    """Each note as a small page in ``folder``, in the order of their addresses, for ``index_note_pages``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ordered = sorted(notes, key=lambda n: n.href)
+    for i, note in enumerate(ordered):
+        (folder / f"{i}.html").write_text(note.html(), encoding="utf-8")
+    if not ordered:
+        # Pagefind builds no index without a word to index, and the search box
+        # expects one: a placeholder, of a kind the box never asks for.
+        (folder / "0.html").write_text(
+            '<html lang="en"><body><main data-pagefind-body><p>placeholder</p></main>'
+            '<span hidden data-pagefind-filter="kind">Placeholder</span></body></html>',
+            encoding="utf-8",
+        )
+
+
+def index_note_pages(folder: Path, site_dir: Path) -> None:
+    """Index the note pages ``write_note_pages`` wrote into ``site/pagefind-notes/``."""
+    import shutil
+
+    out = site_dir / NOTES_BUNDLE
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(folder), "--output-path", str(out), "--quiet"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        detail = (proc.stderr or proc.stdout).strip().splitlines()
+        raise RuntimeError(f"{out}: pagefind failed: {detail[-1] if detail else proc.returncode}")
+    _in_one_order(out)
+
+
+def _in_one_order(bundle: Path) -> None:
+    """Sort the bundle's facet files (search/pagefind_order.py); a layout this code does not know is left as written."""
+    try:
+        canonical_order(bundle)
+    except (ValueError, KeyError, IndexError, TypeError, OSError) as exc:
+        print(f"warning: {bundle}: facet files left in Pagefind's order, which varies between builds ({exc})", file=sys.stderr)
+
+
+class Vocabulary:
+    """Words a misspelt query may have meant: every word of the entities' names and aliases, and frequent words.
+
+    Loaded by the search box only when a query finds nothing, so its size
+    costs no ordinary search anything; it stays small all the same: titles
+    and page text only contribute their most frequent words (in the most
+    pages, capped at ``FREQUENT_WORDS``).  The box corrects word by word, so
+    the file holds words, not whole names.
+    """
+
+    def __init__(self) -> None:
+        self.name_words: set[str] = set()
+        self.document_frequency: Counter[str] = Counter()
+
+    def add_names(self, names: Iterable[str]) -> None:
+        """Every word of these names (entity names and aliases), however rare."""
+        for name in names:
+            self.name_words.update(_WORD.findall(str(name)))
+
+    def add_text(self, html_text: str) -> None:
+        """The words of a page's opening (a title, or ``SAMPLE`` characters of HTML), counted once per page.
+
+        The opening is enough to tell which words are frequent across the
+        archive, at a fraction of the cost of every word of 10,000 pages.
+        """
+        sample = html_text[:SAMPLE]
+        if len(html_text) > SAMPLE:
+            sample = sample[: sample.rfind("<")] or sample
+        self.document_frequency.update({w.lower() for w in _WORD.findall(_TAG.sub(" ", sample))})
+
+    def terms(self) -> list[str]:
+        frequent = sorted(self.document_frequency.items(), key=lambda kv: (-kv[1], kv[0]))[:FREQUENT_WORDS]
+        known = {w.lower() for w in self.name_words}
+        return sorted(self.name_words) + sorted(w for w, _ in frequent if w not in known)
+
+
+def write_vocabulary(site_dir: Path, vocabulary: Vocabulary) -> None:
+    out = site_dir / VOCABULARY_FILE
+    data = json.dumps({"terms": vocabulary.terms()}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if not out.is_file() or out.read_bytes() != data:
+        out.write_bytes(data)
+
+
+def save_shard_state(path: Path, notes: Iterable[NoteRecord], vocabulary: Vocabulary) -> None:
+    """A shard's notes and vocabulary counts, for ``load_shard_states`` after the shards are merged."""
+    from dataclasses import asdict
+
+    data = {
+        "notes": [asdict(n) for n in notes],
+        "name_words": sorted(vocabulary.name_words),
+        "document_frequency": dict(vocabulary.document_frequency),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+
+
+def load_shard_states(paths: Iterable[Path]) -> tuple[list[NoteRecord], Vocabulary]:
+    """The notes and the vocabulary of the whole site from its shards' ``save_shard_state`` files."""
+    notes: list[NoteRecord] = []
+    vocabulary = Vocabulary()
+    for path in paths:
+        data = json.loads(path.read_text("utf-8"))
+        for n in data["notes"]:
+            notes.append(NoteRecord(**{k: tuple(tuple(x) for x in v) if k in ("meta", "filters") else v for k, v in n.items()}))
+        vocabulary.name_words.update(data["name_words"])
+        vocabulary.document_frequency.update(data["document_frequency"])
+    return notes, vocabulary

@@ -1,0 +1,86 @@
+"""Shard trees put together into one site, and the whole site indexed once.
+
+Each shard (``site/plugin/shards.py``) wrote its own article pages (shard
+1 also everything else) into a folder of its own, and left what its pages
+gave the search in ``STATE_FOLDER`` there.  The trees are disjoint but for
+files every shard writes alike (the tags plugin's ``tags.json``): a file
+two shards wrote differently is an error, never a silent choice.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Iterable
+
+from archive_build.search import index as search
+from archive_build.site.plugin.shards import Shard
+
+#: Inside a shard's folder: its search state (notes, vocabulary counts), not part of the site.
+STATE_FOLDER = ".archive-shard"
+
+
+class MergeError(Exception):
+    """Shard folders that do not make one site (missing, from different splits, or disagreeing)."""
+
+
+def shard_of(folder: Path) -> Shard:
+    """The shard a folder holds, from its state file's name."""
+    states = sorted((folder / STATE_FOLDER).glob("shard-*-of-*.json"))
+    if len(states) != 1:
+        raise MergeError(f"{folder}: not the output of one `archive-build site --shard K/N` (no {STATE_FOLDER}/shard-K-of-N.json)")
+    k, _, n = states[0].stem.removeprefix("shard-").partition("-of-")
+    return Shard(int(k), int(n))
+
+
+def check_complete(folders: Iterable[Path]) -> list[Path]:
+    """The folders in shard order; MergeError unless they are shards 1..N of one N, each once."""
+    by_shard = {}
+    for folder in folders:
+        shard = shard_of(folder)
+        if shard.k in by_shard:
+            raise MergeError(f"{folder}: shard {shard} given twice")
+        by_shard[shard.k] = (shard, folder)
+    ns = {shard.n for shard, _ in by_shard.values()}
+    if len(ns) != 1:
+        raise MergeError(f"shards of different splits: {sorted(str(s) for s, _ in by_shard.values())}")
+    n = ns.pop()
+    missing = [k for k in range(1, n + 1) if k not in by_shard]
+    if missing:
+        raise MergeError(f"shards missing: {', '.join(f'{k}/{n}' for k in missing)}")
+    return [by_shard[k][1] for k in range(1, n + 1)]
+
+
+def move_tree(src: Path, dest: Path) -> None:
+    """Every file of ``src`` (but its state folder) moved to the same place under ``dest``."""
+    for folder, dirs, names in os.walk(src):
+        rel = os.path.relpath(folder, src)
+        if rel == STATE_FOLDER or rel.startswith(STATE_FOLDER + os.sep):
+            dirs[:] = []
+            continue
+        dirs.sort()
+        target = dest / rel if rel != "." else dest
+        target.mkdir(parents=True, exist_ok=True)
+        for name in sorted(names):
+            to = target / name
+            if to.exists():
+                if to.read_bytes() != (Path(folder) / name).read_bytes():
+                    raise MergeError(f"{Path(rel, name).as_posix()}: two shards wrote it differently")
+                continue
+            try:
+                os.rename(os.path.join(folder, name), to)
+            except OSError:  # another file system (shards downloaded elsewhere): a copy
+                shutil.copy2(os.path.join(folder, name), to)
+
+
+def merge(folders: list[Path], dest: Path, notes_scratch: Path) -> None:
+    """Shards 1..N (any order) into ``dest``, then the search: the notes' pages, the vocabulary, both Pagefind indexes."""
+    ordered = check_complete(folders)
+    states = [next((f / STATE_FOLDER).glob("shard-*.json")) for f in ordered]
+    notes, vocabulary = search.load_shard_states(states)
+    dest.mkdir(parents=True, exist_ok=True)
+    for folder in ordered:
+        move_tree(folder, dest)
+    search.write_note_pages(notes_scratch, notes)
+    search.write_vocabulary(dest, vocabulary)
+    search.index_site(dest, notes_scratch)

@@ -1,0 +1,109 @@
+"""``ArchivePlugin``: the archive's MkDocs plugin, wiring MkDocs' events to the concerns of this package.
+
+Listed last under ``plugins:`` in mkdocs.yml, so its events run after the
+tags plugin's, as a ``hooks:`` module's would.  Its state lives on the
+instance (MkDocs makes one per ``mkdocs build`` and keeps it across the
+rebuilds of ``mkdocs serve``).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.plugins import BasePlugin
+
+from archive_build.site.plugin import includes, sanitise, serve, shards
+from archive_build.site.plugin.opendata import OpenData
+from archive_build.site.plugin.reading import Reading
+from archive_build.site.plugin.search import Search
+
+
+class ArchivePlugin(BasePlugin):  # type: ignore[type-arg]
+    """Sanitiser, reading features, search records, feed and open data for every page; ``make serve``'s live rebuild."""
+
+    def __init__(self) -> None:
+        self.reading = Reading()
+        self.search = Search()
+        self.opendata = OpenData()
+        self.rebuild = serve.ServeRebuild()
+        self.shard: shards.ShardFilter | None = None
+        self.files: Any = None
+        self.templates_left: set[str] = set()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.reading.dirty = dirty
+        self.search.command = command
+
+    def on_config(self, config: Any) -> Any:
+        if serve.on_serve_mode():
+            # A preview needs no sitemap: rendering one for 10,000 pages on every live reload costs a fifth of a second.
+            config["theme"].static_templates.discard("sitemap.xml")
+        self.reading.configure(serve.project_of(config).gazetteer)
+        self.search.configure(self.reading.names)
+        shard = shards.from_environment()
+        self.shard = shards.ShardFilter(shard) if shard is not None else None
+        if self.shard is not None:
+            self.shard.configure(config)
+        self.templates_left = set(config["theme"].static_templates)
+        return config
+
+    def on_files(self, files: Any, *, config: Any) -> Any:
+        self.files = files
+        if self.shard is not None:
+            self.shard.choose(files)
+        return files
+
+    def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
+        if not serve.on_serve_mode():
+            return server
+        return serve.watch(server, config)
+
+    def on_pre_build(self, *, config: Any) -> None:
+        if serve.on_serve_mode():
+            self.rebuild.run_build_step(serve.project_of(config).root)
+
+    def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
+        if self.shard is not None:
+            if self.shard.shard.renders_collection:
+                self.reading.gather_feed(files)
+            if not self.shard.shard.renders_collection or not self.templates_left:
+                self.shard.exclude_others(files, assets=not self.shard.shard.renders_collection)
+        return self.reading.add_filters(env, serve.project_of(config).cache / "jinja")
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
+        self.templates_left.discard(template_name)
+        if self.shard is not None and self.shard.shard.renders_collection and not self.templates_left:
+            # The sitemap has listed every page: the other shards' article pages are theirs to write.
+            self.shard.exclude_others(self.files, assets=False)
+        return output_content
+
+    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
+        sanitise.before_markdown(page, config)
+        if self.shard is not None and self.shard.skips(page):
+            return ""  # another shard renders it; its front matter (title, tags) is all this one needs
+        return includes.expand(markdown, page, config["docs_dir"])
+
+    def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
+        return self.reading.page_content(sanitise.page_content(html, page), page)
+
+    def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        sanitise.page_context(page)
+        self.search.page_context(page, self.reading.names)
+        if self.shard is None:
+            self.reading.page_context(page)
+        return context
+
+    def on_post_build(self, *, config: Any) -> None:
+        if serve.on_serve_mode():
+            serve.collect_garbage_soon()
+        site_data = serve.project_of(config).site_data
+        if self.shard is not None:
+            self.search.leave_for_merge(self.shard.shard)
+            self.opendata.post_build(site_data, config["site_dir"], dirty=False, written=None, share=self.shard.packs)
+            if self.shard.shard.renders_collection:
+                self.reading.write_feed(config)
+            return
+        self.opendata.post_build(site_data, config["site_dir"], dirty=self.reading.dirty, written=self.rebuild.take_written())
+        self.search.post_build(Path(config["site_dir"]))
+        self.reading.write_feed(config)
+
