@@ -48,7 +48,7 @@ test: install $(AXE_STAMP)
 
 # The quick loop while editing: no whole-site builds, no browser.
 test-fast: install
-	$(BIN)/python -m pytest -n 2 -m "not slow and not browser"
+	ARCHIVE_TEST_FAST=1 $(BIN)/python -m pytest -n 2 -m "not slow and not browser"
 
 # The build step (bench.scale) and the site step (bench.site_steps: render, search index, no-op,
 # one annotation, against plain MkDocs) at 1,000, 10,000 and 30,000 articles, projected to 100,000.

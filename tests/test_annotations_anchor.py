@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from archive_build.annotations.anchor import Anchor, Miss, anchor, normalise
 from archive_build.markdown.plaintext import scan
+from testkit.examples import examples
 from tests.conftest import ROOT
 from tests.helpers import clean
 
@@ -129,7 +130,7 @@ def _normalised_one_character_at_a_time(text: str) -> tuple[str, list[int]]:
 
 
 @pytest.mark.slow  # a long property run
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=examples(600), deadline=None)
 @given(st.text(alphabet=st.sampled_from("ab .\n\t\r\u00a0\u2009\u3000\u2028\u2026\u00ad\u200b\ufeff\u2019\u2014`\"\u201c"), max_size=60))
 def test_normalise_does_what_its_one_character_at_a_time_reading_does(text: str) -> None:
     """``normalise`` is written for speed (regex runs, folds by ``str.replace``); this is what it must mean."""

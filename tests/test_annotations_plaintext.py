@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archive_build.markdown.plaintext import plain_text, scan
+from testkit.examples import examples
 
 
 def plain(md: str) -> str:
@@ -74,7 +75,7 @@ def test_the_offsets_list_has_one_entry_per_character_plus_the_end():
     assert text == "ab c" and len(offsets) == 5 and offsets[3] == 4
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.text(alphabet=st.sampled_from("![]()`ab \\\n<>\"h:/."), max_size=50))
 def test_link_and_code_span_patterns_match_exactly_what_their_readable_forms_do(text: str) -> None:
     """Both are written for speed (a literal or alternation of literals first); this is what they must mean."""

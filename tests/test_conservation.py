@@ -26,6 +26,7 @@ from archive_build.errors import InputError
 from archive_build.ingest.decode import decode
 from archive_build.model import Article
 from archive_build.pipeline import clean_article
+from testkit.examples import examples
 
 ROOT = Path(__file__).resolve().parent.parent
 REALISTIC = sorted((ROOT / "tests" / "fixtures" / "realistic").iterdir())
@@ -184,7 +185,7 @@ def _clean_or_refuse(data: bytes, path: str) -> Article | None:
     return article
 
 
-GENERATED = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+GENERATED = settings(max_examples=examples(1500), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 def as_html(text: str) -> str:

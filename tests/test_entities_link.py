@@ -171,6 +171,8 @@ def test_article_links_to_entities_resolve_to_built_pages(seed_site: Path):
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from testkit.examples import examples
+
 _FRAGMENTS = st.sampled_from(
     [
         "Putin", "Vladimir Putin", "Kyiv", "Kiev", "Moscow", "AT\\&T", "Putin’s", " ", " ", "\n", "\n\n", "## ", "# ",
@@ -182,7 +184,7 @@ _FRAGMENTS = st.sampled_from(
 _UNLINK = re.compile(r"\[([^\[\]]*?)\]\(\.\./entities/[a-z0-9-]+\.md\)\{ \.ab-entity \}")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(_FRAGMENTS, max_size=40).map("".join))
 def test_linking_only_wraps_text_in_links_and_links_each_entity_at_most_once(body: str):
     out, _ = link_body(body, M)
@@ -204,7 +206,7 @@ def _render(markdown_text: str) -> str:
 _ENTITY_ANCHOR = re.compile(r'<a class="ab-entity" href="\.\./entities/[a-z0-9-]+\.md">(.*?)</a>', re.S)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(_FRAGMENTS, max_size=30).map("".join))
 def test_linked_markdown_renders_like_the_original_plus_entity_links(body: str):
     out, _ = link_body(body, M)
@@ -216,7 +218,7 @@ _PLAIN_PIECES = st.sampled_from(["Putin", "Kyiv", "Kiev", "Moscow", "AT&T", "air
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(_PLAIN_PIECES, max_size=25).map("".join))
 def test_escaped_plain_text_renders_like_the_original_plus_entity_links(text: str):
     from archive_build.markdown.escape import escape_text
@@ -255,7 +257,7 @@ def test_a_fence_line_with_no_closing_fence_does_not_end_a_code_span_for_the_lin
     assert _ENTITY_ANCHOR.sub(r"\1", _render(out)) == _render("Putin```\n`Kyiv`\n```\n")
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.text(alphabet=st.sampled_from("ahtps:/w.\n\\`[]<&{*_~=^+! x"), max_size=60))
 def test_trigger_pattern_matches_exactly_what_its_readable_form_does(text: str) -> None:
     """The trigger is written for speed (one character class first); this is what it must mean."""
@@ -265,7 +267,7 @@ def test_trigger_pattern_matches_exactly_what_its_readable_form_does(text: str) 
     assert [(m.span(), m.group()) for m in _TRIGGER.finditer(text)] == [(m.span(), m.group()) for m in readable.finditer(text)]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.text(alphabet=st.sampled_from(".!?…\n ”\"’')]a\t"), max_size=60))
 def test_sentence_end_pattern_matches_exactly_what_its_readable_form_does(text: str) -> None:
     from archive_build.entities.link import _SENTENCE_END

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive_build.pipeline import clean_article
+from testkit.examples import examples
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAIN_FIXTURES = sorted(p for p in (ROOT / "tests" / "fixtures" / "realistic").glob("*.txt")) + sorted((ROOT / "raw").glob("*.txt"))
@@ -121,7 +122,7 @@ _article = st.lists(_para, min_size=1, max_size=6).map("\n\n".join)
 
 
 @pytest.mark.slow  # a long property run
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=examples(1000), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(body=_article)
 def test_generated_plain_text_renders_exactly_as_written(body: str) -> None:
     raw = "A headline for the article\n\n" + body + "\n"

@@ -9,11 +9,12 @@ from hypothesis import strategies as st
 
 from archive_build.markdown.escape import CODE_SPAN, LINK
 from archive_build.markdown.linear_scan import code_spans, inline_links, simple_links, strip_simple_links
+from testkit.examples import examples
 
 SIMPLE_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 MARKDOWNISH = st.text(alphabet="[]()!\\\n a\"<>`", max_size=40)
 # Many small examples, each cheap: no deadline or generation-speed check (a loaded machine trips them).
-PROPERTY = settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=examples(2000), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _spans(matches) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:  # type: ignore[no-untyped-def]

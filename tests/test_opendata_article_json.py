@@ -13,6 +13,7 @@ from archive_build.markdown.plaintext import plain_text
 from archive_build.model import Article
 from archive_build.opendata import SiteInfo, data_files
 from archive_build.opendata.packs import pack_of, unpack
+from testkit.examples import examples
 
 INFO = SiteInfo("https://archive.example.org/", "Reading Archive")
 SEED = "2023-05-30-drone-attack-on-moscow"
@@ -117,7 +118,7 @@ _JSON_VALUES = st.recursive(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(_JSON_VALUES)
 def test_open_data_json_is_the_standard_librarys_compact_utf8_json(value) -> None:
     """orjson writes it (for speed); the bytes are what json.dumps(ensure_ascii=False, separators=(",", ":")) gives."""

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive_build.yaml_emit import dump
+from testkit.examples import examples
 
 # Every code point, surrogates and controls included (they arrive in raw files and annotations).
 any_text = st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=("Cs",)))
@@ -18,7 +19,7 @@ values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.di
 @given(st.dictionaries(any_text, values, min_size=1, max_size=6))
 # No speed check on input generation either (the deadline is off for the suite, tests/conftest.py):
 # on a host shared by many builds Hypothesis drew 9 inputs in a second and failed the test.
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), suppress_health_check=[HealthCheck.too_slow])
 def test_any_mapping_reads_back_as_written(data):
     assert yaml.safe_load(dump(data)) == data
 
