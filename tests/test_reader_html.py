@@ -14,7 +14,7 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 
-from archive_build.ingest.html import strip_site_suffix
+from archive_build.ingest.html_metadata import strip_site_suffix
 from archive_build.pipeline import clean_article
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "readability-test-pages"
@@ -179,7 +179,8 @@ def test_a_page_nested_deeper_than_the_parser_reads_is_refused_by_name():
 
 
 def test_the_fallback_keeps_the_paragraphs_of_the_main_element_without_navigation_or_forms():
-    from archive_build.ingest.html import _fallback_blocks, _parse
+    from archive_build.ingest.html import _fallback_blocks
+    from archive_build.ingest.html_tree import parse_page as _parse
 
     body = "<nav>Home World</nav><main><h2>Notice</h2>Shop closed<br>until<!-- x --> Monday<form>Search</form></main>"
     assert [b.text for b in _fallback_blocks(_parse(page("<title>Notice</title>", body).decode()))] == ["Notice", "Shop closed", "until Monday"]
