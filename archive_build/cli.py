@@ -204,7 +204,8 @@ def parser() -> argparse.ArgumentParser:
 
     h = sub.add_parser("import-hypothesis", help="import annotations from a Hypothesis API export")
     h.add_argument("export")
-    h.add_argument("--keep-unanchored", action="store_true")
+    h.add_argument("--keep-unanchored", action="store_true", help="also write the notes whose quote is not in the article (shown under \"Unanchored notes\")")
+    h.add_argument("--single-file", action="store_true", help="append to each article's annotations/<id>.yml instead of writing one file per note")
     h.add_argument("--include-private", action="store_true", help="also import notes that are not public (group or private), hidden or flagged")
     h.set_defaults(func=_lazy("opendata.commands", "cmd_import_hypothesis"))
 

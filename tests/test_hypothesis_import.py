@@ -42,7 +42,16 @@ def project(tmp_path: Path) -> Path:
 
 
 def _annotations(project: Path) -> list[dict]:
-    return yaml.safe_load((project / "annotations" / f"{WSWS}.yml").read_text("utf-8"))["annotations"]
+    """The article's notes in both layouts: the list file's in order, then the note files' in import order."""
+    listed = yaml.safe_load((project / "annotations" / f"{WSWS}.yml").read_text("utf-8"))["annotations"]
+    folder = project / "annotations" / WSWS
+    files = sorted(folder.glob("*.yml"), key=lambda p: p.stat().st_mtime_ns) if folder.is_dir() else []
+    return listed + [{"id": f.stem, **yaml.safe_load(f.read_text("utf-8"))} for f in files]
+
+
+def _note_files(project: Path) -> dict[str, bytes]:
+    folder = project / "annotations" / WSWS
+    return {f.name: f.read_bytes() for f in sorted(folder.glob("*.yml"))} if folder.is_dir() else {}
 
 
 def _row(**over) -> dict:
@@ -142,8 +151,8 @@ def test_import_reports_each_row_and_writes_only_anchored_notes(project):
     assert lines[2].startswith(UNANCHORED) and "nearest:" in lines[2]
     assert lines[3].startswith(SKIPPED) and "no article with the URL https://www.example.com/" in lines[3]
     assert lines[-1] == "1 imported, 1 re-anchored, 1 not anchored (not written; --keep-unanchored keeps them), 3 skipped"
-    after = (project / "annotations" / f"{WSWS}.yml").read_text("utf-8")
-    assert after.startswith(before)  # existing entries and comments untouched
+    assert (project / "annotations" / f"{WSWS}.yml").read_text("utf-8") == before  # the list file is untouched
+    assert len(_note_files(project)) == 2  # a note file each
     new = _annotations(project)[-2:]
     assert [a["imported_from"] for a in new] == ["https://hypothes.is/a/Wm9vQW5uMDAxXzAx", "https://hypothes.is/a/Wm9vQW5uMDAyXzAy"]
 
@@ -166,10 +175,25 @@ def test_imported_notes_pass_check(project):
 
 def test_importing_twice_imports_nothing_new(project):
     run_cli(project, "import-hypothesis", str(FIXTURE))
-    once = (project / "annotations" / f"{WSWS}.yml").read_bytes()
+    once = _note_files(project)
     proc = run_cli(project, "import-hypothesis", str(FIXTURE))
-    assert (project / "annotations" / f"{WSWS}.yml").read_bytes() == once
+    assert _note_files(project) == once
     assert proc.stdout.splitlines()[-1].startswith("0 imported, 0 re-anchored")
+    assert proc.stdout.count("already imported") == 2
+
+
+def test_single_file_appends_to_the_list_file_and_keeps_what_it_held(project):
+    before = (project / "annotations" / f"{WSWS}.yml").read_text("utf-8")
+    run_cli(project, "import-hypothesis", "--single-file", str(FIXTURE))
+    after = (project / "annotations" / f"{WSWS}.yml").read_text("utf-8")
+    assert after.startswith(before) and after != before
+    assert _note_files(project) == {}
+
+
+def test_notes_imported_into_one_layout_are_not_imported_again_into_the_other(project):
+    run_cli(project, "import-hypothesis", "--single-file", str(FIXTURE))
+    proc = run_cli(project, "import-hypothesis", str(FIXTURE))
+    assert _note_files(project) == {}
     assert proc.stdout.count("already imported") == 2
 
 
@@ -177,8 +201,8 @@ def test_keep_unanchored_writes_the_note_with_its_nearest_passage(project):
     proc = run_cli(project, "import-hypothesis", "--keep-unanchored", str(FIXTURE))
     assert proc.returncode == 0
     assert "not anchored (kept)" in proc.stdout
-    text = (project / "annotations" / f"{WSWS}.yml").read_text("utf-8")
-    assert "  # not anchored when imported: quote not found in article" in text
+    text = b"".join(_note_files(project).values()).decode("utf-8")
+    assert "\n# not anchored when imported: quote not found in article" in text
     assert _annotations(project)[-1]["quote"] == "Kremlin spokesman announced a general ceasefire on all fronts"
     build = run_cli(project, "build", "--quiet", "--keep-going")
     assert build.returncode == 0

@@ -109,16 +109,17 @@ def entry_text(entry: dict[str, Any], indent: str, comment: str = "", key_order:
 NOTE_HEADER = "# A reader's note; format: docs/how-to-annotate.md. The note's id is this file's name.\n"
 
 
-def note_file_text(path: Path, display: str, entry: dict[str, Any]) -> str:
+def note_file_text(path: Path, display: str, entry: dict[str, Any], comment: str = "") -> str:
     """The whole text of a new note file for ``entry`` (its ``id`` is the file's name, so not written).
 
-    The text is parsed back and must give the entry's fields, or
-    ``InputError``; an existing file is never overwritten.
+    ``comment`` becomes a ``#`` line above the fields.  The text is parsed
+    back and must give the entry's fields, or ``InputError``; an existing
+    file is never overwritten.
     """
     if path.exists() or path.is_symlink():
         raise InputError(display, f"a note named {path.stem!r} already exists; choose another id")
     fields = {k: v for k, v in entry.items() if k != "id"}
-    text = NOTE_HEADER + entry_text(fields, "", item=False)
+    text = NOTE_HEADER + entry_text(fields, "", comment, item=False)
     try:
         back = load_text(text, display)
     except InputError:

@@ -48,8 +48,11 @@ def cmd_import_hypothesis(args: argparse.Namespace) -> int:
     rows = hi.read_export(Path(args.export))
     # keep_going: a broken existing annotation must not stop new ones from coming in.
     result = collect(project, keep_going=True, progress=False)
-    outcomes = hi.plan(rows, result.articles, project.annotations, keep_unanchored=args.keep_unanchored, include_private=args.include_private)
-    hi.write(outcomes, project.annotations, project.rel(project.annotations))
+    single = bool(getattr(args, "single_file", False))
+    outcomes = hi.plan(
+        rows, result.articles, project.annotations, keep_unanchored=args.keep_unanchored, include_private=args.include_private, single_file=single
+    )
+    hi.write(outcomes, project.annotations, project.rel(project.annotations), single_file=single)
     sys.stdout.write(hi.table(outcomes, keep_unanchored=args.keep_unanchored))
     lost = any(o.status == hi.UNANCHORED and o.entry is None for o in outcomes)
     return 1 if lost else 0

@@ -5,10 +5,14 @@ TextQuoteSelector as the archive's annotation files, so an annotation on an
 article's original web page carries everything needed: the quote and its
 context, the note, the author and the date.  Each row whose page is an
 article of the archive (matched on ``normalize_url``) is anchored right
-away with the anchoring code ``check`` uses, then appended as text to
-``annotations/<id>.yml`` so that the file's existing entries and comments
-stay exactly as they were.  The Hypothesis id is kept in ``imported_from``,
-which makes a second import of the same export a no-op.
+away with the anchoring code ``check`` uses, then written as one note file
+each, ``annotations/<article-id>/<note-id>.yml``, the layout ``annotate``
+writes: two imports on two branches never touch the same file.  With
+``--single-file`` the notes are appended as text to the article's list file
+``annotations/<article-id>.yml`` instead, leaving its existing entries and
+comments exactly as they were.  The Hypothesis id is kept in
+``imported_from``, which makes a second import of the same export a no-op
+in either layout.
 """
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ from typing import Any, Iterable
 
 from archive_build.annotations import miss_message
 from archive_build.annotations.anchor import Anchor, Miss, Normalised, anchor, excerpt, normalise
-from archive_build.annotations.append import appended_text, make_id
+from archive_build.annotations.append import appended_text, make_id, note_file_text
 from archive_build.annotations.files import taken_ids
 from archive_build.annotations.load import KINDS
 from archive_build.errors import InputError
@@ -274,21 +278,26 @@ class ArticleFile:
     size: int = 0  # bytes of the entries planned for it so far (roughly)
 
 
-def _existing(path: Path) -> tuple[set[str], set[str]]:
-    """Ids and ``imported_from`` values already in an annotation file (tolerant: the file may be broken)."""
-    if not path.exists():
-        return set(), set()
-    try:
-        data = load_file(path, str(path))
-    except (InputError, OSError, UnicodeDecodeError, ValueError):
-        return set(), set()
-    items = data.get("annotations") if isinstance(data, dict) else None
-    ids, imported = set(), set()
-    for item in items if isinstance(items, list) else []:
-        if isinstance(item, dict):
-            if item.get("id") is not None:
-                ids.add(str(item["id"]))
-            if item.get("imported_from"):
+def _existing(annotations_dir: Path, article_id: str) -> tuple[set[str], set[str]]:
+    """Ids and ``imported_from`` values already in an article's annotation files, in either layout.
+
+    Read leniently: a broken file still reserves the ids it holds, and is
+    otherwise left to ``check`` to report.
+    """
+    ids = taken_ids(annotations_dir, article_id)
+    imported: set[str] = set()
+    folder = annotations_dir / article_id
+    notes = sorted(folder.glob("*.yml")) if folder.is_dir() else []
+    for path in [annotations_dir / f"{article_id}.yml", *notes]:
+        if not path.is_file():
+            continue
+        try:
+            data = load_file(path, str(path))
+        except (InputError, OSError, UnicodeDecodeError, ValueError):
+            continue
+        items = data.get("annotations") if isinstance(data, dict) and path.parent != folder else [data]
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and item.get("imported_from"):
                 imported.add(str(item["imported_from"]))
     return ids, imported
 
@@ -303,7 +312,13 @@ def plain_of(article: Article) -> str:
 
 
 def plan(
-    rows: list[Any], articles: list[Article], annotations_dir: Path, *, keep_unanchored: bool = False, include_private: bool = False
+    rows: list[Any],
+    articles: list[Article],
+    annotations_dir: Path,
+    *,
+    keep_unanchored: bool = False,
+    include_private: bool = False,
+    single_file: bool = False,
 ) -> list[Outcome]:
     """Decide, row by row, what the import does; nothing is written here."""
     by_url: dict[str, Article] = {}
@@ -330,8 +345,7 @@ def plan(
         af = files.get(article.id)
         if af is None:
             plain = plain_of(article)
-            ids, imported = _existing(annotations_dir / f"{article.id}.yml")
-            ids |= taken_ids(annotations_dir, article.id)  # the note files' ids too
+            ids, imported = _existing(annotations_dir, article.id)
             af = files[article.id] = ArticleFile(article, plain, normalise(plain), ids, imported)
         if row.imported_from in af.imported or row.imported_from in seen:
             outcomes.append(Outcome(row, SKIPPED, article.id, "already imported"))
@@ -341,7 +355,7 @@ def plan(
             outcomes.append(Outcome(row, SKIPPED, article.id, "no valid 'created' date"))
             continue
         af.size += len(row.exact) + len(row.text) + len(row.prefix) + len(row.suffix) + 200
-        if af.size > 2 * MAX_YAML_BYTES:
+        if single_file and af.size > 2 * MAX_YAML_BYTES:
             # Far more than the file may hold (``appended_text`` refuses it): not worth anchoring.
             outcomes.append(Outcome(row, SKIPPED, article.id, f"the annotation file would be larger than the {MAX_YAML_BYTES // 1024} KB limit; import the rest in another export"))
             continue
@@ -383,20 +397,30 @@ def _miss_detail(plain: str, quote: str, miss: Miss, article_id: str) -> str:
     return " ".join(miss_message(plain, quote, miss, article_id).split())
 
 
-def write(outcomes: list[Outcome], annotations_dir: Path, display_dir: str) -> int:
-    """Append every planned entry, one write per article file; returns the number written."""
-    per_article: dict[str, list[tuple[dict[str, Any], str]]] = {}
-    for o in outcomes:
-        if o.entry is not None:
+def write(outcomes: list[Outcome], annotations_dir: Path, display_dir: str, *, single_file: bool = False) -> int:
+    """Write every planned entry as its own note file (``annotations/<article-id>/<note-id>.yml``); returns how many.
+
+    With ``single_file``, the entries are appended to each article's list
+    file instead, one write per file.  Every text is prepared (and read
+    back) before the first is written: an error leaves all files untouched.
+    """
+    planned = [o for o in outcomes if o.entry is not None]
+    texts: dict[Path, str] = {}
+    if single_file:
+        per_article: dict[str, list[tuple[dict[str, Any], str]]] = {}
+        for o in planned:
             per_article.setdefault(o.article_id, []).append((o.entry, o.comment))
-    # Every file is prepared (and checked) before the first is written: an error leaves all of them untouched.
-    texts = {
-        annotations_dir / f"{article_id}.yml": appended_text(annotations_dir / f"{article_id}.yml", f"{display_dir}/{article_id}.yml", article_id, entries)
-        for article_id, entries in sorted(per_article.items())
-    }
+        for article_id, entries in sorted(per_article.items()):
+            path = annotations_dir / f"{article_id}.yml"
+            texts[path] = appended_text(path, f"{display_dir}/{article_id}.yml", article_id, entries)
+    else:
+        for o in planned:
+            path = annotations_dir / o.article_id / f"{o.entry['id']}.yml"
+            texts[path] = note_file_text(path, f"{display_dir}/{o.article_id}/{path.name}", o.entry, o.comment)
     for path, text in texts.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
         write_if_changed(path, text.encode("utf-8"))
-    return sum(len(v) for v in per_article.values())
+    return len(planned)
 
 
 def table(outcomes: list[Outcome], *, keep_unanchored: bool) -> str:
