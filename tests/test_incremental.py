@@ -330,3 +330,31 @@ def test_a_cache_file_with_a_corrupt_frame_length_counts_as_missing(tmp_path: Pa
     path = tmp_path / "url-keys.pickle"
     path.write_bytes(bytes(data))
     assert load_pickle(path, "missing") == "missing"
+
+
+NOTE_ARTICLE = "2023-05-30-drone-attack-on-moscow"
+NOTE_FILE = f"annotations/{NOTE_ARTICLE}/g7-context.yml"
+NOTE = 'quote: "the imperialist powers have decided to bring the war"\nkind: context\nauthor: "@reader"\ncreated: 2024-02-10\nbody: {body}\n'
+
+
+def _page(project: Path) -> str:
+    return (project / "docs" / "articles" / f"{NOTE_ARTICLE}.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", ["added", "edited", "removed"])
+def test_a_note_file_added_edited_or_removed_is_built_at_once(built: Path, change: str) -> None:
+    note = built / NOTE_FILE
+    if change != "added":
+        note.parent.mkdir()
+        note.write_text(NOTE.format(body="The first words."), encoding="utf-8")
+        run_cli(built, "build", "--quiet", check=True)
+        assert "The first words." in _page(built)
+    if change == "removed":
+        note.unlink()
+    else:
+        note.parent.mkdir(exist_ok=True)
+        note.write_text(NOTE.format(body="The second words."), encoding="utf-8")
+    proc = run_cli(built, "build", "--quiet", check=True)
+    assert _written(proc.stderr) > 0
+    assert ("The second words." in _page(built)) == (change != "removed")
+    assert "The first words." not in _page(built)

@@ -22,21 +22,30 @@ def input_key(project: Project, hasher: FileHasher, keep_going: bool) -> str:
     """
     h = hashlib.sha256(version.code_version().encode())
     h.update(b"keep" if keep_going else b"strict")
-    dirs = (project.raw, project.annotations)
-    for d in dirs:
+    for d in (project.raw, project.annotations):
         h.update(b"\1" + project.rel(d).encode())
-        try:
-            names = sorted(os.listdir(d))
-        except OSError:
-            continue
-        prefix = os.fspath(d) + os.sep
-        for name in names:
-            h.update(name.encode() + b"\0" + hasher.digest(prefix + name).encode())
+        _hash_tree(h, os.fspath(d), hasher)
     for p in (project.gazetteer, project.root / "mkdocs.yml"):
         h.update(b"\2" + hasher.digest(p).encode())
     # mkdocs.yml may take its site_url from the environment (citations and open data carry it).
     h.update(b"\3" + os.environ.get("SITE_URL", "").encode())
     return h.hexdigest()
+
+
+def _hash_tree(h: Any, folder: str, hasher: FileHasher) -> None:
+    """Every name below ``folder`` (its subfolders too: ``annotations/<id>/`` holds one file per note) and each file's digest."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        h.update(entry.name.encode() + b"\0")
+        if entry.is_dir(follow_symlinks=False):
+            h.update(b"/")
+            _hash_tree(h, entry.path, hasher)
+            h.update(b"\4")
+        else:
+            h.update(hasher.digest(entry.path).encode())
 
 
 # The manifest's name for ``project.site_data`` (every other tree is a folder of docs/).
