@@ -41,6 +41,7 @@ Transform = Callable[[Article], Article]
 CLEANING: tuple[Transform, ...] = (
     metadata.detect_header,
     metadata.detect_tail,
+    clean.remove_link_labels,
     clean.remove_boilerplate,
     clean.remove_promotions,
     clean.join_dateline,

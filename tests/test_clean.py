@@ -66,3 +66,78 @@ def test_section_title_followed_by_a_date_line_opens_a_dated_section():
     a = clean(f"Title\n\n{LONG}\n\nGroup A: Statement on the anniversary\n\nFebruary 24\n\n{LONG}\n\nSubheading here\n\n{LONG}\n")
     assert "## Group A: Statement on the anniversary" in a.body and "### Subheading here" in a.body
     assert "February 24\n{: .dateline }" in a.body
+
+
+# --- a wire story copied from its web page -------------------------------------------
+
+WIRE = """Ukraine says it downed 50 Russian drones overnight
+
+By Olena Harmash and Tom Balmforth
+
+November 5, 20247:41 AM GMTUpdated 2 hours ago
+
+KYIV, Nov 5 (Reuters) - Ukraine's air force said on Tuesday it had shot down 50 of 64 drones launched by Russia overnight.
+
+Advertisement · Scroll to continue
+
+Report This Ad
+
+A firefighter works at the site of a drone strike in Odesa, November 5, 2024. Handout via REUTERS Purchase Licensing Rights, opens new tab
+A firefighter works at the site of a drone strike in Odesa, November 5, 2024. Handout via REUTERS Purchase Licensing Rights, opens new tab
+
+"Our air defence worked throughout the night," the governor said, opens new tab on Tuesday.
+
+Reporting by Olena Harmash; Editing by Gareth Jones
+
+Our Standards: The Thomson Reuters Trust Principles., opens new tab
+
+Suggested Topics:
+Europe
+Ukraine
+"""
+
+
+def test_a_date_glued_to_its_time_and_an_updated_label_is_read():
+    a = clean(WIRE)
+    assert a.date == "2024-11-05" and "Updated 2 hours ago" in removed_texts(a)[2]
+
+
+def test_the_agency_in_a_wire_dateline_is_the_source_and_the_dateline_stays():
+    a = clean(WIRE)
+    assert a.source == "Reuters"
+    assert "KYIV, Nov 5 (Reuters) - Ukraine" in a.body
+
+
+def test_several_advertisement_markers_on_one_line_are_removed():
+    a = clean(WIRE)
+    assert {"Advertisement · Scroll to continue", "Report This Ad"} <= set(removed_texts(a))
+    assert "Scroll to continue" not in a.body and "Report This Ad" not in a.body
+
+
+def test_a_caption_line_pasted_twice_is_kept_once_as_a_caption():
+    a = clean(WIRE)
+    assert a.body.count("A firefighter works") == 1
+    assert "Purchase Licensing Rights\n{: .caption }" in a.body
+
+
+def test_a_links_screen_reader_label_is_removed_from_the_words_and_recorded():
+    a = clean(WIRE)
+    assert "opens new tab" not in a.body
+    assert "the governor said on Tuesday" in a.body
+    assert sum(r.reason == "link label for screen readers (opens new tab)" for r in a.removed) == 4
+
+
+def test_prose_about_opening_a_new_window_is_kept():
+    a = clean(f"Title\n\n{LONG}\n\nThe deal opens a new window for talks, opens new doors too.\n")
+    assert "opens a new window for talks, opens new doors too." in a.body
+
+
+def test_a_wire_storys_closing_credits_are_kept_and_not_read_as_truncation():
+    a = clean(WIRE)
+    assert "Reporting by Olena Harmash; Editing by Gareth Jones" in a.body
+    assert not any("truncated" in w for w in a.warnings)
+
+
+def test_a_standards_line_and_suggested_topics_are_the_sites_footer():
+    a = clean(WIRE)
+    assert "Our Standards" not in a.body and "Suggested Topics" not in a.body and "Europe" not in a.body

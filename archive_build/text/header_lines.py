@@ -88,7 +88,9 @@ _BUTTON = re.compile(
 # "Illustration by X", "Photograph: X/Getty": credits for the pictures, not the byline.
 _CREDIT_LINE = re.compile(r"^(?:(?:photo(?:graph)?s?|illustrations?|photo illustration|graphics?|video|images?)\s+(?:by\b|:)|(?:photo(?:graph)?|image)\s+credit\b).{1,120}$", re.I)
 _IMAGE_LINE = re.compile(r"^(?:image|media|video|photo|picture)\s+(?:source|caption|credit)\s*[,:]\s*\S.{0,200}$", re.I)
-_RELATIVE_TIME = re.compile(r"^(?:\d{1,2}\s+(?:hours?|hrs?|minutes?|mins?|days?|weeks?)\s+ago|yesterday|just now)$", re.I)
+_RELATIVE_TIME = re.compile(
+    r"^(?:(?:updated|posted|published|last updated)\s*:?\s*)?(?:\d{1,2}\s+(?:hours?|hrs?|minutes?|mins?|days?|weeks?)\s+ago|yesterday|just now)$", re.I
+)
 _SECTION_WORDS = frozenset(
     "analysis opinion business politics world sport sports technology tech science health markets live exclusive review "
     "commentary editorial explainer interview news features culture environment economy money travel lifestyle "
@@ -175,7 +177,10 @@ _POSTED_BY = re.compile(r"^(?P<date>.+?),?\s+by\s+(?P<names>.+)$", re.I)
 
 
 _HEADER_LINE_MAX = 200
-_GLUED_LABEL = re.compile(r"(?<=\d)(?=(?:Updated|Published|Posted|Modified)\b)")
+# "Published Nov. 8, 2023Updated Nov. 9, 2023", "7:41 AM GMTUpdated 2 hours ago": a label glued to what precedes it.
+_GLUED_LABEL = re.compile(r"(?<=[\da-zA-Z])(?=(?:Updated|Published|Posted|Modified)\b)")
+# "November 5, 20247:41 AM GMT": a year glued to the time after it.
+_GLUED_CLOCK = re.compile(r"(,\s*(?:19|20)\d\d)(?=\d{1,2}:\d{2}\b)")
 _LABEL_ONLY = frozenset(("published", "updated", "posted", "last updated", "first published", "modified", "last modified"))
 
 
@@ -187,8 +192,10 @@ def take_header_line(article: Article, line: str, next_line: str | None, bare_na
     """
     if len(line) > _HEADER_LINE_MAX:  # a paragraph, not a header line
         return False
-    if _GLUED_LABEL.search(line):  # "Published Nov. 8, 2023Updated Nov. 9, 2023"
+    if _GLUED_LABEL.search(line):
         line = _GLUED_LABEL.sub(" | ", line)
+    if _GLUED_CLOCK.search(line):
+        line = _GLUED_CLOCK.sub(r"\1 ", line)
     label_only = line.strip().rstrip(":").strip().lower()
     if label_only in _LABEL_ONLY and next_line is not None and full_date(next_line)[1]:
         article.date_label = label_only  # "Published" on its own line, its date on the next
@@ -209,7 +216,10 @@ def take_header_line(article: Article, line: str, next_line: str | None, bare_na
         return True
     # "Helena Marsh / Mon 4 Mar 2024 15.04 GMT", "By X | June 9, 2025", "June 9, 2025 · By X", "Updated: … | Published: …"
     parts = [p.strip() for p in _HEADER_SEPARATOR.split(line) if p.strip()]
-    if len(parts) > 1 and any(full_date(p)[1] for p in parts) and all(
+    if len(parts) > 1:
+        # A relative time beside a date ("… GMT | Updated 2 hours ago") says nothing more: it goes with the line.
+        parts = [p for p in parts if not _RELATIVE_TIME.match(p)]
+    if len(parts) >= 1 and parts != [line.strip()] and any(full_date(p)[1] for p in parts) and all(
         byline(p) is not None or full_date(p)[1] or (_BARE_NAME.match(p) and not is_agency(p)) for p in parts
     ):
         for p in parts:

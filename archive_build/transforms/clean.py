@@ -16,7 +16,9 @@ from archive_build.text.header_lines import is_header_line
 
 _SHARE_WORDS = r"(?:share(?: this)?(?: article| story| post| page)?(?: on)?|facebook|twitter|x|email|e-mail|whatsapp|linkedin|reddit|telegram|print|copy link|tweet|pinterest|messenger|bluesky|threads|mastodon)"
 _SHARE = re.compile(rf"^{_SHARE_WORDS}(?:[\s|,·•/:]+{_SHARE_WORDS})*[\s|,·•/:]*$", re.I)
-_AD = re.compile(r"^(?:advertisement|advertisements|sponsored(?: content)?|ad|story continues below(?: advertisement)?|scroll to continue(?: with content)?)$", re.I)
+_AD_WORDS = r"(?:advertisement|advertisements|sponsored(?: content)?|ad|report (?:this )?ad|story continues below(?: advertisement)?|scroll to continue(?: with content)?)"
+# One marker, or several on one line: "Advertisement · Scroll to continue".
+_AD = re.compile(rf"^{_AD_WORDS}(?:\s*[|·•]\s*{_AD_WORDS})*$", re.I)
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b).{0,160}$|^.{0,120}\ball rights reserved\b.{0,80}$", re.I)
 # The longest text _COPYRIGHT can match (120 + "all rights reserved" + 80, and
 # the line break "$" allows at the end): a longer paragraph is not tried,
@@ -73,16 +75,35 @@ def remove_boilerplate(article: Article) -> Article:
     return article
 
 
+# What a screen reader says after a link, copied with its words: "Licensing Rights, opens new tab".
+# Only in the shapes sites use (", opens new tab", "(opens in a new window)"): prose may say "opens a new window".
+_LINK_LABEL = re.compile(r",\s*opens new tab\b|\s*\(opens (?:in )?(?:a )?new (?:tab|window)\)", re.I)
+LINK_LABEL_REASON = "link label for screen readers (opens new tab)"
+
+
+def remove_link_labels(article: Article) -> Article:
+    """", opens new tab" and its kin, glued to a link's words by a copy-paste: out of the text, each recorded."""
+    if article.format == "html":
+        return article  # a page's links are read as links; their hidden labels never reach the text
+    for b in article.blocks:
+        if b.kind in ("para", "markdown", "heading") and "new " in b.text and _LINK_LABEL.search(b.text):
+            for m in _LINK_LABEL.finditer(b.text):
+                article.remove(m.group(0), LINK_LABEL_REASON)
+            b.text = _LINK_LABEL.sub("", b.text)
+    article.blocks = [b for b in article.blocks if b.text.strip()]
+    return article
+
+
 # Lines that open a site's footer of topics and related links, or end an emailed copy.
 _FOOTER_MARKER = re.compile(
     r"^(?:topics|tags|related topics|more on this story|explore more on these topics|related (?:stories|articles|content|coverage|links)|"
     r"more (?:from|on|about) (?:this|these|the) (?:story|stories|topics?|author|series)|read more|most read|most popular|"
-    r"you may also like|recommended(?: for you)?|reuse this content|share this (?:article|story))\s*:?$",
+    r"you may also like|recommended(?: for you)?|reuse this content|share this (?:article|story)|suggested topics)\s*:?$",
     re.I,
 )
 # A single footer line: its words stay on record, out of the article.
 _FOOTER_LINE = re.compile(
-    r"^(?:filed (?:in|under)|topics|tags|categories|posted in|more on)\s*:\s*\S.{0,200}$|^sent from my (?:iphone|ipad|phone|android|mobile|blackberry|galaxy)\b.{0,40}$",
+    r"^(?:filed (?:in|under)|topics|tags|categories|posted in|more on|our standards)\s*:\s*\S.{0,200}$|^sent from my (?:iphone|ipad|phone|android|mobile|blackberry|galaxy)\b.{0,40}$",
     re.I,
 )
 # A block of related headlines inside the article: "More election coverage", "Related stories", "Read more:".
@@ -161,8 +182,11 @@ def join_dateline(article: Article) -> Article:
     return article
 
 
+CAPTION_REPEATED = "photo caption pasted twice (kept once)"
+
+
 def merge_captions(article: Article) -> Article:
-    """A caption pasted twice, the second copy with the credit glued on the front."""
+    """A caption pasted twice: two identical lines in a row, or the second copy with the credit glued on the front."""
     out: list[Block] = []
     i = 0
     blocks = article.blocks
@@ -170,6 +194,11 @@ def merge_captions(article: Article) -> Article:
         a = blocks[i]
         if i + 1 < len(blocks) and a.kind in ("para", "markdown"):
             b = blocks[i + 1]
+            if len(a.text) >= 20 and b.kind == a.kind and b.text.strip() == a.text.strip():
+                article.remove(a.text, CAPTION_REPEATED)
+                out.append(Block(b.text, b.line, "caption"))
+                i += 2
+                continue
             if len(a.text) >= 20 and b.text.endswith(a.text) and 2 <= len(b.text) - len(a.text) <= 80:
                 credit = b.text[: -len(a.text)].strip()
                 article.remove(a.text, "photo caption pasted twice (kept once, with its credit)")
@@ -330,8 +359,14 @@ def describe(article: Article) -> Article:
     return article
 
 
+# A wire story's closing credits, not its last sentence: "Reporting by X; Editing by Y".
+_CREDITS = re.compile(r"^\(?(?:additional |further )?(?:reporting|writing|editing|compiled|research) by\b", re.I)
+
+
 def flag_truncation(article: Article) -> Article:
     prose = [b for b in article.blocks if b.kind in ("para", "markdown")]
+    while prose and len(prose[-1].text) <= 300 and _CREDITS.match(_text(prose[-1])):
+        prose.pop()
     if prose:
         last = _text(prose[-1])
         if last.endswith(":") or not last.endswith(TERMINAL):

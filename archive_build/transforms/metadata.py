@@ -108,6 +108,10 @@ def detect_header(article: Article) -> Article:
             take_date(article, label, iso)
             article.remove(prefix.strip(), f"metadata: {label} (moved to front matter)")
             blocks[0].text = blocks[0].text[len(prefix):]
+    if not article.source and blocks and blocks[0].kind in ("para", "markdown"):
+        wire = _WIRE_DATELINE.match(md_plain(blocks[0].text[:120]))
+        if wire and is_agency(wire.group("agency")):
+            article.source = " ".join(wire.group("agency").split())
     if not article.date and article.updated and article.format != "md":
         # A copy-paste showing only "Updated …" (CNN, AP): the one day it states.
         article.date, article.date_source = article.updated, "text"
@@ -116,6 +120,8 @@ def detect_header(article: Article) -> Article:
 
 
 _HEADER_BLOCKS = 12
+# A wire story's dateline opening its first paragraph: "KYIV, Nov 5 (Reuters) -", "WASHINGTON (AP) —".
+_WIRE_DATELINE = re.compile(r"^[A-Z][\w.'’ -]{1,40}?(?:,[\w.' ]{1,30}?)?\s*\((?P<agency>[A-Za-z][\w.& -]{1,40})\)\s*[-–—]\s")
 
 
 def _scan_header(article: Article, blocks: list[Block], i: int) -> int:
