@@ -141,3 +141,18 @@ def test_a_wire_storys_closing_credits_are_kept_and_not_read_as_truncation():
 def test_a_standards_line_and_suggested_topics_are_the_sites_footer():
     a = clean(WIRE)
     assert "Our Standards" not in a.body and "Suggested Topics" not in a.body and "Europe" not in a.body
+
+
+def test_an_agencys_coverage_trailer_under_a_rule_is_the_sites_footer():
+    a = clean(f"Title\n\n{LONG}\n\n___\n\nFollow AP's coverage of the war in Ukraine at https://apnews.com/hub/russia-ukraine\n")
+    assert "___" in removed_texts(a) and "coverage" not in a.body and "___" not in a.body
+
+
+def test_a_closing_news_agencies_credit_names_the_source():
+    a = clean(f"Title\n\n{LONG}\n\nAl Jazeera and news agencies\n")
+    assert a.source == "Al Jazeera" and "Al Jazeera and news agencies" in removed_texts(a)
+
+
+def test_a_save_for_later_prompt_under_the_date_is_page_furniture():
+    a = clean(f"Title\n\nPublished On 18 Nov 2024\n\nSave articles to read later and create your own reading list.\n\n{LONG}\n")
+    assert a.date == "2024-11-18" and a.body.startswith("This paragraph")

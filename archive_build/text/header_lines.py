@@ -82,7 +82,7 @@ _BUTTON = re.compile(
     r"^(?:save|saved|share|share this|share on \w+|link copied!?|copy link|listen(?: to this article)?|print|comments?|\d{1,5} comments?|"
     r"gift (?:this )?article|follow|bookmark|add to (?:your )?saved items|reuse this content|show caption|hide caption|"
     r"toggle caption|expand|close|advertisement|listen to article|play|watch|audio|share full article|[·•|]|"
-    r"listen to (?:this )?(?:article|story)\b.{0,40})$",
+    r"listen to (?:this )?(?:article|story)\b.{0,40}|save articles? to read later\b.{0,80})$",
     re.I,
 )
 # "Illustration by X", "Photograph: X/Getty": credits for the pictures, not the byline.

@@ -26,9 +26,12 @@ _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b).{0,160}$|^.{0,120}\ball righ
 _COPYRIGHT_MAX = 120 + len("all rights reserved") + 80 + 1
 _FOOTER_START = re.compile(
     r"^(?:to contact\b|contact us\b|subscribe\b|sign up\b|follow us\b|support (?:our|independent) journalism|donate\b|"
-    r"get our (?:free )?newsletter|join our mailing list|read more at\b|related articles?:?$|more from\b)",
+    r"get our (?:free )?newsletter|join our mailing list|read more at\b|related articles?:?$|more from\b|"
+    r"follow (?:[\w’']+ )?(?:coverage|live updates)\b)",
     re.I,
 )
+# A line drawn across the text: "___", "* * *", "----".
+_SEPARATOR = re.compile(r"^(?:[_*=~-]\s*){3,}$")
 TERMINAL = tuple(".!?…\"”’»)]'*:;")
 
 
@@ -56,7 +59,7 @@ def remove_boilerplate(article: Article) -> Article:
         if b.kind in ("para", "markdown") and _FOOTER_START.match(_text(b)) and len(_text(b)) < 200:
             # Everything after it must be short or a bare link for it to be a footer.
             if all(len(_text(x)) < 200 for x in blocks[idx:]):
-                footer_from = idx
+                footer_from = idx - 1 if idx > 0 and _SEPARATOR.match(blocks[idx - 1].text.strip()) else idx
                 break
     for idx, b in enumerate(blocks):
         if footer_from is not None and idx >= footer_from:

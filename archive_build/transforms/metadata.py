@@ -24,6 +24,8 @@ from archive_build.text.header_lines import (
     take_header_line,
 )
 
+# The last line of a story built from the wires: "Al Jazeera and news agencies".
+_AGENCIES_CREDIT = re.compile(r"^(?P<src>[A-Z][\w.&'’ -]{1,40}?) and (?:news )?agencies\.?$")
 _SOURCE = re.compile(r"^(?:source|sources|originally published (?:in|by|at)|first published (?:in|by))\s*[:\-–—]\s*(?P<src>.{2,80}?)\s*\.?$", re.I)
 
 def _title_candidate(block: Block) -> bool:
@@ -184,6 +186,11 @@ def detect_tail(article: Article) -> Article:
         m = _SOURCE.match(text) if text and "\n" not in text else None
         if m and idx >= n - 4:
             article.source = article.source or m.group("src").strip()
+            article.remove(block.text, "metadata: source (moved to front matter)")
+            continue
+        credit = _AGENCIES_CREDIT.match(text) if text and idx == n - 1 and len(text) <= 60 else None
+        if credit:
+            article.source = article.source or credit.group("src").strip()
             article.remove(block.text, "metadata: source (moved to front matter)")
             continue
         if text and idx >= n - 3 and _is_bio(text):
