@@ -156,3 +156,84 @@ def test_a_closing_news_agencies_credit_names_the_source():
 def test_a_save_for_later_prompt_under_the_date_is_page_furniture():
     a = clean(f"Title\n\nPublished On 18 Nov 2024\n\nSave articles to read later and create your own reading list.\n\n{LONG}\n")
     assert a.date == "2024-11-18" and a.body.startswith("This paragraph")
+
+
+# --- a newspaper page and a site's live page copied from the browser -------------------
+
+NEWSPAPER = """Supported by
+
+SKIP ADVERTISEMENT
+
+Ukraine Fires U.S.-Made Longer-Range Missiles Into Russia for First Time
+
+The strike came two days after the Biden administration gave Kyiv permission to use the weapons inside Russia.
+
+Listen to this article · 6:12 min Learn more
+
+Share full article
+
+A Ukrainian soldier near the front line in the Donetsk region this month.Credit...Nicole Tung for The New York Times
+
+By Marc Santora and Eric Schmitt
+Reporting from Kyiv, Ukraine, and Washington
+
+Nov. 19, 2024
+Updated 4:35 p.m. ET
+
+Ukraine fired American-made longer-range missiles into Russia for the first time on Tuesday, according to U.S. officials.
+
+SKIP ADVERTISEMENT
+
+The Russian Defense Ministry said that six missiles had been fired at a military facility in the Bryansk region.
+
+Marc Santora is a senior international correspondent for The Times, based in Kyiv. More about Marc Santora
+
+A version of this article appears in print on Nov. 20, 2024, Section A, Page 1 of the New York edition with the headline: Ukraine Fires U.S. Missiles Into Russia. Order Reprints | Today’s Paper | Subscribe
+
+See more on: Russia-Ukraine War
+"""
+
+
+def test_a_sponsor_label_and_skip_links_above_the_headline_do_not_become_the_title():
+    a = clean(NEWSPAPER)
+    assert a.title == "Ukraine Fires U.S.-Made Longer-Range Missiles Into Russia for First Time"
+
+
+def test_the_standfirst_is_found_past_listen_share_and_the_lead_pictures_caption():
+    a = clean(NEWSPAPER)
+    assert a.description.startswith("The strike came two days after")
+    assert (a.authors, a.date) == (["Marc Santora", "Eric Schmitt"], "2024-11-19")
+    assert a.body.startswith("Ukraine fired American-made")
+
+
+def test_a_bio_linking_to_the_authors_page_and_the_print_edition_line_are_not_the_article():
+    a = clean(NEWSPAPER)
+    assert "senior international correspondent" not in a.body and "appears in print" not in a.body
+    assert a.body.rstrip().endswith("in the Bryansk region.")
+
+
+def test_a_byline_date_and_reading_time_on_one_line_without_separators_are_read():
+    a = clean(f"Ukraine war latest\n\nby The Kyiv Independent news desk November 20, 2024 10:42 PM 5 min read\n\n{LONG}\n\n{LONG}\n")
+    assert (a.source, a.date, a.authors) == ("The Kyiv Independent", "2024-11-20", [])
+
+
+def test_a_paragraph_ending_with_its_photo_credit_in_brackets_is_a_caption():
+    cap = "Rescuers work at the site of a Russian strike in Sumy on Nov. 17, 2024. (State Emergency Service of Ukraine / Telegram)"
+    a = clean(f"Title\n\n{LONG}\n\n{cap}\n\n{LONG}\n")
+    assert f"{cap}\n{{: .caption }}" in a.body
+
+
+def test_a_sentence_ending_in_brackets_without_a_credit_stays_prose():
+    a = clean(f"Title\n\n{LONG}\n\nSupport for the war fell to 40 per cent. (The poll was small.)\n\n{LONG}\n")
+    assert "{: .caption }" not in a.body
+
+
+def test_a_membership_appeal_and_a_note_from_the_author_at_the_end_are_the_sites_footer():
+    tail = "We’ve been covering the war since day one. Help us keep going.\nBecome a member\n\nNote from the author:\n\nHi, this is Martin. Please consider supporting us.\n\nSupport us\n"
+    a = clean(f"Title\n\n{LONG}\n\n{LONG}\n\n{tail}")
+    assert "covering the war" not in a.body and "Martin" not in a.body and "Support us" not in a.body
+
+
+def test_the_description_skips_a_lead_in_and_abbreviation_points():
+    a = clean("Title\n\nKey developments on Nov. 20:\n\nRussia attacks Sumy with a missile, according to U.S. officials in Kyiv.\n")
+    assert a.description == "Russia attacks Sumy with a missile, according to U.S. officials in Kyiv."

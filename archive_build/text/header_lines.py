@@ -82,11 +82,17 @@ _BUTTON = re.compile(
     r"^(?:save|saved|share|share this|share on \w+|link copied!?|copy link|listen(?: to this article)?|print|comments?|\d{1,5} comments?|"
     r"gift (?:this )?article|follow|bookmark|add to (?:your )?saved items|reuse this content|show caption|hide caption|"
     r"toggle caption|expand|close|advertisement|listen to article|play|watch|audio|share full article|[·•|]|"
-    r"listen to (?:this )?(?:article|story)\b.{0,40}|save articles? to read later\b.{0,80})$",
+    r"listen to (?:this )?(?:article|story)\b.{0,40}|save articles? to read later\b.{0,80}|supported by|skip advertisement)$",
     re.I,
 )
 # "Illustration by X", "Photograph: X/Getty": credits for the pictures, not the byline.
 _CREDIT_LINE = re.compile(r"^(?:(?:photo(?:graph)?s?|illustrations?|photo illustration|graphics?|video|images?)\s+(?:by\b|:)|(?:photo(?:graph)?|image)\s+credit\b).{1,120}$", re.I)
+# The New York Times' caption with its credit glued on: "… this month.Credit...Nicole Tung for The New York Times".
+_GLUED_CREDIT = re.compile(r"^.{10,400}?Credit\.{2,3}\S.{1,120}$")
+# Where the reporters were, under the byline: "Reporting from Kyiv, Ukraine, and Washington".
+_REPORTING_FROM = re.compile(r"^reporting from\s+\S.{1,100}$", re.I)
+# The time of an update on the day the date line gives: "Updated 4:35 p.m. ET".
+_UPDATED_AT = re.compile(r"^(?:updated|published|posted)\s*:?\s*\d{1,2}[.:]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4}|local time)?$", re.I)
 _IMAGE_LINE = re.compile(r"^(?:image|media|video|photo|picture)\s+(?:source|caption|credit)\s*[,:]\s*\S.{0,200}$", re.I)
 _RELATIVE_TIME = re.compile(
     r"^(?:(?:updated|posted|published|last updated)\s*:?\s*)?(?:\d{1,2}\s+(?:hours?|hrs?|minutes?|mins?|days?|weeks?)\s+ago|yesterday|just now)$", re.I
@@ -121,10 +127,12 @@ def furniture(line: str) -> str | None:
         return "page furniture: reading time"
     if _BUTTON.match(line.strip(" |·•")):
         return "page furniture: button label (save, share, listen)"
-    if _IMAGE_LINE.match(line) or _CREDIT_LINE.match(line):
+    if _IMAGE_LINE.match(line) or _CREDIT_LINE.match(line) or _GLUED_CREDIT.match(line):
         return "page furniture: image source, caption or credit"
-    if _RELATIVE_TIME.match(line):
+    if _RELATIVE_TIME.match(line) or _UPDATED_AT.match(line):
         return "page furniture: relative time (no date)"
+    if _REPORTING_FROM.match(line):
+        return "page furniture: where the reporting was done"
     if _section_label(line):
         return "page furniture: section label"
     return None
@@ -165,7 +173,11 @@ def _byline_agency(line: str) -> str | None:
         return None
     parts = [p.strip(" .") for p in _SPLIT_NAMES.split(m.group("names")) if p.strip(" .")]
     agencies = [p for p in parts if is_agency(p) and not ROLE_PART.search(p)]
-    return agencies[-1] if agencies else None
+    # "The Kyiv Independent news desk": the site, not its desk.
+    return _DESK.sub("", agencies[-1]) or agencies[-1] if agencies else None
+
+
+_DESK = re.compile(r"\s+(?:news\s+desk|newsroom|desk|staff)$", re.I)
 
 
 def _take_names(article: Article, names: list[str]) -> None:
@@ -228,6 +240,13 @@ def take_header_line(article: Article, line: str, next_line: str | None, bare_na
             else:
                 take_header_line(article, p, None)
         return True
+    # "by The Kyiv Independent news desk November 20, 2024 10:42 PM 5 min read": no separators at all.
+    if line[:3].lower() == "by " and _DIGIT.search(line):
+        words = _TRAILING_READING_TIME.sub("", line).split()
+        for k in range(2, len(words)):
+            head, rest = " ".join(words[:k]), " ".join(words[k:])
+            if full_date(rest)[1] and byline(head) is not None:
+                return take_header_line(article, head, None) and take_header_line(article, rest, None)
     # "Posted 2:55 PM, December 30, 2013, by CNN Wire"
     m = _POSTED_BY.match(line)
     if m and full_date(m.group("date"))[1] and byline("by " + m.group("names")) is not None:
@@ -244,6 +263,7 @@ def take_header_line(article: Article, line: str, next_line: str | None, bare_na
 
 
 _DIGIT = re.compile(r"\d")
+_TRAILING_READING_TIME = re.compile(r"\s+\d{1,3}\s*min(?:ute)?s?\.?\s+read$", re.I)
 
 
 def is_header_line(line: str) -> bool:

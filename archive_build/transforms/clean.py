@@ -16,7 +16,7 @@ from archive_build.text.header_lines import is_header_line
 
 _SHARE_WORDS = r"(?:share(?: this)?(?: article| story| post| page)?(?: on)?|facebook|twitter|x|email|e-mail|whatsapp|linkedin|reddit|telegram|print|copy link|tweet|pinterest|messenger|bluesky|threads|mastodon)"
 _SHARE = re.compile(rf"^{_SHARE_WORDS}(?:[\s|,·•/:]+{_SHARE_WORDS})*[\s|,·•/:]*$", re.I)
-_AD_WORDS = r"(?:advertisement|advertisements|sponsored(?: content)?|ad|report (?:this )?ad|story continues below(?: advertisement)?|scroll to continue(?: with content)?)"
+_AD_WORDS = r"(?:advertisement|advertisements|skip advertisement|sponsored(?: content)?|ad|report (?:this )?ad|story continues below(?: advertisement)?|scroll to continue(?: with content)?)"
 # One marker, or several on one line: "Advertisement · Scroll to continue".
 _AD = re.compile(rf"^{_AD_WORDS}(?:\s*[|·•]\s*{_AD_WORDS})*$", re.I)
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b).{0,160}$|^.{0,120}\ball rights reserved\b.{0,80}$", re.I)
@@ -27,7 +27,8 @@ _COPYRIGHT_MAX = 120 + len("all rights reserved") + 80 + 1
 _FOOTER_START = re.compile(
     r"^(?:to contact\b|contact us\b|subscribe\b|sign up\b|follow us\b|support (?:our|independent) journalism|donate\b|"
     r"get our (?:free )?newsletter|join our mailing list|read more at\b|related articles?:?$|more from\b|"
-    r"follow (?:[\w’']+ )?(?:coverage|live updates)\b)",
+    r"follow (?:[\w’']+ )?(?:coverage|live updates)\b|a version of this article appears in print\b|become a member\b|support us\b|"
+    r"we[’']ve been covering\b|note from the author:?$)",
     re.I,
 )
 # A line drawn across the text: "___", "* * *", "----".
@@ -56,9 +57,9 @@ def remove_boilerplate(article: Article) -> Article:
     footer_from = None
     for idx in range(max(0, n - 6), n):
         b = blocks[idx]
-        if b.kind in ("para", "markdown") and _FOOTER_START.match(_text(b)) and len(_text(b)) < 200:
+        if b.kind in ("para", "markdown") and _FOOTER_START.match(_text(b)) and len(_text(b)) < 300:
             # Everything after it must be short or a bare link for it to be a footer.
-            if all(len(_text(x)) < 200 for x in blocks[idx:]):
+            if all(len(_text(x)) < 200 for x in blocks[idx + 1 :]):
                 footer_from = idx - 1 if idx > 0 and _SEPARATOR.match(blocks[idx - 1].text.strip()) else idx
                 break
     for idx, b in enumerate(blocks):
@@ -188,8 +189,14 @@ def join_dateline(article: Article) -> Article:
 CAPTION_REPEATED = "photo caption pasted twice (kept once)"
 
 
+# A photo caption with its credit in brackets at the end: "… Nov. 17, 2024. (AP Photo/Evgeniy Maloletka)",
+# "… in Sumy. (State Emergency Service of Ukraine / Telegram)", "… (Photo by X/AFP via Getty Images)".
+_CREDITED_CAPTION = re.compile(r"^[^\n]{20,300}[.!?]\s+\((?=[^()\n]{0,80}(?:/|\bPhoto\b|\bvia\b))[^()\n]{3,120}\)$")
+
+
 def merge_captions(article: Article) -> Article:
-    """A caption pasted twice: two identical lines in a row, or the second copy with the credit glued on the front."""
+    """Photo captions: one pasted twice (two identical lines in a row, or the second copy with the
+    credit glued on the front), and one that ends with its credit in brackets."""
     out: list[Block] = []
     i = 0
     blocks = article.blocks
@@ -208,6 +215,10 @@ def merge_captions(article: Article) -> Article:
                 out.append(Block(a.text, b.line, "caption", credit=credit))
                 i += 2
                 continue
+        if a.kind == "para" and len(a.text) <= 430 and _CREDITED_CAPTION.match(a.text.strip()):
+            out.append(Block(a.text, a.line, "caption"))
+            i += 1
+            continue
         out.append(a)
         i += 1
     article.blocks = out
@@ -304,8 +315,12 @@ def join_split_paragraphs(article: Article) -> Article:
     return article
 
 
-# A sentence's end: a terminator, maybe a closing quote, then white space or the end.
-_SENTENCE_END = re.compile(r"[.!?…][\"”’)]?(?=\s|$)")
+# A sentence's end: a terminator, maybe a closing quote, then white space or the end; not an
+# abbreviation's point ("Nov. 20", "U.S. officials", "Mr. Smith").
+_SENTENCE_END = re.compile(
+    r"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bMrs)(?<!\bGen)(?<!\bSen)(?<!\bRep)(?<!\bGov)(?<!\bProf)"
+    r"[.!?…][\"”’)]?(?=\s|$)(?!\s+[a-z0-9])"
+)
 _SPACE = re.compile(r"\s*")
 
 
@@ -350,7 +365,8 @@ def describe(article: Article) -> Article:
         article.blocks = article.blocks[1:]
         return article
     if not article.description:
-        text = _text(paras[0])
+        # A lead-in to a list ("Key developments on Nov. 20:") says too little.
+        text = _text(next((p for p in paras if not p.text.rstrip().endswith(":")), paras[0]))
         desc = ""
         for sentence in sentences(text):
             if desc and len(desc) + len(sentence) > 240:

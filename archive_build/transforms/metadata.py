@@ -150,9 +150,11 @@ def _scan_header(article: Article, blocks: list[Block], i: int) -> int:
             article.remove(blocks[i].text, reasons[0] if len(set(reasons)) == 1 else "metadata: byline/date and page furniture")
             i += 1
             continue
-        # One standfirst between the title and the byline: a byline or date follows within two lines.
+        # One standfirst between the title and the byline: a byline or date follows within two lines,
+        # not counting furniture ("Listen to this article", "Share", a lead picture's caption).
         if standfirst_ok and len(lines) == 1 and 40 <= len(lines[0]) <= 320 and not article.authors and not article.date:
-            ahead = [_single_line(b) for b in blocks[i + 1 : i + 3]]
+            following = (_single_line(b) for b in blocks[i + 1 : i + 8])
+            ahead = [a for a in following if not (a and furniture(a))][:2]
             if any(a and (byline(a) is not None or full_date(a)[1] or ("/" in a and is_metadata_line(a))) for a in ahead):
                 article.description = lines[0]
                 article.remove(blocks[i].text, "standfirst (shown as the description)")
@@ -172,8 +174,12 @@ _BIO = re.compile(
 _BIO_WORDS = re.compile(r"\b(?:reporter|editor|journalist|correspondent|news industry|newspapers|my work|contribute[sd]? regularly|covered|writes? for)\b", re.I)
 
 
+# A bio's link to the author's page: "More about Marc Santora".
+_MORE_ABOUT = re.compile(r"\b[Mm]ore (?:about|by|from) [A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+){0,3}$")
+
+
 def _is_bio(text: str) -> bool:
-    return bool(_BIO.match(text)) and len(_BIO_WORDS.findall(text)) >= 2
+    return bool(_BIO.match(text)) and (len(_BIO_WORDS.findall(text)) >= 2 or bool(_MORE_ABOUT.search(text)))
 
 
 def detect_tail(article: Article) -> Article:
@@ -193,7 +199,7 @@ def detect_tail(article: Article) -> Article:
             article.source = article.source or credit.group("src").strip()
             article.remove(block.text, "metadata: source (moved to front matter)")
             continue
-        if text and idx >= n - 3 and _is_bio(text):
+        if text and idx >= n - 5 and _is_bio(text):
             article.remove(block.text, "author bio appended after the article")
             continue
         keep.append(block)
