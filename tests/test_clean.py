@@ -237,3 +237,61 @@ def test_a_membership_appeal_and_a_note_from_the_author_at_the_end_are_the_sites
 def test_the_description_skips_a_lead_in_and_abbreviation_points():
     a = clean("Title\n\nKey developments on Nov. 20:\n\nRussia attacks Sumy with a missile, according to U.S. officials in Kyiv.\n")
     assert a.description == "Russia attacks Sumy with a missile, according to U.S. officials in Kyiv."
+
+
+# --- a newsletter post saved as Markdown -------------------------------------------------
+
+NEWSLETTER = """# The long winter ahead
+
+### Why Ukraine's energy system is the front line this year
+
+[![Jane Doe](https://substackcdn.com/image/fetch/w_80.png)](https://janedoe.substack.com/p/x)
+
+[Jane Doe](https://substack.com/@janedoe)
+
+Oct 02, 2024
+
+27
+
+5
+
+Share
+
+Last winter, Russian strikes took out half of the generating capacity. This year the grid is *more fragile* still.
+
+A substation near Kharkiv, hit in March. Photo: Jane Doe
+
+The repairs have relied on parts taken from Soviet-era plants.
+
+Thanks for reading The Long View! Subscribe for free to receive new posts and support my work.
+
+Subscribe
+"""
+
+
+def test_a_subtitle_heading_above_the_byline_is_the_description():
+    a = clean(NEWSLETTER, "2024-10-02-post.md")
+    assert a.description == "Why Ukraine's energy system is the front line this year"
+    assert "### Why" not in a.body
+
+
+def test_a_portrait_a_linked_name_a_date_and_counts_under_the_title_are_read_or_recorded():
+    a = clean(NEWSLETTER, "2024-10-02-post.md")
+    assert (a.authors, a.date) == (["Jane Doe"], "2024-10-02")
+    assert a.body.startswith("Last winter")
+    assert "page furniture: a picture (pictures are not kept)" in {r.reason for r in a.removed}
+
+
+def test_a_caption_ending_with_its_photo_credit_is_not_joined_to_the_next_paragraph():
+    a = clean(NEWSLETTER, "2024-10-02-post.md")
+    assert "Photo: Jane Doe\n\nThe repairs" in a.body
+
+
+def test_a_thanks_for_reading_appeal_opens_the_footer():
+    a = clean(NEWSLETTER, "2024-10-02-post.md")
+    assert "Thanks for reading" not in a.body and "Subscribe" not in a.body
+
+
+def test_a_heading_under_the_title_with_no_byline_after_it_stays_a_heading():
+    a = clean(f"# Title\n\n## The background of the crisis in 2022\n\n{LONG}\n\n{LONG}\n", "2024-01-01-x.md")
+    assert "## The background of the crisis in 2022" in a.body and not (a.description or "").startswith("The background")

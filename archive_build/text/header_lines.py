@@ -93,6 +93,10 @@ _GLUED_CREDIT = re.compile(r"^.{10,400}?Credit\.{2,3}\S.{1,120}$")
 _REPORTING_FROM = re.compile(r"^reporting from\s+\S.{1,100}$", re.I)
 # The time of an update on the day the date line gives: "Updated 4:35 p.m. ET".
 _UPDATED_AT = re.compile(r"^(?:updated|published|posted)\s*:?\s*\d{1,2}[.:]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4}|local time)?$", re.I)
+# A picture alone on a line (a Markdown image, maybe linked): the author's portrait under a title.
+_PICTURE = re.compile(r"^!\[[^\]\n]{0,200}\]\([^)\s]{1,2000}\)$")
+# Likes, comments and shares under a headline: "27", "5", "27 Likes∙5 Restacks".
+_COUNT = re.compile(r"^\d{1,6}(?:\s*(?:likes?|comments?|shares?|restacks?)(?:\s*[∙·•|]\s*\d{1,6}\s*(?:likes?|comments?|shares?|restacks?))*)?$", re.I)
 _IMAGE_LINE = re.compile(r"^(?:image|media|video|photo|picture)\s+(?:source|caption|credit)\s*[,:]\s*\S.{0,200}$", re.I)
 _RELATIVE_TIME = re.compile(
     r"^(?:(?:updated|posted|published|last updated)\s*:?\s*)?(?:\d{1,2}\s+(?:hours?|hrs?|minutes?|mins?|days?|weeks?)\s+ago|yesterday|just now)$", re.I
@@ -129,6 +133,10 @@ def furniture(line: str) -> str | None:
         return "page furniture: button label (save, share, listen)"
     if _IMAGE_LINE.match(line) or _CREDIT_LINE.match(line) or _GLUED_CREDIT.match(line):
         return "page furniture: image source, caption or credit"
+    if _PICTURE.match(line):
+        return "page furniture: a picture (pictures are not kept)"
+    if _COUNT.match(line):
+        return "page furniture: a count (likes, comments, shares)"
     if _RELATIVE_TIME.match(line) or _UPDATED_AT.match(line):
         return "page furniture: relative time (no date)"
     if _REPORTING_FROM.match(line):

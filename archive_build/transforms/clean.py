@@ -28,7 +28,7 @@ _FOOTER_START = re.compile(
     r"^(?:to contact\b|contact us\b|subscribe\b|sign up\b|follow us\b|support (?:our|independent) journalism|donate\b|"
     r"get our (?:free )?newsletter|join our mailing list|read more at\b|related articles?:?$|more from\b|"
     r"follow (?:[\w’']+ )?(?:coverage|live updates)\b|a version of this article appears in print\b|become a member\b|support us\b|"
-    r"we[’']ve been covering\b|note from the author:?$)",
+    r"we[’']ve been covering\b|note from the author:?$|thanks for reading\b)",
     re.I,
 )
 # A line drawn across the text: "___", "* * *", "----".
@@ -191,7 +191,11 @@ CAPTION_REPEATED = "photo caption pasted twice (kept once)"
 
 # A photo caption with its credit in brackets at the end: "… Nov. 17, 2024. (AP Photo/Evgeniy Maloletka)",
 # "… in Sumy. (State Emergency Service of Ukraine / Telegram)", "… (Photo by X/AFP via Getty Images)".
-_CREDITED_CAPTION = re.compile(r"^[^\n]{20,300}[.!?]\s+\((?=[^()\n]{0,80}(?:/|\bPhoto\b|\bvia\b))[^()\n]{3,120}\)$")
+# Or with it after the last sentence: "… hit in March. Photo: Jane Doe", "… Photograph by X/AFP".
+_CREDITED_CAPTION = re.compile(
+    r"^[^\n]{20,300}[.!?]\s+(?:\((?=[^()\n]{0,80}(?:/|\bPhoto\b|\bvia\b))[^()\n]{3,120}\)"
+    r"|(?:Photo(?:graph)?|Image|Picture|Credit)\s*(?:by\b|:)\s*[^.!?\n]{2,80})$"
+)
 
 
 def merge_captions(article: Article) -> Article:
@@ -291,6 +295,8 @@ def _joinable(a: Block, b: Block) -> bool:
         return False
     if (len(at) <= 120 and is_header_line(at)) or (len(bt) <= 120 and is_header_line(bt)):
         return False  # a date line or byline is never glued onto a paragraph
+    if len(at) <= 430 and _CREDITED_CAPTION.match(at):
+        return False  # a caption ends with its credit, not mid-sentence
     if a.kind == "markdown" and (re.match(r"^(?:[-*+>|]|\d+[.)]|\[\^)", bt) or re.match(r"^(?:[-*+>|]|\d+[.)])", at)):
         return False
     if not (bt[0].isalnum() or bt[0] in "“\"‘'("):

@@ -122,6 +122,20 @@ def detect_header(article: Article) -> Article:
 
 
 _HEADER_BLOCKS = 12
+
+
+def _header_follows(blocks: list[Block], i: int) -> bool:
+    """Whether a byline or a date comes within the next two lines from ``i``, not counting furniture
+    ("Listen to this article", "Share", a picture), nor a name whose date follows it."""
+    lines = [_single_line(b) for b in blocks[i : i + 8]]
+    ahead = [a for a in lines if not (a and furniture(a))][:3]
+    for k, a in enumerate(ahead[:2]):
+        if a and (byline(a) is not None or full_date(a)[1] or ("/" in a and is_metadata_line(a))):
+            return True
+        probe = Article(id="", raw="", sha256="", format="txt")
+        if a and k + 1 < len(ahead) and ahead[k + 1] and full_date(ahead[k + 1])[1] and take_header_line(probe, a, ahead[k + 1]):
+            return True  # "Jane Doe" above "Oct 02, 2024"
+    return False
 # A wire story's dateline opening its first paragraph: "KYIV, Nov 5 (Reuters) -", "WASHINGTON (AP) —".
 _WIRE_DATELINE = re.compile(r"^[A-Z][\w.'’ -]{1,40}?(?:,[\w.' ]{1,30}?)?\s*\((?P<agency>[A-Za-z][\w.& -]{1,40})\)\s*[-–—]\s")
 
@@ -130,6 +144,13 @@ def _scan_header(article: Article, blocks: list[Block], i: int) -> int:
     """Bylines, dates and furniture under the title; returns the index of the first body block."""
     limit = min(len(blocks), i + _HEADER_BLOCKS)
     standfirst_ok = article.format != "md" and article.title_in_text and not article.description
+    # A subtitle set as a heading under the title (Substack, Medium): "## Why the grid is the front line".
+    if i < limit and blocks[i].kind == "heading" and article.title_in_text and not article.description and 20 <= len(blocks[i].text) <= 300:
+        if _header_follows(blocks, i + 1):
+            article.description = md_plain(blocks[i].text)
+            article.remove(blocks[i].text, "standfirst (shown as the description)")
+            i += 1
+            standfirst_ok = False
     while i < limit and blocks[i].kind in ("para", "markdown"):
         lines = [md_plain(l) for l in blocks[i].text.split("\n") if l.strip()]
         nxt_block = md_plain(blocks[i + 1].text.split("\n")[0]) if i + 1 < len(blocks) else None
@@ -153,9 +174,7 @@ def _scan_header(article: Article, blocks: list[Block], i: int) -> int:
         # One standfirst between the title and the byline: a byline or date follows within two lines,
         # not counting furniture ("Listen to this article", "Share", a lead picture's caption).
         if standfirst_ok and len(lines) == 1 and 40 <= len(lines[0]) <= 320 and not article.authors and not article.date:
-            following = (_single_line(b) for b in blocks[i + 1 : i + 8])
-            ahead = [a for a in following if not (a and furniture(a))][:2]
-            if any(a and (byline(a) is not None or full_date(a)[1] or ("/" in a and is_metadata_line(a))) for a in ahead):
+            if _header_follows(blocks, i + 1):
                 article.description = lines[0]
                 article.remove(blocks[i].text, "standfirst (shown as the description)")
                 standfirst_ok = False
