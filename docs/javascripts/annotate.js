@@ -10,7 +10,7 @@
  *
  * Nothing the reader types leaves the browser except through the link they
  * click; the only requests are for this site's own files (the article's
- * text.txt, and data/archive.json for the titles of "See also").  Every
+ * text.txt, and data/titles.json for the titles of "See also").  Every
  * text goes into the page with textContent, never as HTML.
  */
 (function () {
@@ -75,8 +75,11 @@
     field(form, "Kind", kind);
     field(form, "Your handle", el("input", { name: "author", type: "text", autocomplete: "nickname", spellcheck: "false", placeholder: "@you" }), "Shown with the note, as you write it.");
     field(form, "Note", el("textarea", { name: "body", rows: "4" }), "Markdown: emphasis, lists, links. Several paragraphs are fine.");
-    var links = el("select", { name: "links", multiple: "", size: "3" });
-    field(form, "See also (optional)", links, "Other articles of the archive this note points to; hold Ctrl or ⌘ to choose several.");
+    var find = el("input", { name: "links-filter", type: "search", autocomplete: "off", spellcheck: "false", placeholder: "Words of a title" });
+    field(form, "See also (optional): find an article", find, "Narrows the list below to the titles with these words.");
+    var links = el("select", { name: "links", multiple: "", size: "4" });
+    field(form, "Articles this note points to", links, "Hold Ctrl or ⌘ to choose several.");
+    find.addEventListener("input", function () { filterTitles(links, find.value); });
     var file = el("p", { class: "ab-annotate-panel__file" });
     form.appendChild(file);
     var actions = el("div", { class: "ab-annotate-panel__actions" });
@@ -162,6 +165,15 @@
     };
     if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(yaml).then(done, fallback);
     else fallback();
+  }
+
+  // Only the options whose title holds every word typed (and the chosen ones) stay shown.
+  function filterTitles(select, query) {
+    var words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    Array.prototype.forEach.call(select.options, function (o) {
+      var title = o.textContent.toLowerCase();
+      o.hidden = !o.selected && !words.every(function (w) { return title.indexOf(w) !== -1; });
+    });
   }
 
   function loadTitles() {

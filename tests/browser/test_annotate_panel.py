@@ -313,6 +313,18 @@ def test_without_a_repository_only_copy_is_offered(page_and_log, site_url):
     assert not log.problems(), log.problems()
 
 
+def test_words_typed_in_the_find_box_narrow_the_see_also_titles(page_and_log, site_url):
+    page, log = page_and_log
+    open_article(page, site_url, WSWS)
+    select(page, "reported in December", "reported in December")
+    open_panel_by_click(page)
+    page.locator(f"#ab-annotate-links option[value='{STERN}']").wait_for(state="attached")
+    page.locator("#ab-annotate-links-filter").press_sequentially("war comes", delay=10)
+    shown = page.evaluate("() => [...document.querySelectorAll('#ab-annotate-links option')].filter(o => !o.hidden).map(o => o.value)")
+    assert shown == [STERN]
+    assert not log.problems(), log.problems()
+
+
 def load_scripts(page: Any) -> None:
     """The panel's scripts alone, on a blank page."""
     for name in ("annotate-text.js", "annotate.js"):
