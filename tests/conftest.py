@@ -58,3 +58,28 @@ def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def empty_project(tmp_path: Path) -> Path:
     """A project with the archive's config but no articles, annotations or entities."""
     return copy_project(tmp_path / "archive", raw=False, annotations=False, entities=False)
+
+
+# What makes a test "slow" (pyproject's marker: builds whole sites): a call to
+# MkDocs, in the test itself or in a fixture it uses.  Marked here, from the
+# source, so that no site-building test can slip into `make test-fast`.
+_SITE_BUILDERS = ("build_site(", "mkdocs_build(", 'run_cli(project, "site"')
+
+
+def _builds_a_site(func: object) -> bool:
+    import inspect
+
+    try:
+        source = inspect.getsource(func)  # type: ignore[arg-type]
+    except (OSError, TypeError):
+        return False
+    return any(marker in source for marker in _SITE_BUILDERS)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("slow") or not isinstance(item, pytest.Function):
+            continue
+        fixtures = [d.func for defs in item._fixtureinfo.name2fixturedefs.values() for d in defs]
+        if _builds_a_site(item.function) or any(_builds_a_site(f) for f in fixtures):
+            item.add_marker(pytest.mark.slow)
