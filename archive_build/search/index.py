@@ -2,11 +2,12 @@
 
 One engine at every archive size.  Pagefind splits its index into chunks
 by word, so a first query fetches its runtime, the chunk holding the
-query's words and the fragments of the results shown: about the same few
-hundred KB for 100 articles as for 10,000.  The MkDocs hooks call
-``build_index`` after the site is written (under ``mkdocs serve``, once, on
-the first build) and ``write_vocabulary`` with the terms gathered from the
-pages (``Vocabulary``).
+query's words and the fragments of the results shown.  Its indexer holds
+the whole index in memory, so past ``parts.pages_per_index()`` pages the
+site is indexed in parts the search box merges (``search/parts.py``).
+The MkDocs hooks call ``build_index`` after the site is written (under
+``mkdocs serve``, once, on the first build) and ``write_vocabulary`` with
+the terms gathered from the pages (``Vocabulary``).
 
 The search box itself is ``overrides/partials/search.html`` and
 ``docs/javascripts/search.js``; what each page tells the index besides its
