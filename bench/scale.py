@@ -50,6 +50,8 @@ class Step:
     summary: dict[str, int] = field(default_factory=dict)
     # The peak of the processes' resident sizes added up (shared pages counted in each).
     rss_sum_mb: float = 0.0
+    # That peak while a program of ``PHASES`` ran in the tree ("mkdocs": the render, "pagefind": the search index).
+    phase_rss_mb: dict[str, float] = field(default_factory=dict)
 
 
 def _tree_pids(root_pid: int) -> set[int]:
@@ -81,6 +83,23 @@ def _rss(pid: int, page: int) -> int:
         return 0
 
 
+#: Programs whose share of a step's memory is told apart (the last one running in the tree names the phase).
+PHASES = ("mkdocs", "pagefind")
+
+
+def _phase(pids: set[int]) -> str:
+    """``pagefind`` while Pagefind runs in the tree, else ``mkdocs`` while MkDocs does, else ``other``."""
+    seen = set()
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read()
+        except OSError:
+            continue
+        seen.update(name for name in PHASES if name.encode() in cmd)
+    return next((name for name in reversed(PHASES) if name in seen), "other")
+
+
 def _pss(pid: int) -> int:
     """Proportional set size: each page shared by n processes counts 1/n in each."""
     try:
@@ -110,12 +129,15 @@ class _Memory:
         self.page = os.sysconf("SC_PAGE_SIZE")
         self.peak_pss = 0
         self.peak_rss_sum = 0
+        self.phase_rss: dict[str, int] = {}
         self._next_pss = 0.0
 
     def sample(self) -> None:
         pids = _tree_pids(self.root)
         rss = sum(_rss(p, self.page) for p in pids)
         self.peak_rss_sum = max(self.peak_rss_sum, rss)
+        phase = _phase(pids)
+        self.phase_rss[phase] = max(self.phase_rss.get(phase, 0), rss)
         now = time.perf_counter()
         if rss > self.peak_pss and now >= self._next_pss:
             self.peak_pss = max(self.peak_pss, sum(_pss(p) for p in pids))
@@ -147,7 +169,8 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Ste
     seconds = time.perf_counter() - start
     done.set()
     t.join()
-    step = Step(seconds, memory.peak_pss / 2**20, proc.returncode, out, rss_sum_mb=memory.peak_rss_sum / 2**20)
+    step = Step(seconds, memory.peak_pss / 2**20, proc.returncode, out, rss_sum_mb=memory.peak_rss_sum / 2**20,
+                phase_rss_mb={k: v / 2**20 for k, v in memory.phase_rss.items()})
     m = None
     for m in _SUMMARY.finditer(out):
         pass

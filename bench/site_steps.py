@@ -2,11 +2,16 @@
 
 For each N: generate an archive (``testkit.generate``), run the build step,
 then time, with the peak memory of each whole process tree
-(``bench.scale.measure``): a cold ``archive-build site`` (its render, search
-index and swap from ``--timings``), a no-op one (nothing changed: it must
+(``bench.scale.measure``; the render's and the search index's shares told
+apart by the program running): a cold ``archive-build site`` with its
+default jobs (all cores; its render, search index and swap from
+``--timings``), the bytes a first search query downloads from that site in
+Chromium (``bench.searchprobe``), a no-op one (nothing changed: it must
 render nothing and rewrite no file in ``site/``), the build step and the
-site step after one annotation changed, and plain MkDocs + Material on the
-same ``docs/`` without the archive's plugin or theme overrides.
+site step after one annotation changed, a cold ``archive-build site -j 1``
+(the render in one process, for the speedup of the shards), and plain
+MkDocs + Material on the same ``docs/`` without the archive's plugin or
+theme overrides.
 
     python -m bench.site_steps --sizes 1000,10000
 
@@ -69,9 +74,29 @@ class Row:
     one_build: Step | None
     one_site: Step | None
     plain: Step | None
+    single: Step | None = None  # the cold site step with -j 1
+    first_query_kb: float | None = None
 
 
-def run_size(n: int, workdir: Path, plain: bool, one: bool = True, jobs: int | None = None) -> Row:
+def first_query_kb(project: Path) -> float | None:
+    """The most a first query for one of three one-word entity names downloads (KB, as served), or None without Chromium."""
+    from .searchprobe import CHROMIUM, first_query
+
+    if not Path(CHROMIUM).exists():
+        return None
+    data = yaml.safe_load((project / "entities.yml").read_text(encoding="utf-8"))
+    names = [e["name"] for e in data["entities"] if " " not in e["name"]][:3]
+    return max(first_query(project / "site", name).search_bytes for name in names) / 1024
+
+
+def forget_site(project: Path) -> None:
+    """Make the next ``archive-build site`` render everything (it remembers the inputs of the site in place)."""
+    (project / ".cache" / "archive-build" / "site-inputs").unlink(missing_ok=True)
+
+
+def run_size(
+    n: int, workdir: Path, plain: bool, one: bool = True, jobs: int | None = None, single: bool = True, probe: bool = True
+) -> Row:
     project = workdir / f"site-n{n}"
     env = {"SOURCE_DATE_EPOCH": "1700000000"}
     print(f"[bench-site] N={n}: generating", file=sys.stderr, flush=True)
@@ -82,6 +107,9 @@ def run_size(n: int, workdir: Path, plain: bool, one: bool = True, jobs: int | N
     b = measure(build, project, env)
     print(f"[bench-site] N={n}: archive-build site, cold", file=sys.stderr, flush=True)
     s = measure(site, project, env)
+    if probe:
+        print(f"[bench-site] N={n}: a first search query", file=sys.stderr, flush=True)
+    kb = first_query_kb(project) if probe else None
     before = snapshot(project / "site")
     print(f"[bench-site] N={n}: archive-build site, nothing changed", file=sys.stderr, flush=True)
     noop = measure(site, project, env)
@@ -93,23 +121,34 @@ def run_size(n: int, workdir: Path, plain: bool, one: bool = True, jobs: int | N
         print(f"[bench-site] N={n}: one annotation changed: build, site", file=sys.stderr, flush=True)
         one_build = measure(build, project, env)
         one_site = measure(site, project, env)
+    j1 = None
+    if single and jobs != 1:
+        print(f"[bench-site] N={n}: archive-build site -j 1, cold", file=sys.stderr, flush=True)
+        forget_site(project)
+        j1 = measure([*site[:3], "-j", "1"], project, env)
     p = None
     if plain:
         print(f"[bench-site] N={n}: plain MkDocs + Material", file=sys.stderr, flush=True)
         p = measure([str(BIN / "mkdocs"), "build", "-q", "-f", str(plain_config(project)), "--site-dir", str(workdir / f"plain-n{n}")], project, env)
         shutil.rmtree(workdir / f"plain-n{n}", ignore_errors=True)
-    return Row(n, b, s, stage_seconds(s.out), noop, rewritten, one_build, one_site, p)
+    return Row(n, b, s, stage_seconds(s.out), noop, rewritten, one_build, one_site, p, j1, kb)
 
 
 def table(rows: list[Row]) -> str:
-    head = ("N", "build s", "build MB", "site s", "render s", "index s", "swap s", "site MB", "no-op s", "no-op rewritten",
-            "1-ann build s", "1-ann site s", "plain MkDocs s", "plain MB", "site/plain")
+    """One line per size; memory is the peak PSS of the process tree, with the resident peaks of the render and the index."""
+    head = ("N", "build s", "build MB", "site s", "render s", "index s", "swap s", "site MB", "render RSS MB", "index RSS MB",
+            "1st query KB", "site -j1 s", "-j1/-jN", "no-op s", "no-op rewritten", "1-ann build s", "1-ann site s",
+            "plain MkDocs s", "plain MB", "site/plain")
     lines = []
     for r in rows:
         st = r.stages
+        phases = r.site.phase_rss_mb
         lines.append((
             f"{r.n:,}", f"{r.build.seconds:.1f}", f"{r.build.peak_mb:.0f}", f"{r.site.seconds:.1f}",
             f"{st.get('render', 0):.1f}", f"{st.get('index', 0):.1f}", f"{st.get('swap', 0):.2f}", f"{r.site.peak_mb:.0f}",
+            f"{phases.get('mkdocs', 0):.0f}", f"{phases.get('pagefind', 0):.0f}",
+            f"{r.first_query_kb:.0f}" if r.first_query_kb is not None else "-",
+            *((f"{r.single.seconds:.1f}", f"{r.single.seconds / r.site.seconds:.2f}") if r.single else ("-",) * 2),
             f"{r.noop.seconds:.2f}", str(r.noop_rewritten),
             *((f"{r.one_build.seconds:.1f}", f"{r.one_site.seconds:.1f}") if r.one_build and r.one_site else ("-",) * 2),
             *((f"{r.plain.seconds:.1f}", f"{r.plain.peak_mb:.0f}", f"{r.site.seconds / r.plain.seconds:.2f}") if r.plain else ("-",) * 3),
@@ -118,7 +157,8 @@ def table(rows: list[Row]) -> str:
     out = [" | ".join(h.rjust(w) for h, w in zip(head, widths)), "-+-".join("-" * w for w in widths)]
     out += [" | ".join(c.rjust(w) for c, w in zip(l, widths)) for l in lines]
     for r in rows:
-        for name, step in (("build", r.build), ("site", r.site), ("no-op", r.noop), ("1-ann build", r.one_build), ("1-ann site", r.one_site)):
+        steps = (("build", r.build), ("site", r.site), ("no-op", r.noop), ("1-ann build", r.one_build), ("1-ann site", r.one_site), ("site -j1", r.single))
+        for name, step in steps:
             if step is not None and step.returncode != 0:
                 out.append(f"N={r.n:,}: {name} exited {step.returncode}: {step.out.strip().splitlines()[-1:]}")
     return "\n".join(out)
@@ -130,13 +170,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "archive-bench")
     p.add_argument("--no-plain", action="store_true", help="skip plain MkDocs")
     p.add_argument("--no-one", action="store_true", help="skip the one-annotation change")
+    p.add_argument("--no-single", action="store_true", help="skip the cold site step with -j 1")
     p.add_argument("--project", type=int, default=100_000, help="the size to project the figures to (default 100,000)")
     p.add_argument("-j", "--jobs", type=int, default=None, help="archive-build site -j (default: its own, all cores)")
     p.add_argument("--keep", action="store_true", help="keep the generated projects")
     args = p.parse_args(argv)
     rows = []
     for n in (int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()):
-        rows.append(run_size(n, args.workdir, plain=not args.no_plain, one=not args.no_one, jobs=args.jobs))
+        rows.append(run_size(n, args.workdir, plain=not args.no_plain, one=not args.no_one, jobs=args.jobs, single=not args.no_single))
         print(table(rows[-1:]), file=sys.stderr, flush=True)
         if not args.keep:
             shutil.rmtree(args.workdir / f"site-n{n}", ignore_errors=True)

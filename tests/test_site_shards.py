@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 
 from archive_build.site.plugin.shards import Shard
+from testkit.parted_site import LIMITS
 from testkit.skeleton import make_project
 
 from .conftest import run_cli
 
 BIN = Path(sys.executable).parent
-EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
+#: The build date pinned, and search indexes in several parts (as a large archive's are), merged like the pages.
+EPOCH = {"SOURCE_DATE_EPOCH": "1700000000", **LIMITS}
 
 
 def _files(tree: Path) -> dict[str, bytes]:

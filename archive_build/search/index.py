@@ -2,11 +2,12 @@
 
 One engine at every archive size.  Pagefind splits its index into chunks
 by word, so a first query fetches its runtime, the chunk holding the
-query's words and the fragments of the results shown: about the same few
-hundred KB for 100 articles as for 10,000.  The MkDocs hooks call
-``build_index`` after the site is written (under ``mkdocs serve``, once, on
-the first build) and ``write_vocabulary`` with the terms gathered from the
-pages (``Vocabulary``).
+query's words and the fragments of the results shown.  Its indexer holds
+the whole index in memory, so past ``parts.pages_per_index()`` pages the
+site is indexed in parts the search box merges (``search/parts.py``).
+The MkDocs hooks call ``build_index`` after the site is written (under
+``mkdocs serve``, once, on the first build) and ``write_vocabulary`` with
+the terms gathered from the pages (``Vocabulary``).
 
 The search box itself is ``overrides/partials/search.html`` and
 ``docs/javascripts/search.js``; what each page tells the index besides its
@@ -16,12 +17,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
 from typing import Iterable
 
+from archive_build.search import parts
 from archive_build.search.pagefind_order import canonical_order
 from archive_build.search.record import NoteRecord
 
@@ -66,19 +67,17 @@ def index_site(site_dir: Path, notes_folder: Path) -> None:
     index_note_pages(notes_folder, site_dir)
 
 
-def pagefind_command(site_dir: Path) -> list[str]:
-    """The Pagefind indexer from its PyPI package (the binary ships in the wheel)."""
-    excluded = [arg for selector in EXCLUDED for arg in ("--exclude-selectors", selector)]
-    return [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", "pagefind", *excluded, "--quiet"]
+def excluded_selectors() -> list[str]:
+    """Pagefind's arguments leaving out ``EXCLUDED``."""
+    return [arg for selector in EXCLUDED for arg in ("--exclude-selectors", selector)]
 
 
 def build_index(site_dir: Path) -> None:
-    """Index the built site into ``site/pagefind/``; a failure is a clear error, not a traceback."""
-    proc = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True)
-    if proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip().splitlines()
-        raise RuntimeError(f"{site_dir}: pagefind failed: {detail[-1] if detail else proc.returncode}")
-    _in_one_order(site_dir / "pagefind")
+    """Index the built site into ``site/pagefind/`` (and, past ``parts.pages_per_index()`` pages, further parts)."""
+    limit = parts.pages_per_index()
+    pages = parts.searchable_pages(site_dir, skip=_BUNDLE_FOLDERS)
+    for bundle in parts.index_in_parts(site_dir, pages, site_dir, MAIN_BUNDLE, limit, excluded_selectors()):
+        _in_one_order(bundle)
 
 
 #: The notes index, beside the main one: one record per annotation, so the
@@ -86,6 +85,10 @@ def build_index(site_dir: Path) -> None:
 #: because a record costs every first query its line in the page list (30,000
 #: notes would triple it); the search box loads it only for that facet.
 NOTES_BUNDLE = "pagefind-notes"
+#: The articles, entity and hand-written pages.
+MAIN_BUNDLE = "pagefind"
+#: Top-level folders of the site that are search bundles, not pages.
+_BUNDLE_FOLDERS = (MAIN_BUNDLE, NOTES_BUNDLE)
 
 
 def build_notes_index(site_dir: Path, notes: Iterable[NoteRecord]) -> None:
@@ -114,17 +117,11 @@ def write_note_pages(folder: Path, notes: Iterable[NoteRecord]) -> None:
 
 
 def index_note_pages(folder: Path, site_dir: Path) -> None:
-    """Index the note pages ``write_note_pages`` wrote into ``site/pagefind-notes/``."""
-    import shutil
-
-    out = site_dir / NOTES_BUNDLE
-    shutil.rmtree(out, ignore_errors=True)
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(folder), "--output-path", str(out), "--quiet"]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip().splitlines()
-        raise RuntimeError(f"{out}: pagefind failed: {detail[-1] if detail else proc.returncode}")
-    _in_one_order(out)
+    """Index the note pages ``write_note_pages`` wrote into ``site/pagefind-notes/`` (and further parts), in their order."""
+    pages = sorted((p.name for p in folder.glob("*.html")), key=lambda name: int(name.removesuffix(".html")))
+    limit = parts.notes_per_index()
+    for bundle in parts.index_in_parts(folder, pages, site_dir, NOTES_BUNDLE, limit):
+        _in_one_order(bundle)
 
 
 def _in_one_order(bundle: Path) -> None:

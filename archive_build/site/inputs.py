@@ -6,7 +6,8 @@ A page's HTML depends on its Markdown in ``docs/``, on every other page
 filters), on the theme (``overrides/``, ``mkdocs.yml``, the installed
 versions of MkDocs, Material, Python-Markdown and the rest), on this
 package's code (the hooks) and on the environment the config reads
-(``SITE_URL``, ``SOURCE_DATE_EPOCH``).  The digest covers all of them.
+(``SITE_URL``, ``SOURCE_DATE_EPOCH``, the search index's pages per part).
+The digest covers all of them.
 Files are represented by their path, size, modification time and inode,
 not their bytes: the build step replaces a file only when its bytes change
 (``output.write_if_changed``), so an unchanged file keeps all four, and
@@ -34,7 +35,7 @@ DISTRIBUTIONS = (
     "cbor2", "pyyaml",
 )
 #: Environment variables the configuration or the hooks read.
-ENVIRONMENT = ("SITE_URL", "SOURCE_DATE_EPOCH", "ARCHIVE_BUILD_ON_SERVE")
+ENVIRONMENT = ("SITE_URL", "SOURCE_DATE_EPOCH", "ARCHIVE_BUILD_ON_SERVE", "ARCHIVE_BUILD_PAGES_PER_INDEX", "ARCHIVE_BUILD_NOTES_PER_INDEX")
 _PACKAGE = Path(__file__).resolve().parent
 
 
