@@ -15,9 +15,9 @@ the target's "Referenced by".  So this step must run before backlinks.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from typing import TYPE_CHECKING, Iterable
 
+from archive_build.markdown.tokens import code_regions
 from archive_build.model import Article
 
 if TYPE_CHECKING:
@@ -43,7 +43,6 @@ _LINK = re.compile(
     r"\((?P<open>\s*<?)(?P<target>(?:[^()\s<>]|\([^()\s]*\))*)(?P<close>>?(?:\s+\"[^\"]*\")?\s*)\)"
 )
 _REF_DEF = re.compile(r"^(?P<lead>[ ]{0,3}\[(?!\^)(?P<ref>[^\]\n]+)\]:[ \t]*<?)(?P<target>[^\s>]+)", re.M)
-_CODE = re.compile(r"^[ \t]*(```+|~~~+)[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)|(?<![\\`])(`+)(?:(?!\n\n).)+?(?<!`)\2(?!`)", re.M | re.S)
 
 PASSAGE_LIMIT = 300
 
@@ -119,12 +118,7 @@ def _rewrite(text: str, index: dict[str, str], hosts: set[str], own_id: str, fou
     """``text`` with links to archived articles pointing at their pages; ``found`` gets target → passage."""
     if "http" not in text and "www." not in text:
         return text
-    code = [m.span() for m in _CODE.finditer(text)] if "`" in text or "~~~" in text else []
-    code_starts = [s for s, _ in code]
-
-    def in_code(pos: int) -> bool:
-        i = bisect_right(code_starts, pos) - 1
-        return i >= 0 and pos < code[i][1]
+    in_code = code_regions(text).covers
 
     def paragraph_around(pos: int) -> tuple[int, int]:
         left = text.rfind("\n\n", 0, pos)

@@ -15,7 +15,8 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from archive_build.markdown import untrusted as untrusted_markdown
-from archive_build.markdown.linear_scan import Found, code_spans, inline_links, substitute
+from archive_build.markdown.linear_scan import Found, inline_links, substitute
+from archive_build.markdown.tokens import code_regions
 
 # Characters that start inline syntax anywhere in a line (Python-Markdown core,
 # "#" because a heading drops its trailing hashes,
@@ -139,13 +140,17 @@ def code_span_at(text: str, start: int) -> tuple[CodeSpanAt | None, int]:
 
 
 def _protect_code(text: str) -> tuple[str, list[str]]:
-    spans: list[str] = []
-
-    def stash(m: Found) -> str:
-        spans.append(m.group(0))
-        return f"\x00{len(spans) - 1}\x00"
-
-    return substitute(text, code_spans(text), stash), spans  # CODE_SPAN's matches, in linear time
+    """``text`` with its code spans and fences (as the renderer reads them) stashed, and the stash."""
+    stash: list[str] = []
+    out: list[str] = []
+    last = 0
+    for start, end in code_regions(text).spans:
+        out.append(text[last:start])
+        out.append(f"\x00{len(stash)}\x00")
+        stash.append(text[start:end])
+        last = end
+    out.append(text[last:])
+    return "".join(out), stash
 
 
 def sanitize_markdown(text: str, dropped: list[str] | None = None, removed: list[tuple[str, str]] | None = None) -> str:

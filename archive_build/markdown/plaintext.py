@@ -19,16 +19,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from archive_build.markdown.escape import code_span_at
-from archive_build.markdown.linear_scan import Found, inline_links
+from archive_build.markdown import tokens as md_tokens
+from archive_build.markdown.tokens import Token, tokenize
 
-_FOOTREF = re.compile(r"\[\^[^\]\s]+\]")
-_FOOTDEF = re.compile(r"[ ]{0,3}\[\^[^\]\s]+\]:")
-_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
-_INLINE_ATTR = re.compile(r"\{:?\s*[:.#][^{}\n]*\}")
+# Tokens the reader does not see at all.
+_HIDDEN = frozenset({md_tokens.FOOTREF, md_tokens.TAG, md_tokens.ATTR})
 _ATTR_LINE = re.compile(r"[ \t]*\{:?[^{}\n]*\}[ \t]*$")
 _RULE_LINE = re.compile(r"[ ]{0,3}(?:(?:[-*_][ \t]*){3,}|=+[ \t]*)$")
-_FENCE = re.compile(r"[ \t]*(```+|~~~+)")
 # Container and heading markers at the start of a line.
 _LINE_PREFIX = re.compile(r"[ \t]*(?:>[ \t]?)*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?(?:#{1,6}(?:[ \t]+|$))?")
 _HEADING_TRAIL = re.compile(r"[ \t]+#+[ \t]*$")
@@ -163,12 +160,9 @@ def scan(md: str) -> PlainMap:
         out.append(text)
         segments.append((start, end, len(text), mark))
 
-    links: dict[int, Found] = {}
-    if "](" in md:  # (every link has one; most bodies none, and the scan costs as much as the rest)
-        for lm in inline_links(md):  # the link shape sanitize_markdown keeps (LINK's matches)
-            links[lm.start()] = lm
+    # Where code, links, footnote markers, tags and attribute lists lie (``markdown.tokens``), by start.
+    at: dict[int, Token] = {t.start: t for t in tokenize(md) if t.kind != md_tokens.TEXT} if md else {}
     label_ends: dict[int, int] = {}  # end of an open link's label → end of the link
-    fence: str | None = None
     in_footdef = False
     heading_end = -1  # where a heading's trailing #'s begin, on the current line
     i = 0
@@ -181,21 +175,16 @@ def scan(md: str) -> PlainMap:
                 line_end = n
             line = md[i:line_end]
             skip_line = False
-            if fence is not None:
-                if line.strip().startswith(fence):
-                    fence = None
-                    skip_line = True
-                else:
-                    emit(line, i, mark=False)
-                    if line_end < n:
-                        emit("\n", line_end, mark=False)
-                    i = line_end + 1
-                    at_line_start = True
-                    continue
-            elif (fm := _FENCE.match(line)) is not None and _closed_later(md, line_end, fm.group(1)):
-                fence = fm.group(1)
-                skip_line = True
-            elif _FOOTDEF.match(line):
+            fence = at.get(i)
+            if fence is not None and fence.kind == md_tokens.FENCE:
+                # The code lines only, as the page shows them: not the fence lines nor the line break after.
+                if fence.inner[1] > fence.inner[0]:
+                    emit(md[fence.inner[0] : fence.inner[1]], fence.inner[0], mark=False)
+                i = fence.end + 1
+                at_line_start = True
+                continue
+            first = i + len(line) - len(line.lstrip(" "))
+            if (d := at.get(first)) is not None and d.kind == md_tokens.FOOTDEF:
                 in_footdef = True
                 skip_line = True
             elif in_footdef and (not line.strip() or line.startswith(("    ", "\t"))):
@@ -248,49 +237,25 @@ def scan(md: str) -> PlainMap:
             else:
                 i += 1  # a backslash before a line end is a hard break
             continue
-        if c == "`":
-            span, run = code_span_at(md, i)
-            if span:
-                emit(md[span.code_start : span.code_end], span.code_start, mark=False)
-                atomic.append((i, span.end))
-                i = span.end
+        token = at.get(i)
+        if c in "`[!<{":
+            if token is None or token.kind == md_tokens.AUTOLINK:  # an autolink shows its "<" and ">"
+                emit(c, i)  # a backtick that opens nothing, a bracket, "!", "<" or "{" the reader sees
+            elif token.kind == md_tokens.CODE:
+                emit(md[token.inner[0] : token.inner[1]], token.inner[0], mark=False)
+                atomic.append((i, token.end))
+                i = token.end
+                continue
+            elif token.kind in (md_tokens.LINK, md_tokens.IMAGE):
+                atomic.append((token.start, token.end))
+                label_ends[token.inner[1]] = token.end
+                i = token.inner[0]
+                continue
+            elif token.kind in _HIDDEN:
+                i = token.end
+                continue
             else:
-                emit(md[i:run], i)
-                i = run
-            continue
-        if c == "[" or (c == "!" and i + 1 < n and md[i + 1] == "["):
-            if md.startswith("[^", i):
-                fr = _FOOTREF.match(md, i)
-                if fr:
-                    i = fr.end()
-                    continue
-            lm = links.get(i)
-            if lm is not None:
-                atomic.append((lm.start(), lm.end()))
-                label_ends[lm.end(2)] = lm.end()
-                i = lm.start(2)
-                continue
-            emit(c, i)
-            i += 1
-            continue
-        if c == "<":
-            tg = _TAG.match(md, i)
-            if tg:
-                i = tg.end()
-                continue
-            emit(c, i)
-            i += 1
-            continue
-        if c == "{":
-            am = _INLINE_ATTR.match(md, i)
-            if am:
-                i = am.end()
-                continue
-            emit(c, i)
-            i += 1
-            continue
-        if c == "!":  # not before "[" (an image, above): an exclamation mark the reader sees
-            emit(c, i)
+                emit(c, i)
             i += 1
             continue
         # Emphasis and ==mark== delimiters.
@@ -301,12 +266,6 @@ def scan(md: str) -> PlainMap:
             emit(md[i:k], i)
             i = k
     return PlainMap("".join(out), segments, atomic)
-
-
-def _closed_later(md: str, line_end: int, fence: str) -> bool:
-    """Whether a later line closes the fence opened by ``fence``: one that never closes is
-    paragraph text, as pymdownx.superfences renders it (and as the entity linker reads it)."""
-    return re.compile(f"^[ \t]*{re.escape(fence)}", re.M).search(md, line_end + 1) is not None
 
 
 def _run_end(md: str, i: int, c: str) -> int:
