@@ -18,7 +18,8 @@ import re
 from collections import Counter
 from typing import Any
 
-from archive_build.markdown.escape import PARAGRAPH_BREAK, code_span_at, escape_text
+from archive_build.markdown.escape import escape_text
+from archive_build.markdown.tokens import CODE_KINDS, FENCE, PARAGRAPH_BREAK, Regions, tokenize
 from archive_build.model import Article
 
 SEP = "\x00"
@@ -27,8 +28,7 @@ SEP = "\x00"
 # run across a blank line or into a heading, as Markdown's own blocks do not.
 _LINE = re.compile(
     r"""
-    (?P<fence>^[ ]{0,3}(?P<f>`{3,}|~{3,})[^\n]*\n(?:[^\n]*\n)*?[ ]{0,3}(?P=f)[^\n]*$)
-   |(?P<heading>^[ ]{0,3}\#{1,6}(?:[ \t][^\n]*)?$)
+    (?P<heading>^[ ]{0,3}\#{1,6}(?:[ \t][^\n]*)?$)
    |(?P<setext>^(?=[^\n]*\S)[^\n]*\n[ ]{0,3}(?:=+|-+)[ \t]*$)
    |(?P<fndef>^[ ]{0,3}\[\^[^\]\n]+\]:[^\n]*(?:\n(?![ \t]*(?:\n|$))[^\n]*|\n(?=[ \t]*\n[ \t]))*)
    |(?P<refdef>^[ ]{0,3}\[[^\]\n]+\]:[^\n]*$)
@@ -66,15 +66,6 @@ _INLINE = re.compile(
     """.replace("<BREAK>", PARAGRAPH_BREAK),
     re.X,
 )
-# A fenced block (with its closing fence): it interrupts a paragraph, so no inline
-# code span or link runs across its first line.  A "```" line with no closing
-# fence after it is plain paragraph text and does not (superfences reads it so).
-_FENCE_START = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})[^\n]*\n(?:[^\n]*\n)*?[ ]{0,3}\1[^\n]*$", re.M)
-
-# Matches exactly ``text[start:end]`` (``_SPAN.match(text, start, end)``): a code span as a token.
-_SPAN = re.compile(r"[\s\S]+")
-
-
 # Scanning only from these positions keeps the cost near one pass of a simple regex.
 # (One character class first, so the engine skips ahead in C: "h" and "w" count
 # only as the start of "http(s)://" and "www.".)
@@ -102,12 +93,6 @@ def _previous_line(body: str, pos: int) -> str:
     return body[body.rfind("\n", 0, max(0, pos - 1)) + 1 : max(0, pos - 1)]
 
 
-def _crosses(starts: list[int], start: int, end: int) -> bool:
-    """Whether one of the sorted ``starts`` lies inside ``start:end``."""
-    i = bisect.bisect_right(starts, start)
-    return i < len(starts) and starts[i] < end
-
-
 class Visible:
     """The visible text of a Markdown body, with a map back to source offsets."""
 
@@ -128,25 +113,32 @@ class Visible:
             parts.append(text)
             vpos += len(text)
 
-        def token(m: re.Match[str]) -> None:
+        def token(start: int, end: int, kind: str | None) -> None:
             nonlocal last
-            if m.start() > last:
-                piece(body[last : m.start()], last)
-            if m.group().endswith("]") and body[m.end() : m.end() + 1] in ("(", "["):
-                self.unclosed.append(m.start())  # "](" that is not a whole link: Markdown may close it later
-            if m.lastgroup == "esc":
-                piece(m.group()[1], m.start(), True)
+            if start > last:
+                piece(body[last:start], last)
+            if body[end - 1 : end] == "]" and body[end : end + 1] in ("(", "["):
+                self.unclosed.append(start)  # "](" that is not a whole link: Markdown may close it later
+            if kind == "esc":
+                piece(body[start + 1], start, True)
             else:
-                piece(SEP, m.start(), True)  # never part of a match; its source length is irrelevant
-            last = m.end()
+                piece(SEP, start, True)  # never part of a match; its source length is irrelevant
+            last = end
 
         n = len(body)
         pos, line_start, after_block = 0, True, False
-        fences = [f.start() for f in _FENCE_START.finditer(body)] if "```" in body or "~~~" in body else []
+        # Code and fences as the renderer reads them (``markdown.tokens``).
+        code = {t.start: t for t in tokenize(body) if t.kind in CODE_KINDS} if "`" in body or "~~~" in body else {}
+        fences = Regions(sorted((t.start, t.end) for t in code.values() if t.kind == FENCE))
         trigger = _TRIGGER if "http" in body or "www." in body else _TRIGGER_NO_URL
         while pos < n:
             if line_start:
                 line_start = False
+                fence = code.get(pos)
+                if fence is not None and fence.kind == FENCE:
+                    token(fence.start, fence.end, "fence")
+                    pos, after_block = fence.end, True
+                    continue
                 m = _LINE.match(body, pos) if _may_open_block(body, pos) else None
                 starts_block = pos == 0 or after_block
                 after_block = False
@@ -155,7 +147,7 @@ class Visible:
                 if m is None and body.startswith(("    ", "\t"), pos) and _ends_block(_previous_line(body, pos)):
                     m = _INDENTED.match(body, pos)
                 if m and m.end() > pos:
-                    token(m)
+                    token(m.start(), m.end(), m.lastgroup)
                     pos = m.end()
                     after_block = True  # what follows a heading, fence or definition starts a block of its own
                     continue
@@ -165,15 +157,20 @@ class Visible:
             if t.group() == "\n":
                 pos, line_start = t.end(), True
                 continue
-            if t.group() == "`":  # a run of backticks is one opener: it is skipped whole if it opens nothing
-                span, skip_to = code_span_at(body, t.start())
-                m = _SPAN.match(body, t.start(), span.end) if span else None
-            else:
-                m, skip_to = _INLINE.match(body, t.start()), t.start() + 1
-            if m and fences and _crosses(fences, m.start(), m.end()):
+            if t.group() == "`":  # a code span as the renderer reads it (it may hold a fence)
+                span = code.get(t.start())
+                if span is not None:
+                    token(span.start, span.end, "code")
+                    pos = span.end
+                    continue
                 m = None
+            else:
+                m = _INLINE.match(body, t.start())
+                if m and fences.spans and fences.crosses(m.start(), m.end()):
+                    m = None  # a fenced block interrupts the paragraph: nothing inline runs across it
+            skip_to = t.start() + 1
             if m and m.end() > t.start():
-                token(m)
+                token(m.start(), m.end(), m.lastgroup)
                 pos = m.end()
             else:
                 if t.group() == "`":  # unmatched backticks may still open a code span Markdown closes later

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import re
-from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from archive_build.markdown import untrusted as untrusted_markdown
@@ -95,49 +94,6 @@ _AUTOLINK = re.compile(r"<((?:[a-zA-Z][a-zA-Z0-9+.\-]{1,31}):[^\s<>]*)>")
 _REF_DEF = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(\s.*)?$", re.M)
 # A code span: a run of backticks, the code, the same run (its first backtick spelled out, as above).
 CODE_SPAN = re.compile(r"(``*)(.+?)\1", re.S)
-
-# What ends a paragraph after a line break: a blank line, or a line that starts a
-# heading, a quote, a footnote definition or a rule.  No inline construct runs past it.
-PARAGRAPH_BREAK = r"[ \t]*\n|[ ]{0,3}(?:\#|>|\[\^[^\]\n]+\]:|(?:[-*_][ ]{0,2}){3,}\n)"
-_PARAGRAPH_END = re.compile(f"\\n(?={PARAGRAPH_BREAK})")
-_BACKTICKS = re.compile(r"`+")
-
-
-class CodeSpanAt(NamedTuple):
-    """A code span: where it ends (after its closing backticks) and where its code lies."""
-
-    end: int
-    code_start: int
-    code_end: int
-
-
-def code_span_at(text: str, start: int) -> tuple[CodeSpanAt | None, int]:
-    """The code span that opens with the backticks at ``start`` (or None), and where those backticks end.
-
-    As Python-Markdown reads one (``BacktickInlineProcessor``): the whole
-    run of backticks opens it; the first later run of the same length in
-    the paragraph closes it; failing that, the longest later run, if it is
-    shorter than the opening one (the opening's extra backticks are then
-    code).  The plain text and the entity linker both read code this way,
-    so that neither sees words where the page shows code.
-    """
-    run = _BACKTICKS.match(text, start)
-    if run is None:
-        return None, start
-    width = run.end() - start
-    m = _PARAGRAPH_END.search(text, run.end())
-    limit = m.start() if m else len(text)
-    longest, longest_at = 0, None
-    for close in _BACKTICKS.finditer(text, run.end(), limit):
-        length = close.end() - close.start()
-        if length == width:
-            return CodeSpanAt(close.end(), run.end(), close.start()), run.end()
-        if length > longest:
-            longest, longest_at = length, close
-    if longest_at is not None and longest < width:
-        return CodeSpanAt(longest_at.end(), run.end() - (width - longest), longest_at.start()), run.end()
-    return None, run.end()
-
 
 def _protect_code(text: str) -> tuple[str, list[str]]:
     """``text`` with its code spans and fences (as the renderer reads them) stashed, and the stash."""

@@ -222,20 +222,6 @@ class _Runs:
         return None, run_end
 
 
-def code_span_at(text: str, start: int) -> tuple[CodeSpanAt | None, int]:
-    """The code span that opens with the backticks at ``start`` (or None), and where those backticks end.
-
-    For a caller that meets one backtick run at a time; ``tokenize`` reads
-    every span of a text at once, in linear time.
-    """
-    run = _BACKTICKS.match(text, start)
-    if run is None:
-        return None, start
-    m = _PARAGRAPH_END.search(text, run.end())
-    limit = m.start() if m else len(text)
-    return _Runs(text, start, limit).span_at(start)
-
-
 # ------------------------------------------------------------------ inline tokens
 
 _FOOTREF = re.compile(r"\[\^[^\]\s]+\]")
