@@ -130,6 +130,7 @@ class Visible:
         # Code and fences as the renderer reads them (``markdown.tokens``).
         code = {t.start: t for t in tokenize(body) if t.kind in CODE_KINDS} if "`" in body or "~~~" in body else {}
         fences = Regions(sorted((t.start, t.end) for t in code.values() if t.kind == FENCE))
+        code_starts = Regions(sorted((t.start, t.start + 1) for t in code.values() if t.kind != FENCE))
         trigger = _TRIGGER if "http" in body or "www." in body else _TRIGGER_NO_URL
         while pos < n:
             if line_start:
@@ -166,8 +167,8 @@ class Visible:
                 m = None
             else:
                 m = _INLINE.match(body, t.start())
-                if m and fences.spans and fences.crosses(m.start(), m.end()):
-                    m = None  # a fenced block interrupts the paragraph: nothing inline runs across it
+                if m and code and (code_starts.crosses(m.start(), m.end()) or fences.crosses(m.start(), m.end())):
+                    m = None  # code is read first and cuts what it opens inside; a fence interrupts the paragraph
             skip_to = t.start() + 1
             if m and m.end() > t.start():
                 token(m.start(), m.end(), m.lastgroup)
