@@ -63,8 +63,8 @@ CODE_KINDS = frozenset({FENCE, CODE})
 class Token(NamedTuple):
     """One piece of the body: its kind, its source span and, where it has them, two inner ranges.
 
-    ``inner``: a code span's code, a fence's code lines, a link's or image's
-    text (between the brackets).  ``dest``: a link's or image's destination
+    ``inner``: a code span's code, a fence's code lines, a link's, image's
+    or reference link's text (between the brackets).  ``dest``: a link's or image's destination
     (without its angle brackets).  Both are ``(start, end)`` source offsets,
     ``(-1, -1)`` where the kind has none.  Tokens inside a link's text
     follow the link token in the list.
@@ -225,7 +225,8 @@ class _Runs:
 # ------------------------------------------------------------------ inline tokens
 
 _FOOTREF = re.compile(r"\[\^[^\]\s]+\]")
-_REFLINK = re.compile(r"\[(?:[^\[\]\\\n]|\\.)*\]\[[^\]\n]*\]")
+# (Its second bracket is no footnote reference: those are read first.)
+_REFLINK = re.compile(r"\[((?:[^\[\]\\\n]|\\.)*)\]\[(?!\^)[^\]\n]*\]")
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 _AUTOLINK = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9+.\-]{1,31}):[^\s<>]*>")
 _ATTR = re.compile(r"\{:?\s*[:.#][^{}\n]*\}")
@@ -250,7 +251,7 @@ def _masked(text: str, spans: Iterable[tuple[int, int]]) -> str:
 def tokenize(text: str) -> list[Token]:
     """Every token of ``text`` in order; text tokens fill the gaps, so their spans tile the text.
 
-    Tokens inside a link's or image's text come right after the link token
+    Tokens inside a link's, image's or reference link's text come right after it
     (whose span covers them): a reader of top-level tokens skips every token
     that starts before the end of the last one it took.
     """
@@ -427,9 +428,12 @@ class _Scanner:
                     continue
                 if c == "[":
                     m = self._free(_REFLINK.match(text, i))
-                    if m is not None:
-                        self._add(Token(REFLINK, i, m.end()))
-                        i = m.end()
+                    if m is not None:  # its text is read on, as a link's
+                        self._add(Token(REFLINK, i, m.end(), m.span(1)))
+                        self.text_start = m.start(1)
+                        label_end.append(m.end(1))
+                        link_end.append(m.end())
+                        i = m.start(1)
                         continue
                 i += 1
                 continue
