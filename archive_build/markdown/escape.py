@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Callable
 from urllib.parse import urlsplit
 
 from archive_build.markdown import untrusted as untrusted_markdown
-from archive_build.markdown.linear_scan import Found, inline_links, substitute
-from archive_build.markdown.tokens import code_regions
+from archive_build.markdown.tokens import IMAGE, Token, code_regions, tokenize, top_level
+from archive_build.markdown.tokens import LINK as LINK_KIND
 
 # Characters that start inline syntax anywhere in a line (Python-Markdown core,
 # "#" because a heading drops its trailing hashes,
@@ -109,6 +110,22 @@ def _protect_code(text: str) -> tuple[str, list[str]]:
     return "".join(out), stash
 
 
+# After a link's destination: its title, if any (``LINK``'s last group).
+_LINK_TITLE = re.compile(r">?(\s+\"[^\"]*\")?\s*\)")
+
+
+def _replace_links(text: str, replace: Callable[[Token], str]) -> str:
+    """``text`` with each inline link and image (as ``markdown.tokens`` reads them) replaced by ``replace(token)``."""
+    out: list[str] = []
+    last = 0
+    for t in top_level(tokenize(text)):
+        if t.kind in (LINK_KIND, IMAGE):
+            out += [text[last : t.start], replace(t)]
+            last = t.end
+    out.append(text[last:])
+    return "".join(out)
+
+
 def sanitize_markdown(text: str, dropped: list[str] | None = None, removed: list[tuple[str, str]] | None = None) -> str:
     """Markdown from a stranger → Markdown with no raw HTML, no unsafe links and no page-wide syntax.
 
@@ -125,14 +142,15 @@ def sanitize_markdown(text: str, dropped: list[str] | None = None, removed: list
     text, spans = _protect_code(text)
     text = untrusted_markdown.drop_markup_titles(text, removed)
 
-    def link(m: Found) -> str:
-        opening, label, url, title = m.groups()
+    def link(t: Token) -> str:
+        label, url = text[t.inner[0] : t.inner[1]], text[t.dest[0] : t.dest[1]]
         if safe_url(url) is None:
             dropped.append(url)
             return label  # keep the words, lose the target
-        if opening == "![":  # images would load from another origin; keep them as links
-            return f"[{label or url}]({url}{title or ''})"
-        return m.group(0)
+        if t.kind == IMAGE:  # images would load from another origin; keep them as links
+            title = _LINK_TITLE.match(text, t.dest[1])
+            return f"[{label or url}]({url}{(title.group(1) if title else None) or ''})"
+        return text[t.start : t.end]
 
     def autolink(m: re.Match[str]) -> str:
         url = m.group(1)
@@ -147,8 +165,8 @@ def sanitize_markdown(text: str, dropped: list[str] | None = None, removed: list
             return escape_text(m.group(0))
         return m.group(0)
 
-    if "](" in text:  # (every link has one; see LINK)
-        text = substitute(text, inline_links(text), link)  # LINK's matches, in linear time
+    if "](" in text:  # (every link has one)
+        text = _replace_links(text, link)
     text = _AUTOLINK.sub(autolink, text)
     if "]:" in text:  # (the pattern starts at every line start, which the regex engine tries everywhere)
         text = _REF_DEF.sub(refdef, text)

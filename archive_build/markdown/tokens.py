@@ -17,8 +17,10 @@ extensions in ``mkdocs.yml``:
   backtick opens nothing;
 - code is read first, as Python-Markdown's backtick pattern runs before all
   others: a link or tag that a code span cuts through is no link or tag;
-- a **link** or **image** is ``[text](destination "title")``, the shape
-  ``sanitize_markdown`` keeps (``linear_scan.inline_links``);
+- a **link** or **image** is ``[text](destination "title")`` as
+  Python-Markdown's link pattern reads it: the text runs to the bracket
+  that balances its ``[``, the destination to the parenthesis that balances
+  its ``(`` (spaces and line breaks allowed), within one paragraph;
 - the rest: **footnote references** ``[^label]``, **reference links**
   ``[text][ref]``, **raw tags**, **autolinks** ``<scheme:…>``, **attribute
   lists** ``{: .class}``, **escapes** ``\\*``, hard breaks (a backslash
@@ -36,7 +38,6 @@ import re
 from bisect import bisect_left, bisect_right
 from typing import Iterable, NamedTuple
 
-from archive_build.markdown.linear_scan import Found, inline_links
 
 # Token kinds.
 FENCE = "fence"
@@ -226,7 +227,7 @@ class _Runs:
 
 _FOOTREF = re.compile(r"\[\^[^\]\s]+\]")
 # (Its second bracket is no footnote reference: those are read first.)
-_REFLINK = re.compile(r"\[((?:[^\[\]\\\n]|\\.)*)\]\[(?!\^)[^\]\n]*\]")
+_REFLINK = re.compile(r"\[((?:[^\[\]\\\n]|\\.)*)\]\[(?!\^)[^\[\]\n]*\]")
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 _AUTOLINK = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9+.\-]{1,31}):[^\s<>]*>")
 _ATTR = re.compile(r"\{:?\s*[:.#][^{}\n]*\}")
@@ -260,22 +261,122 @@ def tokenize(text: str) -> list[Token]:
     # a code span may run across it, and its own backticks and blank lines are not the paragraph's.
     fenced = _masked(text, [(s, e) for s, e, _, _ in blocks]) if blocks else text
     code: dict[int, CodeSpanAt] = {}  # opening position → span
+    paragraphs = _paragraphs(fenced)
     if "`" in fenced:
-        p0 = 0
-        for p1 in paragraph_ends(fenced) + [len(text)]:
+        for p0, p1 in paragraphs:
             if fenced.find("`", p0, p1) != -1:
                 _code_spans(fenced, p0, p1, code)
-            p0 = p1
-    links: dict[int, Found] = {}
+    links: dict[int, _Link] = {}  # by its "["
     if "](" in text:
         masked_spans = _merged([(s, e) for s, e, _, _ in blocks] + [(p, c.end) for p, c in code.items()])
         masked = _masked(text, masked_spans) if masked_spans else text
-        for lm in inline_links(masked):
-            links[lm.end(1) - 1] = lm  # by its "[": an image whose "!" is escaped is still a link
+        if "\\" in masked:
+            masked = _masked(masked, _escapes(masked))
+        for p0, p1 in paragraphs:  # no link runs past its paragraph
+            if masked.find("](", p0, p1) != -1:
+                _links(masked, p0, p1, links)
     tokens: list[Token] = []
     fence_at = {s: (s, e, cs, ce) for s, e, cs, ce in blocks}
     _Scanner(text, tokens, code, links, fence_at).run()
     return tokens
+
+
+class _Link(NamedTuple):
+    start: int  # its "[" (or the "!" before it)
+    end: int
+    text_start: int
+    text_end: int
+    dest_start: int
+    dest_end: int
+
+
+# A destination in angle brackets, with an optional title (``LinkInlineProcessor.RE_LINK``).
+_ANGLE_DEST = re.compile(r"""\(\s*(<[^<>]*>)\s*(?:('[^']*'|"[^"]*")\s*)?\)""")
+_BRACKETS = re.compile(r"[\[\]()]")
+_SPACE = frozenset(" \t\n\r\f\v")
+
+
+def _escapes(text: str) -> list[tuple[int, int]]:
+    """Each backslash escape (a backslash and the character after it, not a line break), left to right."""
+    out: list[tuple[int, int]] = []
+    i = text.find("\\")
+    n = len(text)
+    while i != -1:
+        if i + 1 < n and text[i + 1] != "\n":
+            out.append((i, i + 2))
+            i = text.find("\\", i + 2)
+        else:
+            i = text.find("\\", i + 1)
+    return out
+
+
+def _links(masked: str, start: int, end: int, out: dict[int, _Link]) -> None:
+    """The links and images of one paragraph, as Python-Markdown's link and image patterns read them.
+
+    ``masked`` has code, fences and escapes replaced (as Python-Markdown's
+    placeholders stand for them by the time links are read).  A link's text
+    runs to the bracket that balances its ``[`` (``getText``); ``(`` must
+    follow, and the destination runs to the parenthesis that balances it
+    (``getLink``), or is ``<…>``; a quoted title at its end is the title.
+    Brackets and parentheses are paired once per paragraph, so each
+    candidate costs a lookup.  (Python-Markdown also lets a quote keep an
+    unbalanced parenthesis inside a title; that rare shape is read without.)
+    """
+    close_bracket: dict[int, int] = {}
+    close_paren: dict[int, int] = {}
+    brackets: list[int] = []
+    parens: list[int] = []
+    for m in _BRACKETS.finditer(masked, start, end):
+        c, k = m.group(), m.start()
+        if c == "[":
+            brackets.append(k)
+        elif c == "]":
+            if brackets:
+                close_bracket[brackets.pop()] = k
+        elif c == "(":
+            parens.append(k)
+        elif parens:
+            close_paren[parens.pop()] = k
+    for i, close in close_bracket.items():
+        image = i > start and masked[i - 1] == "!"
+        opening = close + 1
+        if opening >= end or masked[opening] != "(":
+            continue
+        m = _ANGLE_DEST.match(masked, opening, end)
+        if m is not None:
+            link_end, dest = m.end(), (m.start(1) + 1, m.end(1) - 1)
+        else:
+            shut = close_paren.get(opening)
+            if shut is None:
+                continue
+            link_end, dest = shut + 1, _destination(masked, opening + 1, shut)
+        out[i] = _Link(i - 1 if image else i, link_end, i + 1, close, dest[0], dest[1])
+
+
+def _destination(masked: str, a: int, b: int) -> tuple[int, int]:
+    """Where the destination lies in a link's parentheses ``masked[a:b]``: spaces and a closing quoted title left out."""
+    while a < b and masked[a] in _SPACE:
+        a += 1
+    last = b
+    while last > a and masked[last - 1] in _SPACE:
+        last -= 1
+    if last > a and masked[last - 1] in "\"'":
+        quote = masked[last - 1]
+        first = masked.find(quote, a, last - 1)
+        if first != -1:  # a title: the destination ends before its opening quote
+            b = first
+    while b > a and masked[b - 1] in _SPACE:
+        b -= 1
+    return a, b
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """The paragraphs of ``text`` as ``(start, end)``: no inline construct runs from one into the next."""
+    out, p0 = [], 0
+    for p1 in paragraph_ends(text) + [len(text)]:
+        out.append((p0, p1))
+        p0 = p1
+    return out
 
 
 def _merged(spans_: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -326,7 +427,7 @@ def _code_spans(text: str, start: int, end: int, out: dict[int, CodeSpanAt]) -> 
 class _Scanner:
     """The left-to-right pass that turns the precomputed fences, code spans and links into tokens."""
 
-    def __init__(self, text: str, tokens: list[Token], code: dict[int, CodeSpanAt], links: dict[int, Found],
+    def __init__(self, text: str, tokens: list[Token], code: dict[int, CodeSpanAt], links: dict[int, _Link],
                  fence_at: dict[int, tuple[int, int, int, int]]) -> None:
         self.text = text
         self.tokens = tokens
@@ -418,17 +519,18 @@ class _Scanner:
                         i = m.end()
                         continue
                 lm = self.links.get(i + 1 if c == "!" else i)
-                if lm is not None and (c == "[" or lm.start() == i):
-                    kind = IMAGE if lm.start() == i and c == "!" else LINK
-                    self._add(Token(kind, i, lm.end(), (lm.start(2), lm.end(2)), (lm.start(3), lm.end(3))))
-                    self.text_start = lm.start(2)
-                    label_end.append(lm.end(2))
-                    link_end.append(lm.end())
-                    i = lm.start(2)
+                if lm is not None and lm.start == i:
+                    kind = IMAGE if c == "!" else LINK
+                    self._add(Token(kind, i, lm.end, (lm.text_start, lm.text_end), (lm.dest_start, lm.dest_end)))
+                    self.text_start = lm.text_start
+                    label_end.append(lm.text_end)
+                    link_end.append(lm.end)
+                    i = lm.text_start
                     continue
                 if c == "[":
                     m = self._free(_REFLINK.match(text, i))
-                    if m is not None:  # its text is read on, as a link's
+                    second = self.links.get(m.end(1) + 1) if m is not None else None
+                    if m is not None and (second is None or second.start != m.end(1) + 1):  # its text is read on
                         self._add(Token(REFLINK, i, m.end(), m.span(1)))
                         self.text_start = m.start(1)
                         label_end.append(m.end(1))
