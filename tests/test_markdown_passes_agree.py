@@ -85,3 +85,10 @@ def test_a_code_span_the_tokenizer_reads_is_code_for_every_pass() -> None:
     assert _code_texts(_link_urls_in(md)) == [md[code.start : code.end]]
     out = _rewrite(md, {"old.example/p": "2020-01-01-old"}, {"old.example"}, "2021-01-01-new", {})
     assert out.endswith("[w](2020-01-01-old.md)") and md[code.start : code.end] in out
+
+
+def test_the_entity_linkers_fallback_plain_text_keeps_a_links_words_and_drops_its_target() -> None:
+    from archive_build.entities.link import plain_fallback
+
+    md = "In [Kyiv](../entities/kyiv.md){ .ab-entity } a <mark>note</mark>[^ann-a] and `[x](y)`\\."
+    assert plain_fallback(md) == "In Kyiv a note and `[x](y)`."

@@ -205,3 +205,13 @@ def test_links_and_images_are_read_as_python_markdown_renders_them(md: str) -> N
     # A title among parentheses that do not balance sends Python-Markdown's title tracking back and forth: not read here.
     assume('"' not in md or md.count("(") == md.count(")"))
     assert _read_links(md) == _shown_links(md)
+
+
+def test_a_link_never_runs_past_its_paragraph() -> None:
+    assert kinds("[a\n\nb](c) [x](y)") == [("link", "[x](y)")]
+
+
+def test_without_link_syntax_leaves_each_links_text_as_written() -> None:
+    from archive_build.markdown.tokens import without_link_syntax
+
+    assert without_link_syntax(r"Share [on \*X\*](https://x.example/s?u=1) and ![the photo](p.jpg)") == r"Share on \*X\* and the photo"

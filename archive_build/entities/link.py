@@ -19,7 +19,9 @@ from collections import Counter
 from typing import Any
 
 from archive_build.markdown.escape import escape_text
-from archive_build.markdown.tokens import CODE_KINDS, FENCE, PARAGRAPH_BREAK, Regions, tokenize
+from archive_build.markdown.tokens import (
+    ATTR, AUTOLINK, CODE, ESCAPE, FENCE, FOOTREF, IMAGE, LINK, REFLINK, TAG, Regions, tokenize,
+)
 from archive_build.model import Article
 
 SEP = "\x00"
@@ -49,23 +51,22 @@ def _ends_block(previous_line: str) -> bool:
     return _BLOCK_END_LINE.fullmatch(previous_line) is not None
 
 
-# Inline constructs, tried only where _TRIGGER finds one of their first characters.
+# Inline constructs the tokenizer does not read (it reads escapes, code, links, footnote
+# references, tags and attribute lists), tried only where _TRIGGER finds one of their first characters.
 _INLINE = re.compile(
     r"""
-    (?P<esc>\\[!-/:-@\[-`{-~])
-   |(?P<link>!?\[(?:[^\[\]\\\n]|\\.|\n(?!<BREAK>)|\[(?:[^\[\]\\\n]|\\.)*\])*\]
-        (?:\((?:[^()\\\n]|\\.|\n(?!<BREAK>)|\([^()\n]*\))*\)|\[[^\]\n]*\]))
-   |(?P<fnref>\[\^[^\]\s]+\])
-   |(?P<anchor><a\b[^>]*>(?:.|\n)*?</a\s*>)
+    (?P<anchor><a\b[^>]*>(?:.|\n)*?</a\s*>)
    |(?P<comment><!--(?:.|\n)*?-->)
-   |(?P<tag></?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<(?:https?|mailto|ftp):[^\s<>]*>)
    |(?P<entity>&(?:\#[0-9]+|\#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)
    |(?P<url>(?:https?://|www\.)[^\s<>\[\]()`*]+)
-   |(?P<attr>\{[ \t]*:?[ \t]*[.#][^}\n]*\}|\{:[^}\n]*\})
    |(?P<mark>\*+|(?<!\w)_+|_+(?!\w)|~~|==|\^\^|\+\+|[\[\]])
-    """.replace("<BREAK>", PARAGRAPH_BREAK),
+    """,
     re.X,
 )
+# Tokens that hold no word to link: each is one separator (an escape is its character).
+_HIDDEN = frozenset({CODE, FENCE, LINK, IMAGE, REFLINK, FOOTREF, TAG, AUTOLINK, ATTR, ESCAPE})
+_ANCHOR_START = re.compile(r"<a\b")
+
 # Scanning only from these positions keeps the cost near one pass of a simple regex.
 # (One character class first, so the engine skips ahead in C: "h" and "w" count
 # only as the start of "http(s)://" and "www.".)
@@ -127,15 +128,15 @@ class Visible:
 
         n = len(body)
         pos, line_start, after_block = 0, True, False
-        # Code and fences as the renderer reads them (``markdown.tokens``).
-        code = {t.start: t for t in tokenize(body) if t.kind in CODE_KINDS} if "`" in body or "~~~" in body else {}
-        fences = Regions(sorted((t.start, t.end) for t in code.values() if t.kind == FENCE))
-        code_starts = Regions(sorted((t.start, t.start + 1) for t in code.values() if t.kind != FENCE))
+        # Code, links, markers, tags and escapes as the renderer reads them (``markdown.tokens``), by start.
+        at = {t.start: t for t in tokenize(body) if t.kind in _HIDDEN}
+        fences = Regions(sorted((t.start, t.end) for t in at.values() if t.kind == FENCE))
+        cuts = Regions(sorted((t.start, t.start + 1) for t in at.values()))
         trigger = _TRIGGER if "http" in body or "www." in body else _TRIGGER_NO_URL
         while pos < n:
             if line_start:
                 line_start = False
-                fence = code.get(pos)
+                fence = at.get(pos)
                 if fence is not None and fence.kind == FENCE:
                     token(fence.start, fence.end, "fence")
                     pos, after_block = fence.end, True
@@ -158,17 +159,18 @@ class Visible:
             if t.group() == "\n":
                 pos, line_start = t.end(), True
                 continue
-            if t.group() == "`":  # a code span as the renderer reads it (it may hold a fence)
-                span = code.get(t.start())
-                if span is not None:
-                    token(span.start, span.end, "code")
-                    pos = span.end
-                    continue
-                m = None
-            else:
-                m = _INLINE.match(body, t.start())
-                if m and code and (code_starts.crosses(m.start(), m.end()) or fences.crosses(m.start(), m.end())):
-                    m = None  # code is read first and cuts what it opens inside; a fence interrupts the paragraph
+            tok = at.get(t.start())
+            if tok is not None and tok.kind != FENCE and not (tok.kind == TAG and _ANCHOR_START.match(body, t.start())):
+                token(tok.start, tok.end, "esc" if tok.kind == ESCAPE else tok.kind)
+                pos = tok.end
+                continue
+            m = _INLINE.match(body, t.start()) if t.group() != "`" else None
+            if m and m.lastgroup == "url" and cuts.crosses(m.start(), m.end()):
+                token(m.start(), cuts.next_start(m.start()), "url")  # an address runs up to the token that cuts it
+                pos = last
+                continue
+            if m and cuts.spans and (cuts.crosses(m.start(), m.end()) or fences.crosses(m.start(), m.end())):
+                m = None  # a token read first (code, a link…) cuts it; a fence interrupts the paragraph
             skip_to = t.start() + 1
             if m and m.end() > t.start():
                 token(m.start(), m.end(), m.lastgroup)
@@ -379,11 +381,29 @@ def kwic_markdown(text: str, start: int, end: int) -> str:
     return escape_text(before) + space_before + "**" + escape_text(mention) + "**" + space_after + escape_text(after)
 
 
+# What the fallback plain text leaves out: markers, tags and attribute lists (a link keeps its text).
+_UNSEEN = frozenset({FOOTREF, TAG, AUTOLINK, ATTR})
+
+
 def plain_fallback(body: str) -> str:
-    """Plain text when the annotations step has not set ``article.plain``."""
-    text = re.sub(r"!?\[((?:[^\[\]\\]|\\.)*)\]\([^)]*\)(\{[^}\n]*\})?", r"\1", body)
-    text = re.sub(r"\[\^[^\]\s]+\]|<[^<>]*>|\{[ \t]*:?[ \t]*[.#][^}\n]*\}", "", text)
-    text = re.sub(r"^#{1,6}[ \t]+", "", text, flags=re.M)
+    """Plain text when the annotations step has not set ``article.plain`` (a rough one: for sentences to quote).
+
+    Links, footnote markers, tags and attribute lists as ``markdown.tokens``
+    reads them; heading marks, escapes and emphasis marks then go too.
+    """
+    parts: list[str] = []
+    skip_to = 0  # the end of the last link: its destination is not text
+    label_ends: list[tuple[int, int]] = []  # (end of a link's text, end of the link)
+    for t in tokenize(body):
+        while label_ends and t.start >= label_ends[-1][0]:
+            skip_to = max(skip_to, label_ends.pop()[1])
+        if t.start < skip_to:
+            continue
+        if t.kind in (LINK, IMAGE, REFLINK):
+            label_ends.append((t.inner[1], t.end))
+        elif t.kind not in _UNSEEN:
+            parts.append(body[t.start : t.end])
+    text = re.sub(r"^#{1,6}[ \t]+", "", "".join(parts), flags=re.M)
     text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
     return re.sub(r"(?<![\\\w])[*_]+|[*_]+(?!\w)", "", text)
 

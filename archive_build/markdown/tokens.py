@@ -597,6 +597,11 @@ class Regions:
         i = bisect_right(self.starts, end - 1) - 1
         return i >= 0 and self.spans[i][1] > start
 
+    def next_start(self, pos: int) -> int:
+        """Where the first span that starts after ``pos`` starts (-1 if none does)."""
+        i = bisect_left(self.starts, pos + 1)
+        return self.starts[i] if i < len(self.starts) else -1
+
     def crosses(self, start: int, end: int) -> bool:
         """Whether one of the spans starts inside ``(start, end)``."""
         i = bisect_left(self.starts, start + 1)
@@ -613,3 +618,17 @@ def code_regions(text: str) -> Regions:
 def protected_regions(text: str) -> Regions:
     """Where ``text`` holds syntax that prose passes must leave alone (``PROTECTED``)."""
     return Regions(spans(text, PROTECTED))
+
+
+def without_link_syntax(text: str) -> str:
+    """``text`` with each link and image replaced by its text, as written (what a reader of the line sees of it)."""
+    if "](" not in text:
+        return text
+    out: list[str] = []
+    last = 0
+    for t in top_level(tokenize(text)):
+        if t.kind in (LINK, IMAGE):
+            out += [text[last : t.start], text[t.inner[0] : t.inner[1]]]
+            last = t.end
+    out.append(text[last:])
+    return "".join(out)

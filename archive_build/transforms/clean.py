@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from archive_build.markdown.linear_scan import strip_simple_links
+from archive_build.markdown.tokens import without_link_syntax
 from archive_build.model import Article, Block
 from archive_build.text.dates import date_line
 from archive_build.text.header_lines import is_header_line
@@ -36,7 +36,6 @@ _SEPARATOR = re.compile(r"^(?:[_*=~-]\s*){3,}$")
 TERMINAL = tuple(".!?…\"”’»)]'*:;")
 
 
-_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")  # read by linear_scan.strip_simple_links
 _EMPHASIS = re.compile(r"[*_]{1,2}")
 
 
@@ -44,7 +43,7 @@ def _text(block: Block) -> str:
     t = block.text.strip()
     # Most paragraphs hold neither links nor emphasis: skip the substitutions (called ~40 times per article).
     if "[" in t:
-        t = strip_simple_links(t)  # _MD_LINK.sub(r"\1", t), in linear time
+        t = without_link_syntax(t)
     if "*" in t or "_" in t:
         t = _EMPHASIS.sub("", t)
     return t.replace("  \n", " ").replace("\n", " ").strip()
