@@ -100,6 +100,10 @@ def _digits_and_dates(n: int) -> str:
     return _titled(fill("1, 2023 12:00 ", n // 2) + fill("0", n // 2))
 
 
+def _fences_and_backticks(n: int) -> str:
+    return _titled(fill("```\n", n // 2) + fill("`a``b```c", n // 2))
+
+
 SHAPES: tuple[Shape, ...] = (
     Shape("no sentence terminator", ".txt", _no_terminator, "one paragraph of words, no full stop"),
     Shape("runs of spaces", ".txt", _space_runs, "300-space runs, then double spaces"),
@@ -113,6 +117,7 @@ SHAPES: tuple[Shape, ...] = (
     Shape("emphasis and code marks", ".md", _markdown_emphasis, "'*', '_', '`', '~~' never closed"),
     Shape("HTML-like text", ".md", _html_like, "'<a', '<!--', '&#' never closed"),
     Shape("block openers", ".md", _lines, "headings, quotes, lists, tables, rules"),
+    Shape("fence lines and backtick runs", ".md", _fences_and_backticks, "'```' lines never closed, backtick runs"),
     Shape("one character, then a mismatch", ".txt", _one_char, "classic ReDoS: 'aaaa…!'"),
     Shape("spaces, then a mismatch", ".txt", _space_then_fail, "classic ReDoS: 'x    …\\0x'"),
     Shape("tabs, dashes, underlines", ".txt", _tabs_and_dashes, "classic ReDoS: runs of \\t, '-', '=_'"),

@@ -102,3 +102,20 @@ def test_a_markdown_articles_removed_titles_and_fence_options_are_in_its_removed
     assert '"<b>x</b>"' in removed_texts(article)
     assert "js {#__config}" in removed_texts(article)
     assert "{#__config}" not in article.body
+
+
+def test_a_link_the_renderer_reads_with_a_line_break_in_its_target_is_checked_too() -> None:
+    dropped: list[str] = []
+    assert sanitize_markdown("spaced and [newline](java\nscript:alert(1)).", dropped) == "spaced and newline."
+    assert dropped == ["java\nscript:alert(1)"]
+
+
+def test_a_link_inside_another_links_words_is_checked_too() -> None:
+    dropped: list[str] = []
+    assert sanitize_markdown("[a [b](javascript:x) c](https://ok.example)", dropped) == "[a b c](https://ok.example)"
+    assert dropped == ["javascript:x"]
+
+
+def test_a_link_inside_a_tag_is_read_first_as_the_renderer_reads_it() -> None:
+    dropped: list[str] = []
+    assert "javascript" not in sanitize_markdown("<b title='[a](javascript:x)'>", dropped)

@@ -96,6 +96,9 @@ _REF_DEF = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(\s.*)?$", re.M)
 # A code span: a run of backticks, the code, the same run (its first backtick spelled out, as above).
 CODE_SPAN = re.compile(r"(``*)(.+?)\1", re.S)
 
+_STASHED = re.compile("\x00([0-9]+)\x00")
+
+
 def _protect_code(text: str) -> tuple[str, list[str]]:
     """``text`` with its code spans and fences (as the renderer reads them) stashed, and the stash."""
     stash: list[str] = []
@@ -114,16 +117,28 @@ def _protect_code(text: str) -> tuple[str, list[str]]:
 _LINK_TITLE = re.compile(r">?(\s+\"[^\"]*\")?\s*\)")
 
 
-def _replace_links(text: str, replace: Callable[[Token], str]) -> str:
-    """``text`` with each inline link and image (as ``markdown.tokens`` reads them) replaced by ``replace(token)``."""
-    out: list[str] = []
-    last = 0
-    for t in top_level(tokenize(text)):
-        if t.kind in (LINK_KIND, IMAGE):
-            out += [text[last : t.start], replace(t)]
+def _replace_links(text: str, replace: Callable[[Token, str], str]) -> str:
+    """``text`` with each link and image (as ``markdown.tokens`` reads them) replaced by ``replace(token, text)``.
+
+    ``text`` is the link's own text with the links inside it replaced first,
+    so that a link inside another one's words is checked too.
+    """
+    links = [t for t in tokenize(text) if t.kind in (LINK_KIND, IMAGE)]
+
+    def rewrite(start: int, end: int, k: int) -> tuple[str, int]:
+        out: list[str] = []
+        last = start
+        while k < len(links) and links[k].start < end:
+            t = links[k]
+            label, k = rewrite(t.inner[0], t.inner[1], k + 1)
+            out += [text[last : t.start], replace(t, label)]
             last = t.end
-    out.append(text[last:])
-    return "".join(out)
+            while k < len(links) and links[k].start < t.end:  # inside its destination: not a link
+                k += 1
+        out.append(text[last:end])
+        return "".join(out), k
+
+    return rewrite(0, len(text), 0)[0]
 
 
 def sanitize_markdown(text: str, dropped: list[str] | None = None, removed: list[tuple[str, str]] | None = None) -> str:
@@ -142,15 +157,15 @@ def sanitize_markdown(text: str, dropped: list[str] | None = None, removed: list
     text, spans = _protect_code(text)
     text = untrusted_markdown.drop_markup_titles(text, removed)
 
-    def link(t: Token) -> str:
-        label, url = text[t.inner[0] : t.inner[1]], text[t.dest[0] : t.dest[1]]
+    def link(t: Token, label: str) -> str:
+        url = text[t.dest[0] : t.dest[1]]
         if safe_url(url) is None:
             dropped.append(url)
             return label  # keep the words, lose the target
         if t.kind == IMAGE:  # images would load from another origin; keep them as links
             title = _LINK_TITLE.match(text, t.dest[1])
             return f"[{label or url}]({url}{(title.group(1) if title else None) or ''})"
-        return text[t.start : t.end]
+        return text[t.start : t.inner[0]] + label + text[t.inner[1] : t.end]
 
     def autolink(m: re.Match[str]) -> str:
         url = m.group(1)
@@ -173,6 +188,6 @@ def sanitize_markdown(text: str, dropped: list[str] | None = None, removed: list
     # Every remaining "<" and "&" is text, not markup or an entity.
     text = text.replace("&", "\\&").replace("<", "\\<")
     text = untrusted_markdown.neutralise(text)
-    for i, span in enumerate(spans):
-        text = text.replace(f"\x00{i}\x00", span)
+    if spans:  # one pass: a replace per span would read the text once per span
+        text = _STASHED.sub(lambda m: spans[int(m.group(1))], text)
     return text

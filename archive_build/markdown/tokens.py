@@ -14,7 +14,8 @@ extensions in ``mkdocs.yml``:
   run of backticks opens it, the first later run of the same length in the
   paragraph closes it, failing that the longest later run if it is shorter
   (the opening's extra backticks are then code); a backslash-escaped
-  backtick opens nothing;
+  backtick opens nothing, and after a run that opens nothing the search goes
+  on twice its length further (as ``BacktickInlineProcessor`` does);
 - code is read first, as Python-Markdown's backtick pattern runs before all
   others: a link or tag that a code span cuts through is no link or tag;
 - a **link** or **image** is ``[text](destination "title")`` as
@@ -27,17 +28,17 @@ extensions in ``mkdocs.yml``:
   before a line end); at line starts, **footnote definitions** (their label)
   and **reference definitions**.
 
-The scan is linear in the length of the text: candidates are found by
-patterns that never backtrack across the text (``linear_scan``) and each
-character is looked at a bounded number of times, so hostile input (a
-hundred thousand backticks or brackets) costs what ordinary text does.
+The scan is linear in the length of the text: backtick runs, brackets and
+parentheses are paired once per paragraph, every other pattern is tried
+only where its first character stands and stops at a line end or at the
+next character of its kind, so hostile input (a hundred thousand backticks
+or brackets) costs what ordinary text does.
 """
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
 from typing import Iterable, NamedTuple
-
 
 # Token kinds.
 FENCE = "fence"
@@ -232,7 +233,9 @@ _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 _AUTOLINK = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9+.\-]{1,31}):[^\s<>]*>")
 _ATTR = re.compile(r"\{:?\s*[:.#][^{}\n]*\}")
 _FOOTDEF = re.compile(r"[ ]{0,3}(\[\^[^\]\n]+\]:)")
-_REFDEF = re.compile(r"[ ]{0,3}\[[^\]^\n][^\]\n]*\]:[^\n]*")
+# A reference definition as Python-Markdown's ReferenceProcessor reads one (on one line): a label, an
+# address without spaces and an optional title, nothing else; any other "[x]: …" line is paragraph text.
+_REFDEF = re.compile(r"""[ ]{0,3}\[[^\[\]\n^][^\[\]\n]*\]:[ ]*\S+[ ]*(?:(["'])[^\n]*\1[ ]*|\([^\n]*\)[ ]*)?(?=\n|\Z)""")
 # Characters that may start a token; everything between them is text.
 _SPECIAL = re.compile(r"[\\`\[!<{\n]")
 
@@ -436,13 +439,21 @@ class _Scanner:
         self.fence_at = fence_at
         self.text_start = 0
         self.code_starts = sorted(code)
+        self.link_starts = sorted(link.start for link in links.values())
 
-    def _free(self, m: re.Match[str] | None) -> re.Match[str] | None:
-        """``m`` unless a code span opens inside it (code is read first: it cuts the match)."""
-        if m is None or not self.code_starts:
+    def _free(self, m: re.Match[str] | None, after_links: bool = False) -> re.Match[str] | None:
+        """``m`` unless a code span opens inside it (code is read first: it cuts the match).
+
+        ``after_links``: nor a link (Python-Markdown reads links before tags,
+        autolinks and attribute lists).
+        """
+        if m is None:
             return m
-        k = bisect_left(self.code_starts, m.start())
-        return m if k == len(self.code_starts) or self.code_starts[k] >= m.end() else None
+        for starts in (self.code_starts, self.link_starts) if after_links else (self.code_starts,):
+            k = bisect_left(starts, m.start() + 1)
+            if k < len(starts) and starts[k] < m.end():
+                return None
+        return m
 
     def _flush(self, upto: int) -> None:
         if upto > self.text_start:
@@ -540,7 +551,7 @@ class _Scanner:
                 i += 1
                 continue
             if c == "<":
-                m = self._free(_AUTOLINK.match(text, i) or _TAG.match(text, i))
+                m = self._free(_AUTOLINK.match(text, i) or _TAG.match(text, i), after_links=True)
                 if m is not None:
                     self._add(Token(AUTOLINK if m.re is _AUTOLINK else TAG, i, m.end()))
                     i = m.end()
@@ -548,7 +559,7 @@ class _Scanner:
                 i += 1
                 continue
             if c == "{":
-                m = self._free(_ATTR.match(text, i))
+                m = self._free(_ATTR.match(text, i), after_links=True)
                 if m is not None:
                     self._add(Token(ATTR, i, m.end()))
                     i = m.end()
