@@ -118,7 +118,7 @@ class Visible:
             nonlocal last
             if start > last:
                 piece(body[last:start], last)
-            if body[end - 1 : end] == "]" and body[end : end + 1] in ("(", "["):
+            if body[end - 1 : end] == "]" and body[end : end + 1] in ("(", "[") and not (kind == FOOTREF and _next_is_footref(end)):
                 self.unclosed.append(start)  # "](" that is not a whole link: Markdown may close it later
             if kind == "esc":
                 piece(body[start + 1], start, True)
@@ -130,6 +130,10 @@ class Visible:
         pos, line_start, after_block = 0, True, False
         # Code, links, markers, tags and escapes as the renderer reads them (``markdown.tokens``), by start.
         at = {t.start: t for t in tokenize(body) if t.kind in _HIDDEN}
+
+        def _next_is_footref(pos: int) -> bool:  # "[^a][^b]": two markers, no link left open
+            nxt = at.get(pos)
+            return nxt is not None and nxt.kind == FOOTREF
         fences = Regions(sorted((t.start, t.end) for t in at.values() if t.kind == FENCE))
         cuts = Regions(sorted((t.start, t.start + 1) for t in at.values()))
         trigger = _TRIGGER if "http" in body or "www." in body else _TRIGGER_NO_URL
