@@ -161,6 +161,14 @@ def test_an_annotation_body_of_a_hostile_shape_renders_in_linear_time(name: str,
     assert _ratio(lambda: site_step(large), lambda: site_step(small)) < MAX_GROWTH
 
 
+@pytest.mark.parametrize("unit", ["<a ", "<a>x ", "<!-- ", "<a href=x>y</a> "])
+def test_the_entity_linker_reads_unclosed_anchors_and_comments_in_linear_time(unit: str) -> None:
+    from archive_build.entities.link import Visible
+
+    small, large = fill(unit, SMALL), fill(unit, LARGE)
+    assert _ratio(lambda: Visible(large), lambda: Visible(small)) < MAX_GROWTH
+
+
 def test_a_long_quote_that_is_not_in_the_text_is_not_searched_for_approximately(tmp_path) -> None:  # type: ignore[no-untyped-def]
     small, large = (lambda n=n: _annotated_page("b", fill("Some worsd of teh article. ", n), tmp_path) for n in (SMALL, LARGE))
     assert _ratio(large, small) < MAX_GROWTH

@@ -187,8 +187,9 @@ def _shown_links(md: str) -> list[tuple[str, str]]:
 def _read_links(md: str) -> list[tuple[str, str]]:
     import re
 
-    return [(t.kind, re.sub(r"\\(.)", r"\1", md[t.dest[0] : t.dest[1]]).strip()) for t in top_level(tokenize(md))
-            if t.kind in ("link", "image")]
+    # The address without the white space around it (an escaped space is part of it), unescaped.
+    return [(t.kind, re.sub(r"\\(.)", r"\1", re.sub(r"(?<!\\)\s+$", "", md[t.dest[0] : t.dest[1]].lstrip())))
+            for t in top_level(tokenize(md)) if t.kind in ("link", "image")]
 
 
 @pytest.mark.parametrize("md", ["[a](b c)", "[a [b] c](d)", "[a](b (c))", "[a](<b c> 't')", r"\![i](j)", "[a\n\nb](c)"])

@@ -53,11 +53,11 @@ def _ends_block(previous_line: str) -> bool:
 
 # Inline constructs the tokenizer does not read (it reads escapes, code, links, footnote
 # references, tags and attribute lists), tried only where _TRIGGER finds one of their first characters.
+# (HTML anchors and comments are read by ``_html_span``: as patterns, "<a <a <a …" made
+# every opener scan to the end of the text.)
 _INLINE = re.compile(
     r"""
-    (?P<anchor><a\b[^>]*>(?:.|\n)*?</a\s*>)
-   |(?P<comment><!--(?:.|\n)*?-->)
-   |(?P<entity>&(?:\#[0-9]+|\#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)
+    (?P<entity>&(?:\#[0-9]+|\#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)
    |(?P<url>(?:https?://|www\.)[^\s<>\[\]()`*]+)
    |(?P<mark>\*+|(?<!\w)_+|_+(?!\w)|~~|==|\^\^|\+\+|[\[\]])
     """,
@@ -66,6 +66,58 @@ _INLINE = re.compile(
 # Tokens that hold no word to link: each is one separator (an escape is its character).
 _HIDDEN = frozenset({CODE, FENCE, LINK, IMAGE, REFLINK, FOOTREF, TAG, AUTOLINK, ATTR, ESCAPE})
 _ANCHOR_START = re.compile(r"<a\b")
+_ANCHOR_END = re.compile(r"</a\s*>")
+
+
+class _Span:
+    """An HTML anchor or comment found by ``_html_span``, read like a match of ``_INLINE``."""
+
+    __slots__ = ("_start", "_end", "lastgroup")
+
+    def __init__(self, start: int, end: int, kind: str) -> None:
+        self._start, self._end, self.lastgroup = start, end, kind
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+
+class _Seeker:
+    """``text.find(sub, pos)`` for positions that only grow, each answer reused while it lies ahead.
+
+    The scan asks where the next ">", "</a>" or "-->" is from every opener: a
+    fresh search each time would read the rest of the text once per opener.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: dict[str, int] = {}
+
+    def find(self, sub: str, pos: int) -> int:
+        at = self.found.get(sub)
+        if at is None or (at != -1 and at < pos):
+            at = self.text.find(sub, pos)
+            self.found[sub] = at
+        return at
+
+
+def _html_span(body: str, start: int, seek: _Seeker) -> _Span | None:
+    """The HTML comment ``<!--…-->`` or anchor ``<a …>…</a>`` that starts at ``start``, if it closes."""
+    if body.startswith("<!--", start):
+        close = seek.find("-->", start + 4)
+        return _Span(start, close + 3, "comment") if close != -1 else None
+    if not _ANCHOR_START.match(body, start):
+        return None
+    gt = seek.find(">", start + 2)
+    close = seek.find("</a", gt + 1) if gt != -1 else -1
+    while close != -1:
+        m = _ANCHOR_END.match(body, close)
+        if m:
+            return _Span(start, m.end(), "anchor")
+        close = seek.find("</a", close + 3)
+    return None
 
 # Scanning only from these positions keeps the cost near one pass of a simple regex.
 # (One character class first, so the engine skips ahead in C: "h" and "w" count
@@ -137,6 +189,7 @@ class Visible:
         fences = Regions(sorted((t.start, t.end) for t in at.values() if t.kind == FENCE))
         cuts = Regions(sorted((t.start, t.start + 1) for t in at.values()))
         trigger = _TRIGGER if "http" in body or "www." in body else _TRIGGER_NO_URL
+        seek = _Seeker(body)
         while pos < n:
             if line_start:
                 line_start = False
@@ -168,7 +221,10 @@ class Visible:
                 token(tok.start, tok.end, "esc" if tok.kind == ESCAPE else tok.kind)
                 pos = tok.end
                 continue
-            m = _INLINE.match(body, t.start()) if t.group() != "`" else None
+            if t.group() == "<":
+                m = _html_span(body, t.start(), seek)
+            else:
+                m = _INLINE.match(body, t.start()) if t.group() != "`" else None
             if m and m.lastgroup == "url" and cuts.crosses(m.start(), m.end()):
                 token(m.start(), cuts.next_start(m.start()), "url")  # an address runs up to the token that cuts it
                 pos = last
