@@ -93,6 +93,11 @@ class ShardFilter:
         start, end = slice_bounds(len(split), self.shard)
         self.mine = set(split[start:end])
 
+    @property
+    def renders_collection(self) -> bool:
+        """Whether this shard also renders the collection pages, assets, sitemap and feed (shard 1)."""
+        return self.shard.renders_collection
+
     def packs(self, names: list[str]) -> list[str]:
         """This shard's share of the open-data packs (every N-th, from its own): each shard unpacks some."""
         return sorted(names)[self.shard.k - 1 :: self.shard.n]
