@@ -9,7 +9,6 @@ the end of the build; under ``mkdocs serve`` only on the first build.
 """
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -57,13 +56,12 @@ class Search:
         page.ab_search = record
         if record is not None and record.kind == "Article":
             page.content = search_record.add_note_headings(page.content, page.meta.get("annotations"))
-            given = {
-                "notes": [asdict(n) for n in search_record.note_records(page.meta, page.url, record)],
-                "title": sorted(index.Vocabulary.words(str(page.meta.get("title") or ""))),
-                "text": sorted(index.Vocabulary.words(page.content)),
-            }
-            self.add_page(given)
-            return given
+            notes = search_record.note_records(page.meta, page.url, record)
+            title, text = index.Vocabulary.words(str(page.meta.get("title") or "")), index.Vocabulary.words(page.content)
+            self.notes.extend(notes)
+            self.vocabulary.add_words(title)
+            self.vocabulary.add_words(text)
+            return {"notes": [vars(n) for n in notes], "title": sorted(title), "text": sorted(text)}
         if record is not None and record.kind == "Entity":
             page.content = search_record.ignore_entity_lists(page.content)
         return None
