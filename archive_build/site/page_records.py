@@ -53,8 +53,12 @@ class Records:
         return json.loads(self.lines[src_uri])  # type: ignore[no-any-return]
 
     def key(self, src_uri: str) -> str | None:
+        """The page's key, read off its line without parsing the rest (``page_line`` writes it second)."""
         line = self.lines.get(src_uri)
-        return json.loads(line)["key"] if line is not None else None
+        if line is None:
+            return None
+        start = line.find(',"key":"')
+        return line[start + 8 : line.index('"', start + 8)] if start >= 0 else None
 
 
 def page_line(src_uri: str, key: str, dest: str, anchors: Iterable[str], search: dict[str, Any] | None) -> str:
