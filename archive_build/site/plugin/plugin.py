@@ -94,7 +94,9 @@ class ArchivePlugin(BasePlugin):  # type: ignore[type-arg]
         sanitise.before_markdown(page, config)
         partial = self.partial
         if partial is not None and partial.skips(page):
-            return ""  # another shard renders it, or the old site has it; its front matter (title, tags) is all this one needs
+            # Another shard renders it, or the old site has it; its front matter (title, tags) is all this one needs.
+            shards.render_nothing(page)
+            return ""
         return includes.expand(markdown, page, config["docs_dir"])
 
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
