@@ -20,7 +20,7 @@ import re
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from archive_build.search import parts
 from archive_build.search.pagefind_order import canonical_order
@@ -152,7 +152,16 @@ class Vocabulary:
             self.name_words.update(_WORD.findall(str(name)))
 
     def add_text(self, html_text: str) -> None:
-        """The words of a page's opening (a title, or ``SAMPLE`` characters of HTML), counted once per page.
+        """The words of a page's opening (a title, or ``SAMPLE`` characters of HTML), counted once per page."""
+        self.add_words(self.words(html_text))
+
+    def add_words(self, words: Iterable[str]) -> None:
+        """Words ``words`` found in one page's text (each counts once)."""
+        self.document_frequency.update(words)
+
+    @staticmethod
+    def words(html_text: str) -> set[str]:
+        """The words ``add_text`` counts: those of the text's opening.
 
         The opening is enough to tell which words are frequent across the
         archive, at a fraction of the cost of every word of 10,000 pages.
@@ -160,7 +169,7 @@ class Vocabulary:
         sample = html_text[:SAMPLE]
         if len(html_text) > SAMPLE:
             sample = sample[: sample.rfind("<")] or sample
-        self.document_frequency.update({w.lower() for w in _WORD.findall(_TAG.sub(" ", sample))})
+        return {w.lower() for w in _WORD.findall(_TAG.sub(" ", sample))}
 
     def terms(self) -> list[str]:
         frequent = sorted(self.document_frequency.items(), key=lambda kv: (-kv[1], kv[0]))[:FREQUENT_WORDS]
@@ -188,14 +197,18 @@ def save_shard_state(path: Path, notes: Iterable[NoteRecord], vocabulary: Vocabu
     path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
 
 
+def note_record(fields: dict[str, Any]) -> NoteRecord:
+    """A ``NoteRecord`` from its fields as JSON gave them back (lists for tuples)."""
+    return NoteRecord(**{k: tuple(tuple(x) for x in v) if k in ("meta", "filters") else v for k, v in fields.items()})
+
+
 def load_shard_states(paths: Iterable[Path]) -> tuple[list[NoteRecord], Vocabulary]:
     """The notes and the vocabulary of the whole site from its shards' ``save_shard_state`` files."""
     notes: list[NoteRecord] = []
     vocabulary = Vocabulary()
     for path in paths:
         data = json.loads(path.read_text("utf-8"))
-        for n in data["notes"]:
-            notes.append(NoteRecord(**{k: tuple(tuple(x) for x in v) if k in ("meta", "filters") else v for k, v in n.items()}))
+        notes.extend(note_record(n) for n in data["notes"])
         vocabulary.name_words.update(data["name_words"])
         vocabulary.document_frequency.update(data["document_frequency"])
     return notes, vocabulary

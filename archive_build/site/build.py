@@ -21,6 +21,7 @@ from archive_build.output import clean_stale_temps
 from archive_build.project import Project
 from archive_build.search import index as search
 from archive_build.site import inputs as site_inputs
+from archive_build.site import page_records
 from archive_build.site import trash
 from archive_build.site.plugin import shards
 from archive_build.site.plugin.shards import Shard
@@ -106,6 +107,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
             except (MergeError, RuntimeError) as exc:
                 print(f"archive-build merge: {exc}; {project.rel(target)}/ left as it was", file=sys.stderr)
                 return 1
+            page_records.forget(project.cache)
             _swap(project, tmp, target)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -134,11 +136,17 @@ def _render_one_shard(project: Project, shard: Shard, out: Path) -> int:
     return proc.returncode
 
 
-def _render(project: Project, tmp: Path, notes: Path, env: dict[str, str], jobs: int, seconds: dict[str, float]) -> int:
-    """The whole site into ``tmp`` and indexed: one ``mkdocs build``, or ``jobs`` shards at once, merged (``seconds``: each stage's)."""
+def _render(project: Project, tmp: Path, notes: Path, env: dict[str, str], jobs: int, seconds: dict[str, float], records: Path) -> int:
+    """The whole site into ``tmp`` and indexed: one ``mkdocs build``, or ``jobs`` shards at once, merged (``seconds``: each stage's).
+
+    Each page's record goes to ``records`` (``site/page_records.py``); with
+    ``page_records.REUSE_ENV`` in ``env``, one ``mkdocs build`` renders only
+    the pages whose inputs changed and links the rest from the old site.
+    """
     start = time.perf_counter()
-    if jobs <= 1:
-        proc = subprocess.run(_mkdocs_command(tmp), cwd=project.root, env={**env, search.DEFER_ENV: str(notes)})
+    if jobs <= 1 or page_records.REUSE_ENV in env:
+        run_env = {**env, search.DEFER_ENV: str(notes), page_records.RECORD_ENV: str(records)}
+        proc = subprocess.run(_mkdocs_command(tmp), cwd=project.root, env=run_env)
         seconds["render"] = time.perf_counter() - start
         if proc.returncode != 0:
             return proc.returncode
@@ -146,14 +154,18 @@ def _render(project: Project, tmp: Path, notes: Path, env: dict[str, str], jobs:
         search.index_site(tmp, notes)
         seconds["index"] = time.perf_counter() - start
         return 0
-    from archive_build.site.merge import merge
+    from archive_build.site.merge import STATE_FOLDER, merge
 
     # Named like every temporary (``….tmp-<pid>``), so that clean_stale_temps removes those of a killed run.
     base = tmp.name.rsplit(".tmp-", 1)[0]
     parts = [tmp.with_name(f"{base}.shard-{k}.tmp-{os.getpid()}") for k in range(1, jobs + 1)]
+    part_records = [out / STATE_FOLDER / "pages.jsonl" for out in parts]
     try:
         procs = [
-            subprocess.Popen(_mkdocs_command(out), cwd=project.root, env=_shard_env(env, Shard(k, jobs), out))
+            subprocess.Popen(
+                _mkdocs_command(out), cwd=project.root,
+                env={**_shard_env(env, Shard(k, jobs), out), page_records.RECORD_ENV: str(part_records[k - 1])},
+            )
             for k, out in enumerate(parts, 1)
         ]
         codes = [p.wait() for p in procs]
@@ -162,6 +174,7 @@ def _render(project: Project, tmp: Path, notes: Path, env: dict[str, str], jobs:
         if failed:
             return failed
         start = time.perf_counter()
+        page_records.combine(part_records, records)
         merge(parts, tmp, notes)
         seconds["index"] = time.perf_counter() - start  # the merge's moves included
         return 0
@@ -178,7 +191,12 @@ def _swap(project: Project, tmp: Path, target: Path) -> None:
 
 
 def _publish(project: Project, jobs: int = 1, timings: bool = False) -> int:
-    """Render, index and swap in the site, or nothing at all when its inputs are those of the site in place."""
+    """Render, index and swap in the site, or nothing at all when its inputs are those of the site in place.
+
+    When only pages changed since the site in place was rendered (the
+    site-wide key of its records is today's), only they are rendered
+    (``site/plugin/incremental.py``); should that fail, the whole site is.
+    """
     warning = site_url_warning(project)
     if warning:
         print(warning, file=sys.stderr)
@@ -191,12 +209,28 @@ def _publish(project: Project, jobs: int = 1, timings: bool = False) -> int:
     site_inputs.forget(project)
     clean_stale_temps(target.parent)
     clean_stale_temps(project.cache, only="search-notes")
+    clean_stale_temps(project.cache, only="site-pages")
+    env[page_records.KEY_ENV] = site_inputs.digest(project, env, pages=False)
+    kept = page_records.kept_header(project.cache, target) if target.is_dir() else None
+    previous = project.cache / f".site-pages.previous.tmp-{os.getpid()}"
+    incremental = kept is not None and kept.site_key == env[page_records.KEY_ENV] and page_records.take_kept(project.cache, previous)
+    page_records.forget(project.cache)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     notes = project.cache / f".search-notes.tmp-{os.getpid()}"
+    records = project.cache / f".site-pages.tmp-{os.getpid()}"
     seconds: dict[str, float] = {}
     try:
         try:
-            code = _render(project, tmp, notes, env, jobs, seconds)
+            code = 1
+            if incremental:
+                reuse_env = {**env, page_records.REUSE_ENV: str(previous), page_records.REUSE_SITE_ENV: str(target)}
+                code = _render(project, tmp, notes, reuse_env, 1, seconds, records)
+                if code != 0:
+                    print("archive-build site: the incremental render failed; rendering the whole site", file=sys.stderr)
+                    for path in (tmp, notes):
+                        shutil.rmtree(path, ignore_errors=True)
+            if code != 0:
+                code = _render(project, tmp, notes, env, jobs, seconds, records)
         except (RuntimeError, OSError) as exc:
             print(f"archive-build site: {exc}; {project.rel(target)}/ left as it was", file=sys.stderr)
             return 1
@@ -207,11 +241,16 @@ def _publish(project: Project, jobs: int = 1, timings: bool = False) -> int:
         _swap(project, tmp, target)
         seconds["swap"] = time.perf_counter() - start
         site_inputs.record(project, target, inputs)
+        if records.is_file():
+            page_records.keep(records, project.cache, target)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        shutil.rmtree(notes, ignore_errors=True)
+        for path in (tmp, notes):
+            shutil.rmtree(path, ignore_errors=True)
+        for path in (records, previous):
+            path.unlink(missing_ok=True)
     if timings:
-        print(f"archive-build site timings: jobs {jobs}, " + ", ".join(f"{k} {v:.2f} s" for k, v in seconds.items()), file=sys.stderr)
+        mode = "incremental" if incremental and "render" in seconds else "whole"
+        print(f"archive-build site timings: jobs {jobs}, {mode}, " + ", ".join(f"{k} {v:.2f} s" for k, v in seconds.items()), file=sys.stderr)
     return 0
 
 

@@ -73,8 +73,12 @@ def _version(name: str) -> str:
         return "-"
 
 
-def digest(project: Project, env: Mapping[str, str], extra: Iterable[str] = ()) -> str:
-    """The digest of everything the site built from ``project`` in ``env`` depends on (``extra``: more words to mix in)."""
+def digest(project: Project, env: Mapping[str, str], extra: Iterable[str] = (), *, pages: bool = True) -> str:
+    """The digest of everything the site built from ``project`` in ``env`` depends on (``extra``: more words to mix in).
+
+    Without ``pages``, ``docs/`` and ``site-data/`` are left out: what every
+    page shares (the site-wide key of an incremental render, ``site/page_records.py``).
+    """
     h = hashlib.sha256()
     for word in extra:
         h.update(f"extra {word}\n".encode())
@@ -82,7 +86,9 @@ def digest(project: Project, env: Mapping[str, str], extra: Iterable[str] = ()) 
         h.update(f"dist {name} {_version(name)}\n".encode())
     for name in ENVIRONMENT:
         h.update(f"env {name} {env.get(name, '-')!r}\n".encode())
-    tops = [project.root / "mkdocs.yml", project.gazetteer, project.docs, project.site_data, project.root / "overrides", _PACKAGE]
+    tops = [project.root / "mkdocs.yml", project.gazetteer, project.root / "overrides", _PACKAGE]
+    if pages:
+        tops[2:2] = [project.docs, project.site_data]
     for top in tops:
         h.update(f"top {top}\n".encode())
         for path, st in _walk(top):

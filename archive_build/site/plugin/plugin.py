@@ -13,6 +13,7 @@ from typing import Any
 from mkdocs.plugins import BasePlugin
 
 from archive_build.site.plugin import includes, sanitise, serve, shards
+from archive_build.site.plugin.incremental import Incremental, pack_identities
 from archive_build.site.plugin.opendata import OpenData
 from archive_build.site.plugin.reading import Reading
 from archive_build.site.plugin.search import Search
@@ -27,6 +28,7 @@ class ArchivePlugin(BasePlugin):  # type: ignore[type-arg]
         self.opendata = OpenData()
         self.rebuild = serve.ServeRebuild()
         self.shard: shards.ShardFilter | None = None
+        self.incremental = Incremental()
         self.files: Any = None
         self.templates_left: set[str] = set()
 
@@ -53,6 +55,15 @@ class ArchivePlugin(BasePlugin):  # type: ignore[type-arg]
             self.shard.choose(files)
         return files
 
+    def on_nav(self, nav: Any, *, config: Any, files: Any) -> Any:
+        self.incremental.start(files, nav, serve.project_of(config).site_data, allow_reuse=self.shard is None and not serve.on_serve_mode())
+        return nav
+
+    @property
+    def partial(self) -> shards.ShardFilter | Any:
+        """What limits the pages this build writes: its shard, the pages an incremental render reuses, or nothing."""
+        return self.shard if self.shard is not None else self.incremental.reuse
+
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if not serve.on_serve_mode():
             return server
@@ -63,33 +74,42 @@ class ArchivePlugin(BasePlugin):  # type: ignore[type-arg]
             self.rebuild.run_build_step(serve.project_of(config).root)
 
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
-        if self.shard is not None:
-            if self.shard.shard.renders_collection:
+        partial = self.partial
+        if partial is not None:
+            if partial.renders_collection:
                 self.reading.gather_feed(files)
-            if not self.shard.shard.renders_collection or not self.templates_left:
-                self.shard.exclude_others(files, assets=not self.shard.shard.renders_collection)
+            if not partial.renders_collection or not self.templates_left:
+                partial.exclude_others(files, assets=not partial.renders_collection)
         return self.reading.add_filters(env, serve.project_of(config).cache / "jinja")
 
     def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
         self.templates_left.discard(template_name)
-        if self.shard is not None and self.shard.shard.renders_collection and not self.templates_left:
-            # The sitemap has listed every page: the other shards' article pages are theirs to write.
-            self.shard.exclude_others(self.files, assets=False)
+        partial = self.partial
+        if partial is not None and partial.renders_collection and not self.templates_left:
+            # The sitemap has listed every page: the pages other shards write, or the old site gives, are left out.
+            partial.exclude_others(self.files, assets=False)
         return output_content
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
         sanitise.before_markdown(page, config)
-        if self.shard is not None and self.shard.skips(page):
-            return ""  # another shard renders it; its front matter (title, tags) is all this one needs
+        partial = self.partial
+        if partial is not None and partial.skips(page):
+            # Another shard renders it, or the old site has it; its front matter (title, tags) is all this one needs.
+            shards.render_nothing(page)
+            return ""
         return includes.expand(markdown, page, config["docs_dir"])
 
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
+        reuse = self.incremental.reuse
+        if reuse is not None and reuse.skips(page):
+            page.present_anchor_ids = reuse.anchors(page.file.src_uri)  # what MkDocs checks links into it against
         return self.reading.page_content(sanitise.page_content(html, page), page)
 
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
         sanitise.page_context(page)
-        self.search.page_context(page, self.reading.names)
-        if self.shard is None:
+        given = self.search.page_context(page, self.reading.names)
+        self.incremental.rendered(page, given)
+        if self.partial is None:
             self.reading.page_context(page)
         return context
 
@@ -98,11 +118,26 @@ class ArchivePlugin(BasePlugin):  # type: ignore[type-arg]
             serve.collect_garbage_soon()
         site_data = serve.project_of(config).site_data
         if self.shard is not None:
+            self.incremental.finish()
             self.search.leave_for_merge(self.shard.shard)
             self.opendata.post_build(site_data, config["site_dir"], dirty=False, written=None, share=self.shard.packs)
             if self.shard.shard.renders_collection:
                 self.reading.write_feed(config)
             return
+        reuse = self.incremental.reuse
+        if reuse is not None:
+            site_dir = Path(config["site_dir"])
+            for line, given in reuse.link_pages(site_dir):
+                self.incremental.writer.line(line)  # type: ignore[union-attr]
+                self.search.add_page(given)
+            self.incremental.finish()
+            unpack, same = reuse.unchanged_packs(pack_identities(site_data))
+            self.opendata.post_build(site_data, config["site_dir"], dirty=False, written=None, share=lambda names: unpack)
+            reuse.link_packs(site_data, same, site_dir / "data")
+            self.search.post_build(site_dir)
+            self.reading.write_feed(config)
+            return
+        self.incremental.finish()
         self.opendata.post_build(site_data, config["site_dir"], dirty=self.reading.dirty, written=self.rebuild.take_written())
         self.search.post_build(Path(config["site_dir"]))
         self.reading.write_feed(config)

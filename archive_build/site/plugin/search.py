@@ -45,17 +45,32 @@ class Search:
             return None
         return search_record.page_record()
 
-    def page_context(self, page: Any, names: Mapping[str, list[str]]) -> None:
-        """Attach the page's search record (``page.ab_search``) and mark up what the index should see."""
+    def page_context(self, page: Any, names: Mapping[str, list[str]]) -> dict[str, Any] | None:
+        """Attach the page's search record (``page.ab_search``) and mark up what the index should see.
+
+        Returns what an article page gave the notes and the vocabulary, as
+        ``add_page`` takes it (an incremental render reuses it for a page
+        it does not render again), or None.
+        """
         record = self.record(page, names)
         page.ab_search = record
         if record is not None and record.kind == "Article":
             page.content = search_record.add_note_headings(page.content, page.meta.get("annotations"))
-            self.notes.extend(search_record.note_records(page.meta, page.url, record))
-            self.vocabulary.add_text(str(page.meta.get("title") or ""))
-            self.vocabulary.add_text(page.content)
-        elif record is not None and record.kind == "Entity":
+            notes = search_record.note_records(page.meta, page.url, record)
+            title, text = index.Vocabulary.words(str(page.meta.get("title") or "")), index.Vocabulary.words(page.content)
+            self.notes.extend(notes)
+            self.vocabulary.add_words(title)
+            self.vocabulary.add_words(text)
+            return {"notes": [vars(n) for n in notes], "title": sorted(title), "text": sorted(text)}
+        if record is not None and record.kind == "Entity":
             page.content = search_record.ignore_entity_lists(page.content)
+        return None
+
+    def add_page(self, given: Mapping[str, Any]) -> None:
+        """What one page gave the notes and the vocabulary (``page_context``'s return)."""
+        self.notes.extend(index.note_record(n) for n in given.get("notes", ()))
+        self.vocabulary.add_words(given.get("title", ()))
+        self.vocabulary.add_words(given.get("text", ()))
 
     def leave_for_merge(self, shard: Any) -> None:
         """What this shard's pages gave the search, for ``site_merge`` (``shards.STATE_ENV``)."""

@@ -66,6 +66,25 @@ def is_split_file(src_uri: str) -> bool:
     return src_uri.startswith(SPLIT_FOLDERS) and src_uri.endswith(".md") and not src_uri.endswith("/index.md")
 
 
+def render_nothing(page: Any) -> None:
+    """Give ``page`` what rendering no Markdown gives it, without making a Markdown converter for it.
+
+    MkDocs makes a converter with every extension for each page it renders:
+    most of the cost of a page whose Markdown is empty.  The values are
+    those ``Page.render`` sets from an empty text.
+    """
+    from mkdocs.structure.toc import get_toc
+
+    def render(config: Any, files: Any) -> None:
+        page.content = ""
+        page.toc = get_toc([])
+        page._title_from_render = None
+        page.present_anchor_ids = set()
+        page.links_to_anchors = {}
+
+    page.render = render
+
+
 def slice_bounds(count: int, shard: Shard) -> tuple[int, int]:
     """Shard ``shard``'s contiguous slice of ``count`` split pages; shard 1 takes a smaller one."""
     if shard.n == 1:
@@ -92,6 +111,11 @@ class ShardFilter:
         self.articles = set(split)
         start, end = slice_bounds(len(split), self.shard)
         self.mine = set(split[start:end])
+
+    @property
+    def renders_collection(self) -> bool:
+        """Whether this shard also renders the collection pages, assets, sitemap and feed (shard 1)."""
+        return self.shard.renders_collection
 
     def packs(self, names: list[str]) -> list[str]:
         """This shard's share of the open-data packs (every N-th, from its own): each shard unpacks some."""

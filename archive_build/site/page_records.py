@@ -1,0 +1,162 @@
+"""What each page of a rendered site was rendered from: the record an incremental render reuses pages by.
+
+Each ``mkdocs build`` that ``archive-build site`` runs writes, through the
+archive plugin (``site/plugin/incremental.py``), one JSON line per page it
+rendered: the page's key (a digest of its Markdown file's bytes and of the
+site-wide key every page shares), the file it wrote, and what it gave the
+search (its notes, the words it added to the "Did you mean" vocabulary) and
+MkDocs' anchor check (its ids).  The first line is the site-wide header:
+the site-wide key, every file MkDocs saw, and the open-data packs' identities.
+
+``archive-build site`` keeps the records of the ``site/`` it swapped in
+(``MANIFEST`` in the cache, its first line naming that ``site/``).  The next
+render, when only pages changed, renders just the pages whose key changed
+and links every other page's file from the old ``site/`` into the new tree.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Iterable
+
+#: The records of the site in place, in the cache folder.
+MANIFEST = "site-pages.jsonl"
+#: Set for ``mkdocs build``: where the plugin writes the records of the pages it renders.
+RECORD_ENV = "ARCHIVE_BUILD_PAGE_RECORDS"
+#: Set for ``mkdocs build``: the site-wide key of everything but ``docs/`` and ``site-data/`` (``site_inputs.theme_digest``).
+KEY_ENV = "ARCHIVE_BUILD_SITE_KEY"
+#: Set for an incremental ``mkdocs build``: the records of the site in place, and that site's folder.
+REUSE_ENV = "ARCHIVE_BUILD_REUSE"
+REUSE_SITE_ENV = "ARCHIVE_BUILD_REUSE_SITE"
+
+
+@dataclass
+class Header:
+    """What every page depends on: the site-wide key, the files MkDocs saw, the open-data packs."""
+
+    site_key: str
+    global_key: str
+    files: list[str]
+    packs: dict[str, str]
+
+
+@dataclass
+class Records:
+    """A site's header, and each page's record line by source path (parsed only when asked for)."""
+
+    header: Header
+    lines: dict[str, str] = field(default_factory=dict)
+
+    def page(self, src_uri: str) -> dict[str, Any]:
+        return json.loads(self.lines[src_uri])  # type: ignore[no-any-return]
+
+    def key(self, src_uri: str) -> str | None:
+        """The page's key, read off its line without parsing the rest (``page_line`` writes it second)."""
+        line = self.lines.get(src_uri)
+        if line is None:
+            return None
+        start = line.find(',"key":"')
+        return line[start + 8 : line.index('"', start + 8)] if start >= 0 else None
+
+
+def page_line(src_uri: str, key: str, dest: str, anchors: Iterable[str], search: dict[str, Any] | None) -> str:
+    """One page's record as a JSON line."""
+    record: dict[str, Any] = {"src": src_uri, "key": key, "dest": dest, "anchors": sorted(anchors)}
+    if search is not None:
+        record["search"] = search
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def header_line(header: Header) -> str:
+    return json.dumps({"header": header.__dict__}, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _read_lines(f: IO[str]) -> Records | None:
+    first = f.readline()
+    if first.startswith("site "):  # kept by ``keep``: the site's identity first
+        first = f.readline()
+    try:
+        header = Header(**json.loads(first)["header"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    records = Records(header)
+    for line in f:
+        if not line.endswith("\n"):
+            return None  # cut short
+        start = line.find('"src":')
+        try:
+            src = json.loads(line[start + 6 : line.index(',"key"', start)]) if start >= 0 else None
+        except ValueError:
+            return None
+        if not isinstance(src, str):
+            return None
+        records.lines[src] = line
+    return records
+
+
+def read(path: Path) -> Records | None:
+    """Records written by the plugin (``RECORD_ENV``), None if missing or damaged."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return _read_lines(f)
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def kept_header(cache: Path, site: Path) -> Header | None:
+    """The header of the records ``keep`` kept; None unless they describe this very ``site/``."""
+    try:
+        with open(cache / MANIFEST, encoding="utf-8") as f:
+            if f.readline().rstrip("\n") != _identity(site):
+                return None
+            return Header(**json.loads(f.readline())["header"])
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return None
+
+
+def take_kept(cache: Path, to: Path) -> bool:
+    """Move the kept records to ``to`` (for a render to read; none are kept meanwhile); False if there were none."""
+    try:
+        os.replace(cache / MANIFEST, to)
+    except OSError:
+        return False
+    return True
+
+
+def combine(parts: Iterable[Path], dest: Path) -> None:
+    """The records of a site's shards as one file: the first's header, every shard's pages."""
+    parts = list(parts)
+    with open(dest, "w", encoding="utf-8") as out:
+        for i, part in enumerate(parts):
+            with open(part, encoding="utf-8") as f:
+                header = f.readline()
+                if i == 0:
+                    out.write(header)
+                for line in f:
+                    if '"src":' in line:
+                        out.write(line)
+
+
+def keep(records: Path, cache: Path, site: Path) -> None:
+    """Keep ``records`` as those of ``site`` (just swapped in), for the next render."""
+    from archive_build.store.cache import write_cache_file
+
+    write_cache_file(cache / MANIFEST, (_identity(site) + "\n").encode() + records.read_bytes())
+
+
+def forget(cache: Path) -> None:
+    """No records describe ``site/`` (a render is under way, failed, or put it together from elsewhere)."""
+    try:
+        (cache / MANIFEST).unlink()
+    except OSError:
+        pass
+
+
+def _identity(site: Path) -> str:
+    try:
+        st = os.stat(site)
+    except OSError:
+        return "-"
+    return f"site {st.st_dev}:{st.st_ino}"
