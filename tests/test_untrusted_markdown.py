@@ -119,3 +119,11 @@ def test_a_link_inside_another_links_words_is_checked_too() -> None:
 def test_a_link_inside_a_tag_is_read_first_as_the_renderer_reads_it() -> None:
     dropped: list[str] = []
     assert "javascript" not in sanitize_markdown("<b title='[a](javascript:x)'>", dropped)
+
+
+def test_an_escaped_angle_bracket_stays_text_and_opens_no_tag() -> None:
+    from tests.test_fidelity import render
+
+    soup = render(sanitize_markdown("\\<b>x</b> and \\<https://e.org>"))
+    assert soup.find("b") is None and soup.find("a") is None
+    assert soup.get_text() == "<b>x</b> and <https://e.org>"

@@ -141,6 +141,19 @@ def _replace_links(text: str, replace: Callable[[Token, str], str]) -> str:
     return rewrite(0, len(text), 0)[0]
 
 
+# "<" or "&" with the backslashes before it, read from the start of their run (so a long run is read
+# once): an odd number escapes it already.
+_MARKUP_CHAR = re.compile(r"(?<!\\)(\\*)([<&])")
+
+
+def _escaped(text: str, pos: int) -> bool:
+    """Whether the character at ``pos`` follows an odd number of backslashes (an escape)."""
+    n = 0
+    while pos - n - 1 >= 0 and text[pos - n - 1] == "\\":
+        n += 1
+    return n % 2 == 1
+
+
 def sanitize_markdown(text: str, dropped: list[str] | None = None, removed: list[tuple[str, str]] | None = None) -> str:
     """Markdown from a stranger → Markdown with no raw HTML, no unsafe links and no page-wide syntax.
 
@@ -168,6 +181,8 @@ def sanitize_markdown(text: str, dropped: list[str] | None = None, removed: list
         return text[t.start : t.inner[0]] + label + text[t.inner[1] : t.end]
 
     def autolink(m: re.Match[str]) -> str:
+        if _escaped(text, m.start()):
+            return m.group(0)  # "\<https://…>": an escaped "<", text, not a link
         url = m.group(1)
         if safe_url(url) is None:
             dropped.append(url)
@@ -185,8 +200,8 @@ def sanitize_markdown(text: str, dropped: list[str] | None = None, removed: list
     text = _AUTOLINK.sub(autolink, text)
     if "]:" in text:  # (the pattern starts at every line start, which the regex engine tries everywhere)
         text = _REF_DEF.sub(refdef, text)
-    # Every remaining "<" and "&" is text, not markup or an entity.
-    text = text.replace("&", "\\&").replace("<", "\\<")
+    # Every remaining "<" and "&" is text, not markup or an entity (one already escaped stays as it is).
+    text = _MARKUP_CHAR.sub(lambda m: m.group(0) if len(m.group(1)) % 2 else f"{m.group(1)}\\{m.group(2)}", text)
     text = untrusted_markdown.neutralise(text)
     if spans:  # one pass: a replace per span would read the text once per span
         text = _STASHED.sub(lambda m: spans[int(m.group(1))], text)

@@ -167,10 +167,17 @@ def fences(text: str) -> list[tuple[int, int, int, int]]:
     return found
 
 
+# A heading's line ends its block too: an ATX heading ("# x") or a setext underline ("===", "---").
+_HEADING_LINE_END = re.compile(r"(?m)^[ ]{0,3}(?:\#[^\n]*|=+[ \t]*|-+[ \t]*)(\n)")
+
+
 def paragraph_ends(text: str, start: int = 0, end: int | None = None) -> list[int]:
     """Where paragraphs end in ``text[start:end]`` (each a line break no inline construct runs past)."""
     end = len(text) if end is None else end
-    return [m.start() for m in _PARAGRAPH_END.finditer(text, start, end)]
+    ends = {m.start() for m in _PARAGRAPH_END.finditer(text, start, end)}
+    if "#" in text or "=" in text or "-" in text:
+        ends.update(m.start(1) for m in _HEADING_LINE_END.finditer(text, start, end))
+    return sorted(ends)
 
 
 # ------------------------------------------------------------------ code spans
