@@ -175,8 +175,7 @@ def paragraph_ends(text: str, start: int = 0, end: int | None = None) -> list[in
     """Where paragraphs end in ``text[start:end]`` (each a line break no inline construct runs past)."""
     end = len(text) if end is None else end
     ends = {m.start() for m in _PARAGRAPH_END.finditer(text, start, end)}
-    if "#" in text or "=" in text or "-" in text:
-        ends.update(m.start(1) for m in _HEADING_LINE_END.finditer(text, start, end))
+    ends.update(m.start(1) for m in _HEADING_LINE_END.finditer(text, start, end))
     return sorted(ends)
 
 

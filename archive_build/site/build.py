@@ -21,8 +21,7 @@ from archive_build.output import clean_stale_temps
 from archive_build.project import Project
 from archive_build.search import index as search
 from archive_build.site import inputs as site_inputs
-from archive_build.site import page_records
-from archive_build.site import trash
+from archive_build.site import page_records, trash
 from archive_build.site.plugin import shards
 from archive_build.site.plugin.shards import Shard
 

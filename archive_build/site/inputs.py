@@ -96,7 +96,8 @@ def digest(project: Project, env: Mapping[str, str], extra: Iterable[str] = (), 
     return h.hexdigest()
 
 
-def _site_identity(site: Path) -> str:
+def site_identity(site: Path) -> str:
+    """Which folder ``site`` is (device and inode): a tree swapped in or put together elsewhere is another."""
     try:
         st = os.stat(site)
     except OSError:
@@ -110,14 +111,14 @@ def up_to_date(project: Project, site: Path, current: str) -> bool:
         recorded = (project.cache / STAMP).read_text("utf-8").split()
     except OSError:
         return False
-    return recorded == [current, _site_identity(site)]
+    return recorded == [current, site_identity(site)]
 
 
 def record(project: Project, site: Path, current: str) -> None:
     """Remember that ``site`` was rendered from inputs with the digest ``current``."""
     from archive_build.store.cache import write_cache_file
 
-    write_cache_file(project.cache / STAMP, f"{current} {_site_identity(site)}\n".encode())
+    write_cache_file(project.cache / STAMP, f"{current} {site_identity(site)}\n".encode())
 
 
 def forget(project: Project) -> None:

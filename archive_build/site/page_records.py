@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Iterable
 
+from archive_build.site.inputs import site_identity
+
 #: The records of the site in place, in the cache folder.
 MANIFEST = "site-pages.jsonl"
 #: Set for ``mkdocs build``: where the plugin writes the records of the pages it renders.
@@ -155,8 +157,4 @@ def forget(cache: Path) -> None:
 
 
 def _identity(site: Path) -> str:
-    try:
-        st = os.stat(site)
-    except OSError:
-        return "-"
-    return f"site {st.st_dev}:{st.st_ino}"
+    return f"site {site_identity(site)}"
