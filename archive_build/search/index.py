@@ -44,6 +44,9 @@ EXCLUDED = (
     ".headerlink", ".ab-pilcrow", ".footnote-ref", ".footnote-backref",
     ".ab-ann-kind", ".ab-ann-by", ".ab-ann-permalink", ".ab-facts",
     ".ab-kicker", ".ab-byline", ".ab-tags",
+    # The article header's notes on its copy and the reader's controls ("Original not online",
+    # "Title supplied by the archive", "Highlights", "Show notes").
+    ".ab-original", ".ab-supplied", ".ab-reader-controls",
 )
 
 
