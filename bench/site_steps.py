@@ -90,8 +90,12 @@ def first_query_kb(project: Path) -> float | None:
 
 
 def forget_site(project: Path) -> None:
-    """Make the next ``archive-build site`` render everything (it remembers the inputs of the site in place)."""
+    """Make the next ``archive-build site`` render and index everything (it remembers the inputs of the site in place
+    and keeps each search index part's Pagefind run)."""
+    from archive_build.search.parts import CACHE_FOLDER
+
     (project / ".cache" / "archive-build" / "site-inputs").unlink(missing_ok=True)
+    shutil.rmtree(project / ".cache" / "archive-build" / CACHE_FOLDER, ignore_errors=True)
 
 
 def run_size(

@@ -12,7 +12,6 @@ import hashlib
 import json
 from pathlib import Path
 
-import cbor2
 import pytest
 
 from archive_build.search.index import Vocabulary
@@ -216,19 +215,3 @@ def test_two_builds_write_the_same_search_index(tmp_path: Path) -> None:
         files = sorted(p for bundle in ("pagefind", "pagefind-notes") for p in (site / bundle).rglob("*") if p.is_file())
         digests.append({p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files})
     assert digests[0] == digests[1]
-
-
-def test_facet_files_are_rewritten_sorted_and_found_by_their_new_names(tmp_path: Path) -> None:
-    from archive_build.search.pagefind_order import SIGNATURE, _read, canonical_order
-
-    bundle = tmp_path / "pagefind"
-    (bundle / "filter").mkdir(parents=True)
-    pack = lambda v: gzip.compress(SIGNATURE + cbor2.dumps(v), mtime=0)  # noqa: E731
-    (bundle / "filter" / "en_1111111.pf_filter").write_bytes(pack(["year", [["2024", [1]], ["2023", [0]]]]))
-    (bundle / "pagefind.en_2222222222.pf_meta").write_bytes(pack(["1.5.2", [], [], [["year", "en_1111111"]], [], []]))
-    (bundle / "pagefind-entry.json").write_text(json.dumps({"languages": {"en": {"hash": "en_2222222222"}}}), "utf-8")
-    canonical_order(bundle)
-    entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
-    meta = _read(bundle / f"pagefind.{entry['languages']['en']['hash']}.pf_meta")
-    assert _read(bundle / "filter" / f"{meta[3][0][1]}.pf_filter") == ["year", [["2023", [0]], ["2024", [1]]]]
-    assert len(list(bundle.rglob("*.pf_*"))) == 2

@@ -1,23 +1,85 @@
-"""The search index in parts: a bounded number of pages per Pagefind run, every page in exactly one part."""
+"""The search index in parts: bounded Pagefind runs, cached by their pages, combined into one bundle.
+
+The combined bundle must not depend on how the pages were split (one run
+or several give the same bytes), hold every page once, and keep its facets
+and meta fields; a part whose pages did not change is not indexed again.
+"""
 from __future__ import annotations
 
-import gzip
-import json
+import hashlib
 from pathlib import Path
 
 import pytest
 
+from archive_build.search import combine as combine_module
+from archive_build.search import pagefind_files as pf
 from archive_build.search import parts
+from archive_build.search.combine import combine
+from archive_build.search.pagefind_files import FormatError
 from testkit.parted_site import build_parted_site
+
+_WORDS = "archive river letter harbour census ledger quarry mill strike union école café naïve".split()
+
+
+def _page(i: int) -> str:
+    words = " ".join(_WORDS[(i * k) % len(_WORDS)] for k in range(1, 40))
+    alias = f'<span data-pagefind-meta="aliases">alias{i}</span>' if i % 3 == 0 else ""
+    extra = f'<span data-pagefind-meta="x{i % 8 // 4}">extra{i}</span>' if i % 4 == 0 else ""
+    return (
+        f'<html lang="en"><body><main data-pagefind-body><h1 data-pagefind-meta="title">Page {i} {_WORDS[i % len(_WORDS)]}</h1>'
+        f"{alias}{extra}<p>{words} word{i}</p>"
+        f'<span data-pagefind-filter="kind">K{i % 3}</span><span data-pagefind-filter="year">{2000 + i % 4}</span></main></body></html>'
+    )
+
+
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Twelve pages with words, diacritics, meta fields some pages lack, and two facets."""
+    site = tmp_path_factory.mktemp("pages") / "site"
+    for i in range(12):
+        (site / f"p{i:02}").mkdir(parents=True)
+        (site / f"p{i:02}" / "index.html").write_text(_page(i), "utf-8")
+    return site
+
+
+def _runs(site: Path, groups: list[list[str]], where: Path) -> list[Path]:
+    runs = []
+    for k, group in enumerate(groups):
+        scratch, out = where / f"scratch-{k}", where / f"run-{k}"
+        parts.link_pages(site, group, scratch)
+        parts.run_pagefind(scratch, out)
+        runs.append(out)
+    return runs
+
+
+def _digests(bundle: Path) -> dict[str, str]:
+    return {p.relative_to(bundle).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(bundle.rglob("*")) if p.is_file()}
+
+
+def _urls(bundle: Path) -> list[str]:
+    entry = pf.load_entry(bundle)
+    meta = pf.read(pf.meta_path(bundle, entry["languages"]["en"]["hash"]))
+    return [pf.read_fragment(bundle / "fragment" / f"{name}.pf_fragment")["url"] for name, _ in meta[pf.PAGES]]
+
+
+def _pages(site: Path) -> list[str]:
+    return parts.searchable_pages(site)
 
 
 def test_pages_are_split_into_contiguous_runs_of_at_most_the_limit() -> None:
-    pages = [f"p{i:02}.html" for i in range(10)]
-    assert parts.split(pages, 4) == [pages[0:4], pages[4:7], pages[7:10]]
+    pages = [f"articles/a{i:04}/index.html" for i in range(1_000)]
+    split = parts.split(pages, 40)
+    assert [p for part in split for p in part] == pages
+    assert all(0 < len(part) <= 40 for part in split)
+    assert len(split) > 1_000 // 40
 
 
-def test_pages_within_the_limit_make_one_part() -> None:
-    assert parts.split(["a.html", "b.html"], 2_500) == [["a.html", "b.html"]]
+def test_adding_a_page_changes_only_the_part_it_joins() -> None:
+    pages = [f"articles/a{i:04}/index.html" for i in range(0, 2_000, 2)]
+    before = parts.split(pages, 50)
+    after = parts.split(sorted([*pages, "articles/a1001/index.html"]), 50)
+    changed = [part for part in after if part not in before]
+    assert len(changed) == 1 and "articles/a1001/index.html" in changed[0]
 
 
 def test_no_pages_make_one_empty_part() -> None:
@@ -38,49 +100,106 @@ def test_the_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -
     assert (parts.pages_per_index(), parts.notes_per_index()) == (12, parts.DEFAULT_NOTES_PER_INDEX)
 
 
-def _urls(bundle: Path) -> list[str]:
-    """The address of every page Pagefind stored in ``bundle``."""
-    urls = []
-    for path in (bundle / "fragment").glob("*.pf_fragment"):
-        data = gzip.decompress(path.read_bytes())
-        urls.append(json.loads(data[data.index(b"{"):])["url"])
-    return urls
+def test_a_part_s_key_changes_with_its_pages_bytes(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text("one", "utf-8")
+    first = parts.part_key(tmp_path, ["a.html"], ())
+    assert parts.part_key(tmp_path, ["a.html"], ()) == first
+    (tmp_path / "a.html").write_text("two", "utf-8")
+    assert parts.part_key(tmp_path, ["a.html"], ()) != first
 
 
-def _bundles(site: Path, name: str) -> list[Path]:
-    """The parts of the index ``name``: its first folder and those its parts.json lists."""
-    manifest = json.loads((site / name / parts.MANIFEST).read_text("utf-8"))
-    return [site / name, *(site / p.rstrip("/") for p in manifest["parts"])]
+def test_one_run_or_several_combine_into_the_same_bytes(small_site: Path, tmp_path: Path) -> None:
+    pages = _pages(small_site)
+    combine(_runs(small_site, [pages], tmp_path / "one"), tmp_path / "from-one")
+    # The middle part has no page with aliases: its meta field numbers differ from the whole's.
+    combine(_runs(small_site, [pages[:1], pages[1:3], pages[3:]], tmp_path / "three"), tmp_path / "from-three")
+    assert _digests(tmp_path / "from-one") == _digests(tmp_path / "from-three")
+
+
+def test_the_combined_bundle_lists_every_page_once_in_address_order(small_site: Path, tmp_path: Path) -> None:
+    pages = _pages(small_site)
+    combine(_runs(small_site, [pages[6:], pages[:6]], tmp_path), tmp_path / "bundle")
+    assert _urls(tmp_path / "bundle") == sorted("/" + p.removesuffix("index.html") for p in pages)
+
+
+def test_the_combined_facets_hold_every_part_s_pages(small_site: Path, tmp_path: Path) -> None:
+    pages = _pages(small_site)
+    combine(_runs(small_site, [pages[:5], pages[5:]], tmp_path), tmp_path / "bundle")
+    bundle = tmp_path / "bundle"
+    meta = pf.read(pf.meta_path(bundle, pf.load_entry(bundle)["languages"]["en"]["hash"]))
+    kinds = dict(pf.read(bundle / "filter" / f"{dict(meta[pf.FILTERS])['kind']}.pf_filter")[1])
+    assert sorted(kinds) == ["K0", "K1", "K2"] and sorted(n for v in kinds.values() for n in v) == list(range(12))
+    assert meta[pf.META_FIELDS] == ["aliases", "title", "x0", "x1"]
+
+
+def test_a_page_indexed_in_two_parts_is_an_error(small_site: Path, tmp_path: Path) -> None:
+    pages = _pages(small_site)
+    with pytest.raises(FormatError, match="indexed in two parts"):
+        combine(_runs(small_site, [pages[:5], pages[4:]], tmp_path), tmp_path / "bundle")
+
+
+def test_a_bundle_of_another_pagefind_layout_is_an_error_naming_its_file(small_site: Path, tmp_path: Path) -> None:
+    run = _runs(small_site, [_pages(small_site)[:2]], tmp_path)[0]
+    meta_file = pf.meta_path(run, pf.load_entry(run)["languages"]["en"]["hash"])
+    meta_file.write_bytes(pf.pack(["2.0.0", [], [], [], [], []]))
+    with pytest.raises(FormatError, match=meta_file.name):
+        combine([run], tmp_path / "bundle")
+
+
+def test_an_unchanged_part_is_not_indexed_again(small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "site"
+    pages = _pages(small_site)
+    parts.link_pages(small_site, pages, site)
+    ran: list[Path] = []
+    real = parts.run_pagefind
+    monkeypatch.setattr(parts, "run_pagefind", lambda source, out, extra=(): (ran.append(source), real(source, out, extra))[1])
+    cache = tmp_path / "cache"
+    parts.index_in_parts(site, pages, site, "pagefind", 4, cache=cache)
+    first_runs, first_bundle = len(ran), _digests(site / "pagefind")
+    assert first_runs >= 2
+    parts.index_in_parts(site, pages, site, "pagefind", 4, cache=cache)
+    assert len(ran) == first_runs and _digests(site / "pagefind") == first_bundle
+    (site / pages[0]).unlink()
+    (site / pages[0]).write_text(_page(99), "utf-8")
+    parts.index_in_parts(site, pages, site, "pagefind", 4, cache=cache)
+    assert len(ran) == first_runs + 1
+    assert len(list((cache / parts.CACHE_FOLDER / "pagefind").iterdir())) == first_runs
+
+
+def test_combining_reads_the_words_one_chunk_at_a_time(small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(combine_module, "CHUNK_SIZE", 20)
+    pages = _pages(small_site)
+    combine(_runs(small_site, [pages[:6], pages[6:]], tmp_path), tmp_path / "bundle")
+    bundle = tmp_path / "bundle"
+    chunks = pf.read(pf.meta_path(bundle, pf.load_entry(bundle)["languages"]["en"]["hash"]))[pf.CHUNKS]
+    assert len(chunks) > 3
+    assert all(a[1] < b[0] for a, b in zip(chunks, chunks[1:]))
 
 
 @pytest.fixture(scope="module")
 def parted_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A generated archive's site, its indexes built in parts of at most 150 pages and 40 notes."""
+    """A generated archive's site, its indexes built in runs of at most 150 pages and 40 notes."""
     return build_parted_site(tmp_path_factory.mktemp("parts") / "archive")
 
 
-@pytest.mark.slow
-def test_a_large_index_is_built_in_parts_listed_by_the_first(parted_site: Path) -> None:
-    assert len(_bundles(parted_site, "pagefind")) >= 3
-    assert len(_bundles(parted_site, "pagefind-notes")) >= 2
+def _cached_runs(site: Path, bundle: str) -> list[Path]:
+    return sorted((site.parent / ".cache" / "archive-build" / parts.CACHE_FOLDER / bundle).iterdir())
 
 
 @pytest.mark.slow
-def test_every_searchable_page_is_in_exactly_one_part(parted_site: Path) -> None:
-    urls = [url for bundle in _bundles(parted_site, "pagefind") for url in _urls(bundle)]
-    expected = {"/" + p.removesuffix("index.html") for p in parts.searchable_pages(parted_site)}
-    assert sorted(urls) == sorted(expected)
+def test_a_large_index_is_built_in_several_runs_and_published_as_one_bundle(parted_site: Path) -> None:
+    assert len(_cached_runs(parted_site, "pagefind")) >= 3
+    assert len(_cached_runs(parted_site, "pagefind-notes")) >= 2
+    assert sorted(p.name for p in parted_site.iterdir() if p.name.startswith("pagefind")) == ["pagefind", "pagefind-notes"]
 
 
 @pytest.mark.slow
-def test_no_part_holds_more_pages_than_the_limit(parted_site: Path) -> None:
-    assert max(len(_urls(b)) for b in _bundles(parted_site, "pagefind")) <= 150
-    assert max(len(_urls(b)) for b in _bundles(parted_site, "pagefind-notes")) <= 40
+def test_every_searchable_page_is_in_the_bundle_once(parted_site: Path) -> None:
+    expected = ["/" + p.removesuffix("index.html") for p in parts.searchable_pages(parted_site, skip=("pagefind", "pagefind-notes"))]
+    assert _urls(parted_site / "pagefind") == sorted(expected)
 
 
 @pytest.mark.slow
-def test_only_the_first_part_carries_the_search_runtime(parted_site: Path) -> None:
-    first, *rest = _bundles(parted_site, "pagefind")
-    assert (first / "pagefind.js").is_file()
-    for bundle in rest:
-        assert sorted(p.name for p in bundle.iterdir() if p.suffix != ".pf_meta") == ["filter", "fragment", "index", "pagefind-entry.json"]
+def test_no_run_indexed_more_pages_than_the_limit(parted_site: Path) -> None:
+    assert max(len(_urls(run)) for run in _cached_runs(parted_site, "pagefind")) <= 150
+    assert max(len(_urls(run)) for run in _cached_runs(parted_site, "pagefind-notes")) <= 40

@@ -4,7 +4,8 @@ One engine at every archive size.  Pagefind splits its index into chunks
 by word, so a first query fetches its runtime, the chunk holding the
 query's words and the fragments of the results shown.  Its indexer holds
 the whole index in memory, so past ``parts.pages_per_index()`` pages the
-site is indexed in parts the search box merges (``search/parts.py``).
+site is indexed in parts, cached, and combined into one bundle
+(``search/parts.py``, ``search/combine.py``).
 The MkDocs hooks call ``build_index`` after the site is written (under
 ``mkdocs serve``, once, on the first build) and ``write_vocabulary`` with
 the terms gathered from the pages (``Vocabulary``).
@@ -17,13 +18,11 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable
 
 from archive_build.search import parts
-from archive_build.search.pagefind_order import canonical_order
 from archive_build.search.record import NoteRecord
 
 #: Where the search box finds the vocabulary, relative to the site root.
@@ -64,10 +63,13 @@ def deferred_notes_folder() -> Path | None:
     return Path(value) if value else None
 
 
-def index_site(site_dir: Path, notes_folder: Path) -> None:
-    """Both Pagefind indexes of a rendered site whose hooks left the notes' pages in ``notes_folder``."""
-    build_index(site_dir)
-    index_note_pages(notes_folder, site_dir)
+def index_site(site_dir: Path, notes_folder: Path, cache: Path | None = None) -> None:
+    """Both Pagefind indexes of a rendered site whose hooks left the notes' pages in ``notes_folder``.
+
+    ``cache``: the project's cache, where each part's Pagefind run is kept for the next build.
+    """
+    build_index(site_dir, cache)
+    index_note_pages(notes_folder, site_dir, cache)
 
 
 def excluded_selectors() -> list[str]:
@@ -75,12 +77,10 @@ def excluded_selectors() -> list[str]:
     return [arg for selector in EXCLUDED for arg in ("--exclude-selectors", selector)]
 
 
-def build_index(site_dir: Path) -> None:
-    """Index the built site into ``site/pagefind/`` (and, past ``parts.pages_per_index()`` pages, further parts)."""
-    limit = parts.pages_per_index()
+def build_index(site_dir: Path, cache: Path | None = None) -> None:
+    """Index the built site into ``site/pagefind/``."""
     pages = parts.searchable_pages(site_dir, skip=_BUNDLE_FOLDERS)
-    for bundle in parts.index_in_parts(site_dir, pages, site_dir, MAIN_BUNDLE, limit, excluded_selectors()):
-        _in_one_order(bundle)
+    parts.index_in_parts(site_dir, pages, site_dir, MAIN_BUNDLE, parts.pages_per_index(), excluded_selectors(), cache)
 
 
 #: The notes index, beside the main one: one record per annotation, so the
@@ -103,36 +103,34 @@ def build_notes_index(site_dir: Path, notes: Iterable[NoteRecord]) -> None:
         index_note_pages(Path(tmp), site_dir)
 
 
+def note_page_name(note: NoteRecord) -> str:
+    """The file of a note's page: named by its address, so a note keeps its name (and its index part) as others come and go."""
+    import hashlib
+
+    return "n" + hashlib.sha256(note.href.encode("utf-8")).hexdigest()[:24] + ".html"
+
+
 def write_note_pages(folder: Path, notes: Iterable[NoteRecord]) -> None:
-    """Each note as a small page in ``folder``, in the order of their addresses, for ``index_note_pages``."""
+    """Each note as a small page in ``folder``, for ``index_note_pages``."""
     folder.mkdir(parents=True, exist_ok=True)
-    ordered = sorted(notes, key=lambda n: n.href)
-    for i, note in enumerate(ordered):
-        (folder / f"{i}.html").write_text(note.html(), encoding="utf-8")
-    if not ordered:
+    written = 0
+    for note in notes:
+        (folder / note_page_name(note)).write_text(note.html(), encoding="utf-8")
+        written += 1
+    if not written:
         # Pagefind builds no index without a word to index, and the search box
         # expects one: a placeholder, of a kind the box never asks for.
-        (folder / "0.html").write_text(
+        (folder / "n0.html").write_text(
             '<html lang="en"><body><main data-pagefind-body><p>placeholder</p></main>'
             '<span hidden data-pagefind-filter="kind">Placeholder</span></body></html>',
             encoding="utf-8",
         )
 
 
-def index_note_pages(folder: Path, site_dir: Path) -> None:
-    """Index the note pages ``write_note_pages`` wrote into ``site/pagefind-notes/`` (and further parts), in their order."""
-    pages = sorted((p.name for p in folder.glob("*.html")), key=lambda name: int(name.removesuffix(".html")))
-    limit = parts.notes_per_index()
-    for bundle in parts.index_in_parts(folder, pages, site_dir, NOTES_BUNDLE, limit):
-        _in_one_order(bundle)
-
-
-def _in_one_order(bundle: Path) -> None:
-    """Sort the bundle's facet files (search/pagefind_order.py); a layout this code does not know is left as written."""
-    try:
-        canonical_order(bundle)
-    except (ValueError, KeyError, IndexError, TypeError, OSError) as exc:
-        print(f"warning: {bundle}: facet files left in Pagefind's order, which varies between builds ({exc})", file=sys.stderr)
+def index_note_pages(folder: Path, site_dir: Path, cache: Path | None = None) -> None:
+    """Index the note pages ``write_note_pages`` wrote into ``site/pagefind-notes/``."""
+    pages = sorted(p.name for p in folder.glob("*.html"))
+    parts.index_in_parts(folder, pages, site_dir, NOTES_BUNDLE, parts.notes_per_index(), cache=cache)
 
 
 class Vocabulary:

@@ -1,25 +1,25 @@
-"""A Pagefind index built in parts of a bounded number of pages, merged by the search box at query time.
+"""One Pagefind index built in parts of a bounded number of pages, each part cached by its pages' bytes.
 
 Pagefind's indexer holds the whole index in memory until it writes it,
-about 0.5 MB per article page: one index of a 10,000-article site took
-4.25 GB, of 30,000 three times that.  Indexing the pages in parts of at
-most ``pages_per_index()`` pages, one part after another, bounds that
-memory whatever the archive's size.  The first part is an ordinary bundle
-(``pagefind/``: the runtime, the WebAssembly, its pages' index); every
-further part (``pagefind-part-2/`` …) holds only its index files, and the
-first bundle's ``parts.json`` lists them, for ``docs/javascripts/search.js``
-to add with Pagefind's ``mergeIndex`` (the merged parts use the first
-part's WebAssembly, so each costs a first query only its page list and the
-chunks of the query's words).
+about 0.5 MB per article page: one run over a 10,000-article site took
+4.25 GB, over 30,000 three times that.  Indexing the pages in parts of at
+most ``pages_per_index()`` pages, one run after another, bounds that
+memory whatever the archive's size; ``search/combine.py`` then merges the
+parts into the one bundle the search box loads, in a stream.
 
-The pages of a part are contiguous in the order of their paths, so the
-same pages make the same parts and the same bytes on every run.  A part is
-indexed from a scratch folder of hard links to its pages at their paths
-under the site, so Pagefind records the pages' own addresses.
+A part's run is kept in the project's cache under a hash of its pages'
+paths and bytes (and of Pagefind's version and arguments), so a build
+that changed a few pages runs Pagefind only over the parts holding them.
+That needs parts that stay put as pages come and go: a part ends after a
+page whose path hashes to a cut point (one path in ``limit / 2``), or
+after ``limit`` pages, so adding an article moves only its own part's
+boundaries.  A part is indexed from a scratch folder of hard links to its
+pages at their paths under the site, so Pagefind records the pages' own
+addresses.
 """
 from __future__ import annotations
 
-import json
+import hashlib
 import os
 import re
 import shutil
@@ -28,17 +28,17 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-#: Pages per Pagefind run: 2,500 article pages took about 1.3 GB.
-DEFAULT_PAGES_PER_INDEX = 2_500
-#: Notes per Pagefind run: a note's page is a paragraph, about a tenth of an article page.
+from archive_build.search.combine import combine
+
+#: Pages per Pagefind run at most (about 1 GB of memory for 2,000 article pages); parts average half of it.
+DEFAULT_PAGES_PER_INDEX = 2_000
+#: Notes per Pagefind run at most: a note's page is a paragraph, about a tenth of an article page.
 DEFAULT_NOTES_PER_INDEX = 20_000
 #: Override the pages and the notes per run (a low value splits a small test archive into several parts).
 PAGES_ENV = "ARCHIVE_BUILD_PAGES_PER_INDEX"
 NOTES_ENV = "ARCHIVE_BUILD_NOTES_PER_INDEX"
-#: In the first part's folder: the folders of the other parts, relative to the site's root.
-MANIFEST = "parts.json"
-#: What a part other than the first keeps: its page list, word index, fragments and facets.
-_INDEX_FILES = ("pagefind-entry.json", "index", "fragment", "filter")
+#: The folder of the project's cache holding the parts' Pagefind runs, one folder per bundle.
+CACHE_FOLDER = "search-parts"
 #: A page Pagefind indexes: one with a ``data-pagefind-body`` element (the page text of
 #: strangers is escaped, so only the site's own templates make one).
 _BODY = re.compile(rb"<[a-zA-Z][^<>]*\sdata-pagefind-body[\s=>]")
@@ -62,7 +62,7 @@ def _limit(name: str, default: int) -> int:
 def searchable_pages(site_dir: Path, skip: Sequence[str] = ()) -> list[str]:
     """Paths (relative, POSIX, sorted) of the site's HTML pages with a ``data-pagefind-body`` element.
 
-    ``skip``: top-level folders left out (earlier search bundles).
+    ``skip``: top-level folders left out (the search bundles).
     """
     found = []
     for folder, dirs, names in os.walk(site_dir):
@@ -78,25 +78,27 @@ def searchable_pages(site_dir: Path, skip: Sequence[str] = ()) -> list[str]:
     return sorted(found)
 
 
+def _is_cut_point(page: str, period: int) -> bool:
+    return int.from_bytes(hashlib.sha256(page.encode("utf-8")).digest()[:8], "big") % period == 0
+
+
 def split(pages: Sequence[str], limit: int) -> list[list[str]]:
-    """``pages`` in contiguous runs of at most ``limit``, as even as that allows (none empty, at least one)."""
-    count = max(1, -(-len(pages) // limit))
-    size, extra = divmod(len(pages), count)
-    out, start = [], 0
-    for i in range(count):
-        end = start + size + (1 if i < extra else 0)
-        out.append(list(pages[start:end]))
-        start = end
+    """``pages`` in contiguous runs of at most ``limit``, cut where the paths say (none empty, at least one)."""
+    period = max(1, limit // 2)
+    out: list[list[str]] = [[]]
+    for page in pages:
+        if len(out[-1]) >= limit:
+            out.append([])
+        out[-1].append(page)
+        if _is_cut_point(page, period):
+            out.append([])
+    if len(out) > 1 and not out[-1]:
+        out.pop()
     return out
 
 
-def part_folder(bundle: str, k: int) -> str:
-    """The folder of part ``k`` (from 1) of the bundle named ``bundle``: the bundle itself for part 1."""
-    return bundle if k == 1 else f"{bundle}-part-{k}"
-
-
 def remove_parts(site_dir: Path, bundle: str) -> None:
-    """Every folder of a previous index in parts of ``bundle`` (``mkdocs serve`` indexes into the same site)."""
+    """The bundle ``bundle`` and any folder of an older layout's further parts (``mkdocs serve`` indexes into the same site)."""
     shutil.rmtree(site_dir / bundle, ignore_errors=True)
     for old in site_dir.glob(f"{bundle}-part-*"):
         shutil.rmtree(old, ignore_errors=True)
@@ -122,40 +124,67 @@ def link_pages(source: Path, pages: Sequence[str], scratch: Path) -> None:
             shutil.copyfile(source / rel, target)
 
 
-def index_in_parts(source: Path, pages: Sequence[str], site_dir: Path, bundle: str, limit: int, extra: Sequence[str] = ()) -> list[Path]:
-    """Index ``pages`` (relative to ``source``) in parts of at most ``limit``, one run after another, into ``site_dir``.
+def _pagefind_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
 
-    Returns the parts' folders, the first one's ``parts.json`` listing the
-    others.  A single part is indexed from ``source`` itself, which must
-    then hold no other page with a ``data-pagefind-body``.
+    try:
+        return version("pagefind")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def part_key(source: Path, pages: Sequence[str], extra: Sequence[str]) -> str:
+    """What a part's Pagefind run depends on, hashed: Pagefind's version and arguments, its pages' paths and bytes."""
+    h = hashlib.sha256(f"pagefind {_pagefind_version()}\0{chr(0).join(extra)}\0".encode("utf-8"))
+    for rel in pages:
+        h.update(rel.encode("utf-8") + b"\0")
+        h.update(hashlib.sha256((source / rel).read_bytes()).digest())
+    return h.hexdigest()[:32]
+
+
+def index_in_parts(
+    source: Path, pages: Sequence[str], site_dir: Path, bundle: str, limit: int,
+    extra: Sequence[str] = (), cache: Path | None = None,
+) -> Path:
+    """Index ``pages`` (relative to ``source``) in parts of at most ``limit`` into the one bundle ``site_dir/bundle``.
+
+    With ``cache`` (the project's cache folder) a part whose pages are
+    unchanged reuses its last run, and runs no longer used are removed.
     """
     remove_parts(site_dir, bundle)
-    parts = split(pages, limit)
-    folders = [site_dir / part_folder(bundle, k) for k in range(1, len(parts) + 1)]
-    if len(parts) == 1:
-        run_pagefind(source, folders[0], extra)
-    else:
-        scratch = site_dir.parent / f".{site_dir.name}.index-part.tmp-{os.getpid()}"
-        try:
-            for part, out in zip(parts, folders):
-                shutil.rmtree(scratch, ignore_errors=True)
-                link_pages(source, part, scratch)
-                run_pagefind(scratch, out, extra)
-                if out != folders[0]:
-                    keep_index_only(out)
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
-    manifest = {"parts": [f"{f.name}/" for f in folders[1:]]}
-    (folders[0] / MANIFEST).write_text(json.dumps(manifest, separators=(",", ":")), "utf-8")
-    return folders
+    store = cache / CACHE_FOLDER / bundle if cache is not None else site_dir.parent / f".{site_dir.name}.{bundle}-parts.tmp-{os.getpid()}"
+    store.mkdir(parents=True, exist_ok=True)
+    scratch = site_dir.parent / f".{site_dir.name}.index-part.tmp-{os.getpid()}"
+    runs = []
+    try:
+        for part in split(pages, limit):
+            run = store / part_key(source, part, extra)
+            if not (run / "pagefind-entry.json").is_file():
+                _index_part(source, part, run, scratch, extra)
+            runs.append(run)
+        combine(runs, site_dir / bundle)
+        if cache is not None:
+            used = {run.name for run in runs}
+            for old in store.iterdir():
+                if old.name not in used:
+                    shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        if cache is None:
+            shutil.rmtree(store, ignore_errors=True)
+    return site_dir / bundle
 
 
-def keep_index_only(bundle: Path) -> None:
-    """Drop a further part's copy of the runtime, WebAssembly and UI: the search box loads the first part's."""
-    for path in bundle.iterdir():
-        if path.name in _INDEX_FILES or path.suffix == ".pf_meta":
-            continue
-        if path.is_dir():
-            shutil.rmtree(path)
-        else:
-            path.unlink()
+def _index_part(source: Path, pages: Sequence[str], run: Path, scratch: Path, extra: Sequence[str]) -> None:
+    """One Pagefind run over ``pages`` into ``run``, which appears only once complete."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    link_pages(source, pages, scratch)
+    tmp = run.with_name(f"{run.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        run_pagefind(scratch, tmp, extra)
+        shutil.rmtree(run, ignore_errors=True)
+        os.rename(tmp, run)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -102,7 +102,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
         notes = project.cache / f".search-notes.tmp-{os.getpid()}"
         try:
             try:
-                merge([Path(f) for f in args.shards], tmp, notes)
+                merge([Path(f) for f in args.shards], tmp, notes, project.cache)
             except (MergeError, RuntimeError) as exc:
                 print(f"archive-build merge: {exc}; {project.rel(target)}/ left as it was", file=sys.stderr)
                 return 1
@@ -150,7 +150,7 @@ def _render(project: Project, tmp: Path, notes: Path, env: dict[str, str], jobs:
         if proc.returncode != 0:
             return proc.returncode
         start = time.perf_counter()
-        search.index_site(tmp, notes)
+        search.index_site(tmp, notes, project.cache)
         seconds["index"] = time.perf_counter() - start
         return 0
     from archive_build.site.merge import STATE_FOLDER, merge
@@ -174,7 +174,7 @@ def _render(project: Project, tmp: Path, notes: Path, env: dict[str, str], jobs:
             return failed
         start = time.perf_counter()
         page_records.combine(part_records, records)
-        merge(parts, tmp, notes)
+        merge(parts, tmp, notes, project.cache)
         seconds["index"] = time.perf_counter() - start  # the merge's moves included
         return 0
     finally:

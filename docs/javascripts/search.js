@@ -35,31 +35,20 @@
   function $(sel) { return document.querySelector(sel); }
 
   // "main": articles, entity and hand-written pages; "notes": one record per annotation
-  // (archive_build/search/index.py), loaded only when the facets are opened.  Each is
-  // indexed in parts (archive_build/search/parts.py): the first part's folder has the
-  // runtime and parts.json, which lists the others, merged here with mergeIndex.
+  // (archive_build/search/index.py), loaded only when the facets are opened.  Each is one
+  // Pagefind bundle, however many runs built it (archive_build/search/combine.py).
   function load(name) {
     name = name || "main";
     if (!engines[name]) {
       var bundle = new URL(name === "notes" ? "pagefind-notes/" : "pagefind/", root).href;
-      var settings = {
-        baseUrl: root.pathname,
-        excerptLength: 26,
-        ranking: { metaWeights: { title: 10, aliases: 1.5 } }
-      };
-      var parts = fetch(bundle + "parts.json").then(function (r) {
-        if (!r.ok) throw new Error("the search index's list of parts is missing (" + r.status + ")");
-        return r.json();
-      });
-      engines[name] = Promise.all([import(bundle + "pagefind.js"), parts]).then(function (loaded) {
-        var pf = loaded[0], rest = loaded[1].parts || [];
-        // The main thread is fast enough for one query, and the worker script is 40 KB more to download.
-        return pf.options(Object.assign({ noWorker: true }, settings))
-          .then(function () { return pf.init(); })
-          .then(function () {
-            return Promise.all(rest.map(function (part) { return pf.mergeIndex(new URL(part, root).href, settings); }));
-          })
-          .then(function () { return pf; });
+      engines[name] = import(bundle + "pagefind.js").then(function (pf) {
+        return pf.options({
+          // The main thread is fast enough for one query, and the worker script is 40 KB more to download.
+          noWorker: true,
+          baseUrl: root.pathname,
+          excerptLength: 26,
+          ranking: { metaWeights: { title: 10, aliases: 1.5 } }
+        }).then(function () { return pf.init(); }).then(function () { return pf; });
       });
       engines[name].catch(function () { delete engines[name]; });
     }

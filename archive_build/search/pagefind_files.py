@@ -1,0 +1,97 @@
+"""Pagefind 1.5's index files: read, written and named as its runtime expects them.
+
+Every index file (page list ``pagefind.<hash>.pf_meta``, word chunks
+``index/*.pf_index``, facets ``filter/*.pf_filter``) is gzip'd
+``pagefind_dcd`` followed by CBOR; a fragment (``fragment/*.pf_fragment``)
+is gzip'd ``pagefind_dcd`` followed by the page's JSON.  Files are named
+by a hash of their bytes after the language (``en_1a2b3c4``), so a
+browser may cache them for good.  The layouts this code relies on:
+
+- page list: ``[version, [[fragment, word_count], ...], [[from, to, chunk], ...],
+  [[facet, file], ...], sorts, meta_fields]``;
+- word chunk: ``[[[word, pages, variants], ...]]``, a page ``[page_delta, locs, meta_locs]``
+  (page numbers delta-encoded along the list; a negative ``meta_locs`` entry
+  ``-(i + 1)`` switches to meta field ``meta_fields[i]``), a variant ``[form, pages]``;
+- facet: ``[facet, [[value, [page, ...]], ...]]`` (absolute page numbers).
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import cbor2
+
+SIGNATURE = b"pagefind_dcd"
+#: The Pagefind versions whose layout this is (a version's prefix).
+LAYOUT_VERSION = "1.5."
+ENTRY = "pagefind-entry.json"
+#: Positions in the page list.
+VERSION, PAGES, CHUNKS, FILTERS, SORTS, META_FIELDS = range(6)
+
+
+class FormatError(RuntimeError):
+    """A bundle this code cannot read: another Pagefind version's layout, or a damaged file."""
+
+
+def unpack(data: bytes, where: Path | str) -> bytes:
+    """The payload of a Pagefind file's bytes (after its signature)."""
+    try:
+        raw = gzip.decompress(data)
+    except (OSError, EOFError) as exc:
+        raise FormatError(f"{where}: not a gzip'd Pagefind file ({exc})") from exc
+    if not raw.startswith(SIGNATURE):
+        raise FormatError(f"{where}: not a Pagefind file")
+    return raw[len(SIGNATURE):]
+
+
+def read(path: Path) -> Any:
+    """The CBOR value of an index, chunk or facet file."""
+    return cbor2.loads(unpack(path.read_bytes(), path))
+
+
+def read_fragment(path: Path) -> dict[str, Any]:
+    """A page's fragment: its address, text, facets and meta."""
+    return json.loads(unpack(path.read_bytes(), path))
+
+
+def pack(value: Any) -> bytes:
+    """``value`` as a Pagefind file's bytes (gzip without a timestamp: the same value, the same bytes)."""
+    return gzip.compress(SIGNATURE + cbor2.dumps(value), compresslevel=9, mtime=0)
+
+
+class Names:
+    """Names by content hash for the files of one folder, longer where two files' short names collide."""
+
+    def __init__(self, language: str, digits: int) -> None:
+        self.language = language
+        self.digits = digits
+        self.taken: dict[str, str] = {}
+
+    def name(self, data: bytes) -> tuple[str, bool]:
+        """The name for ``data``, and whether it is new (False: the same bytes were named before)."""
+        digest = hashlib.sha256(data).hexdigest()
+        length = self.digits
+        while True:
+            name = f"{self.language}_{digest[:length]}"
+            known = self.taken.get(name)
+            if known is None:
+                self.taken[name] = digest
+                return name, True
+            if known == digest:
+                return name, False
+            length += 1
+
+
+def load_entry(bundle: Path) -> dict[str, Any]:
+    """A bundle's ``pagefind-entry.json``."""
+    try:
+        return json.loads((bundle / ENTRY).read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise FormatError(f"{bundle / ENTRY}: unreadable ({exc})") from exc
+
+
+def meta_path(bundle: Path, language_hash: str) -> Path:
+    return bundle / f"pagefind.{language_hash}.pf_meta"
