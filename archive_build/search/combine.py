@@ -1,4 +1,4 @@
-"""Pagefind bundles of disjoint sets of pages combined into the one bundle a single run would give.
+"""Pagefind bundles of disjoint sets of pages combined into one bundle, as one run over them all would write it.
 
 Pagefind's indexer holds a whole index in memory (about 0.5 MB a page),
 so a large site is indexed in parts (``search/parts.py``); the reader
@@ -6,62 +6,122 @@ still gets one index, which costs a first query one page list and one
 word chunk per word.  Combining needs little memory: each part's words
 are already sorted, so the parts' chunks are read one at a time, merged
 word by word, and cut into new chunks as Pagefind cuts them.  Only the
-page list (an address and two numbers per page) and the facets are held
-whole.
+page list (a name and a count per page) and the facets are held whole.
 
-The result does not depend on how the pages were split: pages are
-numbered in the order of their addresses, every list is sorted and every
-file is named by a hash of its bytes, so one part or twenty give the
-same bytes.
+The pages are numbered part after part, each part's in its own order,
+so a word's page list from a part is taken over as Pagefind wrote it but
+for its first page number (page numbers are deltas along the list).  Each
+part's lists are encoded once, when the part is first combined, and kept
+beside its run (``prepared``) as CBOR bytes but for their first page, so a
+combine re-encodes a page or two per word and part, not every page that
+has the word: the work of re-indexing one part is proportional to the
+part, and combining is mostly joining bytes.  The same parts give the same
+bytes: lists are in one order and files named by their bytes.
 """
 from __future__ import annotations
 
+import collections
+import concurrent.futures
+import gc
+import hashlib
 import heapq
 import itertools
 import json
 import os
+import pickle
 import shutil
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
+
+import cbor2
 
 from archive_build.search import pagefind_files as pf
 from archive_build.search.pagefind_files import FormatError
 
 #: Pagefind's word chunk size: the positions (and one per page) a chunk holds before it is cut.
 CHUNK_SIZE = 20_000
+#: Compressed word chunks waiting to be written, at most.
+_IN_FLIGHT = 32
 #: The files of a bundle that hold its index; the rest is the runtime, taken from the first part.
 INDEX_FILES = ("index", "fragment", "filter", pf.ENTRY)
 
 
+#: A part's page list for one word, ready to join: its first page as values (its page number is
+#: rebased in the whole), the rest as CBOR bytes, how many they are, the sum of their page number
+#: deltas, and their size as Pagefind counts it when it cuts chunks.
+_Segment = tuple[int, list[int], list[int], bytes, int, int, int]
+
+
 @dataclass
 class _Part:
-    """One part's index for one language, with its page numbers and meta fields renumbered for the whole."""
+    """One part's index for one language: where its pages start in the whole, and its meta fields' new numbers."""
 
     bundle: Path
     meta: list[Any]
-    pages: list[int] = field(default_factory=list)  # local page number -> global
+    offset: int = 0
     fields: list[int] = field(default_factory=list)  # local meta field -> global
 
-    def words(self, i: int) -> Iterator[tuple[str, int, list[Any]]]:
-        """The part's words in order as ``(word, i, entry)``, one chunk in memory at a time."""
-        for _from, _to, chunk in self.meta[pf.CHUNKS]:
-            for entry in pf.read(self.bundle / "index" / f"{chunk}.pf_index")[0]:
-                yield entry[0], i, entry
+    def words(self, i: int) -> Iterator[tuple[str, int, tuple[_Segment | None, tuple[tuple[str, _Segment], ...]]]]:
+        """The part's words in order as ``(word, i, (pages, variants))``, one of its chunks in memory at a time."""
+        path = self.prepared()
+        if not path.is_file():
+            self.prepare(path)
+        with open(path, "rb") as f:
+            while True:
+                try:
+                    block = pickle.load(f)
+                except EOFError:
+                    return
+                for word, pages, variants in block:
+                    yield word, i, (pages, variants)
+
+    def prepared(self) -> Path:
+        """Where the part's words are kept ready to join, for its meta fields' numbering in the whole."""
+        numbering = "-".join(map(str, self.fields))
+        return self.bundle / f".combine-{hashlib.sha256(numbering.encode()).hexdigest()[:12]}.pickle"
+
+    def prepare(self, path: Path) -> None:
+        """Encode the part's page lists once (``_Segment``), chunk by chunk, into ``path``."""
+        for old in self.bundle.glob(".combine-*"):
+            old.unlink()
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "wb") as f:
+            for _from, _to, chunk in self.meta[pf.CHUNKS]:
+                block = []
+                for entry in pf.read(self.bundle / "index" / f"{chunk}.pf_index")[0]:
+                    variants = entry[2] if len(entry) > 2 else ()
+                    block.append((
+                        entry[0],
+                        self._segment(entry[1]),
+                        tuple((form, seg) for form, pages in variants if (seg := self._segment(pages)) is not None),
+                    ))
+                pickle.dump(block, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+
+    def _segment(self, pages: list[list[Any]]) -> _Segment | None:
+        if not pages:
+            return None
+        if self.fields != list(range(len(self.fields))):
+            pages = [[n, locs, [-(self.fields[-v - 1] + 1) if v < 0 else v for v in meta_locs]] for n, locs, meta_locs in pages]
+        first, rest = pages[0], pages[1:]
+        encoded = cbor2.dumps(rest)[len(pf.array_head(len(rest))):]
+        size = sum(len(p[1]) + len(p[2]) + 1 for p in pages)
+        return first[0], first[1], first[2], encoded, len(rest), sum(p[0] for p in rest), size
 
 
 def combine(parts: Sequence[Path], out: Path) -> None:
-    """Write into ``out`` (emptied) the bundle of all the pages of the Pagefind bundles ``parts``.
+    """Write into ``out`` (emptied) the bundle of all the pages of the Pagefind bundles ``parts``, in that order.
 
-    A FormatError names a part written by a Pagefind this code does not
-    know, or with pages in two parts.
+    A FormatError names a part written by a Pagefind whose layout this code does not know.
     """
     if not parts:
         raise ValueError("no parts to combine")
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     for path in parts[0].iterdir():
-        if path.name not in INDEX_FILES and path.suffix != ".pf_meta":
+        if path.name not in INDEX_FILES and path.suffix != ".pf_meta" and not path.name.startswith("."):
             (shutil.copytree if path.is_dir() else shutil.copy2)(path, out / path.name)
     for folder in ("index", "fragment", "filter"):
         (out / folder).mkdir()
@@ -70,10 +130,17 @@ def combine(parts: Sequence[Path], out: Path) -> None:
     if len(versions) != 1:
         raise FormatError(f"parts written by different Pagefind versions: {sorted(map(str, versions))}")
     languages: dict[str, Any] = {}
-    for language in sorted({lang for e in entries for lang in e["languages"]}):
-        found = [(p, e["languages"][language]) for p, e in zip(parts, entries) if language in e["languages"]]
-        meta_hash, page_count = _combine_language(language, [(p, info["hash"]) for p, info in found], out)
-        languages[language] = {"hash": meta_hash, "wasm": found[0][1].get("wasm", language), "page_count": page_count}
+    # Millions of small lists pass through, none in a cycle: the cyclic collector would only rescan them.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for language in sorted({lang for e in entries for lang in e["languages"]}):
+            found = [(p, e["languages"][language]) for p, e in zip(parts, entries) if language in e["languages"]]
+            meta_hash, page_count = _combine_language(language, [(p, info["hash"]) for p, info in found], out)
+            languages[language] = {"hash": meta_hash, "wasm": found[0][1].get("wasm", language), "page_count": page_count}
+    finally:
+        if collecting:
+            gc.enable()
     entry = {**entries[0], "languages": languages}
     (out / pf.ENTRY).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
 
@@ -81,48 +148,59 @@ def combine(parts: Sequence[Path], out: Path) -> None:
 def _combine_language(language: str, found: list[tuple[Path, str]], out: Path) -> tuple[str, int]:
     """The page list, fragments, words and facets of one language; returns the page list's name and page count."""
     parts = []
+    offset = 0
     for bundle, meta_hash in found:
         meta = pf.read(pf.meta_path(bundle, meta_hash))
         if not isinstance(meta, list) or len(meta) != 6 or not str(meta[pf.VERSION]).startswith(pf.LAYOUT_VERSION):
             raise FormatError(f"{pf.meta_path(bundle, meta_hash)}: not the page list of Pagefind {pf.LAYOUT_VERSION}x")
         if meta[pf.SORTS]:
             raise FormatError(f"{bundle}: sort orders (data-pagefind-sort) cannot be combined")
-        parts.append(_Part(bundle, meta))
-    version = parts[0].meta[pf.VERSION]
+        parts.append(_Part(bundle, meta, offset))
+        offset += len(meta[pf.PAGES])
     fields = sorted({name for part in parts for name in part.meta[pf.META_FIELDS]})
     for part in parts:
         part.fields = [fields.index(name) for name in part.meta[pf.META_FIELDS]]
-    pages = _number_pages(parts, language, out)
+    _prepare_all(parts)
+    pages = _link_fragments(parts, language, out)
     chunks = _write_words(parts, language, out)
     filters = _write_filters(parts, language, out)
-    meta = [version, pages, chunks, filters, [], fields]
-    data = pf.pack(meta)
+    data = pf.pack([parts[0].meta[pf.VERSION], pages, chunks, filters, [], fields])
     meta_hash, _ = pf.Names(language, 10).name(data)
     pf.meta_path(out, meta_hash).write_bytes(data)
     return meta_hash, len(pages)
 
 
-def _number_pages(parts: list[_Part], language: str, out: Path) -> list[list[Any]]:
-    """Number every page in the order of its address, and put its fragment in ``out``; returns the page list."""
-    listed = []
-    for i, part in enumerate(parts):
-        for local, (fragment, word_count) in enumerate(part.meta[pf.PAGES]):
-            path = part.bundle / "fragment" / f"{fragment}.pf_fragment"
-            url = pf.read_fragment(path).get("url", "")
-            listed.append((str(url), i, local, path, word_count))
-        part.pages = [0] * len(part.meta[pf.PAGES])
-    listed.sort(key=lambda page: page[0])
+def _prepare_all(parts: list[_Part]) -> None:
+    """Encode the parts not yet ready to join, on every core: a cold build prepares them all."""
+    todo = [part for part in parts if not part.prepared().is_file()]
+    workers = min(len(todo), os.cpu_count() or 1)
+    if workers <= 1:
+        for part in todo:
+            part.prepare(part.prepared())
+        return
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
+        for done in pool.map(_prepare, todo):
+            del done
+
+
+def _prepare(part: _Part) -> None:
+    part.prepare(part.prepared())
+
+
+def _link_fragments(parts: list[_Part], language: str, out: Path) -> list[list[Any]]:
+    """Every part's fragments in ``out`` under Pagefind's names (longer where two parts' names collide); the page list."""
+    taken: dict[str, Path] = {}
     names = pf.Names(language, 7)
     pages = []
-    for number, (url, i, local, path, word_count) in enumerate(listed):
-        if number and listed[number - 1][0] == url:
-            raise FormatError(f"{url}: indexed in two parts ({parts[listed[number - 1][1]].bundle.name}, {parts[i].bundle.name})")
-        parts[i].pages[local] = number
-        data = path.read_bytes()
-        name, new = names.name(data)
-        if new:
-            _link(path, out / "fragment" / f"{name}.pf_fragment")
-        pages.append([name, word_count])
+    for part in parts:
+        for name, word_count in part.meta[pf.PAGES]:
+            path = part.bundle / "fragment" / f"{name}.pf_fragment"
+            if name in taken and taken[name].read_bytes() != path.read_bytes():
+                name = names.name(path.read_bytes())[0] + "x"  # cannot be a name Pagefind gives (hex digits)
+            if name not in taken:
+                taken[name] = path
+                _link(path, out / "fragment" / f"{name}.pf_fragment")
+            pages.append([name, word_count])
     return pages
 
 
@@ -133,59 +211,85 @@ def _link(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def _renumbered(pages: list[Any], part: _Part) -> Iterator[list[Any]]:
-    """A word's (or variant's) pages in ``part``, with global page numbers and meta fields (absolute, not deltas)."""
-    number = 0
-    for delta, locs, meta_locs in pages:
-        number += delta
-        fields = [-(part.fields[-v - 1] + 1) if v < 0 else v for v in meta_locs] if meta_locs else meta_locs
-        yield [part.pages[number], locs, fields]
+class _PageList:
+    """One word's (or variant's) pages across the parts, as CBOR: each part's list as written, its first page rebased."""
+
+    __slots__ = ("encoded", "count", "last", "size")
+
+    def __init__(self) -> None:
+        self.encoded: list[bytes] = []
+        self.count = 0
+        self.last = 0
+        self.size = 0
+
+    def add(self, segment: _Segment, part: _Part) -> None:
+        first, locs, meta_locs, rest, rest_count, rest_sum, size = segment
+        start = part.offset + first
+        self.encoded.append(cbor2.dumps([start - self.last, locs, meta_locs]))
+        self.encoded.append(rest)
+        self.count += 1 + rest_count
+        self.last = start + rest_sum
+        self.size += size
+
+    def cbor(self) -> bytes:
+        return pf.array_head(self.count) + b"".join(self.encoded)
 
 
-def _delta(pages: list[list[Any]]) -> list[list[Any]]:
-    """Pages sorted by number, numbered as deltas along the list, as Pagefind stores them."""
-    pages.sort(key=lambda p: p[0])
-    last = 0
-    for page in pages:
-        page[0], last = page[0] - last, page[0]
-    return pages
-
-
-def _merged_words(parts: list[_Part]) -> Iterator[list[Any]]:
-    """Every word of every part in order, each once, with the pages of all parts."""
+def _merged_words(parts: list[_Part]) -> Iterator[tuple[str, bytes, int]]:
+    """Every word of every part in order, each once, with the pages of all parts: ``(word, CBOR, size)``."""
     streams = [part.words(i) for i, part in enumerate(parts)]
     for word, group in itertools.groupby(heapq.merge(*streams, key=lambda t: t[0]), key=lambda t: t[0]):
-        pages: list[list[Any]] = []
-        variants: dict[str, list[list[Any]]] = {}
-        for _word, i, entry in group:
-            pages.extend(_renumbered(entry[1], parts[i]))
-            for form, variant_pages in entry[2] if len(entry) > 2 else ():
-                variants.setdefault(form, []).extend(_renumbered(variant_pages, parts[i]))
-        yield [word, _delta(pages), [[form, _delta(variants[form])] for form in sorted(variants)]]
+        pages = _PageList()
+        variants: dict[str, _PageList] = {}
+        for _word, i, (segment, part_variants) in group:
+            if segment is not None:
+                pages.add(segment, parts[i])
+            for form, variant in part_variants:
+                variants.setdefault(form, _PageList()).add(variant, parts[i])
+        encoded = [b"\x83", cbor2.dumps(word), pages.cbor(), pf.array_head(len(variants))]
+        for form in sorted(variants):
+            encoded += [b"\x82", cbor2.dumps(form), variants[form].cbor()]
+        yield word, b"".join(encoded), pages.size
 
 
 def _write_words(parts: list[_Part], language: str, out: Path) -> list[list[str]]:
-    """The merged words in chunks cut as Pagefind cuts them; returns the chunks' ``[from, to, name]``."""
+    """The merged words in chunks cut as Pagefind cuts them; returns the chunks' ``[from, to, name]``.
+
+    Compressing the chunks is most of the work left once the words are
+    merged; zlib lets go of the interpreter lock, so threads compress while
+    the merge goes on (at most ``_IN_FLIGHT`` chunks held at once).
+    """
     names = pf.Names(language, 7)
     chunks: list[list[str]] = []
-    chunk: list[list[Any]] = []
-    size = 0
+    pending: collections.deque[tuple[list[str], concurrent.futures.Future[bytes]]] = collections.deque()
 
-    def flush() -> None:
-        data = pf.pack([chunk])
+    def write(bounds: list[str], data: bytes) -> None:
         name, new = names.name(data)
         if new:
             (out / "index" / f"{name}.pf_index").write_bytes(data)
-        chunks.append([chunk[0][0], chunk[-1][0], name])
+        chunks.append([*bounds, name])
 
-    for word in _merged_words(parts):
-        chunk.append(word)
-        size += sum(len(p[1]) + len(p[2]) + 1 for p in word[1])
-        if size >= CHUNK_SIZE:
-            flush()
-            chunk, size = [], 0
-    if chunk:
-        flush()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        def flush(chunk: list[tuple[str, bytes]]) -> None:
+            raw = b"\x81" + pf.array_head(len(chunk)) + b"".join(encoded for _, encoded in chunk)
+            pending.append(([chunk[0][0], chunk[-1][0]], pool.submit(pf.pack_cbor, raw)))
+            while len(pending) > _IN_FLIGHT:
+                bounds, future = pending.popleft()
+                write(bounds, future.result())
+
+        chunk: list[tuple[str, bytes]] = []
+        size = 0
+        for word, encoded, word_size in _merged_words(parts):
+            chunk.append((word, encoded))
+            size += word_size
+            if size >= CHUNK_SIZE:
+                flush(chunk)
+                chunk, size = [], 0
+        if chunk:
+            flush(chunk)
+        while pending:
+            bounds, future = pending.popleft()
+            write(bounds, future.result())
     for before, after in itertools.pairwise(chunks):
         to, after[0] = _prefixes(before[1], after[0])
         if to >= before[0]:
@@ -203,15 +307,15 @@ def _write_filters(parts: list[_Part], language: str, out: Path) -> list[list[st
     """Every facet with the pages of all parts, values sorted; returns the page list's ``[facet, name]`` pairs."""
     facets: dict[str, dict[str, list[int]]] = {}
     for part in parts:
-        for facet, name in part.meta[pf.FILTERS]:
-            read_facet, values = pf.read(part.bundle / "filter" / f"{name}.pf_filter")
-            into = facets.setdefault(str(read_facet), {})
+        for _facet, name in part.meta[pf.FILTERS]:
+            facet, values = pf.read(part.bundle / "filter" / f"{name}.pf_filter")
+            into = facets.setdefault(str(facet), {})
             for value, pages in values:
-                into.setdefault(str(value), []).extend(part.pages[p] for p in pages)
+                into.setdefault(str(value), []).extend(part.offset + p for p in sorted(pages))
     names = pf.Names(language, 7)
     listed = []
     for facet in sorted(facets):
-        data = pf.pack([facet, [[value, sorted(pages)] for value, pages in sorted(facets[facet].items())]])
+        data = pf.pack([facet, [[value, pages] for value, pages in sorted(facets[facet].items())]])
         name, new = names.name(data)
         if new:
             (out / "filter" / f"{name}.pf_filter").write_bytes(data)

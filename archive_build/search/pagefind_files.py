@@ -59,7 +59,22 @@ def read_fragment(path: Path) -> dict[str, Any]:
 
 def pack(value: Any) -> bytes:
     """``value`` as a Pagefind file's bytes (gzip without a timestamp: the same value, the same bytes)."""
-    return gzip.compress(SIGNATURE + cbor2.dumps(value), compresslevel=9, mtime=0)
+    return pack_cbor(cbor2.dumps(value))
+
+
+def pack_cbor(data: bytes) -> bytes:
+    """CBOR bytes as a Pagefind file's bytes."""
+    return gzip.compress(SIGNATURE + data, compresslevel=6, mtime=0)
+
+
+def array_head(length: int) -> bytes:
+    """The CBOR head of an array of ``length`` items, in its shortest form (as cbor2 writes it)."""
+    if length < 24:
+        return bytes([0x80 | length])
+    for code, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if length < 1 << (8 * size):
+            return bytes([0x80 | code]) + length.to_bytes(size, "big")
+    raise ValueError(f"an array of {length} items")
 
 
 class Names:

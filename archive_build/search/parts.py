@@ -30,10 +30,11 @@ from typing import Sequence
 
 from archive_build.search.combine import combine
 
-#: Pages per Pagefind run at most (about 1 GB of memory for 2,000 article pages); parts average half of it.
-DEFAULT_PAGES_PER_INDEX = 2_000
+#: Pages per Pagefind run at most (about 0.5 GB of memory for 1,000 article pages); parts average half of
+#: it, so that re-indexing the part of a changed page takes a few seconds.
+DEFAULT_PAGES_PER_INDEX = 1_000
 #: Notes per Pagefind run at most: a note's page is a paragraph, about a tenth of an article page.
-DEFAULT_NOTES_PER_INDEX = 20_000
+DEFAULT_NOTES_PER_INDEX = 10_000
 #: Override the pages and the notes per run (a low value splits a small test archive into several parts).
 PAGES_ENV = "ARCHIVE_BUILD_PAGES_PER_INDEX"
 NOTES_ENV = "ARCHIVE_BUILD_NOTES_PER_INDEX"
