@@ -1,8 +1,6 @@
 """No contributor mistake makes a note vanish: every file is read or reported, every unread note is still on the page."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.conftest import copy_project, run_cli

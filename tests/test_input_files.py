@@ -95,7 +95,7 @@ def test_ids_that_differ_only_in_case_are_an_error_naming_both_files(project: Pa
     (project / "raw" / "2024-01-01-Report.txt").write_text(TEXT)
     proc = run_cli(project, "build")
     both = "raw/2024-01-01-Report.txt, raw/2024-01-01-report.txt"
-    assert f"raw/2024-01-01-report.txt: error: two raw files have the id" in proc.stderr
+    assert "raw/2024-01-01-report.txt: error: two raw files have the id" in proc.stderr
     assert both in proc.stderr
 
 

@@ -20,7 +20,18 @@ from typing import Any
 
 from archive_build.markdown.escape import escape_text
 from archive_build.markdown.tokens import (
-    ATTR, AUTOLINK, CODE, ESCAPE, FENCE, FOOTREF, IMAGE, LINK, REFLINK, TAG, Regions, tokenize,
+    ATTR,
+    AUTOLINK,
+    CODE,
+    ESCAPE,
+    FENCE,
+    FOOTREF,
+    IMAGE,
+    LINK,
+    REFLINK,
+    TAG,
+    Regions,
+    tokenize,
 )
 from archive_build.model import Article
 

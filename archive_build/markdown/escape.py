@@ -15,7 +15,7 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 from archive_build.markdown import untrusted as untrusted_markdown
-from archive_build.markdown.tokens import IMAGE, Token, code_regions, tokenize, top_level
+from archive_build.markdown.tokens import IMAGE, Token, code_regions, tokenize
 from archive_build.markdown.tokens import LINK as LINK_KIND
 
 # Characters that start inline syntax anywhere in a line (Python-Markdown core,
