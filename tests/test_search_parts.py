@@ -232,3 +232,20 @@ def test_every_searchable_page_is_in_the_bundle_once(parted_site: Path) -> None:
 def test_no_run_indexed_more_pages_than_the_limit(parted_site: Path) -> None:
     assert max(len(_urls(run)) for run in _cached_runs(parted_site, "pagefind")) <= 150
     assert max(len(_urls(run)) for run in _cached_runs(parted_site, "pagefind-notes")) <= 40
+
+
+def test_words_prepared_in_another_layout_are_prepared_again(small_site: Path, tmp_path: Path) -> None:
+    pages = _pages(small_site)
+    runs = _runs(small_site, [pages[:5], pages[5:]], tmp_path)
+    combine(runs, tmp_path / "first")
+    for prepared in runs[0].glob(".combine-*"):
+        prepared.write_bytes(b"not a pickle")
+    combine(runs, tmp_path / "second")
+    assert _digests(tmp_path / "first") == _digests(tmp_path / "second")
+
+
+def test_the_runtime_is_copied_without_the_prepared_words(small_site: Path, tmp_path: Path) -> None:
+    runs = _runs(small_site, [_pages(small_site)], tmp_path)
+    combine(runs, tmp_path / "bundle")
+    assert (tmp_path / "bundle" / "pagefind.js").is_file()
+    assert not list((tmp_path / "bundle").glob(".*"))

@@ -52,6 +52,8 @@ INDEX_FILES = ("index", "fragment", "filter", pf.ENTRY)
 #: rebased in the whole), the rest as CBOR bytes, how many they are, the sum of their page number
 #: deltas, and their size as Pagefind counts it when it cuts chunks.
 _Segment = tuple[int, list[int], list[int], bytes, int, int, int]
+#: The first record of a part's prepared words: the layout they are in.
+_PREPARED_LAYOUT = ("archive-build combine", 1)
 
 
 @dataclass
@@ -66,9 +68,10 @@ class _Part:
     def words(self, i: int) -> Iterator[tuple[str, int, tuple[_Segment | None, tuple[tuple[str, _Segment], ...]]]]:
         """The part's words in order as ``(word, i, (pages, variants))``, one of its chunks in memory at a time."""
         path = self.prepared()
-        if not path.is_file():
+        if not self.is_prepared(path):
             self.prepare(path)
         with open(path, "rb") as f:
+            pickle.load(f)  # the layout's name
             while True:
                 try:
                     block = pickle.load(f)
@@ -82,12 +85,22 @@ class _Part:
         numbering = "-".join(map(str, self.fields))
         return self.bundle / f".combine-{hashlib.sha256(numbering.encode()).hexdigest()[:12]}.pickle"
 
+    @staticmethod
+    def is_prepared(path: Path) -> bool:
+        """Whether ``path`` holds words prepared in today's layout (an older one is prepared again)."""
+        try:
+            with open(path, "rb") as f:
+                return pickle.load(f) == _PREPARED_LAYOUT
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+            return False
+
     def prepare(self, path: Path) -> None:
         """Encode the part's page lists once (``_Segment``), chunk by chunk, into ``path``."""
         for old in self.bundle.glob(".combine-*"):
             old.unlink()
         tmp = path.with_name(path.name + ".tmp")
         with open(tmp, "wb") as f:
+            pickle.dump(_PREPARED_LAYOUT, f)
             for _from, _to, chunk in self.meta[pf.CHUNKS]:
                 block = []
                 for entry in pf.read(self.bundle / "index" / f"{chunk}.pf_index")[0]:
@@ -172,7 +185,7 @@ def _combine_language(language: str, found: list[tuple[Path, str]], out: Path) -
 
 def _prepare_all(parts: list[_Part]) -> None:
     """Encode the parts not yet ready to join, on every core: a cold build prepares them all."""
-    todo = [part for part in parts if not part.prepared().is_file()]
+    todo = [part for part in parts if not part.is_prepared(part.prepared())]
     workers = min(len(todo), os.cpu_count() or 1)
     if workers <= 1:
         for part in todo:
