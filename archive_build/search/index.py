@@ -79,8 +79,8 @@ def excluded_selectors() -> list[str]:
 
 def build_index(site_dir: Path, cache: Path | None = None) -> None:
     """Index the built site into ``site/pagefind/``."""
-    pages = parts.searchable_pages(site_dir, skip=_BUNDLE_FOLDERS)
-    parts.index_in_parts(site_dir, pages, site_dir, MAIN_BUNDLE, parts.pages_per_index(), excluded_selectors(), cache)
+    pages = parts.scan_pages(site_dir, skip=_BUNDLE_FOLDERS)
+    parts.index_in_parts(site_dir, list(pages), site_dir, MAIN_BUNDLE, parts.pages_per_index(), excluded_selectors(), cache, pages)
 
 
 #: The notes index, beside the main one: one record per annotation, so the

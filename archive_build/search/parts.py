@@ -25,8 +25,8 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Sequence
 
 from archive_build.search.combine import combine
 
@@ -65,7 +65,12 @@ def searchable_pages(site_dir: Path, skip: Sequence[str] = ()) -> list[str]:
 
     ``skip``: top-level folders left out (the search bundles).
     """
-    found = []
+    return list(scan_pages(site_dir, skip))
+
+
+def scan_pages(site_dir: Path, skip: Sequence[str] = ()) -> dict[str, bytes]:
+    """``searchable_pages`` (in their order), each with a hash of its bytes: read once for both."""
+    found = {}
     for folder, dirs, names in os.walk(site_dir):
         rel = os.path.relpath(folder, site_dir)
         if rel == ".":
@@ -74,9 +79,10 @@ def searchable_pages(site_dir: Path, skip: Sequence[str] = ()) -> list[str]:
             if name.endswith(".html"):
                 path = os.path.join(folder, name)
                 with open(path, "rb") as f:
-                    if _BODY.search(f.read()):
-                        found.append(Path(os.path.relpath(path, site_dir)).as_posix())
-    return sorted(found)
+                    data = f.read()
+                if _BODY.search(data):
+                    found[Path(os.path.relpath(path, site_dir)).as_posix()] = hashlib.sha256(data).digest()
+    return dict(sorted(found.items()))
 
 
 def _is_cut_point(page: str, period: int) -> bool:
@@ -134,23 +140,28 @@ def _pagefind_version() -> str:
         return "unknown"
 
 
-def part_key(source: Path, pages: Sequence[str], extra: Sequence[str]) -> str:
-    """What a part's Pagefind run depends on, hashed: Pagefind's version and arguments, its pages' paths and bytes."""
+def part_key(source: Path, pages: Sequence[str], extra: Sequence[str], digests: Mapping[str, bytes] | None = None) -> str:
+    """What a part's Pagefind run depends on, hashed: Pagefind's version and arguments, its pages' paths and bytes.
+
+    ``digests``: the pages' hashes where ``scan_pages`` already read them.
+    """
     h = hashlib.sha256(f"pagefind {_pagefind_version()}\0{chr(0).join(extra)}\0".encode("utf-8"))
     for rel in pages:
         h.update(rel.encode("utf-8") + b"\0")
-        h.update(hashlib.sha256((source / rel).read_bytes()).digest())
+        digest = digests.get(rel) if digests is not None else None
+        h.update(digest or hashlib.sha256((source / rel).read_bytes()).digest())
     return h.hexdigest()[:32]
 
 
 def index_in_parts(
     source: Path, pages: Sequence[str], site_dir: Path, bundle: str, limit: int,
-    extra: Sequence[str] = (), cache: Path | None = None,
+    extra: Sequence[str] = (), cache: Path | None = None, digests: Mapping[str, bytes] | None = None,
 ) -> Path:
     """Index ``pages`` (relative to ``source``) in parts of at most ``limit`` into the one bundle ``site_dir/bundle``.
 
     With ``cache`` (the project's cache folder) a part whose pages are
     unchanged reuses its last run, and runs no longer used are removed.
+    ``digests``: the pages' hashes, where the caller has them (``scan_pages``).
     """
     remove_parts(site_dir, bundle)
     store = cache / CACHE_FOLDER / bundle if cache is not None else site_dir.parent / f".{site_dir.name}.{bundle}-parts.tmp-{os.getpid()}"
@@ -159,7 +170,7 @@ def index_in_parts(
     runs = []
     try:
         for part in split(pages, limit):
-            run = store / part_key(source, part, extra)
+            run = store / part_key(source, part, extra, digests)
             if not (run / "pagefind-entry.json").is_file():
                 _index_part(source, part, run, scratch, extra)
             runs.append(run)
