@@ -79,7 +79,10 @@ def excluded_selectors() -> list[str]:
 
 def build_index(site_dir: Path, cache: Path | None = None) -> None:
     """Index the built site into ``site/pagefind/``."""
-    pages = parts.scan_pages(site_dir, skip=_BUNDLE_FOLDERS)
+    from archive_build.opendata.site_info import TREE as OPEN_DATA
+
+    # The open-data tree holds five files an article and no page: not walked at all.
+    pages = parts.scan_pages(site_dir, skip=(*_BUNDLE_FOLDERS, OPEN_DATA))
     parts.index_in_parts(site_dir, list(pages), site_dir, MAIN_BUNDLE, parts.pages_per_index(), excluded_selectors(), cache, pages)
 
 
