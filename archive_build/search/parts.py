@@ -33,8 +33,9 @@ from archive_build.search.combine import combine
 #: Pages per Pagefind run at most (about 0.5 GB of memory for 1,000 article pages); parts average half of
 #: it, so that re-indexing the part of a changed page takes a few seconds.
 DEFAULT_PAGES_PER_INDEX = 1_000
-#: Notes per Pagefind run at most: a note's page is a paragraph, about a tenth of an article page.
-DEFAULT_NOTES_PER_INDEX = 10_000
+#: Notes per Pagefind run at most: a note's page is a paragraph, about a tenth of an article page,
+#: so a run of 2,000 notes takes about what one of 200 article pages does.
+DEFAULT_NOTES_PER_INDEX = 4_000
 #: Override the pages and the notes per run (a low value splits a small test archive into several parts).
 PAGES_ENV = "ARCHIVE_BUILD_PAGES_PER_INDEX"
 NOTES_ENV = "ARCHIVE_BUILD_NOTES_PER_INDEX"
