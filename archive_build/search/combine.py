@@ -48,12 +48,12 @@ _IN_FLIGHT = 32
 INDEX_FILES = ("index", "fragment", "filter", pf.ENTRY)
 
 
-#: A part's page list for one word, ready to join: its first page as values (its page number is
-#: rebased in the whole), the rest as CBOR bytes, how many they are, the sum of their page number
-#: deltas, and their size as Pagefind counts it when it cuts chunks.
-_Segment = tuple[int, list[int], list[int], bytes, int, int, int]
+#: A part's page list for one word, ready to join: its first page's number (rebased in the whole)
+#: and the CBOR of the rest of that page, the other pages as CBOR, how many they are, the sum of
+#: their page number deltas, and their size as Pagefind counts it when it cuts chunks.
+_Segment = tuple[int, bytes, bytes, int, int, int]
 #: The first record of a part's prepared words: the layout they are in.
-_PREPARED_LAYOUT = ("archive-build combine", 1)
+_PREPARED_LAYOUT = ("archive-build combine", 2)
 
 
 @dataclass
@@ -119,9 +119,10 @@ class _Part:
         if self.fields != list(range(len(self.fields))):
             pages = [[n, locs, [-(self.fields[-v - 1] + 1) if v < 0 else v for v in meta_locs]] for n, locs, meta_locs in pages]
         first, rest = pages[0], pages[1:]
+        first_rest = cbor2.dumps(first[1:])[1:]  # [locs, meta_locs] without its head: a 2-item array's is one byte
         encoded = cbor2.dumps(rest)[len(pf.array_head(len(rest))):]
         size = sum(len(p[1]) + len(p[2]) + 1 for p in pages)
-        return first[0], first[1], first[2], encoded, len(rest), sum(p[0] for p in rest), size
+        return first[0], first_rest, encoded, len(rest), sum(p[0] for p in rest), size
 
 
 def combine(parts: Sequence[Path], out: Path) -> None:
@@ -236,10 +237,9 @@ class _PageList:
         self.size = 0
 
     def add(self, segment: _Segment, part: _Part) -> None:
-        first, locs, meta_locs, rest, rest_count, rest_sum, size = segment
+        first, first_rest, rest, rest_count, rest_sum, size = segment
         start = part.offset + first
-        self.encoded.append(cbor2.dumps([start - self.last, locs, meta_locs]))
-        self.encoded.append(rest)
+        self.encoded += (b"\x83", cbor2.dumps(start - self.last), first_rest, rest)
         self.count += 1 + rest_count
         self.last = start + rest_sum
         self.size += size

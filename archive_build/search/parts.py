@@ -44,6 +44,7 @@ CACHE_FOLDER = "search-parts"
 #: A page Pagefind indexes: one with a ``data-pagefind-body`` element (the page text of
 #: strangers is escaped, so only the site's own templates make one).
 _BODY = re.compile(rb"<[a-zA-Z][^<>]*\sdata-pagefind-body[\s=>]")
+_BODY_WORD = b"data-pagefind-body"
 
 
 def pages_per_index() -> int:
@@ -81,9 +82,20 @@ def scan_pages(site_dir: Path, skip: Sequence[str] = ()) -> dict[str, bytes]:
                 path = os.path.join(folder, name)
                 with open(path, "rb") as f:
                     data = f.read()
-                if _BODY.search(data):
+                if has_search_body(data):
                     found[Path(os.path.relpath(path, site_dir)).as_posix()] = hashlib.sha256(data).digest()
     return dict(sorted(found.items()))
+
+
+def has_search_body(html: bytes) -> bool:
+    """Whether the page has an element with ``data-pagefind-body``: a fast search for the word, then its tag checked."""
+    at = html.find(_BODY_WORD)
+    while at >= 0:
+        start = html.rfind(b"<", 0, at)
+        if start >= 0 and _BODY.match(html, start):
+            return True
+        at = html.find(_BODY_WORD, at + 1)
+    return False
 
 
 def _is_cut_point(page: str, period: int) -> bool:
