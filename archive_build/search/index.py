@@ -67,9 +67,14 @@ def index_site(site_dir: Path, notes_folder: Path, cache: Path | None = None) ->
     """Both Pagefind indexes of a rendered site whose hooks left the notes' pages in ``notes_folder``.
 
     ``cache``: the project's cache, where each part's Pagefind run is kept for the next build.
+    The notes are indexed in a forked process meanwhile: the two share nothing but the cache.
     """
-    build_index(site_dir, cache)
-    index_note_pages(notes_folder, site_dir, cache)
+    from archive_build.build.workers import Workers
+
+    with Workers() as workers:
+        notes = workers.background(index_note_pages, notes_folder, site_dir, cache)
+        build_index(site_dir, cache)
+        notes()
 
 
 def excluded_selectors() -> list[str]:
