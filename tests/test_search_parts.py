@@ -102,12 +102,11 @@ def test_the_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -
     assert (parts.pages_per_index(), parts.notes_per_index()) == (12, parts.DEFAULT_NOTES_PER_INDEX)
 
 
-def test_a_part_s_key_changes_with_its_pages_bytes(tmp_path: Path) -> None:
-    (tmp_path / "a.html").write_text("one", "utf-8")
-    first = parts.part_key(tmp_path, ["a.html"], ())
-    assert parts.part_key(tmp_path, ["a.html"], ()) == first
-    (tmp_path / "a.html").write_text("two", "utf-8")
-    assert parts.part_key(tmp_path, ["a.html"], ()) != first
+def test_a_part_s_key_changes_with_its_pages_bytes() -> None:
+    def key(data: bytes) -> str:
+        return parts.part_key(parts.PagesInMemory({"a.html": data}), ["a.html"], ())
+
+    assert key(b"one") == key(b"one") != key(b"two")
 
 
 def _index(bundle: Path) -> dict[str, Any]:
@@ -183,14 +182,18 @@ def test_an_unchanged_part_is_not_indexed_again(small_site: Path, tmp_path: Path
     real = parts.run_pagefind
     monkeypatch.setattr(parts, "run_pagefind", lambda source, out, extra=(): (ran.append(source), real(source, out, extra))[1])
     cache = tmp_path / "cache"
-    parts.index_in_parts(site, pages, site, "pagefind", 4, cache=cache)
+
+    def index() -> None:
+        parts.index_in_parts(parts.SiteFiles(site, parts.scan_pages(site, skip=("pagefind",))), site, "pagefind", 4, cache=cache)
+
+    index()
     first_runs, first_bundle = len(ran), _digests(site / "pagefind")
     assert first_runs >= 2
-    parts.index_in_parts(site, pages, site, "pagefind", 4, cache=cache)
+    index()
     assert len(ran) == first_runs and _digests(site / "pagefind") == first_bundle
     (site / pages[0]).unlink()
     (site / pages[0]).write_text(_page(99), "utf-8")
-    parts.index_in_parts(site, pages, site, "pagefind", 4, cache=cache)
+    index()
     assert len(ran) == first_runs + 1
     assert len(list((cache / parts.CACHE_FOLDER / "pagefind").iterdir())) == first_runs
 
@@ -249,3 +252,17 @@ def test_the_runtime_is_copied_without_the_prepared_words(small_site: Path, tmp_
     combine(runs, tmp_path / "bundle")
     assert (tmp_path / "bundle" / "pagefind.js").is_file()
     assert not list((tmp_path / "bundle").glob(".*"))
+
+
+def test_pages_in_memory_are_written_only_for_the_runs_that_need_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pages = {f"n{i:02}.html": _page(i).encode() for i in range(12)}
+    written: list[str] = []
+    real = parts.PagesInMemory.put
+    monkeypatch.setattr(parts.PagesInMemory, "put", lambda self, names, scratch: (written.extend(names), real(self, names, scratch))[1])
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    parts.index_in_parts(pages, site, "pagefind-notes", 4, cache=cache)
+    assert sorted(written) == sorted(pages)
+    written.clear()
+    pages["n00.html"] = _page(50).encode()
+    parts.index_in_parts(pages, site, "pagefind-notes", 4, cache=cache)
+    assert "n00.html" in written and len(written) < len(pages)

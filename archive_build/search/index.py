@@ -50,13 +50,13 @@ EXCLUDED = (
 
 
 #: Set by ``archive-build site`` for the MkDocs it runs: the folder where the
-#: hooks leave the notes' pages, for Pagefind to index after MkDocs has
-#: exited (``index_site``), so the two never hold their memory at once.
+#: hooks leave the notes (``save_notes``), for Pagefind to index after MkDocs
+#: has exited (``index_site``), so the two never hold their memory at once.
 DEFER_ENV = "ARCHIVE_BUILD_SEARCH_LATER"
 
 
 def deferred_notes_folder() -> Path | None:
-    """Where to leave the notes' pages when indexing is left to ``archive-build site``; None: index in MkDocs' ``on_post_build``."""
+    """Where to leave the notes when indexing is left to ``archive-build site``; None: index in MkDocs' ``on_post_build``."""
     import os
 
     value = os.environ.get(DEFER_ENV)
@@ -64,7 +64,7 @@ def deferred_notes_folder() -> Path | None:
 
 
 def index_site(site_dir: Path, notes_folder: Path, cache: Path | None = None) -> None:
-    """Both Pagefind indexes of a rendered site whose hooks left the notes' pages in ``notes_folder``.
+    """Both Pagefind indexes of a rendered site whose hooks left the notes in ``notes_folder`` (``save_notes``).
 
     ``cache``: the project's cache, where each part's Pagefind run is kept for the next build.
     The notes are indexed in a forked process meanwhile: the two share nothing but the cache.
@@ -88,7 +88,7 @@ def build_index(site_dir: Path, cache: Path | None = None) -> None:
 
     # The open-data tree holds five files an article and no page: not walked at all.
     pages = parts.scan_pages(site_dir, skip=(*_BUNDLE_FOLDERS, OPEN_DATA))
-    parts.index_in_parts(site_dir, list(pages), site_dir, MAIN_BUNDLE, parts.pages_per_index(), excluded_selectors(), cache, pages)
+    parts.index_in_parts(parts.SiteFiles(site_dir, pages), site_dir, MAIN_BUNDLE, parts.pages_per_index(), excluded_selectors(), cache)
 
 
 #: The notes index, beside the main one: one record per annotation, so the
@@ -103,12 +103,8 @@ _BUNDLE_FOLDERS = (MAIN_BUNDLE, NOTES_BUNDLE)
 
 
 def build_notes_index(site_dir: Path, notes: Iterable[NoteRecord]) -> None:
-    """Index the notes into ``site/pagefind-notes/`` (each note a small page in a scratch folder)."""
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="archive-notes-") as tmp:
-        write_note_pages(Path(tmp), notes)
-        index_note_pages(Path(tmp), site_dir)
+    """Index the notes into ``site/pagefind-notes/``."""
+    parts.index_in_parts(note_pages(notes), site_dir, NOTES_BUNDLE, parts.notes_per_index())
 
 
 def note_page_name(note: NoteRecord) -> str:
@@ -118,27 +114,41 @@ def note_page_name(note: NoteRecord) -> str:
     return "n" + hashlib.sha256(note.href.encode("utf-8")).hexdigest()[:24] + ".html"
 
 
-def write_note_pages(folder: Path, notes: Iterable[NoteRecord]) -> None:
-    """Each note as a small page in ``folder``, for ``index_note_pages``."""
+#: In the folder ``archive-build site`` gives the hooks: the notes, a JSON object a line.
+NOTES_FILE = "notes.jsonl"
+
+
+def save_notes(folder: Path, notes: Iterable[NoteRecord]) -> None:
+    """The notes, for ``index_note_pages`` once MkDocs has exited: one file, not a page a note."""
+    from dataclasses import asdict
+
     folder.mkdir(parents=True, exist_ok=True)
-    written = 0
-    for note in notes:
-        (folder / note_page_name(note)).write_text(note.html(), encoding="utf-8")
-        written += 1
-    if not written:
+    with open(folder / NOTES_FILE, "w", encoding="utf-8") as f:
+        for note in notes:
+            f.write(json.dumps(asdict(note), ensure_ascii=False) + "\n")
+
+
+def note_pages(notes: Iterable[NoteRecord]) -> dict[str, bytes]:
+    """Each note as the small page Pagefind indexes, by file name (a placeholder where there is no note)."""
+    pages = {note_page_name(note): note.html().encode("utf-8") for note in notes}
+    if not pages:
         # Pagefind builds no index without a word to index, and the search box
         # expects one: a placeholder, of a kind the box never asks for.
-        (folder / "n0.html").write_text(
-            '<html lang="en"><body><main data-pagefind-body><p>placeholder</p></main>'
-            '<span hidden data-pagefind-filter="kind">Placeholder</span></body></html>',
-            encoding="utf-8",
+        pages["n0.html"] = (
+            b'<html lang="en"><body><main data-pagefind-body><p>placeholder</p></main>'
+            b'<span hidden data-pagefind-filter="kind">Placeholder</span></body></html>'
         )
+    return dict(sorted(pages.items()))
 
 
 def index_note_pages(folder: Path, site_dir: Path, cache: Path | None = None) -> None:
-    """Index the note pages ``write_note_pages`` wrote into ``site/pagefind-notes/``."""
-    pages = sorted(p.name for p in folder.glob("*.html"))
-    parts.index_in_parts(folder, pages, site_dir, NOTES_BUNDLE, parts.notes_per_index(), cache=cache)
+    """Index the notes ``save_notes`` left in ``folder`` into ``site/pagefind-notes/``.
+
+    Only the notes of the runs Pagefind has to make again are written as pages.
+    """
+    with open(folder / NOTES_FILE, encoding="utf-8") as f:
+        notes = [note_record(json.loads(line)) for line in f if line.strip()]
+    parts.index_in_parts(note_pages(notes), site_dir, NOTES_BUNDLE, parts.notes_per_index(), cache=cache)
 
 
 class Vocabulary:

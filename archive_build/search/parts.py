@@ -154,36 +154,73 @@ def _pagefind_version() -> str:
         return "unknown"
 
 
-def part_key(source: Path, pages: Sequence[str], extra: Sequence[str], digests: Mapping[str, bytes] | None = None) -> str:
-    """What a part's Pagefind run depends on, hashed: Pagefind's version and arguments, its pages' paths and bytes.
+class SiteFiles:
+    """Pages to index that are files of a rendered site, with their hashes (``scan_pages``)."""
 
-    ``digests``: the pages' hashes where ``scan_pages`` already read them.
-    """
+    def __init__(self, root: Path, digests: Mapping[str, bytes]) -> None:
+        self.root = root
+        self.digests = digests
+
+    def names(self) -> list[str]:
+        return list(self.digests)
+
+    def digest(self, name: str) -> bytes:
+        return self.digests[name]
+
+    def put(self, names: Sequence[str], scratch: Path) -> None:
+        link_pages(self.root, names, scratch)
+
+
+class PagesInMemory:
+    """Pages to index made by the build itself (the notes'): written out only for a run that needs them."""
+
+    def __init__(self, pages: Mapping[str, bytes]) -> None:
+        self.pages = pages
+
+    def names(self) -> list[str]:
+        return list(self.pages)
+
+    def digest(self, name: str) -> bytes:
+        return hashlib.sha256(self.pages[name]).digest()
+
+    def put(self, names: Sequence[str], scratch: Path) -> None:
+        for name in names:
+            target = scratch / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(self.pages[name])
+
+
+Pages = SiteFiles | PagesInMemory
+
+
+def part_key(source: Pages, pages: Sequence[str], extra: Sequence[str]) -> str:
+    """What a part's Pagefind run depends on, hashed: Pagefind's version and arguments, its pages' paths and bytes."""
     h = hashlib.sha256(f"pagefind {_pagefind_version()}\0{chr(0).join(extra)}\0".encode("utf-8"))
-    for rel in pages:
-        h.update(rel.encode("utf-8") + b"\0")
-        digest = digests.get(rel) if digests is not None else None
-        h.update(digest or hashlib.sha256((source / rel).read_bytes()).digest())
+    for name in pages:
+        h.update(name.encode("utf-8") + b"\0")
+        h.update(source.digest(name))
     return h.hexdigest()[:32]
 
 
 def index_in_parts(
-    source: Path, pages: Sequence[str], site_dir: Path, bundle: str, limit: int,
-    extra: Sequence[str] = (), cache: Path | None = None, digests: Mapping[str, bytes] | None = None,
+    source: Pages | Mapping[str, bytes], site_dir: Path, bundle: str, limit: int,
+    extra: Sequence[str] = (), cache: Path | None = None,
 ) -> Path:
-    """Index ``pages`` (relative to ``source``) in parts of at most ``limit`` into the one bundle ``site_dir/bundle``.
+    """Index the pages of ``source`` (by path, in order) in parts of at most ``limit`` into the one bundle ``site_dir/bundle``.
 
+    ``source``: a site's files (``SiteFiles``) or pages as bytes by path.
     With ``cache`` (the project's cache folder) a part whose pages are
     unchanged reuses its last run, and runs no longer used are removed.
-    ``digests``: the pages' hashes, where the caller has them (``scan_pages``).
     """
+    if not isinstance(source, (SiteFiles, PagesInMemory)):
+        source = PagesInMemory(source)
     remove_parts(site_dir, bundle)
     store = cache / CACHE_FOLDER / bundle if cache is not None else site_dir.parent / f".{site_dir.name}.{bundle}-parts.tmp-{os.getpid()}"
     store.mkdir(parents=True, exist_ok=True)
     scratch = site_dir.parent / f".{site_dir.name}.index-part.tmp-{os.getpid()}"
     try:
-        split_pages = split(pages, limit)
-        runs = [store / part_key(source, part, extra, digests) for part in split_pages]
+        split_pages = split(source.names(), limit)
+        runs = [store / part_key(source, part, extra) for part in split_pages]
         missing = [(part, run) for part, run in zip(split_pages, runs) if not (run / "pagefind-entry.json").is_file()]
         # Pagefind indexes mostly on one core: on every core a run at once (about 0.5 GB each at most).
         with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
@@ -203,11 +240,11 @@ def index_in_parts(
     return site_dir / bundle
 
 
-def _index_part(source: Path, pages: Sequence[str], run: Path, scratch: Path, extra: Sequence[str]) -> None:
+def _index_part(source: Pages, pages: Sequence[str], run: Path, scratch: Path, extra: Sequence[str]) -> None:
     """One Pagefind run over ``pages`` into ``run``, which appears only once complete."""
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
-    link_pages(source, pages, scratch)
+    source.put(pages, scratch)
     tmp = run.with_name(f"{run.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     try:

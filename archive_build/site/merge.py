@@ -74,13 +74,13 @@ def move_tree(src: Path, dest: Path) -> None:
 
 
 def merge(folders: list[Path], dest: Path, notes_scratch: Path, cache: Path | None = None) -> None:
-    """Shards 1..N (any order) into ``dest``, then the search: the notes' pages, the vocabulary, both Pagefind indexes (``cache``: see ``search.index_site``)."""
+    """Shards 1..N (any order) into ``dest``, then the search: the notes, the vocabulary, both Pagefind indexes (``cache``: see ``search.index_site``)."""
     ordered = check_complete(folders)
     states = [next((f / STATE_FOLDER).glob("shard-*.json")) for f in ordered]
     notes, vocabulary = search.load_shard_states(states)
     dest.mkdir(parents=True, exist_ok=True)
     for folder in ordered:
         move_tree(folder, dest)
-    search.write_note_pages(notes_scratch, notes)
+    search.save_notes(notes_scratch, notes)
     search.write_vocabulary(dest, vocabulary)
     search.index_site(dest, notes_scratch, cache)

@@ -83,10 +83,10 @@ class Search:
             index.save_shard_state(Path(folder) / f"shard-{shard.k}-of-{shard.n}.json", self.notes, self.vocabulary)
 
     def post_build(self, site_dir: Path) -> None:
-        """The vocabulary, and the indexes (or, for ``archive-build site``, the notes' pages it indexes later)."""
+        """The vocabulary, and the indexes (or, for ``archive-build site``, the notes it indexes later)."""
         deferred = index.deferred_notes_folder()
         if deferred is not None:
-            index.write_note_pages(deferred, self.notes)
+            index.save_notes(deferred, self.notes)
             index.write_vocabulary(site_dir, self.vocabulary)
         elif not (self.command == "serve" and self.indexed):
             # Under `mkdocs serve` only the first build is indexed: re-indexing 10,000
