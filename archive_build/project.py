@@ -7,6 +7,8 @@ from pathlib import Path
 
 # The folders of docs/ the build writes; everything else in docs/ is written by hand.
 GENERATED_DOCS = ("articles", "browse", "entities", "data", ".generated")
+# The cache's folder of old site trees a background process deletes (site/trash.py): no temporaries of the build's.
+TRASH_FOLDER = "trash"
 
 
 @dataclass(frozen=True)
