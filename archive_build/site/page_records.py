@@ -35,6 +35,8 @@ KEY_ENV = "ARCHIVE_BUILD_SITE_KEY"
 #: Set for an incremental ``mkdocs build``: the records of the site in place, and that site's folder.
 REUSE_ENV = "ARCHIVE_BUILD_REUSE"
 REUSE_SITE_ENV = "ARCHIVE_BUILD_REUSE_SITE"
+#: Set for an incremental ``mkdocs build`` when there is one: the tree ``site/`` replaced, to make the new site of (``site/spare.py``).
+REUSE_SPARE_ENV = "ARCHIVE_BUILD_REUSE_SPARE"
 
 
 @dataclass

@@ -209,6 +209,34 @@ class Reuse:
             dest = self.record(src)["dest"]
             link_file(f"{self.old_site}/{dest}", f"{new_site}/{dest}", self.made)
 
+    def reused_files(self, site_data: Path, packs: Iterable[str], data_dir: str) -> dict[str, int]:
+        """What ``link`` would link, as ``spare.make_site`` takes it: each file's path in the site and its inode in the old site."""
+        files: dict[str, int] = {}
+        try:
+            for src in self.reused:
+                dest = self.record(src)["dest"]
+                files[dest] = os.stat(f"{self.old_site}/{dest}").st_ino
+        except FileNotFoundError as exc:
+            raise PluginError(f"the site in place lacks {exc.filename}: render it whole") from exc
+        for folder in self._pack_folders(site_data, packs):
+            try:
+                with os.scandir(f"{self.old_site}/{data_dir}/{folder}") as it:
+                    for e in it:
+                        files[f"{data_dir}/{folder}/{e.name}"] = e.inode()
+            except OSError as exc:
+                raise PluginError(f"the site in place lacks {self.old_site}/{data_dir}/{folder}: {exc}") from exc
+        return files
+
+    @staticmethod
+    def _pack_folders(site_data: Path, packs: Iterable[str]) -> Iterable[str]:
+        """The article folders (under the site's ``data/``) of the open-data packs ``packs``."""
+        for name in packs:
+            ids = read_index(site_data / name)
+            if ids is None:
+                raise PluginError(f"{site_data / name}: not a whole open-data pack")
+            for article_id in ids:
+                yield article_dir(article_id)
+
     def unchanged_packs(self, packs: dict[str, str]) -> tuple[list[str], list[str]]:
         """(packs to unpack, packs whose folders are linked from the old site)."""
         before = self.previous.header.packs
@@ -218,18 +246,13 @@ class Reuse:
     def link_packs(self, site_data: Path, names: Iterable[str], data_dir: Path) -> None:
         """Every article folder of the unchanged packs ``names``, linked from the old site's ``data/``."""
         old_data, new_data = f"{self.old_site}/{data_dir.name}", os.fspath(data_dir)
-        for name in names:
-            ids = read_index(site_data / name)
-            if ids is None:
-                raise PluginError(f"{site_data / name}: not a whole open-data pack")
-            for article_id in ids:
-                folder = article_dir(article_id)
-                try:
-                    entries = sorted(os.listdir(f"{old_data}/{folder}"))
-                except OSError as exc:
-                    raise PluginError(f"the site in place lacks {old_data}/{folder}: {exc}") from exc
-                for entry in entries:
-                    link_file(f"{old_data}/{folder}/{entry}", f"{new_data}/{folder}/{entry}", self.made)
+        for folder in self._pack_folders(site_data, names):
+            try:
+                entries = sorted(os.listdir(f"{old_data}/{folder}"))
+            except OSError as exc:
+                raise PluginError(f"the site in place lacks {old_data}/{folder}: {exc}") from exc
+            for entry in entries:
+                link_file(f"{old_data}/{folder}/{entry}", f"{new_data}/{folder}/{entry}", self.made)
 
 
 def link_file(src: str, dest: str, made: set[str]) -> None:

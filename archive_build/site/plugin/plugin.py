@@ -8,6 +8,8 @@ rebuilds of ``mkdocs serve``).
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -15,6 +17,7 @@ from typing import Any
 
 from mkdocs.plugins import BasePlugin
 
+from archive_build.site import page_records, spare
 from archive_build.site.plugin import includes, sanitise, serve, shards
 from archive_build.site.plugin.incremental import Incremental, Reuse, pack_identities
 from archive_build.site.plugin.opendata import OpenData
@@ -150,24 +153,53 @@ class ArchivePlugin(BasePlugin):  # type: ignore[type-arg]
         self.reading.write_feed(config)
 
     def _post_build_reusing(self, reuse: Reuse, site_data: Path, config: Any) -> None:
-        """An incremental render's end: the old site's files linked (in a thread), the records, search, open data, feed."""
+        """An incremental render's end: the records, search, open data and feed, and the old site's files in the new tree.
+
+        With a spare tree (``site/spare.py``) the new site is made of it once
+        all is written; otherwise the old site's files are linked into the
+        new tree in a thread meanwhile.
+        """
         site_dir = Path(config["site_dir"])
         start = time.perf_counter()
         unpack, same = reuse.unchanged_packs(pack_identities(site_data))
         self.opendata.post_build(site_data, config["site_dir"], dirty=False, written=None, share=lambda names: unpack)
+        spare_tree = os.environ.get(page_records.REUSE_SPARE_ENV)
+        if spare_tree and os.path.isdir(spare_tree):
+            self._records_search_feed(reuse, site_dir, config)
+            written = time.perf_counter() - start
+            spare.make_site(spare_tree, os.fspath(site_dir), reuse.old_site, reuse.reused_files(site_data, same, "data"))
+            # The new site is the spare now: it takes the place of MkDocs' folder, whose own files it took.
+            left = site_dir.with_name(f".{site_dir.name.lstrip('.')}.left.tmp-{os.getpid()}")
+            os.rename(site_dir, left)
+            os.rename(spare_tree, site_dir)
+            shutil.rmtree(left, ignore_errors=True)
+            log.info(
+                f"archive: records, search's files and feed written in {written:.2f} s; the new site made of the spare tree "
+                f"({len(reuse.reused)} pages and the open data of {len(same)} packs from the old site) by {time.perf_counter() - start:.2f} s"
+            )
+            return
+
+        def link() -> float:
+            reuse.link(site_dir, site_data, same)
+            return time.perf_counter() - start
+
         with ThreadPoolExecutor(1) as pool:
-            linking = pool.submit(reuse.link, site_dir, site_data, same)
+            linking = pool.submit(link)
             try:
-                for line, given in reuse.reused_records():
-                    self.incremental.writer.line(line)  # type: ignore[union-attr]
-                    self.search.add_page(given)
-                self.incremental.finish()
-                self.search.post_build(site_dir)
-                self.reading.write_feed(config)
-                rest = time.perf_counter()
+                self._records_search_feed(reuse, site_dir, config)
+                rest = time.perf_counter() - start
             finally:
-                linking.result()
+                linked = linking.result()
         log.info(
-            f"archive: {len(reuse.reused)} pages and the open data of {len(same)} packs linked from the old site, "
-            f"records, search and feed in {rest - start:.2f} s, all in {time.perf_counter() - start:.2f} s"
+            f"archive: {len(reuse.reused)} pages and the open data of {len(same)} packs linked from the old site in {linked:.2f} s; "
+            f"meanwhile the records, the search's files and the feed written in {rest:.2f} s"
         )
+
+    def _records_search_feed(self, reuse: Reuse, site_dir: Path, config: Any) -> None:
+        """The reused pages' records and search data, then the search's files and the feed."""
+        for line, given in reuse.reused_records():
+            self.incremental.writer.line(line)  # type: ignore[union-attr]
+            self.search.add_page(given)
+        self.incremental.finish()
+        self.search.post_build(site_dir)
+        self.reading.write_feed(config)
