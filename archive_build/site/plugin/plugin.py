@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 
 from mkdocs.plugins import BasePlugin
 
-from archive_build.site import page_records, spare
+from archive_build.site import page_records, spare, trash
 from archive_build.site.plugin import includes, sanitise, serve, shards
 from archive_build.site.plugin.incremental import Incremental, Reuse, pack_identities
 from archive_build.site.plugin.opendata import OpenData
@@ -157,49 +156,55 @@ class ArchivePlugin(BasePlugin):  # type: ignore[type-arg]
 
         With a spare tree (``site/spare.py``) the new site is made of it once
         all is written; otherwise the old site's files are linked into the
-        new tree in a thread meanwhile.
+        new tree in a thread meanwhile.  Each part's seconds are logged.
         """
         site_dir = Path(config["site_dir"])
-        start = time.perf_counter()
+        clock = time.perf_counter()
         unpack, same = reuse.unchanged_packs(pack_identities(site_data))
         self.opendata.post_build(site_data, config["site_dir"], dirty=False, written=None, share=lambda names: unpack)
+        laps = [f"open data {time.perf_counter() - clock:.2f} s"]
         spare_tree = os.environ.get(page_records.REUSE_SPARE_ENV)
         if spare_tree and os.path.isdir(spare_tree):
-            self._records_search_feed(reuse, site_dir, config)
-            written = time.perf_counter() - start
-            spare.make_site(spare_tree, os.fspath(site_dir), reuse.old_site, reuse.reused_files(site_data, same, "data"))
+            laps += self._records_search_feed(reuse, site_dir, config)
+            clock = time.perf_counter()
+            cache = serve.project_of(config).cache
+            # Out of trash/ while it fills: a deleter still running there would empty it meanwhile.
+            stale = cache / f".spare-stale.tmp-{os.getpid()}"
+            spare.make_site(spare_tree, os.fspath(site_dir), reuse.old_site, reuse.reused_files(site_data, same, "data"), os.fspath(stale))
             # The new site is the spare now: it takes the place of MkDocs' folder, whose own files it took.
-            left = site_dir.with_name(f".{site_dir.name.lstrip('.')}.left.tmp-{os.getpid()}")
-            os.rename(site_dir, left)
+            bin_folder = cache / trash.FOLDER
+            bin_folder.mkdir(exist_ok=True)
+            os.rename(stale, bin_folder / stale.name.lstrip("."))
+            os.rename(site_dir, bin_folder / f"fresh-left-{os.getpid()}")
             os.rename(spare_tree, site_dir)
-            shutil.rmtree(left, ignore_errors=True)
-            log.info(
-                f"archive: records, search's files and feed written in {written:.2f} s; the new site made of the spare tree "
-                f"({len(reuse.reused)} pages and the open data of {len(same)} packs from the old site) by {time.perf_counter() - start:.2f} s"
-            )
-            return
+            trash.empty_later(bin_folder)
+            laps.append(f"the new site made of the spare tree {time.perf_counter() - clock:.2f} s")
+        else:
+            clock = time.perf_counter()
 
-        def link() -> float:
-            reuse.link(site_dir, site_data, same)
-            return time.perf_counter() - start
+            def link() -> str:
+                reuse.link(site_dir, site_data, same)
+                return f"linking the old site's files (meanwhile) {time.perf_counter() - clock:.2f} s"
 
-        with ThreadPoolExecutor(1) as pool:
-            linking = pool.submit(link)
-            try:
-                self._records_search_feed(reuse, site_dir, config)
-                rest = time.perf_counter() - start
-            finally:
-                linked = linking.result()
-        log.info(
-            f"archive: {len(reuse.reused)} pages and the open data of {len(same)} packs linked from the old site in {linked:.2f} s; "
-            f"meanwhile the records, the search's files and the feed written in {rest:.2f} s"
-        )
+            with ThreadPoolExecutor(1) as pool:
+                linking = pool.submit(link)
+                try:
+                    laps += self._records_search_feed(reuse, site_dir, config)
+                finally:
+                    laps.append(linking.result())
+        log.info(f"archive: {len(reuse.reused)} pages and {len(same)} open-data packs from the old site; " + ", ".join(laps))
 
-    def _records_search_feed(self, reuse: Reuse, site_dir: Path, config: Any) -> None:
-        """The reused pages' records and search data, then the search's files and the feed."""
+    def _records_search_feed(self, reuse: Reuse, site_dir: Path, config: Any) -> list[str]:
+        """The reused pages' records and search data, then the search's files and the feed; the seconds each took."""
+        clock = time.perf_counter()
         for line, given in reuse.reused_records():
             self.incremental.writer.line(line)  # type: ignore[union-attr]
             self.search.add_page(given)
         self.incremental.finish()
+        records = time.perf_counter()
         self.search.post_build(site_dir)
+        search = time.perf_counter()
         self.reading.write_feed(config)
+        return [
+            f"records {records - clock:.2f} s", f"the search's files {search - records:.2f} s", f"feed {time.perf_counter() - search:.2f} s",
+        ]
