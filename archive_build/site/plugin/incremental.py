@@ -20,7 +20,8 @@ every time.  Every other page is neither read nor written: its record gives
 MkDocs what other pages read of it (``SHARED_META``: its title, tags and
 feed entry; its ids, for the anchor check), and its file is linked from the
 old site into the new tree, as are the open-data folders of the packs that
-did not change (``Reuse``).  A Markdown file whose identity (size,
+did not change (``Reuse``), or, with the tree ``site/`` replaced last time
+at hand, left in place there (``site/spare.py``).  A Markdown file whose identity (size,
 modification time, inode) is the one its record names is not read to key it
 either: the build step replaces a file only when its bytes change.  The
 records of every page, rendered or reused, go to the new records file
