@@ -7,6 +7,10 @@ from pathlib import Path
 
 # The folders of docs/ the build writes; everything else in docs/ is written by hand.
 GENERATED_DOCS = ("articles", "browse", "entities", "data", ".generated")
+# The cache's folders of old site trees: those a background process deletes (site/trash.py), and the one kept
+# for the next incremental render (site/spare.py).  No temporaries of the build's are in them.
+TRASH_FOLDER = "trash"
+SPARE_FOLDER = "site-spare"
 
 
 @dataclass(frozen=True)

@@ -130,3 +130,18 @@ def test_an_old_tree_left_by_a_kill_between_renames_is_put_back(tmp_path: Path) 
     clean_stale_temps(tmp_path)
     assert (tmp_path / "articles" / "a.md").read_text("utf-8") == "kept"
     assert not (tmp_path / ".browse.tmp-123").exists()
+
+
+def test_cleaning_the_cache_leaves_the_trash_folder_to_its_deleter(tmp_path: Path) -> None:
+    from archive_build.output import clean_stale_temps
+    from archive_build.project import TRASH_FOLDER
+
+    stale = tmp_path / "articles" / "cards" / ".x.tmp-123"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("left by a killed build", "utf-8")
+    in_trash = tmp_path / TRASH_FOLDER / "site.old-1-2" / "articles" / ".y.tmp-123"
+    in_trash.parent.mkdir(parents=True)
+    in_trash.write_text("an old site's file, not walked", "utf-8")
+    clean_stale_temps(tmp_path, recursive=True, skip={TRASH_FOLDER})
+    assert not stale.exists()
+    assert in_trash.exists()

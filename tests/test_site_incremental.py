@@ -93,6 +93,31 @@ def test_one_edited_annotation_renders_a_few_pages_and_makes_the_site_a_whole_re
     assert _rendered_pages(out) < 10
 
 
+def _edit_first_note(project: Path, words: str) -> Path:
+    note = sorted((project / "annotations").glob("*.yml"))[0]
+    data = yaml.safe_load(note.read_text("utf-8"))
+    data["annotations"][0]["body"] = words + str(data["annotations"][0]["body"])
+    note.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+    return note
+
+
+def test_edits_in_a_row_make_each_site_of_the_one_before_last_and_match_a_whole_render(project: Path, tmp_path: Path) -> None:
+    _edit_first_note(project, "First of two edits. ")
+    assert ", incremental," in _build_and_site(project)
+    live = _inodes(project / "site")
+    note = _edit_first_note(project, "Second of two edits. ")
+
+    out = _build_and_site(project)
+
+    assert ", incremental," in out and "made of the spare tree" in out
+    assert _files(project / "site") == _whole_render(project, tmp_path)
+    after = _inodes(project / "site")
+    page = f"articles/{note.stem}/index.html"
+    assert after[page] != live[page]
+    kept = [p for p in live if p.startswith(("articles/", "data/articles/")) and p != page and after.get(p) == live[p]]
+    assert len(kept) >= 20  # the unchanged pages and open data are the live site's files, not rendered or copied again
+
+
 def test_an_added_article_is_rendered_with_the_pages_that_list_it(project: Path, tmp_path: Path) -> None:
     (project / "raw" / "2024-03-05-a-late-addition.txt").write_text(
         "A late addition\n\nA short article added after the site was rendered, naming nobody in particular.\n", "utf-8",

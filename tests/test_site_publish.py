@@ -1,4 +1,6 @@
-"""`archive-build site`: renders only when an input changed, indexes after MkDocs, deletes the old tree in the background.
+"""`archive-build site`: renders only when an input changed, indexes after MkDocs, keeps or deletes the old tree.
+
+The old tree is kept for the next incremental render (``site/spare.py``) or deleted in the background.
 
 Real builds of the archive's own content with the real MkDocs and Pagefind.
 """
@@ -71,12 +73,33 @@ def test_the_site_is_the_one_mkdocs_build_makes_with_its_search_index(published:
     assert _files(published / "site") == _files(tmp_path / "plain")
 
 
-def test_the_old_tree_is_deleted_after_the_swap(published: Path) -> None:
-    (published / "docs" / "about.md").write_text("# About\n\nAnother edition.\n", "utf-8")
-    _site(published)
-    trash = published / ".cache" / "archive-build" / "trash"
-    deadline = time.monotonic() + 120  # a wait for the background deleter, not a measurement
-    while any(trash.iterdir()) and time.monotonic() < deadline:
+def _trash_emptied(project: Path) -> bool:
+    """Whether the background deleter has emptied the cache's trash (a wait for it, not a measurement)."""
+    trash = project / ".cache" / "archive-build" / "trash"
+    deadline = time.monotonic() + 120
+    while trash.is_dir() and any(trash.iterdir()) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not any(trash.iterdir())
+    return not trash.is_dir() or not any(trash.iterdir())
+
+
+def test_after_a_whole_render_the_old_tree_is_deleted(published: Path) -> None:
+    config = published / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + "\n# An edit that renders every page.\n", "utf-8")
+    _site(published)
+    assert _trash_emptied(published)
+    assert not (published / ".cache" / "archive-build" / "site-spare").exists()
+    assert not [p for p in published.iterdir() if p.name.startswith(".site.")]
+
+
+def test_after_an_incremental_render_the_old_tree_is_kept_for_the_next_and_the_one_before_deleted(published: Path) -> None:
+    spare = published / ".cache" / "archive-build" / "site-spare"
+    for edition in (1, 2):
+        (published / "docs" / "about.md").write_text(f"# About\n\nEdition {edition}.\n", "utf-8")
+        live = published / "site" / "about" / "index.html"
+        before = (live.stat().st_ino, live.read_bytes())
+        _site(published)
+        kept = spare / "about" / "index.html"
+        assert (kept.stat().st_ino, kept.read_bytes()) == before  # the tree just swapped out
+        assert f"Edition {edition}.".encode() in live.read_bytes()
+    assert _trash_emptied(published)
     assert not [p for p in published.iterdir() if p.name.startswith(".site.")]

@@ -17,11 +17,11 @@ import time
 from pathlib import Path
 
 from archive_build import outcome
-from archive_build.output import clean_stale_temps
+from archive_build.output import clean_stale_temps, swap_dirs
 from archive_build.project import Project
 from archive_build.search import index as search
 from archive_build.site import inputs as site_inputs
-from archive_build.site import page_records, trash
+from archive_build.site import page_records, spare, trash
 from archive_build.site.plugin import shards
 from archive_build.site.plugin.shards import Shard
 
@@ -182,11 +182,17 @@ def _render(project: Project, tmp: Path, notes: Path, env: dict[str, str], jobs:
             shutil.rmtree(out, ignore_errors=True)
 
 
-def _swap(project: Project, tmp: Path, target: Path) -> None:
-    if target.exists():
-        trash.swap_in(tmp, target, project.cache)
-    else:
+def _swap(project: Project, tmp: Path, target: Path, *, keep_old: bool = False) -> None:
+    """``tmp`` into ``target``; the old tree kept as the spare (``keep_old``: it shares most files with ``tmp``) or deleted."""
+    if not target.exists():
         os.rename(tmp, target)
+        return
+    to_trash = lambda tree: trash.discard(tree, project.cache)  # noqa: E731
+    if keep_old:
+        swap_dirs(tmp, target, discard=lambda old: spare.keep(old, project.cache, to_trash))
+    else:
+        trash.swap_in(tmp, target, project.cache)
+        spare.forget(project.cache, to_trash)
 
 
 def _publish(project: Project, jobs: int = 1, timings: bool = False) -> int:
@@ -218,12 +224,16 @@ def _publish(project: Project, jobs: int = 1, timings: bool = False) -> int:
     notes = project.cache / f".search-notes.tmp-{os.getpid()}"
     records = project.cache / f".site-pages.tmp-{os.getpid()}"
     seconds: dict[str, float] = {}
+    rendered_incrementally = False
     try:
         try:
             code = 1
             if incremental:
                 reuse_env = {**env, page_records.REUSE_ENV: str(previous), page_records.REUSE_SITE_ENV: str(target)}
+                if spare.spare_dir(project.cache).is_dir():
+                    reuse_env[page_records.REUSE_SPARE_ENV] = str(spare.spare_dir(project.cache))
                 code = _render(project, tmp, notes, reuse_env, 1, seconds, records)
+                rendered_incrementally = code == 0
                 if code != 0:
                     print("archive-build site: the incremental render failed; rendering the whole site", file=sys.stderr)
                     for path in (tmp, notes):
@@ -237,7 +247,7 @@ def _publish(project: Project, jobs: int = 1, timings: bool = False) -> int:
             print(f"archive-build site: mkdocs build failed; {project.rel(target)}/ left as it was", file=sys.stderr)
             return code
         start = time.perf_counter()
-        _swap(project, tmp, target)
+        _swap(project, tmp, target, keep_old=rendered_incrementally)
         seconds["swap"] = time.perf_counter() - start
         site_inputs.record(project, target, inputs)
         if records.is_file():

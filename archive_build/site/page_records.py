@@ -5,8 +5,11 @@ archive plugin (``site/plugin/incremental.py``), one JSON line per page it
 rendered: the page's key (a digest of its Markdown file's bytes and of the
 site-wide key every page shares), the file it wrote, and what it gave the
 search (its notes, the words it added to the "Did you mean" vocabulary) and
-MkDocs' anchor check (its ids).  The first line is the site-wide header:
-the site-wide key, every file MkDocs saw, and the open-data packs' identities.
+MkDocs' anchor check (its ids), the identity of its Markdown file when it
+was keyed (a file with the same identity is not read again), and what other
+pages read of its front matter (``incremental.SHARED_META``).  The first
+line is the site-wide header: the site-wide key, every file MkDocs saw, the
+pages holding a tags listing, and the open-data packs' identities.
 
 ``archive-build site`` keeps the records of the ``site/`` it swapped in
 (``MANIFEST`` in the cache, its first line naming that ``site/``).  The next
@@ -32,16 +35,23 @@ KEY_ENV = "ARCHIVE_BUILD_SITE_KEY"
 #: Set for an incremental ``mkdocs build``: the records of the site in place, and that site's folder.
 REUSE_ENV = "ARCHIVE_BUILD_REUSE"
 REUSE_SITE_ENV = "ARCHIVE_BUILD_REUSE_SITE"
+#: Set for an incremental ``mkdocs build`` when there is one: the tree ``site/`` replaced, to make the new site of (``site/spare.py``).
+REUSE_SPARE_ENV = "ARCHIVE_BUILD_REUSE_SPARE"
 
 
 @dataclass
 class Header:
-    """What every page depends on: the site-wide key, the files MkDocs saw, the open-data packs."""
+    """What every page depends on: the site-wide key, the files MkDocs saw, the open-data packs.
+
+    ``listings``: the pages holding a tags listing, whose bytes are part of
+    ``global_key``: read on every render, whatever their file's identity.
+    """
 
     site_key: str
     global_key: str
     files: list[str]
     packs: dict[str, str]
+    listings: list[str]
 
 
 @dataclass
@@ -52,23 +62,52 @@ class Records:
     lines: dict[str, str] = field(default_factory=dict)
 
     def page(self, src_uri: str) -> dict[str, Any]:
-        return json.loads(self.lines[src_uri])  # type: ignore[no-any-return]
+        """The page's record, but for what it gave the search (``search``), most of its bytes: left unparsed."""
+        line = self.lines[src_uri]
+        cut = line.find(_SEARCH)
+        return json.loads(line[:cut] + "}" if cut >= 0 else line)  # type: ignore[no-any-return]
+
+    def search(self, src_uri: str) -> dict[str, Any]:
+        """What the page gave the search (``page_line``'s ``search``; empty if nothing)."""
+        line = self.lines[src_uri]
+        cut = line.find(_SEARCH)
+        return json.loads(line[cut + len(_SEARCH) : line.rindex("}")]) if cut >= 0 else {}  # type: ignore[no-any-return]
 
     def key(self, src_uri: str) -> str | None:
-        """The page's key, read off its line without parsing the rest (``page_line`` writes it second)."""
+        """The page's key, read off its line without parsing the rest."""
+        return self._early_field(src_uri, "key")
+
+    def ident(self, src_uri: str) -> str | None:
+        """The identity its Markdown file had when the page was keyed, read off its line without parsing the rest."""
+        return self._early_field(src_uri, "ident")
+
+    def _early_field(self, src_uri: str, name: str) -> str | None:
+        """A string field ``page_line`` writes right after the source path (hex digits, digits and colons: no escapes)."""
         line = self.lines.get(src_uri)
         if line is None:
             return None
-        start = line.find(',"key":"')
-        return line[start + 8 : line.index('"', start + 8)] if start >= 0 else None
+        marker = f',"{name}":"'
+        start = line.find(marker)
+        if start < 0:
+            return None
+        start += len(marker)
+        return line[start : line.index('"', start)]
 
 
-def page_line(src_uri: str, key: str, dest: str, anchors: Iterable[str], search: dict[str, Any] | None) -> str:
-    """One page's record as a JSON line."""
-    record: dict[str, Any] = {"src": src_uri, "key": key, "dest": dest, "anchors": sorted(anchors)}
+#: Where a record line's last field, what the page gave the search, starts.
+_SEARCH = ',"search":'
+
+
+def page_line(
+    src_uri: str, key: str, ident: str, dest: str, anchors: Iterable[str], meta: dict[str, Any], search: dict[str, Any] | None,
+) -> str:
+    """One page's record as a JSON line: its key and file identity first (``Records.key``, ``Records.ident``), what it
+    gave the search last (``Records.page`` leaves it unparsed)."""
+    record: dict[str, Any] = {"src": src_uri, "key": key, "ident": ident, "dest": dest, "anchors": sorted(anchors), "meta": meta}
+    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
     if search is not None:
-        record["search"] = search
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+        line = line[:-1] + _SEARCH + json.dumps(search, ensure_ascii=False, separators=(",", ":")) + "}"
+    return line + "\n"
 
 
 def header_line(header: Header) -> str:

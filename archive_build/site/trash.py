@@ -16,8 +16,9 @@ import sys
 from pathlib import Path
 
 from archive_build.output import swap_dirs
+from archive_build.project import TRASH_FOLDER
 
-FOLDER = "trash"
+FOLDER = TRASH_FOLDER
 
 
 def swap_in(new: Path, target: Path, cache: Path) -> None:

@@ -7,16 +7,23 @@ rebuilds of ``mkdocs serve``).
 """
 from __future__ import annotations
 
+import logging
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from mkdocs.plugins import BasePlugin
 
+from archive_build.site import page_records, spare, trash
 from archive_build.site.plugin import includes, sanitise, serve, shards
-from archive_build.site.plugin.incremental import Incremental, pack_identities
+from archive_build.site.plugin.incremental import Incremental, Reuse, pack_identities
 from archive_build.site.plugin.opendata import OpenData
 from archive_build.site.plugin.reading import Reading
 from archive_build.site.plugin.search import Search
+
+log = logging.getLogger("mkdocs.plugins.archive")
 
 
 class ArchivePlugin(BasePlugin):  # type: ignore[type-arg]
@@ -90,6 +97,12 @@ class ArchivePlugin(BasePlugin):  # type: ignore[type-arg]
             partial.exclude_others(self.files, assets=False)
         return output_content
 
+    def on_pre_page(self, page: Any, *, config: Any, files: Any) -> Any:
+        reuse = self.incremental.reuse
+        if reuse is not None and reuse.skips(page):
+            reuse.read_from_record(page)  # the old site has it: its record gives what other pages read of it
+        return page
+
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
         sanitise.before_markdown(page, config)
         partial = self.partial
@@ -100,9 +113,14 @@ class ArchivePlugin(BasePlugin):  # type: ignore[type-arg]
         return includes.expand(markdown, page, config["docs_dir"])
 
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
-        reuse = self.incremental.reuse
-        if reuse is not None and reuse.skips(page):
-            page.present_anchor_ids = reuse.anchors(page.file.src_uri)  # what MkDocs checks links into it against
+        partial = self.partial
+        if partial is not None and partial.skips(page):
+            # Not written here: its (empty) HTML needs no sanitising and no reading features.
+            sanitise.after_render(page)
+            reuse = self.incremental.reuse
+            if reuse is not None and reuse.skips(page):
+                page.present_anchor_ids = reuse.anchors(page.file.src_uri)  # what MkDocs checks links into it against
+            return html
         return self.reading.page_content(sanitise.page_content(html, page), page)
 
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
@@ -126,19 +144,67 @@ class ArchivePlugin(BasePlugin):  # type: ignore[type-arg]
             return
         reuse = self.incremental.reuse
         if reuse is not None:
-            site_dir = Path(config["site_dir"])
-            for line, given in reuse.link_pages(site_dir):
-                self.incremental.writer.line(line)  # type: ignore[union-attr]
-                self.search.add_page(given)
-            self.incremental.finish()
-            unpack, same = reuse.unchanged_packs(pack_identities(site_data))
-            self.opendata.post_build(site_data, config["site_dir"], dirty=False, written=None, share=lambda names: unpack)
-            reuse.link_packs(site_data, same, site_dir / "data")
-            self.search.post_build(site_dir)
-            self.reading.write_feed(config)
+            self._post_build_reusing(reuse, site_data, config)
             return
         self.incremental.finish()
         self.opendata.post_build(site_data, config["site_dir"], dirty=self.reading.dirty, written=self.rebuild.take_written())
         self.search.post_build(Path(config["site_dir"]))
         self.reading.write_feed(config)
 
+    def _post_build_reusing(self, reuse: Reuse, site_data: Path, config: Any) -> None:
+        """An incremental render's end: the records, search, open data and feed, and the old site's files in the new tree.
+
+        With a spare tree (``site/spare.py``) the new site is made of it once
+        all is written; otherwise the old site's files are linked into the
+        new tree in a thread meanwhile.  Each part's seconds are logged.
+        """
+        site_dir = Path(config["site_dir"])
+        clock = time.perf_counter()
+        unpack, same = reuse.unchanged_packs(pack_identities(site_data))
+        self.opendata.post_build(site_data, config["site_dir"], dirty=False, written=None, share=lambda names: unpack)
+        laps = [f"open data {time.perf_counter() - clock:.2f} s"]
+        spare_tree = os.environ.get(page_records.REUSE_SPARE_ENV)
+        if spare_tree and os.path.isdir(spare_tree):
+            laps += self._records_search_feed(reuse, site_dir, config)
+            clock = time.perf_counter()
+            cache = serve.project_of(config).cache
+            # Out of trash/ while it fills: a deleter still running there would empty it meanwhile.
+            stale = cache / f".spare-stale.tmp-{os.getpid()}"
+            spare.make_site(spare_tree, os.fspath(site_dir), reuse.old_site, reuse.reused_files(site_data, same, "data"), os.fspath(stale))
+            # The new site is the spare now: it takes the place of MkDocs' folder, whose own files it took.
+            bin_folder = cache / trash.FOLDER
+            bin_folder.mkdir(exist_ok=True)
+            os.rename(stale, bin_folder / stale.name.lstrip("."))
+            os.rename(site_dir, bin_folder / f"fresh-left-{os.getpid()}")
+            os.rename(spare_tree, site_dir)
+            trash.empty_later(bin_folder)
+            laps.append(f"the new site made of the spare tree {time.perf_counter() - clock:.2f} s")
+        else:
+            clock = time.perf_counter()
+
+            def link() -> str:
+                reuse.link(site_dir, site_data, same)
+                return f"linking the old site's files (meanwhile) {time.perf_counter() - clock:.2f} s"
+
+            with ThreadPoolExecutor(1) as pool:
+                linking = pool.submit(link)
+                try:
+                    laps += self._records_search_feed(reuse, site_dir, config)
+                finally:
+                    laps.append(linking.result())
+        log.info(f"archive: {len(reuse.reused)} pages and {len(same)} open-data packs from the old site; " + ", ".join(laps))
+
+    def _records_search_feed(self, reuse: Reuse, site_dir: Path, config: Any) -> list[str]:
+        """The reused pages' records and search data, then the search's files and the feed; the seconds each took."""
+        clock = time.perf_counter()
+        for line, given in reuse.reused_records():
+            self.incremental.writer.line(line)  # type: ignore[union-attr]
+            self.search.add_page(given)
+        self.incremental.finish()
+        records = time.perf_counter()
+        self.search.post_build(site_dir)
+        search = time.perf_counter()
+        self.reading.write_feed(config)
+        return [
+            f"records {records - clock:.2f} s", f"the search's files {search - records:.2f} s", f"feed {time.perf_counter() - search:.2f} s",
+        ]

@@ -56,11 +56,16 @@ def before_markdown(page: Any, config: Any) -> None:
     relative_links.check_links_strictly(config, strict=not is_generated(page))
 
 
-def page_content(html: str, page: Any) -> str:
-    """The page's HTML through the allowlist, then stripped of the theme's ids, repeated ids and markup titles."""
+def after_render(page: Any) -> None:
+    """A page was rendered (or skipped): what renders next is not it."""
     html_safety.rendering_generated_page(False)  # slugs made after rendering (the tags plugin's) are not namespaced
     if is_generated(page):
         relative_links.skip_anchor_check(page)
+
+
+def page_content(html: str, page: Any) -> str:
+    """The page's HTML through the allowlist, then stripped of the theme's ids, repeated ids and markup titles."""
+    after_render(page)
     return html_safety.guard_attributes(sanitize_html(html), is_generated(page))
 
 
