@@ -43,7 +43,7 @@ from archive_build.site.plugin.sanitise import GENERATED_PAGES
 log = logging.getLogger("mkdocs.plugins.archive")
 
 #: A tags listing in a page's Markdown (the tags plugin's default directive).
-_LISTING = re.compile(rb"<!--\s*material/tags.*?-->", re.S)
+LISTING = re.compile(rb"<!--\s*material/tags.*?-->", re.S)
 
 
 def pack_identities(site_data: Path) -> dict[str, str]:
@@ -64,24 +64,25 @@ class PageKeys:
     """Every page's key, the site-wide key, and the pages rendered whatever their key."""
 
     def __init__(self, site_key: str, files: Any, nav: Any) -> None:
-        self.sources: dict[str, bytes] = {}
-        for f in files.documentation_pages():
-            with open(f.abs_src_path, "rb") as fh:
-                self.sources[f.src_uri] = fh.read()
-        listings = {src: b"\0".join(_LISTING.findall(data)) for src, data in self.sources.items() if b"material/tags" in data}
+        # Each page is read twice (its listings, then its key) rather than kept: the archive's Markdown does not fit a shard's memory.
+        self.paths: dict[str, str] = {f.src_uri: f.abs_src_path for f in files.documentation_pages()}
+        listings = {src: b"\0".join(LISTING.findall(data)) for src, data in self._sources() if b"material/tags" in data}
         # A navigation entry without a title of its own shows its page's title (front matter or first heading) on every page.
         titled_by_page = {p.file.src_uri for p in nav.pages if "title" not in vars(p)}
         h = hashlib.sha256(f"site {site_key}\n".encode())
         for src in sorted(listings):
             h.update(f"listing {src}\n".encode() + listings[src] + b"\n")
         for src in sorted(titled_by_page):
-            h.update(f"nav {src}\n".encode() + self.sources.get(src, b"") + b"\n")
+            h.update(f"nav {src}\n".encode() + (_read(self.paths[src]) if src in self.paths else b"") + b"\n")
         self.global_key = h.hexdigest()
         # Hand-written pages may include generated lists (``includes``): few, and always rendered.
-        self.always = {src for src in self.sources if src in listings or src in titled_by_page or not src.startswith(GENERATED_PAGES)}
-        self.keys = {
-            src: hashlib.sha256(f"{self.global_key}\0{src}\0".encode() + data).hexdigest() for src, data in self.sources.items()
-        }
+        self.always = {src for src in self.paths if src in listings or src in titled_by_page or not src.startswith(GENERATED_PAGES)}
+        self.keys = {src: hashlib.sha256(f"{self.global_key}\0{src}\0".encode() + data).hexdigest() for src, data in self._sources()}
+
+    def _sources(self) -> Iterable[tuple[str, bytes]]:
+        """Each page's Markdown file's bytes, one page at a time."""
+        for src, path in self.paths.items():
+            yield src, _read(path)
 
     def mentioning(self, names: Iterable[str]) -> set[str]:
         """The pages whose Markdown contains any of ``names`` (file names that appeared or disappeared)."""
@@ -89,7 +90,12 @@ class PageKeys:
         if not words:
             return set()
         pattern = re.compile(b"|".join(re.escape(w) for w in words))
-        return {src for src, data in self.sources.items() if pattern.search(data)}
+        return {src for src, data in self._sources() if pattern.search(data)}
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
 
 
 class Reuse:
