@@ -1,6 +1,7 @@
 """The site rendered in shards (`archive-build site -j N`, `--shard K/N` + `merge`) is the site one render makes, byte for byte."""
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import sys
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from archive_build.site.plugin.shards import Shard
+from archive_build.site.plugin.shards import MAX_BYTES_ENV, Shard, shard_count, slice_bounds, split_bytes
 from testkit.parted_site import LIMITS
 from testkit.skeleton import make_project
 
@@ -23,11 +24,17 @@ def _files(tree: Path) -> dict[str, bytes]:
     return {p.relative_to(tree).as_posix(): p.read_bytes() for p in sorted(tree.rglob("*")) if p.is_file()}
 
 
-def _cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **EPOCH}
+def _cli(project: Path, *args: str, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **EPOCH, **(extra_env or {})}
     proc = subprocess.run([str(BIN / "archive-build"), *args], cwd=project, capture_output=True, text=True, env=env, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc
+
+
+def _page_records(project: Path) -> list[str]:
+    """The page lines of the records kept for the site in place (``site/page_records.py``), in order."""
+    lines = (project / ".cache" / "archive-build" / "site-pages.jsonl").read_text("utf-8").splitlines()
+    return sorted(line for line in lines if line.startswith('{"src":'))
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +53,19 @@ def test_three_shards_rendered_at_once_make_the_same_site_as_one_render(one_rend
     (project / ".cache" / "archive-build" / "site-inputs").unlink()
     _cli(project, "site", "-j", "3")
     assert _files(project / "site") == expected
+
+
+@pytest.mark.slow
+def test_an_archive_split_into_more_shards_than_jobs_makes_the_same_site_as_one_render(one_render: tuple[Path, dict[str, bytes]]) -> None:
+    project, expected = one_render
+    records_before = _page_records(project)
+    assert len(records_before) > 30
+    (project / ".cache" / "archive-build" / "site-inputs").unlink()
+    bound = math.ceil(split_bytes(project / "docs") / 4)  # five shards, two at a time
+    assert shard_count(split_bytes(project / "docs"), 2, bound) == 5
+    _cli(project, "site", "-j", "2", extra_env={MAX_BYTES_ENV: str(bound)})
+    assert _files(project / "site") == expected
+    assert _page_records(project) == records_before  # the keys the next, incremental, render compares
 
 
 @pytest.mark.slow
@@ -80,18 +100,96 @@ def test_shard_k_of_n_reads_as_written() -> None:
     assert str(Shard.parse("2/8")) == "2/8"
 
 
-@pytest.mark.parametrize("count", [0, 1, 5, 31, 10_000])
+@pytest.mark.parametrize("sizes", [[], [0], [5] * 5, [100] * 20 + [3000] * 11, [0] * 7, list(range(10_000))])
 @pytest.mark.parametrize("n", [1, 2, 3, 8])
-def test_the_shards_slices_cover_every_split_page_once(count: int, n: int) -> None:
-    from archive_build.site.plugin.shards import slice_bounds
-
-    bounds = [slice_bounds(count, Shard(k, n)) for k in range(1, n + 1)]
+def test_the_shards_slices_cover_every_split_page_once(sizes: list[int], n: int) -> None:
+    count = len(sizes)
+    bounds = [slice_bounds(sizes, Shard(k, n)) for k in range(1, n + 1)]
     assert bounds[0][0] == 0 and bounds[-1][1] == count
     assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:]))
 
 
 def test_the_first_shard_which_also_renders_the_collection_takes_a_smaller_slice() -> None:
-    from archive_build.site.plugin.shards import slice_bounds
-
-    first, second = slice_bounds(900, Shard(1, 2)), slice_bounds(900, Shard(2, 2))
+    first, second = slice_bounds([1000] * 900, Shard(1, 2)), slice_bounds([1000] * 900, Shard(2, 2))
     assert first[1] - first[0] < second[1] - second[0]
+
+
+def test_slices_weigh_the_same_so_that_large_pages_are_spread_over_more_shards() -> None:
+    sizes = [10_000] * 1_000 + [100_000] * 100  # articles, then entity pages ten times their size
+    bounds = [slice_bounds(sizes, Shard(k, 5)) for k in range(1, 6)]
+    weights = [sum(sizes[start:end]) for start, end in bounds[1:]]
+    assert max(weights) - min(weights) <= 2 * max(sizes)  # each edge falls between two pages
+    assert bounds[-1][1] - bounds[-1][0] < bounds[1][1] - bounds[1][0]
+
+
+@pytest.mark.parametrize("count", [0, 1, 1_999, 2_000, 2_001, 10_500, 30_500])
+@pytest.mark.parametrize("jobs", [1, 2, 8])
+def test_no_shard_converts_more_than_the_bound_and_there_are_at_least_as_many_shards_as_jobs(count: int, jobs: int) -> None:
+    sizes = [1_000] * count
+    n = shard_count(sum(sizes), jobs, 2_000_000)
+    assert n >= jobs
+    bounds = [slice_bounds(sizes, Shard(k, n)) for k in range(1, n + 1)]
+    assert all(sum(sizes[start:end]) <= 2_000_000 for start, end in bounds)
+
+
+def test_an_archive_within_the_bound_is_split_between_the_jobs_only() -> None:
+    assert shard_count(3_000, 2, 2_000) == 2
+    assert shard_count(1_500, 1, 2_000) == 1
+
+
+def test_the_bound_on_a_shards_markdown_can_be_set_from_the_environment() -> None:
+    from archive_build.site.plugin.shards import MAX_SHARD_BYTES, max_shard_bytes
+
+    assert max_shard_bytes({MAX_BYTES_ENV: "7"}) == 7
+    assert max_shard_bytes({}) == MAX_SHARD_BYTES
+
+
+def test_the_generated_pages_are_weighed_without_the_hand_written_ones(tmp_path: Path) -> None:
+    for name in ("articles/a.md", "articles/index.md", "entities/e.md", "browse/timeline.md", "index.md", "about.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("xy")
+    assert split_bytes(tmp_path) == 8
+
+
+def test_the_tags_listing_is_not_split_because_it_lists_every_pages_tags(tmp_path: Path) -> None:
+    from archive_build.site.plugin.shards import holds_tags_listing
+
+    (tmp_path / "tags.md").write_text("# Tags\n\n<!-- material/tags -->\n")
+    (tmp_path / "timeline.md").write_text("# Timeline\n")
+    assert holds_tags_listing("browse/tags.md", str(tmp_path / "tags.md"))
+    assert not holds_tags_listing("browse/timeline.md", str(tmp_path / "timeline.md"))
+    assert not holds_tags_listing("articles/a.md", str(tmp_path / "tags.md"))  # contributed text: never a listing
+
+
+def test_a_page_another_shard_renders_keeps_only_what_listings_and_the_feed_read() -> None:
+    from types import SimpleNamespace
+
+    from archive_build.site.plugin.shards import keep_listed_meta
+
+    meta = {"title": "T", "tags": ["x"], "sha256": "ab", "date": "2020-01-01", "annotations": [{"body": "long"}], "related": []}
+    article = SimpleNamespace(file=SimpleNamespace(src_uri="articles/a.md"), meta=dict(meta))
+    keep_listed_meta(article)
+    assert article.meta == {"title": "T", "tags": ["x"], "sha256": "ab", "date": "2020-01-01"}
+    handwritten = SimpleNamespace(file=SimpleNamespace(src_uri="about.md"), meta=dict(meta))
+    keep_listed_meta(handwritten)
+    assert handwritten.meta == meta
+
+
+def test_after_a_failed_shard_no_other_shard_starts(tmp_path: Path) -> None:
+    from archive_build.site.build import _run_at_most
+
+    python = sys.executable
+    runs = [
+        ([python, "-c", "raise SystemExit(3)"], dict(os.environ)),
+        ([python, "-c", f"open({str(tmp_path / 'started')!r}, 'w')"], dict(os.environ)),
+    ]
+    assert _run_at_most(1, runs, tmp_path) == 3
+    assert not (tmp_path / "started").exists()
+
+
+def test_every_shard_runs_when_none_fails(tmp_path: Path) -> None:
+    from archive_build.site.build import _run_at_most
+
+    runs = [([sys.executable, "-c", f"open({str(tmp_path / str(k))!r}, 'w')"], dict(os.environ)) for k in range(5)]
+    assert _run_at_most(2, runs, tmp_path) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["0", "1", "2", "3", "4"]

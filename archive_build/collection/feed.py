@@ -17,6 +17,8 @@ from typing import Any, Iterable, Mapping
 from archive_build.control_chars import CONTROL
 
 FEED_SIZE = 50
+#: The front matter keys ``FeedEntry.from_meta`` reads.
+FEED_META = ("date", "id", "title", "description", "authors", "source", "updated")
 ATOM = "http://www.w3.org/2005/Atom"
 
 

@@ -136,14 +136,20 @@ def _render_one_shard(project: Project, shard: Shard, out: Path) -> int:
 
 
 def _render(project: Project, tmp: Path, notes: Path, env: dict[str, str], jobs: int, seconds: dict[str, float], records: Path) -> int:
-    """The whole site into ``tmp`` and indexed: one ``mkdocs build``, or ``jobs`` shards at once, merged (``seconds``: each stage's).
+    """The whole site into ``tmp`` and indexed: one ``mkdocs build``, or shards (at most ``jobs`` at once), merged (``seconds``: each stage's).
 
-    Each page's record goes to ``records`` (``site/page_records.py``); with
-    ``page_records.REUSE_ENV`` in ``env``, one ``mkdocs build`` renders only
-    the pages whose inputs changed and links the rest from the old site.
+    There are ``jobs`` shards, or more when the archive is large enough that
+    a shard would convert over ``shards.max_shard_bytes()`` of Markdown: a
+    shard's memory follows the pages it converts.  Each page's record goes to
+    ``records`` (``site/page_records.py``); with ``page_records.REUSE_ENV``
+    in ``env``, one ``mkdocs build`` renders only the pages whose inputs
+    changed and links the rest from the old site.
     """
     start = time.perf_counter()
-    if jobs <= 1 or page_records.REUSE_ENV in env:
+    count = 1
+    if page_records.REUSE_ENV not in env:
+        count = shards.shard_count(shards.split_bytes(project.docs), jobs, shards.max_shard_bytes(env))
+    if count <= 1:
         run_env = {**env, search.DEFER_ENV: str(notes), page_records.RECORD_ENV: str(records)}
         proc = subprocess.run(_mkdocs_command(tmp), cwd=project.root, env=run_env)
         seconds["render"] = time.perf_counter() - start
@@ -157,19 +163,15 @@ def _render(project: Project, tmp: Path, notes: Path, env: dict[str, str], jobs:
 
     # Named like every temporary (``….tmp-<pid>``), so that clean_stale_temps removes those of a killed run.
     base = tmp.name.rsplit(".tmp-", 1)[0]
-    parts = [tmp.with_name(f"{base}.shard-{k}.tmp-{os.getpid()}") for k in range(1, jobs + 1)]
+    parts = [tmp.with_name(f"{base}.shard-{k}.tmp-{os.getpid()}") for k in range(1, count + 1)]
     part_records = [out / STATE_FOLDER / "pages.jsonl" for out in parts]
     try:
-        procs = [
-            subprocess.Popen(
-                _mkdocs_command(out), cwd=project.root,
-                env={**_shard_env(env, Shard(k, jobs), out), page_records.RECORD_ENV: str(part_records[k - 1])},
-            )
+        runs = [
+            (_mkdocs_command(out), {**_shard_env(env, Shard(k, count), out), page_records.RECORD_ENV: str(part_records[k - 1])})
             for k, out in enumerate(parts, 1)
         ]
-        codes = [p.wait() for p in procs]
+        failed = _run_at_most(jobs, runs, project.root)
         seconds["render"] = time.perf_counter() - start
-        failed = next((c for c in codes if c != 0), 0)
         if failed:
             return failed
         start = time.perf_counter()
@@ -180,6 +182,31 @@ def _render(project: Project, tmp: Path, notes: Path, env: dict[str, str], jobs:
     finally:
         for out in parts:
             shutil.rmtree(out, ignore_errors=True)
+
+
+def _run_at_most(jobs: int, runs: list[tuple[list[str], dict[str, str]]], cwd: Path) -> int:
+    """Each (command, environment) of ``runs``, in order, at most ``jobs`` at once: 0, or the first failure's exit code.
+
+    After a failure no other run starts (those running finish); a run left
+    running when this is interrupted is stopped.
+    """
+    waiting = list(reversed(runs))
+    running: list[subprocess.Popen[bytes]] = []
+    failed = 0
+    try:
+        while running or (waiting and not failed):
+            while waiting and not failed and len(running) < jobs:
+                command, run_env = waiting.pop()
+                running.append(subprocess.Popen(command, cwd=cwd, env=run_env))
+            time.sleep(0.1)
+            for proc in [p for p in running if p.poll() is not None]:
+                running.remove(proc)
+                failed = failed or proc.returncode
+        return failed
+    finally:
+        for proc in running:
+            proc.terminate()
+            proc.wait()
 
 
 def _swap(project: Project, tmp: Path, target: Path, *, keep_old: bool = False) -> None:

@@ -24,9 +24,13 @@ _ID_ATTR = re.compile(r"""\sid=["']([^"']+)["']""")
 FOOTNOTES_OPEN = '<div class="footnote">'
 
 
+#: The front matter key only article pages have: their raw file's hash.
+ARTICLE_META = "sha256"
+
+
 def is_article(meta: Mapping[str, Any] | None) -> bool:
     """Article pages are the generated ones with a raw-file hash in front matter."""
-    return bool(meta and meta.get("sha256"))
+    return bool(meta and meta.get(ARTICLE_META))
 
 
 # --------------------------------------------------------------- permalinks

@@ -47,7 +47,7 @@ from archive_build.site.plugin.sanitise import GENERATED_PAGES
 log = logging.getLogger("mkdocs.plugins.archive")
 
 #: A tags listing in a page's Markdown (the tags plugin's default directive).
-_LISTING = re.compile(rb"<!--\s*material/tags.*?-->", re.S)
+LISTING = re.compile(rb"<!--\s*material/tags.*?-->", re.S)
 
 #: What other pages and the site-wide files read of a page's front matter, kept in its record for a render that
 #: reuses it: its title (links, the tags listings), its tags (the tags plugin), ``sha256`` (``reading.is_article``)
@@ -93,7 +93,6 @@ class PageKeys:
     def __init__(self, site_key: str, files: Any, nav: Any, previous: Records | None = None) -> None:
         self.paths = {f.src_uri: f.abs_src_path for f in files.documentation_pages()}
         self.idents = {src: file_identity(path) for src, path in self.paths.items()}
-        self._sources: dict[str, bytes] = {}
         # A navigation entry without a title of its own shows its page's title (front matter or first heading) on every page.
         titled_by_page = {p.file.src_uri for p in nav.pages if "title" not in vars(p)}
         unread: set[str] = set()
@@ -103,8 +102,10 @@ class PageKeys:
                 src for src, ident in self.idents.items()
                 if src not in titled_by_page and src not in listed and previous.ident(src) == ident
             }
-        read = {src: self.source(src) for src in self.paths if src not in unread}
-        listings = {src: b"\0".join(_LISTING.findall(data)) for src, data in read.items() if b"material/tags" in data}
+        listings = {}
+        for src in self.paths:
+            if src not in unread and b"material/tags" in (data := self.source(src)):
+                listings[src] = b"\0".join(LISTING.findall(data))
         h = hashlib.sha256(f"site {site_key}\n".encode())
         for src in sorted(listings):
             h.update(f"listing {src}\n".encode() + listings[src] + b"\n")
@@ -119,12 +120,8 @@ class PageKeys:
         self.keys = {src: previous.key(src) if src in unread and previous is not None else self._key(src) for src in self.paths}
 
     def source(self, src: str) -> bytes:
-        """The page's Markdown file's bytes (read once)."""
-        data = self._sources.get(src)
-        if data is None:
-            with open(self.paths[src], "rb") as fh:
-                data = self._sources[src] = fh.read()
-        return data
+        """The page's Markdown file's bytes, read again each time: the archive's Markdown does not fit a shard's memory."""
+        return _read(self.paths[src])
 
     def _key(self, src: str) -> str:
         return hashlib.sha256(f"{self.global_key}\0{src}\0".encode() + self.source(src)).hexdigest()
@@ -136,6 +133,11 @@ class PageKeys:
             return set()
         pattern = re.compile(b"|".join(re.escape(w) for w in words))
         return {src for src in self.paths if pattern.search(self.source(src))}
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
 
 
 class Reuse:

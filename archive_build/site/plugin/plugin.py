@@ -109,6 +109,7 @@ class ArchivePlugin(BasePlugin):  # type: ignore[type-arg]
         if partial is not None and partial.skips(page):
             # Another shard renders it, or the old site has it; its front matter (title, tags) is all this one needs.
             shards.render_nothing(page)
+            shards.keep_listed_meta(page)
             return ""
         return includes.expand(markdown, page, config["docs_dir"])
 
