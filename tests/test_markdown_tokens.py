@@ -78,6 +78,11 @@ def test_an_image_is_a_link_that_starts_with_an_exclamation_mark() -> None:
     assert kinds('![k](l "t")') == [("image", '![k](l "t")')]
 
 
+def test_a_link_running_past_an_image_s_closing_bracket_leaves_the_image_as_text() -> None:
+    # Python-Markdown reads links before images: the link takes the bracket the image needed.
+    assert kinds("![[](]())") == [("link", "[](]())")]
+
+
 def test_an_escaped_exclamation_mark_leaves_a_link() -> None:
     assert kinds(r"\![i](j)") == [("escape", r"\!"), ("link", "[i](j)")]
 

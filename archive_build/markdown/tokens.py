@@ -346,6 +346,8 @@ def _links(masked: str, start: int, end: int, out: dict[int, _Link]) -> None:
             parens.append(k)
         elif parens:
             close_paren[parens.pop()] = k
+    found: dict[int, _Link] = {}
+    images: list[int] = []
     for i, close in close_bracket.items():
         image = i > start and masked[i - 1] == "!"
         opening = close + 1
@@ -359,7 +361,16 @@ def _links(masked: str, start: int, end: int, out: dict[int, _Link]) -> None:
             if shut is None:
                 continue
             link_end, dest = shut + 1, _destination(masked, opening + 1, shut)
-        out[i] = _Link(i - 1 if image else i, link_end, i + 1, close, dest[0], dest[1])
+        found[i] = _Link(i - 1 if image else i, link_end, i + 1, close, dest[0], dest[1])
+        if image:
+            images.append(i)
+    # Python-Markdown reads links before images: a link that starts in an image's
+    # text and runs past its closing bracket takes that bracket, and the image is text.
+    for i in images:
+        image = found[i]
+        if any(j in found and j not in images and found[j].end > image.text_end for j in range(image.text_start, image.text_end)):
+            del found[i]
+    out.update(found)
 
 
 def _destination(masked: str, a: int, b: int) -> tuple[int, int]:
