@@ -27,6 +27,7 @@ import hashlib
 import heapq
 import itertools
 import json
+import multiprocessing
 import os
 import pickle
 import shutil
@@ -192,7 +193,8 @@ def _prepare_all(parts: list[_Part]) -> None:
         for part in todo:
             part.prepare(part.prepared())
         return
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
+    # Spawned, not forked: this may run inside ``mkdocs serve``, whose threads a fork would copy mid-lock.
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         for done in pool.map(_prepare, todo):
             del done
 
