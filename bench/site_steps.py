@@ -90,12 +90,17 @@ def first_query_kb(project: Path) -> float | None:
 
 
 def forget_site(project: Path) -> None:
-    """Make the next ``archive-build site`` render and index everything (it remembers the inputs of the site in place
-    and keeps each search index part's Pagefind run)."""
+    """Make the next ``archive-build site`` render and index everything: it remembers the inputs of the site in place,
+    each page's record (for an incremental render), the tree the site replaced, and each search index part's run."""
+    from archive_build.project import SPARE_FOLDER
     from archive_build.search.parts import CACHE_FOLDER
+    from archive_build.site import page_records
 
-    (project / ".cache" / "archive-build" / "site-inputs").unlink(missing_ok=True)
-    shutil.rmtree(project / ".cache" / "archive-build" / CACHE_FOLDER, ignore_errors=True)
+    cache = project / ".cache" / "archive-build"
+    (cache / "site-inputs").unlink(missing_ok=True)
+    page_records.forget(cache)
+    for folder in (CACHE_FOLDER, SPARE_FOLDER):
+        shutil.rmtree(cache / folder, ignore_errors=True)
 
 
 def run_size(
