@@ -204,7 +204,7 @@ def write_vocabulary(site_dir: Path, vocabulary: Vocabulary) -> None:
 
 
 def save_shard_state(path: Path, notes: Iterable[NoteRecord], vocabulary: Vocabulary) -> None:
-    """A shard's notes and vocabulary counts, for ``load_shard_states`` after the shards are merged."""
+    """A shard's notes and vocabulary counts, for ``merge_shard_states`` after the shards are merged."""
     from dataclasses import asdict
 
     data = {
@@ -221,13 +221,17 @@ def note_record(fields: dict[str, Any]) -> NoteRecord:
     return NoteRecord(**{k: tuple(tuple(x) for x in v) if k in ("meta", "filters") else v for k, v in fields.items()})
 
 
-def load_shard_states(paths: Iterable[Path]) -> tuple[list[NoteRecord], Vocabulary]:
-    """The notes and the vocabulary of the whole site from its shards' ``save_shard_state`` files."""
-    notes: list[NoteRecord] = []
+def merge_shard_states(paths: Iterable[Path], notes_folder: Path, site_dir: Path) -> None:
+    """The notes of the whole site into ``notes_folder`` (``save_notes``' file) and its vocabulary into the site,
+    from its shards' ``save_shard_state`` files, one shard at a time: the notes are copied, not held."""
     vocabulary = Vocabulary()
-    for path in paths:
-        data = json.loads(path.read_text("utf-8"))
-        notes.extend(note_record(n) for n in data["notes"])
-        vocabulary.name_words.update(data["name_words"])
-        vocabulary.document_frequency.update(data["document_frequency"])
-    return notes, vocabulary
+    notes_folder.mkdir(parents=True, exist_ok=True)
+    with open(notes_folder / NOTES_FILE, "w", encoding="utf-8") as out:
+        for path in paths:
+            data = json.loads(path.read_text("utf-8"))
+            for note in data["notes"]:
+                out.write(json.dumps(note, ensure_ascii=False) + "\n")
+            vocabulary.name_words.update(data["name_words"])
+            vocabulary.document_frequency.update(data["document_frequency"])
+            del data
+    write_vocabulary(site_dir, vocabulary)

@@ -77,10 +77,10 @@ def merge(folders: list[Path], dest: Path, notes_scratch: Path, cache: Path | No
     """Shards 1..N (any order) into ``dest``, then the search: the notes, the vocabulary, both Pagefind indexes (``cache``: see ``search.index_site``)."""
     ordered = check_complete(folders)
     states = [next((f / STATE_FOLDER).glob("shard-*.json")) for f in ordered]
-    notes, vocabulary = search.load_shard_states(states)
     dest.mkdir(parents=True, exist_ok=True)
     for folder in ordered:
-        move_tree(folder, dest)
-    search.save_notes(notes_scratch, notes)
-    search.write_vocabulary(dest, vocabulary)
+        move_tree(folder, dest)  # all but the state folders, read next
+    # The notes go to a file shard by shard: held whole (90,000 at 30,000 articles) they would
+    # weigh on the index that follows, and on the notes' process forked from this one.
+    search.merge_shard_states(states, notes_scratch, dest)
     search.index_site(dest, notes_scratch, cache)
