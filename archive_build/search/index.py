@@ -124,8 +124,13 @@ def save_notes(folder: Path, notes: Iterable[NoteRecord]) -> None:
 
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / NOTES_FILE, "w", encoding="utf-8") as f:
-        for note in notes:
-            f.write(json.dumps(asdict(note), ensure_ascii=False) + "\n")
+        _write_note_lines(f, (asdict(note) for note in notes))
+
+
+def _write_note_lines(f: Any, notes: Iterable[dict[str, Any]]) -> None:
+    """Notes as ``NOTES_FILE`` holds them: their fields, a JSON object a line."""
+    for note in notes:
+        f.write(json.dumps(note, ensure_ascii=False) + "\n")
 
 
 def note_pages(notes: Iterable[NoteRecord]) -> dict[str, bytes]:
@@ -229,8 +234,7 @@ def merge_shard_states(paths: Iterable[Path], notes_folder: Path, site_dir: Path
     with open(notes_folder / NOTES_FILE, "w", encoding="utf-8") as out:
         for path in paths:
             data = json.loads(path.read_text("utf-8"))
-            for note in data["notes"]:
-                out.write(json.dumps(note, ensure_ascii=False) + "\n")
+            _write_note_lines(out, data["notes"])
             vocabulary.name_words.update(data["name_words"])
             vocabulary.document_frequency.update(data["document_frequency"])
             del data
