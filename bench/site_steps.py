@@ -91,15 +91,16 @@ def first_query_kb(project: Path) -> float | None:
 
 def forget_site(project: Path) -> None:
     """Make the next ``archive-build site`` render and index everything: it remembers the inputs of the site in place,
-    each page's record (for an incremental render), the tree the site replaced, and each search index part's run."""
+    each page's record (for an incremental render), the tree the site replaced, each search index part's run and
+    the combined indexes' compressed chunks."""
     from archive_build.project import SPARE_FOLDER
-    from archive_build.search.parts import CACHE_FOLDER
+    from archive_build.search.parts import CACHE_FOLDER, CHUNKS_FOLDER
     from archive_build.site import page_records
 
     cache = project / ".cache" / "archive-build"
     (cache / "site-inputs").unlink(missing_ok=True)
     page_records.forget(cache)
-    for folder in (CACHE_FOLDER, SPARE_FOLDER):
+    for folder in (CACHE_FOLDER, CHUNKS_FOLDER, SPARE_FOLDER):
         shutil.rmtree(cache / folder, ignore_errors=True)
 
 

@@ -247,6 +247,41 @@ def test_words_prepared_in_another_layout_are_prepared_again(small_site: Path, t
     assert _digests(tmp_path / "first") == _digests(tmp_path / "second")
 
 
+def test_kept_chunks_give_the_bytes_a_fresh_combine_gives(small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(combine_module, "CHUNK_SIZE", 20)
+    pages = _pages(small_site)
+    runs = _runs(small_site, [pages[:5], pages[5:]], tmp_path)
+    combine(runs, tmp_path / "fresh")
+    combine(runs, tmp_path / "first", chunks=tmp_path / "kept")
+    combine(runs, tmp_path / "second", chunks=tmp_path / "kept")
+    assert _digests(tmp_path / "first") == _digests(tmp_path / "fresh") == _digests(tmp_path / "second")
+
+
+def test_kept_chunks_are_not_compressed_again(small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(combine_module, "CHUNK_SIZE", 20)
+    runs = _runs(small_site, [_pages(small_site)], tmp_path)
+    combine(runs, tmp_path / "first", chunks=tmp_path / "kept")
+    compressed: list[bytes] = []
+    real = combine_module.pf.pack_cbor
+
+    def pack_cbor(data: bytes) -> bytes:
+        if data[:1] == b"\x81":  # a word chunk (a one-item array), not the page list or a facet
+            compressed.append(data)
+        return real(data)
+
+    monkeypatch.setattr(combine_module.pf, "pack_cbor", pack_cbor)
+    combine(runs, tmp_path / "second", chunks=tmp_path / "kept")
+    assert compressed == []
+
+
+def test_chunks_no_longer_used_are_not_kept(small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(combine_module, "CHUNK_SIZE", 20)
+    pages = _pages(small_site)
+    combine(_runs(small_site, [pages], tmp_path / "all"), tmp_path / "first", chunks=tmp_path / "kept")
+    combine(_runs(small_site, [pages[:3]], tmp_path / "few"), tmp_path / "second", chunks=tmp_path / "kept")
+    assert len(list((tmp_path / "kept").iterdir())) == len(list((tmp_path / "second" / "index").iterdir()))
+
+
 def test_the_runtime_is_copied_without_the_prepared_words(small_site: Path, tmp_path: Path) -> None:
     runs = _runs(small_site, [_pages(small_site)], tmp_path)
     combine(runs, tmp_path / "bundle")

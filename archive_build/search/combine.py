@@ -17,6 +17,12 @@ combine re-encodes a page or two per word and part, not every page that
 has the word: the work of re-indexing one part is proportional to the
 part, and combining is mostly joining bytes.  The same parts give the same
 bytes: lists are in one order and files named by their bytes.
+
+Compressing the word chunks is then most of the work, and most chunks come
+out as they did last time (one changed article touches a few dozen of 750
+at 10,000 articles).  With a ``chunks`` folder, each compressed chunk is
+kept there under the hash of its uncompressed bytes, and a chunk already
+there is linked, not compressed again; chunks no longer used are removed.
 """
 from __future__ import annotations
 
@@ -31,6 +37,7 @@ import multiprocessing
 import os
 import pickle
 import shutil
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,8 +133,10 @@ class _Part:
         return first[0], first_rest, encoded, len(rest), sum(p[0] for p in rest), size
 
 
-def combine(parts: Sequence[Path], out: Path) -> None:
+def combine(parts: Sequence[Path], out: Path, chunks: Path | None = None) -> None:
     """Write into ``out`` (emptied) the bundle of all the pages of the Pagefind bundles ``parts``, in that order.
+
+    ``chunks``: where compressed word chunks are kept from one combine to the next.
 
     A FormatError names a part written by a Pagefind whose layout this code does not know.
     """
@@ -145,22 +154,24 @@ def combine(parts: Sequence[Path], out: Path) -> None:
     if len(versions) != 1:
         raise FormatError(f"parts written by different Pagefind versions: {sorted(map(str, versions))}")
     languages: dict[str, Any] = {}
+    kept = _KeptChunks(chunks)
     # Millions of small lists pass through, none in a cycle: the cyclic collector would only rescan them.
     collecting = gc.isenabled()
     gc.disable()
     try:
         for language in sorted({lang for e in entries for lang in e["languages"]}):
             found = [(p, e["languages"][language]) for p, e in zip(parts, entries) if language in e["languages"]]
-            meta_hash, page_count = _combine_language(language, [(p, info["hash"]) for p, info in found], out)
+            meta_hash, page_count = _combine_language(language, [(p, info["hash"]) for p, info in found], out, kept)
             languages[language] = {"hash": meta_hash, "wasm": found[0][1].get("wasm", language), "page_count": page_count}
     finally:
         if collecting:
             gc.enable()
+    kept.forget_unused()
     entry = {**entries[0], "languages": languages}
     (out / pf.ENTRY).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
 
 
-def _combine_language(language: str, found: list[tuple[Path, str]], out: Path) -> tuple[str, int]:
+def _combine_language(language: str, found: list[tuple[Path, str]], out: Path, kept: _KeptChunks) -> tuple[str, int]:
     """The page list, fragments, words and facets of one language; returns the page list's name and page count."""
     parts = []
     offset = 0
@@ -177,7 +188,7 @@ def _combine_language(language: str, found: list[tuple[Path, str]], out: Path) -
         part.fields = [fields.index(name) for name in part.meta[pf.META_FIELDS]]
     _prepare_all(parts)
     pages = _link_fragments(parts, language, out)
-    chunks = _write_words(parts, language, out)
+    chunks = _write_words(parts, language, out, kept)
     filters = _write_filters(parts, language, out)
     data = pf.pack([parts[0].meta[pf.VERSION], pages, chunks, filters, [], fields])
     meta_hash, _ = pf.Names(language, 10).name(data)
@@ -267,30 +278,38 @@ def _merged_words(parts: list[_Part]) -> Iterator[tuple[str, bytes, int]]:
         yield word, b"".join(encoded), pages.size
 
 
-def _write_words(parts: list[_Part], language: str, out: Path) -> list[list[str]]:
+def _write_words(parts: list[_Part], language: str, out: Path, kept: _KeptChunks) -> list[list[str]]:
     """The merged words in chunks cut as Pagefind cuts them; returns the chunks' ``[from, to, name]``.
 
     Compressing the chunks is most of the work left once the words are
-    merged; zlib lets go of the interpreter lock, so threads compress while
-    the merge goes on (at most ``_IN_FLIGHT`` chunks held at once).
+    merged (a chunk kept from the last combine is not compressed again);
+    zlib lets go of the interpreter lock, so threads compress while the
+    merge goes on (at most ``_IN_FLIGHT`` chunks held at once).
     """
     names = pf.Names(language, 7)
     chunks: list[list[str]] = []
-    pending: collections.deque[tuple[list[str], concurrent.futures.Future[bytes]]] = collections.deque()
+    pending: collections.deque[tuple[list[str], str, concurrent.futures.Future[bytes]]] = collections.deque()
 
-    def write(bounds: list[str], data: bytes) -> None:
+    def write(bounds: list[str], key: str, data: bytes) -> None:
         name, new = names.name(data)
         if new:
-            (out / "index" / f"{name}.pf_index").write_bytes(data)
+            kept.put(key, data, out / "index" / f"{name}.pf_index")
         chunks.append([*bounds, name])
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         def flush(chunk: list[tuple[str, bytes]]) -> None:
             raw = b"\x81" + pf.array_head(len(chunk)) + b"".join(encoded for _, encoded in chunk)
-            pending.append(([chunk[0][0], chunk[-1][0]], pool.submit(pf.pack_cbor, raw)))
+            key = kept.key(raw)
+            data = kept.get(key)
+            if data is None:
+                future = pool.submit(pf.pack_cbor, raw)
+            else:
+                future = concurrent.futures.Future()
+                future.set_result(data)
+            pending.append(([chunk[0][0], chunk[-1][0]], key, future))
             while len(pending) > _IN_FLIGHT:
-                bounds, future = pending.popleft()
-                write(bounds, future.result())
+                bounds, key, future = pending.popleft()
+                write(bounds, key, future.result())
 
         chunk: list[tuple[str, bytes]] = []
         size = 0
@@ -303,13 +322,57 @@ def _write_words(parts: list[_Part], language: str, out: Path) -> list[list[str]
         if chunk:
             flush(chunk)
         while pending:
-            bounds, future = pending.popleft()
-            write(bounds, future.result())
+            bounds, key, future = pending.popleft()
+            write(bounds, key, future.result())
     for before, after in itertools.pairwise(chunks):
         to, after[0] = _prefixes(before[1], after[0])
         if to >= before[0]:
             before[1] = to
     return chunks
+
+
+class _KeptChunks:
+    """Compressed word chunks by the hash of their uncompressed bytes (and zlib's version), in a folder or nowhere."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+        self.known = {p.name for p in folder.iterdir()} if folder is not None and folder.is_dir() else set()
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+
+    @staticmethod
+    def key(raw: bytes) -> str:
+        return hashlib.sha256(zlib.ZLIB_RUNTIME_VERSION.encode() + b"\0" + raw).hexdigest()[:32]
+
+    def get(self, key: str) -> bytes | None:
+        if self.folder is None or key not in self.known:
+            return None
+        try:
+            return (self.folder / key).read_bytes()
+        except OSError:
+            self.known.discard(key)
+            return None
+
+    def put(self, key: str, data: bytes, target: Path) -> None:
+        """``data`` (the chunk of ``key``) at ``target``, kept for the next combine."""
+        if self.folder is None:
+            target.write_bytes(data)
+            return
+        self.used.add(key)
+        kept = self.folder / key
+        if key not in self.known:
+            tmp = kept.with_name(f".{key}.tmp-{os.getpid()}")
+            tmp.write_bytes(data)
+            os.replace(tmp, kept)
+            self.known.add(key)
+        _link(kept, target)
+
+    def forget_unused(self) -> None:
+        if self.folder is None:
+            return
+        for key in self.known - self.used:
+            (self.folder / key).unlink(missing_ok=True)
 
 
 def _prefixes(a: str, b: str) -> tuple[str, str]:

@@ -120,11 +120,10 @@ NOTES_FILE = "notes.jsonl"
 
 def save_notes(folder: Path, notes: Iterable[NoteRecord]) -> None:
     """The notes, for ``index_note_pages`` once MkDocs has exited: one file, not a page a note."""
-    from dataclasses import asdict
-
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / NOTES_FILE, "w", encoding="utf-8") as f:
-        _write_note_lines(f, (asdict(note) for note in notes))
+        # vars(), not dataclasses.asdict: the fields are strings and tuples of strings, nothing to copy deeply.
+        _write_note_lines(f, (vars(note) for note in notes))
 
 
 def _write_note_lines(f: Any, notes: Iterable[dict[str, Any]]) -> None:

@@ -42,6 +42,8 @@ PAGES_ENV = "ARCHIVE_BUILD_PAGES_PER_INDEX"
 NOTES_ENV = "ARCHIVE_BUILD_NOTES_PER_INDEX"
 #: The folder of the project's cache holding the parts' Pagefind runs, one folder per bundle.
 CACHE_FOLDER = "search-parts"
+#: Where the combined bundles' compressed word chunks are kept (``search/combine.py``).
+CHUNKS_FOLDER = "search-chunks"
 #: A page Pagefind indexes: one with a ``data-pagefind-body`` element (the page text of
 #: strangers is escaped, so only the site's own templates make one).
 _BODY = re.compile(rb"<[a-zA-Z][^<>]*\sdata-pagefind-body[\s=>]")
@@ -227,7 +229,7 @@ def index_in_parts(
             done = [pool.submit(_index_part, source, part, run, scratch / str(k), extra) for k, (part, run) in enumerate(missing)]
             for future in done:
                 future.result()
-        combine(runs, site_dir / bundle)
+        combine(runs, site_dir / bundle, cache / CHUNKS_FOLDER / bundle if cache is not None else None)
         if cache is not None:
             used = {run.name for run in runs}
             for old in store.iterdir():
