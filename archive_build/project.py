@@ -11,6 +11,10 @@ GENERATED_DOCS = ("articles", "browse", "entities", "data", ".generated")
 # for the next incremental render (site/spare.py).  No temporaries of the build's are in them.
 TRASH_FOLDER = "trash"
 SPARE_FOLDER = "site-spare"
+# The cache's folders of the search index's Pagefind runs and combined chunks (search/parts.py): 100,000 files
+# at 10,000 articles, which clean up after themselves.
+SEARCH_PARTS_FOLDER = "search-parts"
+SEARCH_CHUNKS_FOLDER = "search-chunks"
 
 
 @dataclass(frozen=True)

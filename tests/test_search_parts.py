@@ -96,6 +96,39 @@ def test_only_pages_with_a_pagefind_body_are_searchable(tmp_path: Path) -> None:
     assert parts.searchable_pages(tmp_path) == ["a/index.html"]
 
 
+def _scan_site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    for name in ("a", "b"):
+        (site / name).mkdir(parents=True)
+        (site / name / "index.html").write_text(f'<main data-pagefind-body>{name}</main>', "utf-8")
+    (site / "list.html").write_text("<p>a list</p>", "utf-8")
+    return site
+
+
+def test_a_remembered_scan_reads_no_page_that_is_the_same_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site, memo = _scan_site(tmp_path), tmp_path / "memo.pickle"
+    first = parts.scan_pages(site, memo=memo)
+    monkeypatch.setattr(parts, "has_search_body", lambda html: pytest.fail(f"read {html!r}"))
+    assert parts.scan_pages(site, memo=memo) == first
+
+
+def test_a_remembered_scan_reads_a_page_written_again(tmp_path: Path) -> None:
+    site, memo = _scan_site(tmp_path), tmp_path / "memo.pickle"
+    parts.scan_pages(site, memo=memo)
+    (site / "b" / "index.html").unlink()
+    (site / "b" / "index.html").write_text('<main data-pagefind-body>b, changed</main>', "utf-8")
+    (site / "list.html").unlink()
+    (site / "list.html").write_text("<main data-pagefind-body>now searchable</main>", "utf-8")
+    assert parts.scan_pages(site, memo=memo) == parts.scan_pages(site)
+    assert list(parts.scan_pages(site, memo=memo)) == ["a/index.html", "b/index.html", "list.html"]
+
+
+def test_an_unreadable_scan_memo_is_a_scan_from_scratch(tmp_path: Path) -> None:
+    site, memo = _scan_site(tmp_path), tmp_path / "memo.pickle"
+    memo.write_bytes(b"not a pickle")
+    assert parts.scan_pages(site, memo=memo) == parts.scan_pages(site)
+
+
 def test_the_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(parts.PAGES_ENV, "12")
     monkeypatch.delenv(parts.NOTES_ENV, raising=False)

@@ -23,7 +23,7 @@ from archive_build.errors import InputError
 from archive_build.failures import os_problem
 from archive_build.model import Article
 from archive_build.output import clean_stale_temps
-from archive_build.project import SPARE_FOLDER, TRASH_FOLDER, Project
+from archive_build.project import SEARCH_CHUNKS_FOLDER, SEARCH_PARTS_FOLDER, SPARE_FOLDER, TRASH_FOLDER, Project
 from archive_build.store.cache import BuildState, FileHasher, take_damaged
 
 __all__ = ["BuildResult", "JobResult", "build", "collect"]
@@ -77,7 +77,7 @@ def _build(project: Project, *, keep_going: bool, workers: int | None, progress:
     clock.lap("input key")
     if state.input_key == key and state.summary and state_holds(project, state):
         return _unchanged(project, state, hasher, clock)
-    clean_stale_temps(project.cache, recursive=True, skip={TRASH_FOLDER, SPARE_FOLDER})
+    clean_stale_temps(project.cache, recursive=True, skip={TRASH_FOLDER, SPARE_FOLDER, SEARCH_PARTS_FOLDER, SEARCH_CHUNKS_FOLDER})
     damage: list[str] = []
     memos: dict[str, str] = {}
     with Workers(workers, budget) as pool:

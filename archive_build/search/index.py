@@ -87,8 +87,13 @@ def build_index(site_dir: Path, cache: Path | None = None) -> None:
     from archive_build.opendata.site_info import TREE as OPEN_DATA
 
     # The open-data tree holds five files an article and no page: not walked at all.
-    pages = parts.scan_pages(site_dir, skip=(*_BUNDLE_FOLDERS, OPEN_DATA))
+    memo = cache / SCAN_MEMO if cache is not None else None
+    pages = parts.scan_pages(site_dir, skip=(*_BUNDLE_FOLDERS, OPEN_DATA), memo=memo)
     parts.index_in_parts(parts.SiteFiles(site_dir, pages), site_dir, MAIN_BUNDLE, parts.pages_per_index(), excluded_selectors(), cache)
+
+
+#: In the project's cache: what the last scan of the site's pages found (``parts.scan_pages``).
+SCAN_MEMO = "search-scan.pickle"
 
 
 #: The notes index, beside the main one: one record per annotation, so the

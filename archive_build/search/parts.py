@@ -22,13 +22,16 @@ from __future__ import annotations
 import concurrent.futures
 import hashlib
 import os
+import pickle
 import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
+from archive_build.project import SEARCH_CHUNKS_FOLDER, SEARCH_PARTS_FOLDER
 from archive_build.search.combine import combine
 
 #: Pages per Pagefind run at most (about 0.5 GB of memory for 1,000 article pages); parts average half of
@@ -41,9 +44,9 @@ DEFAULT_NOTES_PER_INDEX = 4_000
 PAGES_ENV = "ARCHIVE_BUILD_PAGES_PER_INDEX"
 NOTES_ENV = "ARCHIVE_BUILD_NOTES_PER_INDEX"
 #: The folder of the project's cache holding the parts' Pagefind runs, one folder per bundle.
-CACHE_FOLDER = "search-parts"
+CACHE_FOLDER = SEARCH_PARTS_FOLDER
 #: Where the combined bundles' compressed word chunks are kept (``search/combine.py``).
-CHUNKS_FOLDER = "search-chunks"
+CHUNKS_FOLDER = SEARCH_CHUNKS_FOLDER
 #: A page Pagefind indexes: one with a ``data-pagefind-body`` element (the page text of
 #: strangers is escaped, so only the site's own templates make one).
 _BODY = re.compile(rb"<[a-zA-Z][^<>]*\sdata-pagefind-body[\s=>]")
@@ -73,9 +76,15 @@ def searchable_pages(site_dir: Path, skip: Sequence[str] = ()) -> list[str]:
     return list(scan_pages(site_dir, skip))
 
 
-def scan_pages(site_dir: Path, skip: Sequence[str] = ()) -> dict[str, bytes]:
-    """``searchable_pages`` (in their order), each with a hash of its bytes: read once for both."""
-    found = {}
+def scan_pages(site_dir: Path, skip: Sequence[str] = (), memo: Path | None = None) -> dict[str, bytes]:
+    """``searchable_pages`` (in their order), each with a hash of its bytes: read once for both.
+
+    ``memo``: a file remembering each page's answer by its inode, size and
+    modification time, so that a page an incremental render linked from the
+    old site (the same inode) is not read again.
+    """
+    known = _load_memo(memo)
+    seen: dict[str, tuple[tuple[int, int, int, int], bytes | None]] = {}  # a page's stamp, and its hash if searchable
     for folder, dirs, names in os.walk(site_dir):
         rel = os.path.relpath(folder, site_dir)
         if rel == ".":
@@ -83,11 +92,41 @@ def scan_pages(site_dir: Path, skip: Sequence[str] = ()) -> dict[str, bytes]:
         for name in names:
             if name.endswith(".html"):
                 path = os.path.join(folder, name)
+                page = Path(os.path.relpath(path, site_dir)).as_posix()
+                remembered = known.get(page)
+                if remembered is not None and remembered[0] == _stamp(os.stat(path)):
+                    seen[page] = remembered
+                    continue
                 with open(path, "rb") as f:
+                    stamp = _stamp(os.fstat(f.fileno()))
                     data = f.read()
-                if has_search_body(data):
-                    found[Path(os.path.relpath(path, site_dir)).as_posix()] = hashlib.sha256(data).digest()
-    return dict(sorted(found.items()))
+                seen[page] = (stamp, hashlib.sha256(data).digest() if has_search_body(data) else None)
+    if memo is not None:
+        _save_memo(memo, seen)
+    return {page: digest for page, (_stamp, digest) in sorted(seen.items()) if digest is not None}
+
+
+def _stamp(st: os.stat_result) -> tuple[int, int, int, int]:
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def _load_memo(memo: Path | None) -> dict[str, Any]:
+    if memo is None:
+        return {}
+    try:
+        with open(memo, "rb") as f:
+            loaded = pickle.load(f)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _save_memo(memo: Path, seen: dict[str, Any]) -> None:
+    memo.parent.mkdir(parents=True, exist_ok=True)
+    tmp = memo.with_name(f".{memo.name}.tmp-{os.getpid()}")
+    with open(tmp, "wb") as f:
+        pickle.dump(seen, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, memo)
 
 
 def has_search_body(html: bytes) -> bool:
