@@ -63,18 +63,34 @@ def deferred_notes_folder() -> Path | None:
     return Path(value) if value else None
 
 
-def index_site(site_dir: Path, notes_folder: Path, cache: Path | None = None) -> None:
+def index_site(site_dir: Path, notes_folder: Path, cache: Path | None = None) -> dict[str, float]:
     """Both Pagefind indexes of a rendered site whose hooks left the notes in ``notes_folder`` (``save_notes``).
 
     ``cache``: the project's cache, where each part's Pagefind run is kept for the next build.
     The notes are indexed in a forked process meanwhile: the two share nothing but the cache.
+    Returns the seconds each step took (for ``archive-build site --timings``).
     """
+    import time
+
     from archive_build.build.workers import Workers
 
+    laps: dict[str, float] = {}
     with Workers() as workers:
-        notes = workers.background(index_note_pages, notes_folder, site_dir, cache)
-        build_index(site_dir, cache)
-        notes()
+        notes = workers.background(_timed_notes, notes_folder, site_dir, cache)
+        build_index(site_dir, cache, laps)
+        laps["notes (meanwhile)"], notes_laps = notes()
+        start = time.perf_counter()
+    laps["waiting for the notes"] = time.perf_counter() - start
+    return {**laps, **{f"notes {k}": v for k, v in notes_laps.items()}}
+
+
+def _timed_notes(folder: Path, site_dir: Path, cache: Path | None) -> tuple[float, dict[str, float]]:
+    import time
+
+    start = time.perf_counter()
+    laps: dict[str, float] = {}
+    index_note_pages(folder, site_dir, cache, laps)
+    return time.perf_counter() - start, laps
 
 
 def excluded_selectors() -> list[str]:
@@ -82,14 +98,19 @@ def excluded_selectors() -> list[str]:
     return [arg for selector in EXCLUDED for arg in ("--exclude-selectors", selector)]
 
 
-def build_index(site_dir: Path, cache: Path | None = None) -> None:
+def build_index(site_dir: Path, cache: Path | None = None, laps: dict[str, float] | None = None) -> None:
     """Index the built site into ``site/pagefind/``."""
+    # The open-data tree holds five files an article and no page: not walked at all.
+    import time
+
     from archive_build.opendata.site_info import TREE as OPEN_DATA
 
-    # The open-data tree holds five files an article and no page: not walked at all.
+    start = time.perf_counter()
     memo = cache / SCAN_MEMO if cache is not None else None
     pages = parts.scan_pages(site_dir, skip=(*_BUNDLE_FOLDERS, OPEN_DATA), memo=memo)
-    parts.index_in_parts(parts.SiteFiles(site_dir, pages), site_dir, MAIN_BUNDLE, parts.pages_per_index(), excluded_selectors(), cache)
+    if laps is not None:
+        laps["scan"] = time.perf_counter() - start
+    parts.index_in_parts(parts.SiteFiles(site_dir, pages), site_dir, MAIN_BUNDLE, parts.pages_per_index(), excluded_selectors(), cache, laps)
 
 
 #: In the project's cache: what the last scan of the site's pages found (``parts.scan_pages``).
@@ -150,14 +171,14 @@ def note_pages(notes: Iterable[NoteRecord]) -> dict[str, bytes]:
     return dict(sorted(pages.items()))
 
 
-def index_note_pages(folder: Path, site_dir: Path, cache: Path | None = None) -> None:
+def index_note_pages(folder: Path, site_dir: Path, cache: Path | None = None, laps: dict[str, float] | None = None) -> None:
     """Index the notes ``save_notes`` left in ``folder`` into ``site/pagefind-notes/``.
 
     Only the notes of the runs Pagefind has to make again are written as pages.
     """
     with open(folder / NOTES_FILE, encoding="utf-8") as f:
         notes = [note_record(json.loads(line)) for line in f if line.strip()]
-    parts.index_in_parts(note_pages(notes), site_dir, NOTES_BUNDLE, parts.notes_per_index(), cache=cache)
+    parts.index_in_parts(note_pages(notes), site_dir, NOTES_BUNDLE, parts.notes_per_index(), cache=cache, laps=laps)
 
 
 class Vocabulary:

@@ -156,8 +156,9 @@ def _render(project: Project, tmp: Path, notes: Path, env: dict[str, str], jobs:
         if proc.returncode != 0:
             return proc.returncode
         start = time.perf_counter()
-        search.index_site(tmp, notes, project.cache)
+        index_laps = search.index_site(tmp, notes, project.cache)
         seconds["index"] = time.perf_counter() - start
+        seconds.update({f"index: {k}": v for k, v in index_laps.items()})
         return 0
     from archive_build.site.merge import STATE_FOLDER, merge
 
