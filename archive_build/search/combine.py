@@ -34,6 +34,7 @@ import heapq
 import itertools
 import json
 import multiprocessing
+import operator
 import os
 import pickle
 import shutil
@@ -238,6 +239,11 @@ def _link(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
+#: The CBOR of the unsigned integers below ``_SMALL``: a page delta is one of them nearly always.
+_SMALL = 1 << 16
+_SMALL_UINTS = tuple(cbor2.dumps(n) for n in range(_SMALL))
+
+
 class _PageList:
     """One word's (or variant's) pages across the parts, as CBOR: each part's list as written, its first page rebased."""
 
@@ -252,7 +258,8 @@ class _PageList:
     def add(self, segment: _Segment, part: _Part) -> None:
         first, first_rest, rest, rest_count, rest_sum, size = segment
         start = part.offset + first
-        self.encoded += (b"\x83", cbor2.dumps(start - self.last), first_rest, rest)
+        delta = start - self.last
+        self.encoded += (b"\x83", _SMALL_UINTS[delta] if delta < _SMALL else cbor2.dumps(delta), first_rest, rest)
         self.count += 1 + rest_count
         self.last = start + rest_sum
         self.size += size
@@ -264,7 +271,8 @@ class _PageList:
 def _merged_words(parts: list[_Part]) -> Iterator[tuple[str, bytes, int]]:
     """Every word of every part in order, each once, with the pages of all parts: ``(word, CBOR, size)``."""
     streams = [part.words(i) for i, part in enumerate(parts)]
-    for word, group in itertools.groupby(heapq.merge(*streams, key=lambda t: t[0]), key=lambda t: t[0]):
+    # ``(word, i)`` is unique along the merge: the tuples are ordered without looking at their pages.
+    for word, group in itertools.groupby(heapq.merge(*streams), key=operator.itemgetter(0)):
         pages = _PageList()
         variants: dict[str, _PageList] = {}
         for _word, i, (segment, part_variants) in group:
@@ -272,9 +280,9 @@ def _merged_words(parts: list[_Part]) -> Iterator[tuple[str, bytes, int]]:
                 pages.add(segment, parts[i])
             for form, variant in part_variants:
                 variants.setdefault(form, _PageList()).add(variant, parts[i])
-        encoded = [b"\x83", cbor2.dumps(word), pages.cbor(), pf.array_head(len(variants))]
+        encoded = [b"\x83", pf.text(word), pages.cbor(), pf.array_head(len(variants))]
         for form in sorted(variants):
-            encoded += [b"\x82", cbor2.dumps(form), variants[form].cbor()]
+            encoded += [b"\x82", pf.text(form), variants[form].cbor()]
         yield word, b"".join(encoded), pages.size
 
 

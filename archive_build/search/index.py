@@ -144,12 +144,11 @@ def note_page_name(note: NoteRecord) -> str:
 NOTES_FILE = "notes.jsonl"
 
 
-def save_notes(folder: Path, notes: Iterable[NoteRecord]) -> None:
-    """The notes, for ``index_note_pages`` once MkDocs has exited: one file, not a page a note."""
+def save_notes(folder: Path, notes: Iterable[dict[str, Any]]) -> None:
+    """The notes (each ``NoteRecord``'s fields), for ``index_note_pages`` once MkDocs has exited: one file, not a page a note."""
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / NOTES_FILE, "w", encoding="utf-8") as f:
-        # vars(), not dataclasses.asdict: the fields are strings and tuples of strings, nothing to copy deeply.
-        _write_note_lines(f, (vars(note) for note in notes))
+        _write_note_lines(f, notes)
 
 
 def _write_note_lines(f: Any, notes: Iterable[dict[str, Any]]) -> None:
@@ -233,12 +232,10 @@ def write_vocabulary(site_dir: Path, vocabulary: Vocabulary) -> None:
         out.write_bytes(data)
 
 
-def save_shard_state(path: Path, notes: Iterable[NoteRecord], vocabulary: Vocabulary) -> None:
-    """A shard's notes and vocabulary counts, for ``merge_shard_states`` after the shards are merged."""
-    from dataclasses import asdict
-
+def save_shard_state(path: Path, notes: Iterable[dict[str, Any]], vocabulary: Vocabulary) -> None:
+    """A shard's notes (each ``NoteRecord``'s fields) and vocabulary counts, for ``merge_shard_states`` after the shards are merged."""
     data = {
-        "notes": [asdict(n) for n in notes],
+        "notes": list(notes),
         "name_words": sorted(vocabulary.name_words),
         "document_frequency": dict(vocabulary.document_frequency),
     }

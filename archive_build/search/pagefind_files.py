@@ -69,12 +69,22 @@ def pack_cbor(data: bytes) -> bytes:
 
 def array_head(length: int) -> bytes:
     """The CBOR head of an array of ``length`` items, in its shortest form (as cbor2 writes it)."""
+    return _head(0x80, length)
+
+
+def text(value: str) -> bytes:
+    """A string as CBOR, as cbor2 writes it (without cbor2's type dispatch: the combine writes one a word)."""
+    data = value.encode("utf-8")
+    return _head(0x60, len(data)) + data
+
+
+def _head(major: int, length: int) -> bytes:
     if length < 24:
-        return bytes([0x80 | length])
+        return bytes([major | length])
     for code, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
         if length < 1 << (8 * size):
-            return bytes([0x80 | code]) + length.to_bytes(size, "big")
-    raise ValueError(f"an array of {length} items")
+            return bytes([major | code]) + length.to_bytes(size, "big")
+    raise ValueError(f"a CBOR item of {length} bytes or items")
 
 
 class Names:

@@ -14,7 +14,6 @@ from typing import Any, Mapping
 
 from archive_build.search import index
 from archive_build.search import record as search_record
-from archive_build.search.record import NoteRecord
 from archive_build.site import reading
 
 
@@ -24,7 +23,8 @@ class Search:
     def __init__(self) -> None:
         self.command = "build"
         self.indexed = False
-        self.notes: list[NoteRecord] = []
+        # Each note's fields (``NoteRecord``'s) as the notes file holds them: a reused page's are taken over as they are.
+        self.notes: list[dict[str, Any]] = []
         self.vocabulary = index.Vocabulary()
 
     def configure(self, names: Mapping[str, list[str]]) -> None:
@@ -58,17 +58,18 @@ class Search:
             page.content = search_record.add_note_headings(page.content, page.meta.get("annotations"))
             notes = search_record.note_records(page.meta, page.url, record)
             title, text = index.Vocabulary.words(str(page.meta.get("title") or "")), index.Vocabulary.words(page.content)
-            self.notes.extend(notes)
+            fields = [vars(n) for n in notes]
+            self.notes.extend(fields)
             self.vocabulary.add_words(title)
             self.vocabulary.add_words(text)
-            return {"notes": [vars(n) for n in notes], "title": sorted(title), "text": sorted(text)}
+            return {"notes": fields, "title": sorted(title), "text": sorted(text)}
         if record is not None and record.kind == "Entity":
             page.content = search_record.ignore_entity_lists(page.content)
         return None
 
     def add_page(self, given: Mapping[str, Any]) -> None:
         """What one page gave the notes and the vocabulary (``page_context``'s return)."""
-        self.notes.extend(index.note_record(n) for n in given.get("notes", ()))
+        self.notes.extend(given.get("notes", ()))
         self.vocabulary.add_words(given.get("title", ()))
         self.vocabulary.add_words(given.get("text", ()))
 
@@ -92,6 +93,6 @@ class Search:
             # Under `mkdocs serve` only the first build is indexed: re-indexing 10,000
             # pages on every live reload would cost more than the rebuild itself.
             index.build_index(site_dir)
-            index.build_notes_index(site_dir, self.notes)
+            index.build_notes_index(site_dir, map(index.note_record, self.notes))
             index.write_vocabulary(site_dir, self.vocabulary)
             self.indexed = True
