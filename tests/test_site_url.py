@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.conftest import ROOT, copy_project
@@ -39,9 +40,45 @@ def test_the_pages_workflow_renders_one_shard_per_matrix_job_and_merges_them_bef
     jobs = yaml.safe_load((ROOT / ".github/workflows/pages.yml").read_text("utf-8"))["jobs"]
     render = next(s for s in jobs["shard"]["steps"] if s.get("name") == "Render one shard")
     assert "--shard ${{ matrix.shard }}/${{ strategy.job-total }}" in render["run"]
-    assert jobs["shard"]["strategy"]["matrix"]["shard"] == list(range(1, len(jobs["shard"]["strategy"]["matrix"]["shard"]) + 1))
-    assert jobs["merge"]["needs"] == "shard" and jobs["deploy"]["needs"] == "merge"
+    assert jobs["shard"]["strategy"]["matrix"]["shard"] == "${{ fromJSON(needs.plan.outputs.shards) }}"
+    assert jobs["shard"]["needs"] == "plan" and jobs["merge"]["needs"] == "shard" and jobs["deploy"]["needs"] == "merge"
     assert any("archive-build merge shards/*" in s.get("run", "") for s in jobs["merge"]["steps"])
+
+
+def _planned_shards(tmp_path: Path, articles: int, sidecars: int = 0, per_job: int | None = None) -> list[int]:
+    """What the Pages workflow's plan step gives the shard matrix for a raw/ of ``articles`` articles."""
+    import json
+    import subprocess
+
+    step = next(s for s in yaml.safe_load((ROOT / ".github/workflows/pages.yml").read_text("utf-8"))["jobs"]["plan"]["steps"] if s.get("id") == "plan")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i in range(articles):
+        (raw / f"a{i}.txt").touch()
+    for i in range(sidecars):
+        (raw / f"a{i}.meta.yml").touch()
+    (raw / ".DS_Store").touch()
+    out = tmp_path / "github-output"
+    env = {**{k: str(v) for k, v in step["env"].items()}, "GITHUB_OUTPUT": str(out), "PATH": "/usr/bin:/bin"}
+    if per_job is not None:
+        env["ARTICLES_PER_JOB"] = str(per_job)
+    subprocess.run(["bash", "-e", "-c", step["run"]], cwd=tmp_path, env=env, check=True)
+    key, _, value = out.read_text("utf-8").strip().partition("=")
+    assert key == "shards"
+    return json.loads(value)
+
+
+@pytest.mark.parametrize(("articles", "shards"), [(0, 1), (4, 1), (2500, 1), (2501, 2), (5001, 3)])
+def test_the_pages_workflow_gives_a_shard_job_per_2500_articles(tmp_path: Path, articles: int, shards: int) -> None:
+    assert _planned_shards(tmp_path, articles) == list(range(1, shards + 1))
+
+
+def test_the_pages_workflow_runs_at_most_20_shard_jobs(tmp_path: Path) -> None:
+    assert _planned_shards(tmp_path, 25, per_job=1) == list(range(1, 21))
+
+
+def test_the_pages_workflow_does_not_count_sidecars_as_articles(tmp_path: Path) -> None:
+    assert _planned_shards(tmp_path, 2500, sidecars=2500) == [1]
 
 
 def test_citations_and_open_data_use_the_site_url_from_the_environment(tmp_path: Path, monkeypatch):
