@@ -116,8 +116,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def _mkdocs_command(out: Path) -> list[str]:
-    mkdocs = Path(sys.executable).with_name("mkdocs")
-    return [str(mkdocs) if mkdocs.exists() else "mkdocs", "build", "--strict", "--site-dir", str(out)]
+    """MkDocs' build into ``out``, in this interpreter (``site/run_mkdocs.py``: it exits without tearing down)."""
+    return [sys.executable, "-m", "archive_build.site.run_mkdocs", "build", "--strict", "--site-dir", str(out)]
 
 
 def _shard_env(env: dict[str, str], shard: Shard, out: Path) -> dict[str, str]:
