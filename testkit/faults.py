@@ -247,16 +247,32 @@ class Faults:
         return self.settle("two builds at once", "both waiting", notes)
 
     def refused(self) -> Trial:
-        """A second build with --no-wait while one runs: refused in one line naming the running build."""
-        self.next_edition()
-        first = start(self.root, "build", "--quiet")
+        """A second build with --no-wait while one runs: refused in one line naming the running build.
+
+        The first build is stopped (SIGSTOP) once it holds the lock, and goes
+        on after the second has answered: a small build could otherwise end
+        before the second one has started on a busy host.
+        """
         lock = self.root / ".cache" / "archive-build" / "build.lock"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not _holds_pid(lock, first.pid):
-            time.sleep(0.01)
-        second = run(self.root, "build", "--quiet", "--no-wait")
-        first.communicate(timeout=900)
+        second = None
+        for _attempt in range(3):
+            self.next_edition()
+            first = start(self.root, "build", "--quiet")
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not _holds_pid(lock, first.pid):
+                time.sleep(0.01)
+            os.kill(first.pid, signal.SIGSTOP)
+            try:
+                if _is_locked(lock):
+                    second = run(self.root, "build", "--quiet", "--no-wait")
+            finally:
+                os.kill(first.pid, signal.SIGCONT)
+            first.communicate(timeout=900)
+            if second is not None:
+                break
         notes = []
+        if second is None:
+            return self.settle("two builds at once", "the second refused", ["the first build never held the lock when stopped"])
         if first.returncode != 0:
             notes.append(f"the first build exited {first.returncode}")
         lines = second.stderr.strip().splitlines()
@@ -319,6 +335,19 @@ class Faults:
             notes.append(f"the build said {proc.returncode}: {proc.stderr.strip()[-300:]}")
         cache.unlink()
         return self.settle("cache not a folder", ".cache/archive-build", notes)
+
+
+def _is_locked(lock: Path) -> bool:
+    """Whether a process holds the build lock's flock now (tried without waiting, and let go at once)."""
+    import fcntl
+
+    with open(lock, "a") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.flock(f, fcntl.LOCK_UN)
+        return False
 
 
 def _holds_pid(lock: Path, pid: int) -> bool:
