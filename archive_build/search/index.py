@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable
@@ -70,23 +71,19 @@ def index_site(site_dir: Path, notes_folder: Path, cache: Path | None = None) ->
     The notes are indexed in a forked process meanwhile: the two share nothing but the cache.
     Returns the seconds each step took (for ``archive-build site --timings``).
     """
-    import time
-
     from archive_build.build.workers import Workers
 
     laps: dict[str, float] = {}
     with Workers() as workers:
         notes = workers.background(_timed_notes, notes_folder, site_dir, cache)
         build_index(site_dir, cache, laps)
+        done = time.perf_counter()
         laps["notes (meanwhile)"], notes_laps = notes()
-        start = time.perf_counter()
-    laps["waiting for the notes"] = time.perf_counter() - start
+        laps["waiting for the notes"] = time.perf_counter() - done
     return {**laps, **{f"notes {k}": v for k, v in notes_laps.items()}}
 
 
 def _timed_notes(folder: Path, site_dir: Path, cache: Path | None) -> tuple[float, dict[str, float]]:
-    import time
-
     start = time.perf_counter()
     laps: dict[str, float] = {}
     index_note_pages(folder, site_dir, cache, laps)
@@ -100,13 +97,11 @@ def excluded_selectors() -> list[str]:
 
 def build_index(site_dir: Path, cache: Path | None = None, laps: dict[str, float] | None = None) -> None:
     """Index the built site into ``site/pagefind/``."""
-    # The open-data tree holds five files an article and no page: not walked at all.
-    import time
-
     from archive_build.opendata.site_info import TREE as OPEN_DATA
 
     start = time.perf_counter()
     memo = cache / SCAN_MEMO if cache is not None else None
+    # The open-data tree holds five files an article and no page: not walked at all.
     pages = parts.scan_pages(site_dir, skip=(*_BUNDLE_FOLDERS, OPEN_DATA), memo=memo)
     if laps is not None:
         laps["scan"] = time.perf_counter() - start
