@@ -46,11 +46,29 @@ def test_a_worker_stuck_in_c_code_ends_itself_if_its_supervisor_does_not_stop_it
     ctx = multiprocessing.get_context("fork")
     job_read, jobs = ctx.Pipe(duplex=False)
     results, result_write = ctx.Pipe(duplex=False)
-    worker = ctx.Process(target=_worker_main, args=(job_read, result_write, budget.Slot(), None, (), Budget(seconds=0.2, memory_mb=None)))
+    worker = ctx.Process(target=_worker_main, args=(os.getpid(), job_read, result_write, budget.Slot(), None, (), Budget(seconds=0.2, memory_mb=None)))
     worker.start()
     jobs.send((_stall_in_c, [(0, "x")]))
     worker.join(timeout=60)
     assert worker.exitcode == -14  # SIGALRM, after twice the budget (rounded up)
+
+
+
+def test_a_worker_whose_supervisor_died_before_it_started_ends_at_once() -> None:
+    import multiprocessing
+
+    from archive_build.build.supervised import _worker_main
+
+    gone = multiprocessing.get_context("fork").Process(target=int)
+    gone.start()
+    gone.join()
+    ctx = multiprocessing.get_context("fork")
+    job_read, _jobs = ctx.Pipe(duplex=False)
+    _results, result_write = ctx.Pipe(duplex=False)
+    worker = ctx.Process(target=_worker_main, args=(gone.pid, job_read, result_write, budget.Slot(), None, (), Budget()))
+    worker.start()
+    worker.join(timeout=60)
+    assert worker.exitcode == 1
 
 
 def _map(items: list[str], **limits: object) -> list[object]:

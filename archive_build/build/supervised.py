@@ -41,8 +41,8 @@ def available() -> bool:
     return sys.platform.startswith("linux")
 
 
-def _worker_main(jobs: Connection, results: Connection, slot: Slot, initializer: Callable[..., None] | None,
-                 initargs: tuple[Any, ...], budget: Budget) -> None:
+def _worker_main(parent: int, jobs: Connection, results: Connection, slot: Slot,
+                 initializer: Callable[..., None] | None, initargs: tuple[Any, ...], budget: Budget) -> None:
     """A worker: run the initializer, then each item of each chunk, sending every result back at once.
 
     Each item also runs under an alarm at twice the budget, whose default
@@ -51,7 +51,9 @@ def _worker_main(jobs: Connection, results: Connection, slot: Slot, initializer:
     """
     from archive_build.build.lifeline import die_with_parent
 
-    die_with_parent(os.getppid())  # a killed build takes its workers with it
+    # The supervisor's pid comes from before the fork: one killed before this
+    # line would leave os.getppid() naming init, and the worker would live on.
+    die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle: it stops the workers
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
     alarm = int(2 * budget.seconds) + 1 if budget.seconds < 1e6 else 0
@@ -88,7 +90,7 @@ class _Worker:
         job_read, self.jobs = ctx.Pipe(duplex=False)
         self.results, result_write = ctx.Pipe(duplex=False)
         self.process = ctx.Process(
-            target=_worker_main, args=(job_read, result_write, self.slot, initializer, initargs, budget), daemon=True,
+            target=_worker_main, args=(os.getpid(), job_read, result_write, self.slot, initializer, initargs, budget), daemon=True,
         )
         self.process.start()
         job_read.close()
