@@ -87,6 +87,17 @@ class Staged(NamedTuple):
 FileData = Union[bytes, _Keep, Staged]
 
 
+def link_or_copy(source: Path, target: Path) -> None:
+    """``source`` at ``target`` too: a hard link, or a copy across file systems (a folder is copied)."""
+    if source.is_dir():
+        shutil.copytree(source, target)
+        return
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

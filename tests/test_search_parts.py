@@ -174,11 +174,11 @@ def test_the_combined_bundle_says_what_one_pagefind_run_over_all_pages_says(smal
     assert _index(tmp_path / "combined") == _index(single)
 
 
-def test_the_combined_bundle_lists_the_parts_pages_part_after_part(small_site: Path, tmp_path: Path) -> None:
+def test_the_combined_bundle_lists_the_parts_pages_part_after_part_each_by_address(small_site: Path, tmp_path: Path) -> None:
     pages = _pages(small_site)
     runs = _runs(small_site, [pages[6:], pages[:6]], tmp_path)
     combine(runs, tmp_path / "bundle")
-    assert _urls(tmp_path / "bundle") == _urls(runs[0]) + _urls(runs[1])
+    assert _urls(tmp_path / "bundle") == sorted(_urls(runs[0])) + sorted(_urls(runs[1]))
 
 
 def test_the_same_runs_combine_into_the_same_bytes(small_site: Path, tmp_path: Path) -> None:
@@ -334,3 +334,109 @@ def test_pages_in_memory_are_written_only_for_the_runs_that_need_them(tmp_path: 
     pages["n00.html"] = _page(50).encode()
     parts.index_in_parts(pages, site, "pagefind-notes", 4, cache=cache)
     assert "n00.html" in written and len(written) < len(pages)
+
+
+def _pagefind_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many pages each Pagefind run from now on indexes."""
+    counts: list[int] = []
+    real = parts.run_pagefind
+
+    def run_pagefind(source: Path, out: Path, extra: Any = ()) -> None:
+        counts.append(len(list(source.rglob("*.html"))))
+        real(source, out, extra)
+
+    monkeypatch.setattr(parts, "run_pagefind", run_pagefind)
+    return counts
+
+
+def _index_site(site: Path, cache: Path, limit: int = 100, laps: dict[str, float] | None = None) -> dict[str, str]:
+    source = parts.SiteFiles(site, parts.scan_pages(site, skip=("pagefind",)))
+    parts.index_in_parts(source, site, "pagefind", limit, cache=cache, laps=laps)
+    return _digests(site / "pagefind")
+
+
+def _site_copy(small_site: Path, where: Path) -> tuple[Path, list[str]]:
+    pages = _pages(small_site)
+    parts.link_pages(small_site, pages, where)
+    return where, pages
+
+
+def _rewrite(site: Path, page: str, i: int) -> None:
+    (site / page).unlink()
+    (site / page).write_text(_page(i), "utf-8")
+
+
+def test_a_part_with_a_changed_page_indexes_only_that_page_and_gives_the_bytes_of_a_whole_run(
+    small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site, pages = _site_copy(small_site, tmp_path / "site")
+    _index_site(site, tmp_path / "cache")
+    _rewrite(site, pages[4], 52)  # the same meta fields as before
+    runs = _pagefind_runs(monkeypatch)
+    derived = _index_site(site, tmp_path / "cache")
+    assert runs == [1]
+    assert derived == _index_site(site, tmp_path / "cold")
+
+
+def test_a_part_that_only_lost_pages_runs_no_pagefind_and_gives_the_bytes_of_a_whole_run(
+    small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site, pages = _site_copy(small_site, tmp_path / "site")
+    _index_site(site, tmp_path / "cache")
+    for gone in (pages[1], pages[7]):
+        (site / gone).unlink()
+    runs = _pagefind_runs(monkeypatch)
+    derived = _index_site(site, tmp_path / "cache")
+    assert runs == []
+    assert derived == _index_site(site, tmp_path / "cold")
+
+
+def test_a_part_with_a_new_page_and_a_changed_one_gives_the_bytes_of_a_whole_run(
+    small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site, pages = _site_copy(small_site, tmp_path / "site")
+    _index_site(site, tmp_path / "cache")
+    _rewrite(site, pages[2], 40)
+    (site / "p05a").mkdir()
+    (site / "p05a" / "index.html").write_text(_page(41), "utf-8")
+    runs = _pagefind_runs(monkeypatch)
+    derived = _index_site(site, tmp_path / "cache")
+    assert sum(runs) == 2  # the new page and the changed one, in one part's run or in two
+    assert derived == _index_site(site, tmp_path / "cold")
+
+
+def test_a_part_with_many_changed_pages_is_indexed_whole(small_site: Path, tmp_path: Path) -> None:
+    site, pages = _site_copy(small_site, tmp_path / "site")
+    _index_site(site, tmp_path / "cache", limit=len(pages))
+    for k, page in enumerate(pages[:6]):
+        _rewrite(site, page, 60 + k)
+    laps: dict[str, float] = {}
+    _index_site(site, tmp_path / "cache", limit=len(pages), laps=laps)
+    assert any(name.endswith("Pagefind runs (0 of changed pages only)") for name in laps)
+
+
+def test_a_derived_part_whose_prepared_words_are_damaged_is_indexed_again(
+    small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site, pages = _site_copy(small_site, tmp_path / "site")
+    cache = tmp_path / "cache"
+    _index_site(site, cache)
+    _rewrite(site, pages[4], 52)  # the same meta fields as before
+    expected = _index_site(site, cache)
+    for prepared_words in (cache / parts.CACHE_FOLDER / "pagefind").glob("*/.prepared-*"):
+        prepared_words.write_bytes(b"damaged")
+    runs = _pagefind_runs(monkeypatch)
+    assert _index_site(site, cache) == expected
+    assert runs == [len(part) for part in parts.split(pages, 100) if pages[4] in part]  # that part's run, whole
+
+
+def test_a_part_whose_changed_page_was_the_only_one_with_a_meta_field_is_indexed_whole(
+    small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site, pages = _site_copy(small_site, tmp_path / "site")
+    _index_site(site, tmp_path / "cache")
+    _rewrite(site, pages[4], 99)  # page 4 alone has meta field x1; page 99 has none
+    runs = _pagefind_runs(monkeypatch)
+    derived = _index_site(site, tmp_path / "cache")
+    assert len(runs) == 2 and runs[0] == 1
+    assert derived == _index_site(site, tmp_path / "cold")

@@ -8,14 +8,12 @@ are already sorted, so the parts' chunks are read one at a time, merged
 word by word, and cut into new chunks as Pagefind cuts them.  Only the
 page list (a name and a count per page) and the facets are held whole.
 
-The pages are numbered part after part, each part's in its own order,
-so a word's page list from a part is taken over as Pagefind wrote it but
-for its first page number (page numbers are deltas along the list).  Each
-part's lists are encoded once, when the part is first combined, and kept
-beside its run (``prepared``) as CBOR bytes but for their first page, so a
-combine re-encodes a page or two per word and part, not every page that
-has the word: the work of re-indexing one part is proportional to the
-part, and combining is mostly joining bytes.  The same parts give the same
+The pages are numbered part after part, each part's by address
+(``search/prepared.py`` renumbers a run once and keeps it beside the run),
+so a word's page list from a part is taken over as prepared but for its
+first page number (page numbers are deltas along the list): a combine
+re-encodes a page or two per word and part, not every page that has the
+word, and joining is mostly joining bytes.  The same parts give the same
 bytes: lists are in one order and files named by their bytes.
 
 Compressing the word chunks is then most of the work, and most chunks come
@@ -36,7 +34,6 @@ import json
 import multiprocessing
 import operator
 import os
-import pickle
 import shutil
 import zlib
 from collections.abc import Iterator, Sequence
@@ -46,7 +43,9 @@ from typing import Any
 
 import cbor2
 
+from archive_build.output import link_or_copy
 from archive_build.search import pagefind_files as pf
+from archive_build.search import prepared
 from archive_build.search.pagefind_files import FormatError
 
 #: Pagefind's word chunk size: the positions (and one per page) a chunk holds before it is cut.
@@ -57,81 +56,24 @@ _IN_FLIGHT = 32
 INDEX_FILES = ("index", "fragment", "filter", pf.ENTRY)
 
 
-#: A part's page list for one word, ready to join: its first page's number (rebased in the whole)
-#: and the CBOR of the rest of that page, the other pages as CBOR, how many they are, the sum of
-#: their page number deltas, and their size as Pagefind counts it when it cuts chunks.
-_Segment = tuple[int, bytes, bytes, int, int, int]
-#: The first record of a part's prepared words: the layout they are in.
-_PREPARED_LAYOUT = ("archive-build combine", 2)
-
-
 @dataclass
 class _Part:
-    """One part's index for one language: where its pages start in the whole, and its meta fields' new numbers."""
+    """One part's index for one language: its prepared header, where its pages start in the whole, its fields' new numbers."""
 
     bundle: Path
-    meta: list[Any]
+    language: str
+    head: prepared.Header
     offset: int = 0
     fields: list[int] = field(default_factory=list)  # local meta field -> global
 
-    def words(self, i: int) -> Iterator[tuple[str, int, tuple[_Segment | None, tuple[tuple[str, _Segment], ...]]]]:
-        """The part's words in order as ``(word, i, (pages, variants))``, one of its chunks in memory at a time."""
-        path = self.prepared()
-        if not self.is_prepared(path):
-            self.prepare(path)
-        with open(path, "rb") as f:
-            pickle.load(f)  # the layout's name
-            while True:
-                try:
-                    block = pickle.load(f)
-                except EOFError:
-                    return
-                for word, pages, variants in block:
-                    yield word, i, (pages, variants)
+    def words(self, i: int) -> Iterator[tuple[str, int, tuple[prepared.Segment | None, tuple[tuple[str, prepared.Segment], ...]]]]:
+        """The part's words in order as ``(word, i, (pages, variants))``, one block in memory at a time."""
+        for word, pages, variants in prepared.words(self.prepared()):
+            yield word, i, (pages, variants)
 
     def prepared(self) -> Path:
         """Where the part's words are kept ready to join, for its meta fields' numbering in the whole."""
-        numbering = "-".join(map(str, self.fields))
-        return self.bundle / f".combine-{hashlib.sha256(numbering.encode()).hexdigest()[:12]}.pickle"
-
-    @staticmethod
-    def is_prepared(path: Path) -> bool:
-        """Whether ``path`` holds words prepared in today's layout (an older one is prepared again)."""
-        try:
-            with open(path, "rb") as f:
-                return pickle.load(f) == _PREPARED_LAYOUT
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
-            return False
-
-    def prepare(self, path: Path) -> None:
-        """Encode the part's page lists once (``_Segment``), chunk by chunk, into ``path``."""
-        for old in self.bundle.glob(".combine-*"):
-            old.unlink()
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "wb") as f:
-            pickle.dump(_PREPARED_LAYOUT, f)
-            for _from, _to, chunk in self.meta[pf.CHUNKS]:
-                block = []
-                for entry in pf.read(self.bundle / "index" / f"{chunk}.pf_index")[0]:
-                    variants = entry[2] if len(entry) > 2 else ()
-                    block.append((
-                        entry[0],
-                        self._segment(entry[1]),
-                        tuple((form, seg) for form, pages in variants if (seg := self._segment(pages)) is not None),
-                    ))
-                pickle.dump(block, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-
-    def _segment(self, pages: list[list[Any]]) -> _Segment | None:
-        if not pages:
-            return None
-        if self.fields != list(range(len(self.fields))):
-            pages = [[n, locs, [-(self.fields[-v - 1] + 1) if v < 0 else v for v in meta_locs]] for n, locs, meta_locs in pages]
-        first, rest = pages[0], pages[1:]
-        first_rest = cbor2.dumps(first[1:])[1:]  # [locs, meta_locs] without its head: a 2-item array's is one byte
-        encoded = cbor2.dumps(rest)[len(pf.array_head(len(rest))):]
-        size = sum(len(p[1]) + len(p[2]) + 1 for p in pages)
-        return first[0], first_rest, encoded, len(rest), sum(p[0] for p in rest), size
+        return prepared.path(self.bundle, self.language, self.fields)
 
 
 def combine(parts: Sequence[Path], out: Path, chunks: Path | None = None) -> None:
@@ -174,45 +116,54 @@ def combine(parts: Sequence[Path], out: Path, chunks: Path | None = None) -> Non
 
 def _combine_language(language: str, found: list[tuple[Path, str]], out: Path, kept: _KeptChunks) -> tuple[str, int]:
     """The page list, fragments, words and facets of one language; returns the page list's name and page count."""
+    prepare_all([(bundle, language, meta_hash) for bundle, meta_hash in found if prepared.header(bundle, language) is None])
     parts = []
     offset = 0
-    for bundle, meta_hash in found:
-        meta = pf.read(pf.meta_path(bundle, meta_hash))
-        if not isinstance(meta, list) or len(meta) != 6 or not str(meta[pf.VERSION]).startswith(pf.LAYOUT_VERSION):
-            raise FormatError(f"{pf.meta_path(bundle, meta_hash)}: not the page list of Pagefind {pf.LAYOUT_VERSION}x")
-        if meta[pf.SORTS]:
-            raise FormatError(f"{bundle}: sort orders (data-pagefind-sort) cannot be combined")
-        parts.append(_Part(bundle, meta, offset))
-        offset += len(meta[pf.PAGES])
-    fields = sorted({name for part in parts for name in part.meta[pf.META_FIELDS]})
+    for bundle, _meta_hash in found:
+        head = prepared.header(bundle, language)
+        if head is None:
+            raise FormatError(f"{bundle}: its words for {language} could not be prepared")
+        parts.append(_Part(bundle, language, head, offset))
+        offset += len(head.pages)
+    fields = sorted({name for part in parts for name in part.head.fields})
     for part in parts:
-        part.fields = [fields.index(name) for name in part.meta[pf.META_FIELDS]]
-    _prepare_all(parts)
+        part.fields = [fields.index(name) for name in part.head.fields]
+    _in_parallel(_number, [part for part in parts if not prepared.is_ready(part.prepared())])
     pages = _link_fragments(parts, language, out)
     chunks = _write_words(parts, language, out, kept)
     filters = _write_filters(parts, language, out)
-    data = pf.pack([parts[0].meta[pf.VERSION], pages, chunks, filters, [], fields])
+    data = pf.pack([parts[0].head.version, pages, chunks, filters, [], fields])
     meta_hash, _ = pf.Names(language, 10).name(data)
     pf.meta_path(out, meta_hash).write_bytes(data)
     return meta_hash, len(pages)
 
 
-def _prepare_all(parts: list[_Part]) -> None:
-    """Encode the parts not yet ready to join, on every core: a cold build prepares them all."""
-    todo = [part for part in parts if not part.is_prepared(part.prepared())]
-    workers = min(len(todo), os.cpu_count() or 1)
+def prepare_all(runs: list[tuple[Path, str, str]]) -> None:
+    """Prepare each ``(run, language, meta hash)`` (``prepared.prepare``), on every core: a cold build prepares them all."""
+    _in_parallel(_prepare, runs)
+
+
+def _prepare(job: tuple[Path, str, str]) -> None:
+    run, language, meta_hash = job
+    for old in run.glob(".combine-*"):  # an older layout's
+        old.unlink(missing_ok=True)
+    prepared.prepare(run, language, meta_hash)
+
+
+def _number(part: _Part) -> None:
+    prepared.numbered(prepared.path(part.bundle, part.language), part.head, part.fields, part.prepared())
+
+
+def _in_parallel(fn: Any, jobs: Sequence[Any]) -> None:
+    workers = min(len(jobs), os.cpu_count() or 1)
     if workers <= 1:
-        for part in todo:
-            part.prepare(part.prepared())
+        for job in jobs:
+            fn(job)
         return
     # Spawned, not forked: this may run inside ``mkdocs serve``, whose threads a fork would copy mid-lock.
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for done in pool.map(_prepare, todo):
+        for done in pool.map(fn, jobs):
             del done
-
-
-def _prepare(part: _Part) -> None:
-    part.prepare(part.prepared())
 
 
 def _link_fragments(parts: list[_Part], language: str, out: Path) -> list[list[Any]]:
@@ -221,22 +172,15 @@ def _link_fragments(parts: list[_Part], language: str, out: Path) -> list[list[A
     names = pf.Names(language, 7)
     pages = []
     for part in parts:
-        for name, word_count in part.meta[pf.PAGES]:
+        for _url, name, word_count in part.head.pages:
             path = part.bundle / "fragment" / f"{name}.pf_fragment"
             if name in taken and taken[name].read_bytes() != path.read_bytes():
                 name = names.name(path.read_bytes())[0] + "x"  # cannot be a name Pagefind gives (hex digits)
             if name not in taken:
                 taken[name] = path
-                _link(path, out / "fragment" / f"{name}.pf_fragment")
+                link_or_copy(path, out / "fragment" / f"{name}.pf_fragment")
             pages.append([name, word_count])
     return pages
-
-
-def _link(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 #: The CBOR of the unsigned integers below ``_SMALL``: a page delta is one of them nearly always.
@@ -255,7 +199,7 @@ class _PageList:
         self.last = 0
         self.size = 0
 
-    def add(self, segment: _Segment, part: _Part) -> None:
+    def add(self, segment: prepared.Segment, part: _Part) -> None:
         first, first_rest, rest, rest_count, rest_sum, size = segment
         start = part.offset + first
         delta = start - self.last
@@ -374,7 +318,7 @@ class _KeptChunks:
             tmp.write_bytes(data)
             os.replace(tmp, kept)
             self.known.add(key)
-        _link(kept, target)
+        link_or_copy(kept, target)
 
     def forget_unused(self) -> None:
         if self.folder is None:
@@ -393,11 +337,10 @@ def _write_filters(parts: list[_Part], language: str, out: Path) -> list[list[st
     """Every facet with the pages of all parts, values sorted; returns the page list's ``[facet, name]`` pairs."""
     facets: dict[str, dict[str, list[int]]] = {}
     for part in parts:
-        for _facet, name in part.meta[pf.FILTERS]:
-            facet, values = pf.read(part.bundle / "filter" / f"{name}.pf_filter")
-            into = facets.setdefault(str(facet), {})
-            for value, pages in values:
-                into.setdefault(str(value), []).extend(part.offset + p for p in sorted(pages))
+        for facet, values in part.head.filters.items():
+            into = facets.setdefault(facet, {})
+            for value, pages in values.items():
+                into.setdefault(value, []).extend(part.offset + p for p in pages)
     names = pf.Names(language, 7)
     listed = []
     for facet in sorted(facets):

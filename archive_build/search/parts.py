@@ -15,7 +15,8 @@ page whose path hashes to a cut point (one path in ``limit / 2``), or
 after ``limit`` pages, so adding an article moves only its own part's
 boundaries.  A part is indexed from a scratch folder of hard links to its
 pages at their paths under the site, so Pagefind records the pages' own
-addresses.
+addresses.  A part of which only a few pages changed is derived from its
+last run and a run over just those pages (``search/delta.py``).
 """
 from __future__ import annotations
 
@@ -32,7 +33,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from archive_build.output import link_or_copy
 from archive_build.project import SEARCH_CHUNKS_FOLDER, SEARCH_PARTS_FOLDER
+from archive_build.search import delta
 from archive_build.search.combine import combine
 
 #: Pages per Pagefind run at most (about 0.5 GB of memory for 1,000 article pages); parts average half of
@@ -181,10 +184,7 @@ def link_pages(source: Path, pages: Sequence[str], scratch: Path) -> None:
     for rel in pages:
         target = scratch / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source / rel, target)
-        except OSError:
-            shutil.copyfile(source / rel, target)
+        link_or_copy(source / rel, target)
 
 
 def _pagefind_version() -> str:
@@ -264,17 +264,20 @@ def index_in_parts(
     try:
         split_pages = split(source.names(), limit)
         runs = [store / part_key(source, part, extra) for part in split_pages]
-        missing = [(part, run) for part, run in zip(split_pages, runs) if not (run / "pagefind-entry.json").is_file()]
+        missing = [(part, run) for part, run in zip(split_pages, runs) if not delta.is_complete(run)]
+        bases = delta.Bases(store) if cache is not None and missing else None
         # Pagefind indexes mostly on one core: on every core a run at once (about 0.5 GB each at most).
         start = time.perf_counter()
         with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            done = [pool.submit(_index_part, source, part, run, scratch / str(k), extra) for k, (part, run) in enumerate(missing)]
-            for future in done:
-                future.result()
+            done = [
+                pool.submit(_index_part, source, part, run, scratch / str(k), extra, bases.plan(source, part) if bases else None)
+                for k, (part, run) in enumerate(missing)
+            ]
+            derived = sum(future.result() for future in done)
         ran = time.perf_counter()
         combine(runs, site_dir / bundle, cache / CHUNKS_FOLDER / bundle if cache is not None else None)
         if laps is not None:
-            laps[f"{len(missing)} of {len(runs)} Pagefind runs"] = ran - start
+            laps[f"{len(missing)} of {len(runs)} Pagefind runs ({derived} of changed pages only)"] = ran - start
             laps["combine"] = time.perf_counter() - ran
         if cache is not None:
             used = {run.name for run in runs}
@@ -288,16 +291,35 @@ def index_in_parts(
     return site_dir / bundle
 
 
-def _index_part(source: Pages, pages: Sequence[str], run: Path, scratch: Path, extra: Sequence[str]) -> None:
-    """One Pagefind run over ``pages`` into ``run``, which appears only once complete."""
+def _index_part(source: Pages, pages: Sequence[str], run: Path, scratch: Path, extra: Sequence[str], plan: delta.Plan | None) -> bool:
+    """Index ``pages`` into ``run``, which appears only once complete: from ``plan``'s last run and a run over its
+    changed pages where that gives the part a whole run would (True), else one Pagefind run over them all."""
     shutil.rmtree(scratch, ignore_errors=True)
-    scratch.mkdir(parents=True)
-    source.put(pages, scratch)
     tmp = run.with_name(f"{run.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     try:
-        run_pagefind(scratch, tmp, extra)
+        derived = plan is not None and _derive(source, pages, plan, tmp, scratch, extra)
+        if not derived:
+            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(scratch, ignore_errors=True)
+            scratch.mkdir(parents=True)
+            source.put(pages, scratch)
+            run_pagefind(scratch, tmp, extra)
+        delta.write_manifest(tmp, {name: source.digest(name) for name in pages})
         shutil.rmtree(run, ignore_errors=True)
         os.rename(tmp, run)
+        return derived
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _derive(source: Pages, pages: Sequence[str], plan: delta.Plan, out: Path, scratch: Path, extra: Sequence[str]) -> bool:
+    """The part from ``plan`` (``search/delta.py``) into ``out``: a Pagefind run over the changed pages only."""
+    changes = scratch / "run"
+    if plan.changed:
+        site = scratch / "site"
+        site.mkdir(parents=True)
+        source.put(plan.changed, site)
+        run_pagefind(site, changes, extra)
+    return delta.derive(plan, changes if plan.changed else None, pages, out)
