@@ -76,3 +76,37 @@ def test_reading_a_file_in_a_natively_watched_folder_does_not_ask_for_a_rebuild(
     while not server._want_rebuild and time.monotonic() < deadline:
         time.sleep(0.05)
     assert server._want_rebuild
+
+
+def _listed(tmp_path: Path) -> tuple[object, object, object]:
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+    from mkdocs.structure.nav import get_navigation
+
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\nplugins: []\n", encoding="utf-8")
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+    files = get_files(config)
+    return config, files, get_navigation(files, config)
+
+
+def _docs(tmp_path: Path, *names: str) -> None:
+    for name in names:
+        (tmp_path / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "docs" / name).write_text(f"# {name}\n", encoding="utf-8")
+
+
+def test_pages_the_build_step_adds_or_removes_while_mkdocs_lists_the_files_are_in_the_rebuild(tmp_path: Path) -> None:
+    _docs(tmp_path, "index.md", "articles/a.md")
+    config, files, nav = _listed(tmp_path)
+    _docs(tmp_path, "articles/b.md")
+    (tmp_path / "docs" / "articles" / "a.md").unlink()
+    nav = serve.reconcile(files, nav, config)
+    assert sorted(f.src_uri for f in files.documentation_pages()) == ["articles/b.md", "index.md"]  # type: ignore[attr-defined]
+    assert sorted(p.file.src_uri for p in nav.pages) == ["articles/b.md", "index.md"]  # type: ignore[attr-defined]
+
+
+def test_a_rebuild_whose_build_step_only_changed_pages_keeps_the_files_mkdocs_listed(tmp_path: Path) -> None:
+    _docs(tmp_path, "index.md", "articles/a.md")
+    config, files, nav = _listed(tmp_path)
+    _docs(tmp_path, "articles/a.md")  # written again
+    assert serve.reconcile(files, nav, config) is nav

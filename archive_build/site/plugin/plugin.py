@@ -63,6 +63,8 @@ class ArchivePlugin(BasePlugin):  # type: ignore[type-arg]
         return files
 
     def on_nav(self, nav: Any, *, config: Any, files: Any) -> Any:
+        if serve.on_serve_mode() and self.rebuild.finish():
+            nav = serve.reconcile(files, nav, config)
         self.incremental.start(files, nav, serve.project_of(config).site_data, allow_reuse=self.shard is None and not serve.on_serve_mode())
         return nav
 
@@ -78,7 +80,10 @@ class ArchivePlugin(BasePlugin):  # type: ignore[type-arg]
 
     def on_pre_build(self, *, config: Any) -> None:
         if serve.on_serve_mode():
-            self.rebuild.run_build_step(serve.project_of(config).root)
+            self.rebuild.start(serve.project_of(config).root)  # waited for in on_nav
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.rebuild.finish()
 
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
         partial = self.partial
