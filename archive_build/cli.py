@@ -90,13 +90,13 @@ def _budget(args: argparse.Namespace) -> "Budget | None":
 
 
 def _write_report(path: Path, result: BuildResult) -> None:
-    """The build's outcome as JSON, for tools (``make serve``'s hook reads which open-data files were written)."""
+    """The build's outcome as JSON, for tools (``make serve``'s hook reads which generated pages and open-data files were written)."""
     report = {
         "articles": result.article_count, "annotations": result.annotations, "entities": result.entities,
         "warnings": result.warning_count, "errors": len(result.errors),
         "seconds": round(result.seconds, 3), "files_written": result.written, "files_unchanged": result.unchanged,
         "problems": [str(p) for p in sorted(result.problems, key=_problem_order)],
-        "site_data_written": result.site_data_written,
+        "site_data_written": result.site_data_written, "docs_written": sorted(result.docs_written),
     }
     path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
 

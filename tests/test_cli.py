@@ -78,3 +78,12 @@ def test_a_report_that_cannot_be_written_is_an_error_naming_it_not_a_traceback(e
     proc = run_cli(empty_project, "build", "--quiet", "--report", str(empty_project / "no-such-folder" / "r.json"))
     assert proc.returncode == 2 and "no-such-folder/r.json: error: cannot write the report" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_build_report_lists_the_generated_pages_written(empty_project):
+    (empty_project / "raw" / "2025-06-09-good.txt").write_text(GOOD)
+    report = empty_project / "report.json"
+    run_cli(empty_project, "build", "--quiet", "--report", str(report))
+    assert "articles/2025-06-09-good.md" in json.loads(report.read_text("utf-8"))["docs_written"]
+    run_cli(empty_project, "build", "--quiet", "--report", str(report))
+    assert json.loads(report.read_text("utf-8"))["docs_written"] == []

@@ -63,10 +63,11 @@ def test_an_edited_annotation_is_served_without_a_restart(served) -> None:  # ty
     annotation = sorted((project / "annotations").glob("*.yml"))[0]
     page = f"{base}articles/{annotation.stem}/"
     assert _served(page, "<article", 600), (project.parent / "serve.log").read_text("utf-8")[-2000:]
-    data = yaml.safe_load(annotation.read_text("utf-8"))
-    data["annotations"][0]["body"] = "Served-live-marker " + str(data["annotations"][0]["body"])
-    annotation.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
-    assert _served(page, "Served-live-marker"), (project.parent / "serve.log").read_text("utf-8")[-2000:]
+    for edit in ("first", "second"):  # the first rebuild after the served one, and one after that
+        data = yaml.safe_load(annotation.read_text("utf-8"))
+        data["annotations"][0]["body"] = f"Served-live-{edit}-edit " + str(data["annotations"][0]["body"])
+        annotation.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+        assert _served(page, f"Served-live-{edit}-edit"), (project.parent / "serve.log").read_text("utf-8")[-2000:]
 
 
 def test_a_new_article_is_served_without_a_restart(served) -> None:  # type: ignore[no-untyped-def]

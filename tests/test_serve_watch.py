@@ -110,3 +110,16 @@ def test_a_rebuild_whose_build_step_only_changed_pages_keeps_the_files_mkdocs_li
     config, files, nav = _listed(tmp_path)
     _docs(tmp_path, "articles/a.md")  # written again
     assert serve.reconcile(files, nav, config) is nav
+
+
+def test_after_a_finished_rebuild_only_the_generated_pages_the_build_step_wrote_count_as_modified(tmp_path: Path) -> None:
+    _docs(tmp_path, "index.md", "articles/a.md", "articles/b.md")
+    config, files, _nav = _listed(tmp_path)
+    rebuild = serve.ServeRebuild()
+    rebuild.mark_modified(files, config["docs_dir"])  # type: ignore[index]
+    assert [f.is_modified() for f in files] == [True, True, True]  # type: ignore[attr-defined]  # nothing rendered yet: MkDocs' own answer
+    rebuild.rendered()
+    rebuild.unrendered = {"articles/b.md"}
+    rebuild.mark_modified(files, config["docs_dir"])  # type: ignore[index]
+    modified = {f.src_uri: f.is_modified() for f in files}  # type: ignore[attr-defined]
+    assert modified == {"articles/a.md": False, "articles/b.md": True, "index.md": True}  # index.md: hand-written, MkDocs asks

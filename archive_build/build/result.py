@@ -25,6 +25,8 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     # Names of the files in ``site-data/`` this build wrote (the MkDocs hook places only these under serve).
     site_data_written: list[str] = field(default_factory=list)
+    # The generated files (paths under docs/) this build wrote (the pages ``make serve`` renders again).
+    docs_written: list[str] = field(default_factory=list)
     # Articles read and processed afresh (not taken from the cache).
     processed: int = 0
     # A no-op rebuild does not load the articles; ``articles`` loads them on first use.

@@ -79,8 +79,12 @@ def write_trees(
         result.written += w
         result.unchanged += u
         manifest[tree] = entries
-        if tree == SITE_DATA and w:
+        if w:
             before = state.manifest.get(tree, {})
             # sync_tree hands back the very Entry of each file it kept: a new object means a new file.
-            result.site_data_written = sorted(rel for rel, e in entries.items() if before.get(rel) is not e)
+            written = sorted(rel for rel, e in entries.items() if before.get(rel) is not e)
+            if tree == SITE_DATA:
+                result.site_data_written = written
+            else:
+                result.docs_written += [f"{tree}/{rel}" for rel in written]
     return manifest

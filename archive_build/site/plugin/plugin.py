@@ -65,6 +65,7 @@ class ArchivePlugin(BasePlugin):  # type: ignore[type-arg]
     def on_nav(self, nav: Any, *, config: Any, files: Any) -> Any:
         if serve.on_serve_mode() and self.rebuild.finish():
             nav = serve.reconcile(files, nav, config)
+            self.rebuild.mark_modified(files, config["docs_dir"])
         self.incremental.start(files, nav, serve.project_of(config).site_data, allow_reuse=self.shard is None and not serve.on_serve_mode())
         return nav
 
@@ -139,6 +140,7 @@ class ArchivePlugin(BasePlugin):  # type: ignore[type-arg]
 
     def on_post_build(self, *, config: Any) -> None:
         if serve.on_serve_mode():
+            self.rebuild.rendered()
             serve.collect_garbage_soon()
         site_data = serve.project_of(config).site_data
         if self.shard is not None:

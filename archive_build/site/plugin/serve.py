@@ -39,6 +39,9 @@ class ServeRebuild:
     def __init__(self) -> None:
         #: Open-data packs the last build step wrote (None: not known, place them all).
         self.site_data_written: list[str] | None = None
+        #: Generated files (under docs/) the build steps wrote since a rebuild last finished; None: not
+        #: known (before the first rebuild has finished, or after a step without a report).
+        self.unrendered: set[str] | None = None
         self._running: tuple[subprocess.Popen[bytes], tempfile.TemporaryDirectory[str]] | None = None
 
     def start(self, root: Path) -> None:
@@ -69,18 +72,48 @@ class ServeRebuild:
         try:
             proc.wait()
             try:
-                written = json.loads((Path(tmp.name) / "report.json").read_text("utf-8"))["site_data_written"]
+                report = json.loads((Path(tmp.name) / "report.json").read_text("utf-8"))
+                written, pages = list(report["site_data_written"]), set(report["docs_written"])
             except (OSError, ValueError, KeyError, TypeError):
-                written = None  # no report (the build failed): every open-data file is placed
+                written = pages = None  # no report (the build failed): every open-data file is placed
         finally:
             tmp.cleanup()
         self.site_data_written = written
+        self.unrendered = self.unrendered | pages if self.unrendered is not None and pages is not None else None
         return True
+
+    def rendered(self) -> None:
+        """A rebuild finished: every generated file the build steps wrote is rendered."""
+        self.unrendered = set()
+
+    def mark_modified(self, files: Any, docs_dir: str) -> None:
+        """Tell MkDocs which generated files changed, from the build steps' reports.
+
+        A dirty rebuild asks each of the 10,500 files whether its source is
+        newer than its output, twice (two ``stat`` calls each time; 0.3 s at
+        10,000 articles); for the generated files the build steps' reports
+        say it.  Before the first rebuild has finished, or after a step
+        that left no report, MkDocs asks as usual.
+        """
+        if self.unrendered is None:
+            return
+        docs = os.path.normpath(docs_dir)
+        for f in files:
+            if f.src_uri.split("/", 1)[0] in GENERATED_DOCS and f.src_dir is not None and os.path.normpath(f.src_dir) == docs:
+                f.is_modified = _modified if f.src_uri in self.unrendered else _unmodified
 
     def take_written(self) -> list[str] | None:
         """The packs the last build step wrote, once (None: not known)."""
         written, self.site_data_written = self.site_data_written, None
         return written
+
+
+def _modified() -> bool:
+    return True
+
+
+def _unmodified() -> bool:
+    return False
 
 
 def reconcile(files: Any, nav: Any, config: Any) -> Any:
