@@ -251,6 +251,21 @@ def test_a_rebuild_reports_the_site_data_files_it_wrote(tmp_path: Path) -> None:
     assert build(project, progress=False).site_data_written == []
 
 
+def test_a_rebuild_reports_exactly_the_generated_pages_it_rewrote(tmp_path: Path) -> None:
+    from archive_build.build import build
+    from archive_build.project import Project
+
+    project = Project(copy_project(tmp_path / "archive"))
+    build(project, progress=False)
+    before = _snapshot(project.root)
+    article = "2023-05-30-drone-attack-on-moscow"
+    ann = project.annotations / f"{article}.yml"
+    ann.write_text(ann.read_text(encoding="utf-8").replace("is a typo in the original", "is a misprint in the original", 1), encoding="utf-8")
+    written = build(project, progress=False).docs_written
+    assert f"articles/{article}.md" in written
+    assert {path for path in written if path.split("/")[0] in TREES} == _changed(before, _snapshot(project.root))
+
+
 def test_entity_pages_recomputed_from_the_cache_keep_every_articles_sentences(built: Path) -> None:
     # A title change recomputes the entity pages; the other articles' keyword-in-context
     # sentences then come from the cache's lazily loaded index group.

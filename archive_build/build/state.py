@@ -81,8 +81,8 @@ def write_trees(
         manifest[tree] = entries
         if w:
             before = state.manifest.get(tree, {})
-            # sync_tree hands back the very Entry of each file it kept: a new object means a new file.
-            written = sorted(rel for rel, e in entries.items() if before.get(rel) is not e)
+            # A file on disk is new when its size, modification time or hash is not the last build's.
+            written = sorted(rel for rel, e in entries.items() if (old := before.get(rel)) is None or old[:3] != e[:3])
             if tree == SITE_DATA:
                 result.site_data_written = written
             else:
