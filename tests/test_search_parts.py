@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from archive_build.search import combine as combine_module
 from archive_build.search import pagefind_files as pf
@@ -440,3 +442,33 @@ def test_a_part_whose_changed_page_was_the_only_one_with_a_meta_field_is_indexed
     derived = _index_site(site, tmp_path / "cache")
     assert len(runs) == 2 and runs[0] == 1
     assert derived == _index_site(site, tmp_path / "cold")
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    first=st.lists(st.integers(0, 60), min_size=4, max_size=14, unique=True),
+    changes=st.lists(st.tuples(st.sampled_from(["remove", "change", "add"]), st.integers(0, 13), st.integers(61, 120)), max_size=4),
+)
+def test_whatever_changed_the_indexed_bytes_are_those_of_an_index_from_scratch(
+    tmp_path_factory: pytest.TempPathFactory, first: list[int], changes: list[tuple[str, int, int]],
+) -> None:
+    where = tmp_path_factory.mktemp("changes")
+    site = where / "site"
+    for i in first:
+        (site / f"p{i:03}").mkdir(parents=True)
+        (site / f"p{i:03}" / "index.html").write_text(_page(i), "utf-8")
+    _index_site(site, where / "cache", limit=8)
+    for what, k, new in changes:
+        pages = sorted(p.name for p in site.iterdir() if p.name[1:].isdigit())
+        target = site / pages[k % len(pages)] / "index.html"
+        if what == "remove" and len(pages) > 1:
+            target.unlink()
+            target.parent.rmdir()
+        elif what == "change":
+            target.unlink()
+            target.write_text(_page(new), "utf-8")
+        elif what == "add":
+            (site / f"p{new:03}").mkdir(exist_ok=True)
+            (site / f"p{new:03}" / "index.html").write_text(_page(new), "utf-8")
+    assert _index_site(site, where / "cache", limit=8) == _index_site(site, where / "cold", limit=8)
