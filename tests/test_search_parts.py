@@ -472,3 +472,22 @@ def test_whatever_changed_the_indexed_bytes_are_those_of_an_index_from_scratch(
             (site / f"p{new:03}").mkdir(exist_ok=True)
             (site / f"p{new:03}" / "index.html").write_text(_page(new), "utf-8")
     assert _index_site(site, where / "cache", limit=8) == _index_site(site, where / "cold", limit=8)
+
+
+@pytest.mark.parametrize("url", ["/p01/", '/a "quoted" \\\\ path/', "/café/ünï/"])
+def test_a_fragment_s_address_is_read_from_its_start(tmp_path: Path, url: str) -> None:
+    import gzip
+    import json
+
+    path = tmp_path / "f.pf_fragment"
+    path.write_bytes(gzip.compress(pf.SIGNATURE + json.dumps({"url": url, "content": "x" * 50_000}, ensure_ascii=False).encode()))
+    assert pf.fragment_url(path) == url
+
+
+def test_a_fragment_whose_address_is_not_first_is_read_whole(tmp_path: Path) -> None:
+    import gzip
+    import json
+
+    path = tmp_path / "f.pf_fragment"
+    path.write_bytes(gzip.compress(pf.SIGNATURE + json.dumps({"content": "x", "url": "/later/"}).encode()))
+    assert pf.fragment_url(path) == "/later/"

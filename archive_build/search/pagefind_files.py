@@ -19,6 +19,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +57,23 @@ def read(path: Path) -> Any:
 def read_fragment(path: Path) -> dict[str, Any]:
     """A page's fragment: its address, text, facets and meta."""
     return json.loads(unpack(path.read_bytes(), path))
+
+
+#: A fragment's start as Pagefind writes it: its address first.
+_FRAGMENT_URL = re.compile(rb'\{"url":("(?:[^"\\]|\\.)*")')
+
+
+def fragment_url(path: Path) -> str:
+    """A fragment's address, from the start of the file where Pagefind put it (the whole file read otherwise)."""
+    data = path.read_bytes()
+    try:
+        head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, 4096)
+    except zlib.error:
+        head = b""
+    match = _FRAGMENT_URL.match(head, len(SIGNATURE)) if head.startswith(SIGNATURE) else None
+    if match is not None:
+        return str(json.loads(match.group(1)))
+    return str(read_fragment(path).get("url", ""))
 
 
 def pack(value: Any) -> bytes:

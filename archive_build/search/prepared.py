@@ -186,7 +186,7 @@ def prepare(run: Path, language: str, meta_hash: str) -> None:
     if meta[pf.SORTS]:
         raise FormatError(f"{run}: sort orders (data-pagefind-sort) cannot be combined")
     listed = meta[pf.PAGES]
-    urls = [str(pf.read_fragment(run / "fragment" / f"{name}.pf_fragment").get("url", "")) for name, _count in listed]
+    urls = [pf.fragment_url(run / "fragment" / f"{name}.pf_fragment") for name, _count in listed]
     order = sorted(range(len(listed)), key=urls.__getitem__)
     rank: list[int | None] = [0] * len(listed)
     for new, old in enumerate(order):
