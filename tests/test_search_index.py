@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -215,3 +216,33 @@ def test_two_builds_write_the_same_search_index(tmp_path: Path) -> None:
         files = sorted(p for bundle in ("pagefind", "pagefind-notes") for p in (site / bundle).rglob("*") if p.is_file())
         digests.append({p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files})
     assert digests[0] == digests[1]
+
+
+def _note_fields(i: int) -> dict[str, Any]:
+    return {
+        "href": f"articles/a{i % 3}/#ann-n{i}", "title": f"Note by @r{i} on “passage {i}”", "text": f"note {i} text\u2028with a line separator",
+        "article": f"Article {i % 3}", "meta": [["date", "2024-01-01"]], "filters": [["kind", "Annotation"], ["author", f"@r{i}"]],
+    }
+
+
+def test_the_notes_file_gives_the_pages_the_notes_held_whole_give(tmp_path: Path) -> None:
+    from archive_build.search import index
+
+    fields = [_note_fields(i) for i in (5, 1, 3, 1)]  # a note again: the last one stands, as when held whole
+    index.save_notes(tmp_path, fields)
+    whole = index.note_pages(index.note_record(f) for f in fields)
+    streamed = index.NotesFile(tmp_path / index.NOTES_FILE)
+    assert streamed.names() == list(whole)
+    assert all(streamed.digest(name) == hashlib.sha256(page).digest() for name, page in whole.items())
+    streamed.put(streamed.names()[::-1], tmp_path / "scratch")
+    assert {p.name: p.read_bytes() for p in (tmp_path / "scratch").iterdir()} == whole
+
+
+def test_a_notes_file_without_notes_gives_the_placeholder_page(tmp_path: Path) -> None:
+    from archive_build.search import index
+
+    index.save_notes(tmp_path, [])
+    streamed = index.NotesFile(tmp_path / index.NOTES_FILE)
+    assert streamed.names() == list(index.note_pages([]))
+    streamed.put(streamed.names(), tmp_path / "scratch")
+    assert (tmp_path / "scratch" / index.PLACEHOLDER_NAME).read_bytes() == index.PLACEHOLDER_PAGE

@@ -16,12 +16,13 @@ text is in ``search/record.py``.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from archive_build.search import parts
 from archive_build.search.record import NoteRecord
@@ -156,13 +157,17 @@ def note_pages(notes: Iterable[NoteRecord]) -> dict[str, bytes]:
     """Each note as the small page Pagefind indexes, by file name (a placeholder where there is no note)."""
     pages = {note_page_name(note): note.html().encode("utf-8") for note in notes}
     if not pages:
-        # Pagefind builds no index without a word to index, and the search box
-        # expects one: a placeholder, of a kind the box never asks for.
-        pages["n0.html"] = (
-            b'<html lang="en"><body><main data-pagefind-body><p>placeholder</p></main>'
-            b'<span hidden data-pagefind-filter="kind">Placeholder</span></body></html>'
-        )
+        pages[PLACEHOLDER_NAME] = PLACEHOLDER_PAGE
     return dict(sorted(pages.items()))
+
+
+#: Pagefind builds no index without a word to index, and the search box
+#: expects one: with no note, a placeholder, of a kind the box never asks for.
+PLACEHOLDER_NAME = "n0.html"
+PLACEHOLDER_PAGE = (
+    b'<html lang="en"><body><main data-pagefind-body><p>placeholder</p></main>'
+    b'<span hidden data-pagefind-filter="kind">Placeholder</span></body></html>'
+)
 
 
 def index_note_pages(folder: Path, site_dir: Path, cache: Path | None = None, laps: dict[str, float] | None = None) -> None:
@@ -170,9 +175,56 @@ def index_note_pages(folder: Path, site_dir: Path, cache: Path | None = None, la
 
     Only the notes of the runs Pagefind has to make again are written as pages.
     """
-    with open(folder / NOTES_FILE, encoding="utf-8") as f:
-        notes = [note_record(json.loads(line)) for line in f if line.strip()]
-    parts.index_in_parts(note_pages(notes), site_dir, NOTES_BUNDLE, parts.notes_per_index(), cache=cache, laps=laps)
+    parts.index_in_parts(NotesFile(folder / NOTES_FILE), site_dir, NOTES_BUNDLE, parts.notes_per_index(), cache=cache, laps=laps)
+
+
+class NotesFile:
+    """The notes of a ``NOTES_FILE`` as pages to index (``parts.Pages``), one page in memory at a time.
+
+    Held whole, the pages of 90,000 notes (30,000 articles) and their
+    records took a few hundred megabytes in the notes' process, beside two
+    Pagefind runs; here each note's page is made to hash it and made again
+    only for a run that needs it, and only each page's hash and where its
+    line starts are kept.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.where: dict[str, int] = {}
+        self.digests: dict[str, bytes] = {}
+        with open(path, "rb") as f:
+            offset = 0
+            for line in f:
+                if line.strip():
+                    name, page = self._page(line)
+                    self.where[name] = offset
+                    self.digests[name] = hashlib.sha256(page).digest()
+                offset += len(line)
+        if not self.digests:
+            self.digests[PLACEHOLDER_NAME] = hashlib.sha256(PLACEHOLDER_PAGE).digest()
+        self.digests = dict(sorted(self.digests.items()))
+
+    @staticmethod
+    def _page(line: bytes) -> tuple[str, bytes]:
+        note = note_record(json.loads(line))
+        return note_page_name(note), note.html().encode("utf-8")
+
+    def names(self) -> list[str]:
+        return list(self.digests)
+
+    def digest(self, name: str) -> bytes:
+        return self.digests[name]
+
+    def put(self, names: Sequence[str], scratch: Path) -> None:
+        scratch.mkdir(parents=True, exist_ok=True)
+        with open(self.path, "rb") as f:
+            for name in names:
+                if name not in self.where:
+                    (scratch / name).write_bytes(PLACEHOLDER_PAGE)
+                    continue
+                f.seek(self.where[name])
+                _name, page = self._page(f.readline())
+                (scratch / name).write_bytes(page)
 
 
 class Vocabulary:

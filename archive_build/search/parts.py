@@ -31,7 +31,7 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from archive_build.output import link_or_copy
 from archive_build.project import SEARCH_CHUNKS_FOLDER, SEARCH_PARTS_FOLDER
@@ -232,7 +232,14 @@ class PagesInMemory:
             target.write_bytes(self.pages[name])
 
 
-Pages = SiteFiles | PagesInMemory
+class Pages(Protocol):
+    """Pages to index by name: their hashes, and the pages themselves written out for a run that needs them."""
+
+    def names(self) -> list[str]: ...
+
+    def digest(self, name: str) -> bytes: ...
+
+    def put(self, names: Sequence[str], scratch: Path) -> None: ...
 
 
 def part_key(source: Pages, pages: Sequence[str], extra: Sequence[str]) -> str:
@@ -255,7 +262,7 @@ def index_in_parts(
     unchanged reuses its last run, and runs no longer used are removed.
     ``laps``: where the seconds of the Pagefind runs and of the combine go.
     """
-    if not isinstance(source, (SiteFiles, PagesInMemory)):
+    if isinstance(source, Mapping):
         source = PagesInMemory(source)
     remove_parts(site_dir, bundle)
     store = cache / CACHE_FOLDER / bundle if cache is not None else site_dir.parent / f".{site_dir.name}.{bundle}-parts.tmp-{os.getpid()}"
