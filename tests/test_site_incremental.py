@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,8 @@ def _build_and_site(project: Path) -> str:
 def _whole_render(project: Path, tmp: Path) -> dict[str, bytes]:
     """The site one whole render makes of ``project``'s inputs (in a copy without its site or the records of it)."""
     copy = tmp / "whole"
-    shutil.copytree(project, copy, symlinks=True, ignore=shutil.ignore_patterns("site", ".site.*", "site-pages.jsonl", "site-inputs", "trash"))
+    ignore = shutil.ignore_patterns("site", ".site.*", "site-pages.jsonl", "site-inputs", "trash", "site-spare", "*.tmp-*")
+    shutil.copytree(project, copy, symlinks=True, ignore=ignore)
     out = _site(copy)
     assert ", whole," in out
     return _files(copy / "site")
@@ -99,6 +101,25 @@ def _edit_first_note(project: Path, words: str) -> Path:
     data["annotations"][0]["body"] = words + str(data["annotations"][0]["body"])
     note.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
     return note
+
+
+def _wait_for_spare(project: Path) -> None:
+    spare = project / ".cache" / "archive-build" / "site-spare"
+    deadline = time.monotonic() + 120
+    while not spare.is_dir() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert spare.is_dir()
+
+
+def test_the_first_edit_after_a_whole_render_is_made_of_a_spare_linked_meanwhile(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    make_project(root, 6, seed=7)
+    assert ", whole," in _build_and_site(root)
+    _wait_for_spare(root)
+    _edit_first_note(root, "An edit after a whole render. ")
+    out = _build_and_site(root)
+    assert ", incremental," in out and "made of the spare tree" in out
+    assert _files(root / "site") == _whole_render(root, tmp_path)
 
 
 def test_edits_in_a_row_make_each_site_of_the_one_before_last_and_match_a_whole_render(project: Path, tmp_path: Path) -> None:

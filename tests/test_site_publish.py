@@ -82,13 +82,18 @@ def _trash_emptied(project: Path) -> bool:
     return not trash.is_dir() or not any(trash.iterdir())
 
 
-def test_after_a_whole_render_the_old_tree_is_deleted(published: Path) -> None:
+def test_after_a_whole_render_the_old_tree_is_deleted_and_the_spare_is_the_new_site_s_files(published: Path) -> None:
     config = published / "mkdocs.yml"
     config.write_text(config.read_text("utf-8") + "\n# An edit that renders every page.\n", "utf-8")
     _site(published)
     assert _trash_emptied(published)
-    assert not (published / ".cache" / "archive-build" / "site-spare").exists()
     assert not [p for p in published.iterdir() if p.name.startswith(".site.")]
+    spare = published / ".cache" / "archive-build" / "site-spare"
+    deadline = time.monotonic() + 120
+    while not spare.is_dir() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    inodes = lambda tree: {p.relative_to(tree): p.stat().st_ino for p in tree.rglob("*") if p.is_file()}  # noqa: E731
+    assert inodes(spare) == inodes(published / "site")  # hard links: nothing copied
 
 
 def test_after_an_incremental_render_the_old_tree_is_kept_for_the_next_and_the_one_before_deleted(published: Path) -> None:

@@ -276,6 +276,8 @@ def _publish(project: Project, jobs: int = 1, timings: bool = False) -> int:
             return code
         start = time.perf_counter()
         _swap(project, tmp, target, keep_old=rendered_incrementally)
+        if not rendered_incrementally:
+            spare.make_later(target, project.cache)
         seconds["swap"] = time.perf_counter() - start
         site_inputs.record(project, target, inputs)
         if records.is_file():

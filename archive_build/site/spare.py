@@ -17,6 +17,9 @@ stays as it is there.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -54,6 +57,40 @@ def forget(cache: Path, discard: Callable[[Path], None]) -> None:
         except OSError:
             return
         discard(aside)
+
+
+def make_later(site: Path, cache: Path) -> None:
+    """After a whole render: make a spare of ``site`` (hard links) in a process of its own that outlives this one.
+
+    A whole render's old tree shares no file with the new site, so there
+    is no spare to keep; without one the next incremental render links all
+    of the site's files into a new tree itself (about 3 s at 10,000
+    articles).  The spare appears only once complete; a render that starts
+    before does without.
+    """
+    try:
+        subprocess.Popen(
+            [sys.executable, "-m", "archive_build.site.spare", os.fspath(site), os.fspath(spare_dir(cache))],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True,
+        )
+    except OSError:
+        pass
+
+
+def link_tree(site: str, spare: str) -> None:
+    """``site``'s folders and hard links to its files at ``spare``, which appears only once complete (and if not there yet)."""
+    parent, name = os.path.split(spare)
+    tmp = os.path.join(parent, f".{name}.tmp-{os.getpid()}")
+    try:
+        os.makedirs(tmp)
+        for path in _files(site):
+            folder = path.rpartition("/")[0]
+            if folder:
+                os.makedirs(f"{tmp}/{folder}", exist_ok=True)
+            os.link(f"{site}/{path}", f"{tmp}/{path}")
+        os.rename(tmp, spare)  # fails if a spare is there already: an incremental render kept its own
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _files(top: str) -> list[str]:
@@ -129,3 +166,8 @@ def make_site(spare: str, fresh: str, old_site: str, reused: dict[str, int], dis
             os.replace(f"{fresh}/{path}", f"{spare}/{path}")
         else:
             os.link(f"{old_site}/{path}", f"{spare}/{path}")
+
+
+if __name__ == "__main__":  # make_later's process
+    os.nice(10)
+    link_tree(sys.argv[1], sys.argv[2])
