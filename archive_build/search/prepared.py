@@ -291,7 +291,7 @@ def derive(base: Path, delta: Path | None, drop: set[str], language: str, out: P
                 for form, variant in variants:
                     forms.setdefault(form, []).extend(_renumbered(decode(variant), maps[i], field_maps[i]))
             entries.sort(key=_first)
-            for entry in entries:
+            for entry in itertools.chain(entries, *forms.values()):
                 used.update(-v - 1 for v in entry[2] if v < 0)
             variants_out = []
             for form in sorted(forms):
