@@ -368,43 +368,52 @@ def _rewrite(site: Path, page: str, i: int) -> None:
     (site / page).write_text(_page(i), "utf-8")
 
 
+def _indexed_copy(small_site: Path, tmp_path: Path) -> tuple[Path, list[str]]:
+    """A copy of the small site, indexed once into ``tmp_path/cache``."""
+    site, pages = _site_copy(small_site, tmp_path / "site")
+    _index_site(site, tmp_path / "cache")
+    return site, pages
+
+
+def _index_again(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], bool]:
+    """Index ``site`` again with the cache: the pages each Pagefind run indexed, and whether the bytes are those of an index from scratch."""
+    runs = _pagefind_runs(monkeypatch)
+    again = _index_site(site, tmp_path / "cache")
+    ran = list(runs)
+    return ran, again == _index_site(site, tmp_path / "cold")
+
+
 def test_a_part_with_a_changed_page_indexes_only_that_page_and_gives_the_bytes_of_a_whole_run(
     small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    site, pages = _site_copy(small_site, tmp_path / "site")
-    _index_site(site, tmp_path / "cache")
+    site, pages = _indexed_copy(small_site, tmp_path)
     _rewrite(site, pages[4], 52)  # the same meta fields as before
-    runs = _pagefind_runs(monkeypatch)
-    derived = _index_site(site, tmp_path / "cache")
+    runs, same = _index_again(site, tmp_path, monkeypatch)
     assert runs == [1]
-    assert derived == _index_site(site, tmp_path / "cold")
+    assert same
 
 
 def test_a_part_that_only_lost_pages_runs_no_pagefind_and_gives_the_bytes_of_a_whole_run(
     small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    site, pages = _site_copy(small_site, tmp_path / "site")
-    _index_site(site, tmp_path / "cache")
+    site, pages = _indexed_copy(small_site, tmp_path)
     for gone in (pages[1], pages[7]):
         (site / gone).unlink()
-    runs = _pagefind_runs(monkeypatch)
-    derived = _index_site(site, tmp_path / "cache")
+    runs, same = _index_again(site, tmp_path, monkeypatch)
     assert runs == []
-    assert derived == _index_site(site, tmp_path / "cold")
+    assert same
 
 
 def test_a_part_with_a_new_page_and_a_changed_one_gives_the_bytes_of_a_whole_run(
     small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    site, pages = _site_copy(small_site, tmp_path / "site")
-    _index_site(site, tmp_path / "cache")
+    site, pages = _indexed_copy(small_site, tmp_path)
     _rewrite(site, pages[2], 40)
     (site / "p05a").mkdir()
     (site / "p05a" / "index.html").write_text(_page(41), "utf-8")
-    runs = _pagefind_runs(monkeypatch)
-    derived = _index_site(site, tmp_path / "cache")
+    runs, same = _index_again(site, tmp_path, monkeypatch)
     assert sum(runs) == 2  # the new page and the changed one, in one part's run or in two
-    assert derived == _index_site(site, tmp_path / "cold")
+    assert same
 
 
 def test_a_part_with_many_changed_pages_is_indexed_whole(small_site: Path, tmp_path: Path) -> None:
@@ -435,13 +444,11 @@ def test_a_derived_part_whose_prepared_words_are_damaged_is_indexed_again(
 def test_a_part_whose_changed_page_was_the_only_one_with_a_meta_field_is_indexed_whole(
     small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    site, pages = _site_copy(small_site, tmp_path / "site")
-    _index_site(site, tmp_path / "cache")
+    site, pages = _indexed_copy(small_site, tmp_path)
     _rewrite(site, pages[4], 99)  # page 4 alone has meta field x1; page 99 has none
-    runs = _pagefind_runs(monkeypatch)
-    derived = _index_site(site, tmp_path / "cache")
+    runs, same = _index_again(site, tmp_path, monkeypatch)
     assert len(runs) == 2 and runs[0] == 1
-    assert derived == _index_site(site, tmp_path / "cold")
+    assert same
 
 
 @pytest.mark.slow

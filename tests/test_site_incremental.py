@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from testkit.serve import prepend_to_first_note
 from testkit.skeleton import make_project
 
 from .conftest import run_cli
@@ -97,9 +98,7 @@ def test_one_edited_annotation_renders_a_few_pages_and_makes_the_site_a_whole_re
 
 def _edit_first_note(project: Path, words: str) -> Path:
     note = sorted((project / "annotations").glob("*.yml"))[0]
-    data = yaml.safe_load(note.read_text("utf-8"))
-    data["annotations"][0]["body"] = words + str(data["annotations"][0]["body"])
-    note.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+    prepend_to_first_note(note, words)
     return note
 
 

@@ -52,8 +52,6 @@ from archive_build.search.pagefind_files import FormatError
 CHUNK_SIZE = 20_000
 #: Compressed word chunks waiting to be written, at most.
 _IN_FLIGHT = 32
-#: The files of a bundle that hold its index; the rest is the runtime, taken from the first part.
-INDEX_FILES = ("index", "fragment", "filter", pf.ENTRY)
 
 
 @dataclass
@@ -88,9 +86,9 @@ def combine(parts: Sequence[Path], out: Path, chunks: Path | None = None) -> Non
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     for path in parts[0].iterdir():
-        if path.name not in INDEX_FILES and path.suffix != ".pf_meta" and not path.name.startswith("."):
+        if pf.is_runtime(path.name):
             (shutil.copytree if path.is_dir() else shutil.copy2)(path, out / path.name)
-    for folder in ("index", "fragment", "filter"):
+    for folder in pf.INDEX_FOLDERS:
         (out / folder).mkdir()
     entries = [pf.load_entry(p) for p in parts]
     versions = {e.get("version") for e in entries}
@@ -116,11 +114,12 @@ def combine(parts: Sequence[Path], out: Path, chunks: Path | None = None) -> Non
 
 def _combine_language(language: str, found: list[tuple[Path, str]], out: Path, kept: _KeptChunks) -> tuple[str, int]:
     """The page list, fragments, words and facets of one language; returns the page list's name and page count."""
-    prepare_all([(bundle, language, meta_hash) for bundle, meta_hash in found if prepared.header(bundle, language) is None])
+    heads = [prepared.header(bundle, language) for bundle, _meta_hash in found]
+    prepare_all([(bundle, language, meta_hash) for (bundle, meta_hash), head in zip(found, heads) if head is None])
     parts = []
     offset = 0
-    for bundle, _meta_hash in found:
-        head = prepared.header(bundle, language)
+    for (bundle, _meta_hash), head in zip(found, heads):
+        head = head or prepared.header(bundle, language)
         if head is None:
             raise FormatError(f"{bundle}: its words for {language} could not be prepared")
         parts.append(_Part(bundle, language, head, offset))

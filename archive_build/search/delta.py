@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import collections
 import json
-import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,13 +23,12 @@ from typing import Protocol
 from archive_build.output import link_or_copy
 from archive_build.search import pagefind_files as pf
 from archive_build.search import prepared
+from archive_build.store.cache import dump_pickle, load_pickle
 
 #: Each run's pages and their hashes, beside the run.
 MANIFEST = ".pages.pickle"
 #: A part is derived when at most this share of its pages changed (and at least one page may always).
 MOST_CHANGED = 0.25
-#: The files of a run that are its index; the rest is the runtime a derived run links from its base.
-_INDEX_FOLDERS = ("index", "fragment", "filter")
 
 
 class _Digests(Protocol):
@@ -47,16 +45,11 @@ class Plan:
 
 
 def write_manifest(run: Path, pages: dict[str, bytes]) -> None:
-    with open(run / MANIFEST, "wb") as f:
-        pickle.dump(pages, f, protocol=pickle.HIGHEST_PROTOCOL)
+    dump_pickle(run / MANIFEST, pages)
 
 
 def read_manifest(run: Path) -> dict[str, bytes] | None:
-    try:
-        with open(run / MANIFEST, "rb") as f:
-            loaded = pickle.load(f)
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
-        return None
+    loaded = load_pickle(run / MANIFEST, None)
     return loaded if isinstance(loaded, dict) else None
 
 
@@ -147,7 +140,7 @@ def derive(plan: Plan, changes: Path | None, pages: Sequence[str], out: Path) ->
     if sorted(found) != sorted(address(name) for name in pages):
         return False
     for path in plan.base.iterdir():
-        if path.name not in _INDEX_FOLDERS and not path.name.startswith(".") and path.suffix != ".pf_meta" and path.name != pf.ENTRY:
+        if pf.is_runtime(path.name):
             link_or_copy(path, out / path.name)
     (out / pf.ENTRY).write_text(json.dumps({**base_entry, "languages": languages}, ensure_ascii=False), "utf-8")
     return True

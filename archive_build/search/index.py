@@ -129,6 +129,11 @@ def build_notes_index(site_dir: Path, notes: Iterable[NoteRecord]) -> None:
     parts.index_in_parts(note_pages(notes), site_dir, NOTES_BUNDLE, parts.notes_per_index())
 
 
+def note_page(note: NoteRecord) -> tuple[str, bytes]:
+    """A note's page for Pagefind: its file name and bytes."""
+    return note_page_name(note), note.html().encode("utf-8")
+
+
 def note_page_name(note: NoteRecord) -> str:
     """The file of a note's page: named by its address, so a note keeps its name (and its index part) as others come and go."""
     import hashlib
@@ -155,7 +160,7 @@ def _write_note_lines(f: Any, notes: Iterable[dict[str, Any]]) -> None:
 
 def note_pages(notes: Iterable[NoteRecord]) -> dict[str, bytes]:
     """Each note as the small page Pagefind indexes, by file name (a placeholder where there is no note)."""
-    pages = {note_page_name(note): note.html().encode("utf-8") for note in notes}
+    pages = dict(map(note_page, notes))
     if not pages:
         pages[PLACEHOLDER_NAME] = PLACEHOLDER_PAGE
     return dict(sorted(pages.items()))
@@ -206,8 +211,7 @@ class NotesFile:
 
     @staticmethod
     def _page(line: bytes) -> tuple[str, bytes]:
-        note = note_record(json.loads(line))
-        return note_page_name(note), note.html().encode("utf-8")
+        return note_page(note_record(json.loads(line)))
 
     def names(self) -> list[str]:
         return list(self.digests)

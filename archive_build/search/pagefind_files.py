@@ -129,6 +129,15 @@ class Names:
             length += 1
 
 
+#: A bundle's folders that hold its index: the rest of the bundle but its entry and page lists is the runtime.
+INDEX_FOLDERS = ("index", "fragment", "filter")
+
+
+def is_runtime(name: str) -> bool:
+    """Whether the file ``name`` of a bundle is its runtime (scripts, styles, WebAssembly), not its index."""
+    return name not in INDEX_FOLDERS and name != ENTRY and not name.endswith(".pf_meta") and not name.startswith(".")
+
+
 def load_entry(bundle: Path) -> dict[str, Any]:
     """A bundle's ``pagefind-entry.json``."""
     try:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import concurrent.futures
 import hashlib
 import os
-import pickle
 import re
 import shutil
 import subprocess
@@ -37,6 +36,7 @@ from archive_build.output import link_or_copy
 from archive_build.project import SEARCH_CHUNKS_FOLDER, SEARCH_PARTS_FOLDER
 from archive_build.search import delta
 from archive_build.search.combine import combine
+from archive_build.store.cache import dump_pickle, load_pickle
 
 #: Pages per Pagefind run at most (about 0.5 GB of memory for 1,000 article pages); parts average half of
 #: it, so that re-indexing the part of a changed page takes a few seconds.
@@ -87,7 +87,8 @@ def scan_pages(site_dir: Path, skip: Sequence[str] = (), memo: Path | None = Non
     modification time, so that a page an incremental render linked from the
     old site (the same inode) is not read again.
     """
-    known = _load_memo(memo)
+    loaded = load_pickle(memo, {}) if memo is not None else {}
+    known: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
     seen: dict[str, tuple[tuple[int, int, int, int], bytes | None]] = {}  # a page's stamp, and its hash if searchable
     for folder, dirs, names in os.walk(site_dir):
         rel = os.path.relpath(folder, site_dir)
@@ -106,31 +107,12 @@ def scan_pages(site_dir: Path, skip: Sequence[str] = (), memo: Path | None = Non
                     data = f.read()
                 seen[page] = (stamp, hashlib.sha256(data).digest() if has_search_body(data) else None)
     if memo is not None:
-        _save_memo(memo, seen)
+        dump_pickle(memo, seen)
     return {page: digest for page, (_stamp, digest) in sorted(seen.items()) if digest is not None}
 
 
 def _stamp(st: os.stat_result) -> tuple[int, int, int, int]:
     return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
-
-
-def _load_memo(memo: Path | None) -> dict[str, Any]:
-    if memo is None:
-        return {}
-    try:
-        with open(memo, "rb") as f:
-            loaded = pickle.load(f)
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
-
-
-def _save_memo(memo: Path, seen: dict[str, Any]) -> None:
-    memo.parent.mkdir(parents=True, exist_ok=True)
-    tmp = memo.with_name(f".{memo.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as f:
-        pickle.dump(seen, f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, memo)
 
 
 def has_search_body(html: bytes) -> bool:
@@ -218,12 +200,16 @@ class PagesInMemory:
 
     def __init__(self, pages: Mapping[str, bytes]) -> None:
         self.pages = pages
+        self.digests: dict[str, bytes] = {}  # each asked for by the part's key, its plan and its manifest
 
     def names(self) -> list[str]:
         return list(self.pages)
 
     def digest(self, name: str) -> bytes:
-        return hashlib.sha256(self.pages[name]).digest()
+        found = self.digests.get(name)
+        if found is None:
+            found = self.digests[name] = hashlib.sha256(self.pages[name]).digest()
+        return found
 
     def put(self, names: Sequence[str], scratch: Path) -> None:
         for name in names:

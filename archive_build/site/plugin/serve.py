@@ -99,13 +99,18 @@ class ServeRebuild:
             return
         docs = os.path.normpath(docs_dir)
         for f in files:
-            if f.src_uri.split("/", 1)[0] in GENERATED_DOCS and f.src_dir is not None and os.path.normpath(f.src_dir) == docs:
+            if f.src_uri.split("/", 1)[0] in GENERATED_DOCS and _in_folder(f, docs):
                 f.is_modified = _modified if f.src_uri in self.unrendered else _unmodified
 
     def take_written(self) -> list[str] | None:
         """The packs the last build step wrote, once (None: not known)."""
         written, self.site_data_written = self.site_data_written, None
         return written
+
+
+def _in_folder(file: Any, folder: str) -> bool:
+    """Whether MkDocs' ``file`` comes from ``folder`` (normalised): docs/, not the theme or a plugin."""
+    return file.src_dir is not None and os.path.normpath(file.src_dir) == folder
 
 
 def _modified() -> bool:
@@ -130,7 +135,7 @@ def reconcile(files: Any, nav: Any, config: Any) -> Any:
         rel = os.path.relpath(folder, docs)
         prefix = "" if rel == "." else Path(rel).as_posix() + "/"
         present.update(prefix + name for name in names)
-    listed = {f.src_uri for f in files if f.src_dir is not None and os.path.normpath(f.src_dir) == docs}
+    listed = {f.src_uri for f in files if _in_folder(f, docs)}
     if listed == present:
         return nav
     from mkdocs.structure.files import get_files, set_exclusions
