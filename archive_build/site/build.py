@@ -171,41 +171,54 @@ def _render(project: Project, tmp: Path, notes: Path, env: dict[str, str], jobs:
             (_mkdocs_command(out), {**_shard_env(env, Shard(k, count), out), page_records.RECORD_ENV: str(part_records[k - 1])})
             for k, out in enumerate(parts, 1)
         ]
-        failed = _run_at_most(jobs, runs, project.root)
+        shard_seconds: dict[str, float] = {}
+        failed = _run_at_most(jobs, runs, project.root, shard_seconds)
+        seconds.update({f"render: {k}": v for k, v in shard_seconds.items()})
         seconds["render"] = time.perf_counter() - start
         if failed:
             return failed
         start = time.perf_counter()
         page_records.combine(part_records, records)
-        merge(parts, tmp, notes, project.cache)
+        merge_laps = merge(parts, tmp, notes, project.cache)
         seconds["index"] = time.perf_counter() - start  # the merge's moves included
+        seconds.update({f"index: {k}": v for k, v in merge_laps.items()})
         return 0
     finally:
         for out in parts:
             shutil.rmtree(out, ignore_errors=True)
 
 
-def _run_at_most(jobs: int, runs: list[tuple[list[str], dict[str, str]]], cwd: Path) -> int:
+def _run_at_most(jobs: int, runs: list[tuple[list[str], dict[str, str]]], cwd: Path, seconds: dict[str, float] | None = None) -> int:
     """Each (command, environment) of ``runs``, in order, at most ``jobs`` at once: 0, or the first failure's exit code.
 
     After a failure no other run starts (those running finish); a run left
-    running when this is interrupted is stopped.
+    running when this is interrupted is stopped.  ``seconds``: where each
+    run's wall and CPU seconds go (``"run K wall"``, ``"run K cpu"``), to
+    tell how evenly the shards share the cores.
     """
-    waiting = list(reversed(runs))
-    running: list[subprocess.Popen[bytes]] = []
+    waiting = list(reversed(list(enumerate(runs, 1))))
+    running: dict[int, tuple[int, float, subprocess.Popen[bytes]]] = {}
     failed = 0
     try:
         while running or (waiting and not failed):
             while waiting and not failed and len(running) < jobs:
-                command, run_env = waiting.pop()
-                running.append(subprocess.Popen(command, cwd=cwd, env=run_env))
+                k, (command, run_env) = waiting.pop()
+                proc = subprocess.Popen(command, cwd=cwd, env=run_env)
+                running[proc.pid] = (k, time.perf_counter(), proc)
             time.sleep(0.1)
-            for proc in [p for p in running if p.poll() is not None]:
-                running.remove(proc)
+            for pid in list(running):
+                ended, status, usage = os.wait4(pid, os.WNOHANG)
+                if not ended:
+                    continue
+                k, started, proc = running.pop(pid)
+                proc.returncode = os.waitstatus_to_exitcode(status)
                 failed = failed or proc.returncode
+                if seconds is not None:
+                    seconds[f"run {k} wall"] = time.perf_counter() - started
+                    seconds[f"run {k} cpu"] = usage.ru_utime + usage.ru_stime
         return failed
     finally:
-        for proc in running:
+        for _, _, proc in running.values():
             proc.terminate()
             proc.wait()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 from typing import Iterable
 
@@ -73,14 +74,20 @@ def move_tree(src: Path, dest: Path) -> None:
                 shutil.copy2(os.path.join(folder, name), to)
 
 
-def merge(folders: list[Path], dest: Path, notes_scratch: Path, cache: Path | None = None) -> None:
-    """Shards 1..N (any order) into ``dest``, then the search: the notes, the vocabulary, both Pagefind indexes (``cache``: see ``search.index_site``)."""
+def merge(folders: list[Path], dest: Path, notes_scratch: Path, cache: Path | None = None) -> dict[str, float]:
+    """Shards 1..N (any order) into ``dest``, then the search: the notes, the vocabulary, both Pagefind indexes (``cache``: see ``search.index_site``).
+
+    Returns the seconds each step took (for ``archive-build site --timings``).
+    """
     ordered = check_complete(folders)
     states = [next((f / STATE_FOLDER).glob("shard-*.json")) for f in ordered]
     dest.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
     for folder in ordered:
         move_tree(folder, dest)  # all but the state folders, read next
+    moved = time.perf_counter()
     # The notes go to a file shard by shard: held whole (90,000 at 30,000 articles) they would
     # weigh on the index that follows, and on the notes' process forked from this one.
     search.merge_shard_states(states, notes_scratch, dest)
-    search.index_site(dest, notes_scratch, cache)
+    laps = {"the shards' trees moved": moved - start, "the shards' notes and vocabulary": time.perf_counter() - moved}
+    return {**laps, **search.index_site(dest, notes_scratch, cache)}

@@ -18,6 +18,7 @@ from mkdocs.plugins import BasePlugin
 
 from archive_build.site import page_records, spare, trash
 from archive_build.site.plugin import includes, sanitise, serve, shards
+from archive_build.site.plugin.converter import Converter
 from archive_build.site.plugin.incremental import Incremental, Reuse, pack_identities
 from archive_build.site.plugin.opendata import OpenData
 from archive_build.site.plugin.reading import Reading
@@ -38,6 +39,7 @@ class ArchivePlugin(BasePlugin):  # type: ignore[type-arg]
         self.incremental = Incremental()
         self.files: Any = None
         self.templates_left: set[str] = set()
+        self.converter: Converter | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.reading.dirty = dirty
@@ -54,6 +56,7 @@ class ArchivePlugin(BasePlugin):  # type: ignore[type-arg]
         if self.shard is not None:
             self.shard.configure(config)
         self.templates_left = set(config["theme"].static_templates)
+        self.converter = Converter(config)
         return config
 
     def on_files(self, files: Any, *, config: Any) -> Any:
@@ -104,6 +107,8 @@ class ArchivePlugin(BasePlugin):  # type: ignore[type-arg]
         return output_content
 
     def on_pre_page(self, page: Any, *, config: Any, files: Any) -> Any:
+        if self.converter is not None:
+            self.converter.use_for(page)
         reuse = self.incremental.reuse
         if reuse is not None and reuse.skips(page):
             reuse.read_from_record(page)  # the old site has it: its record gives what other pages read of it
