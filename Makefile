@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install site serve test test-fast check bench bench-site bench-html bench-serve bench-faults bench-hostile screenshots clean
+.PHONY: install site serve test test-fast check bench bench-site bench-hooks bench-html bench-serve bench-faults bench-hostile screenshots clean
 
 install: $(STAMP)
 
@@ -60,6 +60,10 @@ bench: install
 # The site step alone (BENCH_SIZES=1000 make bench-site for a quick look).
 bench-site: install
 	nice $(BIN)/python -m bench.site_steps --sizes $(BENCH_SIZES)
+
+# CPU of `mkdocs build` with the archive's plugin and overrides against plain MkDocs + Material, same docs/.
+bench-hooks: install
+	nice $(BIN)/python -m bench.hooks
 
 # Hostile inputs (testkit/hostile_shapes.py) at 25-400 KB: CPU seconds per step and the fitted exponent per shape.
 bench-hostile: install

@@ -193,3 +193,35 @@ def test_every_shard_runs_when_none_fails(tmp_path: Path) -> None:
     runs = [([sys.executable, "-c", f"open({str(tmp_path / str(k))!r}, 'w')"], dict(os.environ)) for k in range(5)]
     assert _run_at_most(2, runs, tmp_path) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["0", "1", "2", "3", "4"]
+
+
+def _tree(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_merging_moves_a_folder_only_one_shard_wrote_in_one_piece(tmp_path: Path) -> None:
+    from archive_build.site.merge import STATE_FOLDER, move_tree
+
+    one = _tree(tmp_path / "one", {"articles/a/index.html": "a", "tags.json": "{}", f"{STATE_FOLDER}/shard-1-of-2.json": "{}"})
+    two = _tree(tmp_path / "two", {"articles/b/index.html": "b", "articles/b/extra.txt": "x", "tags.json": "{}"})
+    folder_b = (two / "articles" / "b").stat().st_ino
+    dest = tmp_path / "site"
+    move_tree(one, dest)
+    move_tree(two, dest)
+    assert sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file()) == [
+        "articles/a/index.html", "articles/b/extra.txt", "articles/b/index.html", "tags.json",
+    ]
+    assert (dest / "articles" / "b").stat().st_ino == folder_b
+    assert (one / STATE_FOLDER / "shard-1-of-2.json").is_file()
+
+
+def test_merging_refuses_a_file_two_shards_wrote_differently(tmp_path: Path) -> None:
+    from archive_build.site.merge import MergeError, move_tree
+
+    dest = tmp_path / "site"
+    move_tree(_tree(tmp_path / "one", {"assets/x/tags.json": "[1]"}), dest)
+    with pytest.raises(MergeError, match="assets/x/tags.json"):
+        move_tree(_tree(tmp_path / "two", {"assets/x/tags.json": "[2]"}), dest)

@@ -53,15 +53,29 @@ def check_complete(folders: Iterable[Path]) -> list[Path]:
 
 
 def move_tree(src: Path, dest: Path) -> None:
-    """Every file of ``src`` (but its state folder) moved to the same place under ``dest``."""
+    """Every file of ``src`` (but its state folder) moved to the same place under ``dest``.
+
+    A folder ``dest`` lacks moves whole, in one rename: most of a shard's
+    folders (an article page's, an article's open data) are its own, and
+    making each of them again under ``dest`` would double the folders the
+    render creates.
+    """
     for folder, dirs, names in os.walk(src):
         rel = os.path.relpath(folder, src)
-        if rel == STATE_FOLDER or rel.startswith(STATE_FOLDER + os.sep):
-            dirs[:] = []
-            continue
-        dirs.sort()
         target = dest / rel if rel != "." else dest
         target.mkdir(parents=True, exist_ok=True)
+        shared = []
+        for name in sorted(dirs):
+            if rel == "." and name == STATE_FOLDER:
+                continue
+            if not (target / name).exists():
+                try:
+                    os.rename(os.path.join(folder, name), target / name)
+                    continue
+                except OSError:  # another file system (shards downloaded elsewhere): copied file by file below
+                    pass
+            shared.append(name)
+        dirs[:] = shared
         for name in sorted(names):
             to = target / name
             if to.exists():
