@@ -89,6 +89,28 @@ def first_query_kb(project: Path) -> float | None:
     return max(first_query(project / "site", name).search_bytes for name in names) / 1024
 
 
+TRASH = ".bench-trash"
+
+
+def set_aside(path: Path, workdir: Path) -> None:
+    """Move ``path`` (in ``workdir``) into the work folder's trash, emptied when the bench ends (``empty_trash``).
+
+    These hosts' file system is ext4 without a journal: after tens of
+    thousands of files are deleted, creating a file costs several times
+    the usual system time for the next half minute or more (the inode
+    allocator steps over every recently deleted inode), which would be
+    charged to whatever runs next.
+    """
+    if path.exists():
+        trash = workdir / TRASH
+        trash.mkdir(parents=True, exist_ok=True)
+        path.rename(trash / f"{path.name}-{len(list(trash.iterdir()))}")
+
+
+def empty_trash(workdir: Path) -> None:
+    shutil.rmtree(workdir / TRASH, ignore_errors=True)
+
+
 def forget_site(project: Path) -> None:
     """Make the next ``archive-build site`` render and index everything: it remembers the inputs of the site in place,
     each page's record (for an incremental render), the tree the site replaced, each search index part's run and
@@ -101,7 +123,7 @@ def forget_site(project: Path) -> None:
     (cache / "site-inputs").unlink(missing_ok=True)
     page_records.forget(cache)
     for folder in (CACHE_FOLDER, CHUNKS_FOLDER, SPARE_FOLDER):
-        shutil.rmtree(cache / folder, ignore_errors=True)
+        set_aside(cache / folder, project.parent)
 
 
 def run_size(
@@ -110,6 +132,7 @@ def run_size(
     project = workdir / f"site-n{n}"
     env = {"SOURCE_DATE_EPOCH": "1700000000"}
     print(f"[bench-site] N={n}: generating", file=sys.stderr, flush=True)
+    set_aside(project, workdir)  # a kept one
     make_project(project, n)
     build = [str(BIN / "archive-build"), "build", "-q"]
     site = [str(BIN / "archive-build"), "site", "--timings", *(["-j", str(jobs)] if jobs else [])]
@@ -140,7 +163,7 @@ def run_size(
     if plain:
         print(f"[bench-site] N={n}: plain MkDocs + Material", file=sys.stderr, flush=True)
         p = measure([str(BIN / "mkdocs"), "build", "-q", "-f", str(plain_config(project)), "--site-dir", str(workdir / f"plain-n{n}")], project, env)
-        shutil.rmtree(workdir / f"plain-n{n}", ignore_errors=True)
+        set_aside(workdir / f"plain-n{n}", workdir)
     return Row(n, b, s, stage_seconds(s.out), noop, rewritten, one_build, one_site, p, j1, kb)
 
 
@@ -190,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(run_size(n, args.workdir, plain=not args.no_plain, one=not args.no_one, jobs=args.jobs, single=not args.no_single))
         print(table(rows[-1:]), file=sys.stderr, flush=True)
         if not args.keep:
-            shutil.rmtree(args.workdir / f"site-n{n}", ignore_errors=True)
+            set_aside(args.workdir / f"site-n{n}", args.workdir)
+    empty_trash(args.workdir)
     print(table(rows))
     if len({r.n for r in rows}) >= 2:
         print(projections(rows, args.project))
