@@ -195,6 +195,16 @@ def test_every_shard_runs_when_none_fails(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["0", "1", "2", "3", "4"]
 
 
+def test_each_shard_run_reports_its_wall_and_cpu_seconds(tmp_path: Path) -> None:
+    from archive_build.site.build import _run_at_most
+
+    runs = [([sys.executable, "-c", "sum(range(10**6))"], dict(os.environ)) for _ in range(3)]
+    seconds: dict[int, tuple[float, float]] = {}
+    assert _run_at_most(2, runs, tmp_path, seconds) == 0
+    assert sorted(seconds) == [1, 2, 3]
+    assert all(wall > 0 and cpu > 0 for wall, cpu in seconds.values())
+
+
 def _tree(root: Path, files: dict[str, str]) -> Path:
     for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)

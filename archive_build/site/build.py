@@ -171,9 +171,10 @@ def _render(project: Project, tmp: Path, notes: Path, env: dict[str, str], jobs:
             (_mkdocs_command(out), {**_shard_env(env, Shard(k, count), out), page_records.RECORD_ENV: str(part_records[k - 1])})
             for k, out in enumerate(parts, 1)
         ]
-        shard_seconds: dict[str, float] = {}
+        shard_seconds: dict[int, tuple[float, float]] = {}
         failed = _run_at_most(jobs, runs, project.root, shard_seconds)
-        seconds.update({f"render: {k}": v for k, v in shard_seconds.items()})
+        for k, (wall, cpu) in sorted(shard_seconds.items()):
+            seconds[f"render: shard {k}/{count}"], seconds[f"render: shard {k}/{count} CPU"] = wall, cpu
         seconds["render"] = time.perf_counter() - start
         if failed:
             return failed
@@ -188,12 +189,14 @@ def _render(project: Project, tmp: Path, notes: Path, env: dict[str, str], jobs:
             shutil.rmtree(out, ignore_errors=True)
 
 
-def _run_at_most(jobs: int, runs: list[tuple[list[str], dict[str, str]]], cwd: Path, seconds: dict[str, float] | None = None) -> int:
+def _run_at_most(
+    jobs: int, runs: list[tuple[list[str], dict[str, str]]], cwd: Path, seconds: dict[int, tuple[float, float]] | None = None,
+) -> int:
     """Each (command, environment) of ``runs``, in order, at most ``jobs`` at once: 0, or the first failure's exit code.
 
     After a failure no other run starts (those running finish); a run left
     running when this is interrupted is stopped.  ``seconds``: where each
-    run's wall and CPU seconds go (``"run K wall"``, ``"run K cpu"``), to
+    run's wall and CPU seconds go, by its place in ``runs`` (from 1), to
     tell how evenly the shards share the cores.
     """
     waiting = list(reversed(list(enumerate(runs, 1))))
@@ -214,8 +217,7 @@ def _run_at_most(jobs: int, runs: list[tuple[list[str], dict[str, str]]], cwd: P
                 proc.returncode = os.waitstatus_to_exitcode(status)
                 failed = failed or proc.returncode
                 if seconds is not None:
-                    seconds[f"run {k} wall"] = time.perf_counter() - started
-                    seconds[f"run {k} cpu"] = usage.ru_utime + usage.ru_stime
+                    seconds[k] = (time.perf_counter() - started, usage.ru_utime + usage.ru_stime)
         return failed
     finally:
         for _, _, proc in running.values():
