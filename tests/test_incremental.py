@@ -132,6 +132,36 @@ def test_texts_lent_to_a_renderer_are_let_go_afterwards(tmp_path: Path) -> None:
     assert result.article.body == ""
 
 
+def test_an_article_stored_in_this_build_hands_out_its_texts_from_the_cache_after_the_save(tmp_path: Path) -> None:
+    from archive_build.build import JobResult
+    from archive_build.model import Article
+    from archive_build.store.articles import ArticleStore, pack_result
+
+    store = ArticleStore(tmp_path)
+    store.get("raw/a.txt", "key", at="a")  # its shard read before the put: not to be handed out stale
+    article = Article(id="a", raw="raw/a.txt", sha256="0", format="txt", body="Body text.\n")
+    store.put("raw/a.txt", "key", pack_result(JobResult(article, [])), at="a")
+    store.save()
+    assert store.loaders("raw/a.txt", "key", at="a")["texts"]()["body"] == "Body text.\n"
+
+
+def test_a_process_that_keeps_few_shards_lets_the_least_recently_used_go(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from archive_build.store.cache import Shards
+
+    shards = Shards(tmp_path, 8)
+    for n in range(3):
+        shards.put(f"name{n}", n, at=f"k{n}")
+    shards.save()
+    monkeypatch.setattr(Shards, "limit", None)
+    Shards.keep_at_most(2)
+    for n in (0, 1, 0, 2):
+        shards.shard(f"name{n}", at=f"k{n}")
+    from archive_build.store.cache import _shard
+
+    assert set(shards.loaded) == {_shard("k0", 8), _shard("k2", 8)}
+    assert shards.shard("name1", at="k1") == {"name1": 1}  # read again when asked for
+
+
 def test_a_deleted_raw_article_disappears_from_the_generated_pages(built: Path) -> None:
     (built / "raw" / "2023-05-30-drone-attacks-on-moscow-stern.txt").unlink()
     (built / "raw" / "2023-05-30-drone-attacks-on-moscow-stern.meta.yml").unlink()

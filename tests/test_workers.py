@@ -124,3 +124,32 @@ def test_a_rebuild_that_renders_every_page_again_to_the_same_bytes_writes_nothin
     assert result.written == 0
     assert {p: p.stat().st_mtime_ns for p in before} == before
     assert not [p for p in root.rglob("*") if ".tmp-" in p.name]
+
+
+def test_an_articles_texts_loader_pickles_as_the_caches_folder_and_its_place_in_it(tmp_path: Path) -> None:
+    from archive_build.build import JobResult
+    from archive_build.model import Article
+    from archive_build.store.articles import ArticleStore, pack_result
+
+    store = ArticleStore(tmp_path)
+    for n in range(50):
+        article = Article(id=f"a{n}", raw=f"raw/a{n}.txt", sha256="0", format="txt", body="Body text. " * 1000)
+        store.put(f"raw/a{n}.txt", "key", pack_result(JobResult(article, [])), at=f"a{n}")
+    store.save()
+    loader = store.loaders("raw/a7.txt", "key", at="a7")["texts"]
+    loader()  # its shard is now loaded in this store
+    sent = pickle.dumps(loader)
+    assert len(sent) < 300
+    assert pickle.loads(sent)()["body"] == "Body text. " * 1000
+
+
+def test_a_render_worker_hands_back_an_article_whose_texts_the_cache_lost(tmp_path: Path) -> None:
+    from archive_build.build.render import TEXTS_GONE, RenderTask, render
+    from archive_build.model import Article
+    from archive_build.store.articles import ArticleStore, Texts
+
+    texts = Texts()
+    texts.add("a", ArticleStore(tmp_path).loaders("raw/a.txt", "key", rebuild=lambda: None, at="a"))
+    sent = pickle.loads(pickle.dumps(texts.only("a")))  # as a worker gets it: no way to rebuild the article
+    task = RenderTask(Article(id="a", raw="raw/a.txt", sha256="0", format="txt"), True, None, {}, sent)
+    assert render(None, task) == TEXTS_GONE

@@ -16,7 +16,7 @@ from typing import Any, Iterable, NamedTuple
 
 from archive_build import version
 from archive_build.build.supervised import Stopped
-from archive_build.build.workers import POOL_THRESHOLD, Workers
+from archive_build.build.workers import POOL_THRESHOLD, Workers, return_freed_memory
 from archive_build.errors import InputError, Problem
 from archive_build.ingest.discover import RawFile
 from archive_build.model import Article
@@ -138,7 +138,7 @@ def run_jobs(
     _init_worker(str(project.root), gazetteer)  # for jobs run here, and an article whose cached text is gone (store.get's rebuild)
     results: list[JobResult | None] = []
     for j, k in zip(jobs, keys):
-        hit = store.get(j.raw.display, k, functools.partial(process, j))
+        hit = store.get(j.raw.display, k, functools.partial(process, j), j.raw.id)
         if hit is not None:
             result, loaders = hit
             if result.article is not None:
@@ -146,13 +146,15 @@ def run_jobs(
             hit = result
         results.append(hit)
     todo = [i for i, r in enumerate(results) if r is None]
+    stored: list[int] = []
     if todo:
         fresh = pool.map(process_packed, [jobs[i] for i in todo])
         for i, packed in zip(todo, _progress(fresh, len(todo), progress)):
             if isinstance(packed, Stopped):  # not cached: the next build tries the article again
                 results[i] = stopped_result(jobs[i], packed)
                 continue
-            store.put(jobs[i].raw.display, keys[i], packed)
+            store.put(jobs[i].raw.display, keys[i], packed, jobs[i].raw.id)
+            stored.append(i)
             result, loaders = unpack_result(packed)
             if result.article is not None:
                 texts.add(result.article.id, loaders)
@@ -164,5 +166,15 @@ def run_jobs(
     # Here, not in a forked copy: pickling touches every article, so a copy
     # would duplicate nearly all of this process's memory (measured: +300 MB).
     store.save()
+    # The fresh results' groups are read from the cache from now on, as a
+    # cached result's are: their pickles held here until the pages are
+    # rendered would be most of the build's memory (a fifth of a GB at
+    # 10,000 articles), and every render worker's copy of it.
+    for i in stored:
+        r = results[i]
+        if r is not None and r.article is not None:
+            texts.add(r.article.id, store.loaders(jobs[i].raw.display, keys[i], functools.partial(process, jobs[i]), jobs[i].raw.id))
+    if stored:
+        return_freed_memory()
     hasher.save()
     return [r for r in results if r is not None], len(todo)

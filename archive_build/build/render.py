@@ -1,6 +1,7 @@
 """The generated trees: collection pages, article pages and open data, rendering only what changed."""
 from __future__ import annotations
 
+import functools
 import os
 from contextlib import nullcontext
 from typing import Any, Callable, NamedTuple
@@ -13,7 +14,7 @@ from archive_build.model import Article
 from archive_build.output import KEEP, Rendered, matches, rendered, stage, staging_dir, tree_stats
 from archive_build.project import Project
 from archive_build.store.articles import Texts
-from archive_build.store.cache import BuildState, stable_digest, take_damaged
+from archive_build.store.cache import BuildState, Shards, stable_digest, take_damaged
 from archive_build.store.memo import Remembered
 from archive_build.writer import page_text
 
@@ -59,6 +60,10 @@ def collection_pages_and_damage(project: Project, articles: list[Article], texts
     return collection_pages(project, articles, texts), take_damaged()
 
 
+# What the render workers import before they start (``Workers.map_fresh``).
+_RENDER_MODULES = ("archive_build.build.render", "archive_build.writer", "archive_build.opendata")
+
+
 class RenderTask(NamedTuple):
     """One article's page and/or open data to render.
 
@@ -69,23 +74,36 @@ class RenderTask(NamedTuple):
 
     article: Article
     page: bool
-    info: Any  # opendata.SiteInfo
     data_fingerprint: str | None  # None: the data is kept
     intact: dict[str, str]
     texts: Texts | None  # hands out the article's texts (None: the article has them)
 
 
-def render(task: RenderTask) -> tuple[Rendered | Any, Any, list[str]]:
-    """One article's page and open data (``output.rendered``), as asked, and the cache files found damaged meanwhile; run in the workers."""
+#: What a render worker gives back for an article whose texts the cache lost: rendered by the build's process, which can rebuild them.
+TEXTS_GONE = "texts gone from the cache"
+
+
+def render(info: Any, task: RenderTask) -> tuple[Rendered | Any, Any, list[str]] | str:
+    """One article's page and open data (``output.rendered``), as asked, and the cache files found damaged meanwhile; run in the workers.
+
+    ``info``: the ``opendata.SiteInfo`` every article's data reads.
+    """
     from archive_build.opendata import render_data
 
     article, intact = task.article, task.intact
     name = f"{article.id}.md"
-    with task.texts.lent(article) if task.texts is not None else nullcontext(article):
+    try:
+        lent = task.texts.lent(article) if task.texts is not None else nullcontext(article)
+        lent.__enter__()
+    except KeyError:
+        return TEXTS_GONE
+    try:
         page = rendered(page_text(article).encode("utf-8"), intact.get(name)) if task.page else KEEP
         data = None
         if task.data_fingerprint is not None:
-            data = render_data(task.info, article, task.data_fingerprint)
+            data = render_data(info, article, task.data_fingerprint)
+    finally:
+        lent.__exit__(None, None, None)
     return page, data, take_damaged()
 
 
@@ -138,18 +156,25 @@ def generate(
         page = intact.get(f"{a.id}.md")
         return {f"{a.id}.md": page.sha} if page is not None else {}
 
-    # Workers forked here inherit the texts' loaders; where they cannot fork, the tasks are sent pickled, texts and all.
-    texts: Texts | None = result.texts if CAN_FORK else None
-    if texts is None:
+    # Each article goes with the loaders of its texts, which a worker reads from the cache;
+    # where the build cannot start workers that way, with its texts.
+    if not CAN_FORK:
         result.texts.load_all(todo)
-    results = pool.map_inherited(render, [
-        RenderTask(a, a.id in changed, plan.info, plan.fingerprints[a.id] if a.id in plan.todo else None, digests(a), texts) for a in todo
-    ])
+
+    def task(a: Article) -> RenderTask:
+        return RenderTask(a, a.id in changed, plan.fingerprints[a.id] if a.id in plan.todo else None, digests(a), result.texts.only(a.id) if CAN_FORK else None)
+
+    # In pack order, the texts come from a few cache shards at a time (``ArticleStore.get``):
+    # each worker keeps only those, not a copy of every text in the archive.
+    results = pool.map_fresh(render, plan.info, [task(a) for a in todo], initializer=functools.partial(Shards.keep_at_most, 8), preload=_RENDER_MODULES)
     page_files: dict[str, Any] = {}
     pieces_of: dict[str, Any] = {}
     pages_at = os.fspath(page_dir)
     packs = PackWriter(os.fspath(data_dir), os.fspath(project.site_data), plan)
-    for a, (page, own, damaged) in zip(todo, results):  # written here as they arrive (output.stage)
+    for a, done in zip(todo, results):  # written here as they arrive (output.stage)
+        if done == TEXTS_GONE:  # rebuilt here
+            done = render(plan.info, task(a))
+        page, own, damaged = done
         damage.extend(damaged)
         page_files[a.id] = stage(pages_at, f"{a.id}.md", page)
         if own is not None:

@@ -41,7 +41,7 @@ def enrich(project: Project, articles: list[Article], texts: Texts | None = None
     # Related reading reads no annotation: cached on its own inputs (memo.memo_field).
     def related(articles: list[Article]) -> None:
         if texts is not None:
-            texts.load_all(articles, "index")
+            texts.load_all(articles, "terms")
         add_related(articles)
 
     memo_field(project.cache, articles, "related", [a.keys.related if a.keys else None for a in articles], related)
@@ -80,7 +80,7 @@ def _entity_tree(project: Project, articles: list[Article], texts: Texts | None)
     def compute() -> dict[str, bytes]:
         gazetteer, _ = load_gazetteer(project.gazetteer, project.rel(project.gazetteer))  # problems reported by collect()
         if texts is not None:
-            texts.load_all(articles, "index")
+            texts.load_all(articles, "kwic")
         return entity_pages(gazetteer, articles)
 
     # Entity pages read metadata, entities and KWIC sentences only (listing.listing_key):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import os
 import pickle
 from contextlib import contextmanager
 from dataclasses import replace
@@ -14,10 +15,11 @@ from archive_build.store.cache import PICKLE_ERRORS, SHARDS, Shards
 
 # An article's fields kept apart from its card in the cache and handed out on request (``Texts``), by group:
 # ``texts`` (most of an article's size) are needed only to write its own page
-# and data, and by the steps that rewrite links in its body; ``index`` only when
-# entity pages or related reading recompute.  Everything else the collection
+# and data, and by the steps that rewrite links in its body; ``kwic`` only when
+# entity pages recompute, ``terms`` only when related reading does (each in its
+# own process, which loads every article's).  Everything else the collection
 # steps read is on the card.
-TEXT_GROUPS: dict[str, tuple[str, ...]] = {"texts": ("body", "plain", "clean_body", "removed"), "index": ("kwic", "terms")}
+TEXT_GROUPS: dict[str, tuple[str, ...]] = {"texts": ("body", "plain", "clean_body", "removed"), "kwic": ("kwic",), "terms": ("terms",)}
 _IN_GROUPS = frozenset(name for names in TEXT_GROUPS.values() for name in names)
 _EMPTY = Article(id="", raw="", sha256="", format="")
 
@@ -48,6 +50,13 @@ class Texts:
     def add(self, article_id: str, loaders: dict[str, Loader]) -> None:
         self._loaders[article_id] = dict(loaders)
 
+    def only(self, article_id: str) -> "Texts":
+        """The loaders of one article, to send to a worker with it (``StoredGroup`` loaders pickle small)."""
+        one = Texts()
+        if article_id in self._loaders:
+            one.add(article_id, self._loaders[article_id])
+        return one
+
     def load(self, article: Article, group: str = "texts") -> Article:
         """The article with the group's fields filled in from its loader (once: the loader is then let go)."""
         loaders = self._loaders.get(article.id)
@@ -58,8 +67,16 @@ class Texts:
         return article
 
     def load_all(self, articles: Iterable[Article], group: str = "texts") -> None:
+        """Every article's group, and then the cache's shards read for it let go (the fields are on the articles now)."""
+        stores = set()
         for article in articles:
+            loaders = self._loaders.get(article.id)
+            loader = loaders.get(group) if loaders else None
+            if isinstance(loader, StoredGroup):
+                stores.add(loader.store)
             self.load(article, group)
+        for store in stores:
+            store.groups[group].loaded.clear()
 
     @contextmanager
     def lent(self, article: Article, group: str = "texts") -> Iterator[Article]:
@@ -89,8 +106,9 @@ class ArticleStore:
     """Processed results by raw file, each stored with the key of its inputs.
 
     An article is stored in parts (``TEXT_GROUPS``): its texts (about
-    80% of its size) in ``texts/``, what only recomputing entity pages and
-    related reading reads in ``index/``, and everything else in ``cards/``.
+    80% of its size) in ``texts/``, what only recomputing entity pages reads
+    in ``kwic/`` and related reading in ``terms/``, and everything else in
+    ``cards/``.
     A rebuild loads every card (the collection steps need them all) but only
     the texts of the pages it rewrites: at 10,000 articles that is 35 MB read
     instead of 250 MB.  ``get`` hands out a result with its article's card
@@ -101,28 +119,39 @@ class ArticleStore:
     """
 
     def __init__(self, directory: Path) -> None:
+        self.directory = directory
         self.cards = Shards(directory / "cards", SHARDS)
-        self.groups = {"texts": Shards(directory / "texts", SHARDS * 4), "index": Shards(directory / "index", SHARDS)}
+        self.groups = {"texts": Shards(directory / "texts", SHARDS * 4), "kwic": Shards(directory / "kwic", SHARDS), "terms": Shards(directory / "terms", SHARDS)}
 
     def empty(self) -> bool:
         """Whether nothing is cached (a first build, or the cache was removed)."""
         return not self.cards.dir.is_dir() or not any(self.cards.dir.iterdir())
 
-    def get(self, name: str, key: str, rebuild: Any = None) -> tuple[Any, dict[str, Loader]] | None:
-        """The result stored under ``key`` and its groups' loaders, or None; also None when a shard of its groups is gone (removed as damaged)."""
+    def get(self, name: str, key: str, rebuild: Any = None, at: str | None = None) -> tuple[Any, dict[str, Loader]] | None:
+        """The result stored under ``key`` and its groups' loaders, or None; also None when a shard of its groups is gone (removed as damaged).
+
+        ``at`` (here and in ``put``): the article's id, which places its
+        groups in their shards, so that the pages rendered in the order of
+        their open data's packs (``opendata.packs.pack_of``, the same hash)
+        read a few shards at a time.
+        """
         hit = self.cards.shard(name).get(name)
         if hit is None or hit[0] != key:
             return None
         result = hit[1]
         if result.article is None:
             return result, {}
-        if not all(shards.has_file(name) for shards in self.groups.values()):
+        if not all(shards.has_file(name, at) for shards in self.groups.values()):
             return None
         # The card was unpickled for this build alone (see Shards): the build may change it as it is.
-        return result, {g: functools.partial(self._group, g, name, key, rebuild) for g in self.groups}
+        return result, self.loaders(name, key, rebuild, at)
 
-    def _group(self, group: str, name: str, key: str, rebuild: Any) -> dict[str, Any]:
-        hit = self.groups[group].shard(name).get(name)
+    def loaders(self, name: str, key: str, rebuild: Any = None, at: str | None = None) -> dict[str, Loader]:
+        """The loaders of a result's groups, each reading its shard when called (a result ``put`` here: after ``save``)."""
+        return {g: StoredGroup(self, g, name, key, rebuild, at) for g in self.groups}
+
+    def _group(self, group: str, name: str, key: str, rebuild: Any, at: str | None) -> dict[str, Any]:
+        hit = self.groups[group].shard(name, at).get(name)
         if hit is not None and hit[0] == key:
             try:
                 return _unpickle_group(hit[1])
@@ -133,10 +162,10 @@ class ArticleStore:
         fresh = rebuild().article
         return {f: getattr(fresh, f) for f in TEXT_GROUPS[group]}
 
-    def put(self, name: str, key: str, packed: "Packed") -> None:
+    def put(self, name: str, key: str, packed: "Packed", at: str | None = None) -> None:
         """Store a result made by ``pack_result`` (at the next ``save``)."""
         for group, blob in packed.groups.items():
-            self.groups[group].put(name, (key, blob))
+            self.groups[group].put(name, (key, blob), at)
         value = packed.value
         if value.article is not None:  # a card of its own: the build changes the one ``unpack_result`` hands it
             value = replace(value, article=copy.copy(value.article))
@@ -153,6 +182,38 @@ class ArticleStore:
         for shards in self.groups.values():
             shards.save()
         self.cards.save()
+
+
+class StoredGroup:
+    """Loads one article's group from an ``ArticleStore``, or ``rebuild``s the article if the cache lost it.
+
+    Pickled (to a render worker), it names the store by its folder and
+    leaves ``rebuild`` behind: the worker reads the group from its own copy
+    of the store, and a group the cache lost is a ``KeyError`` there, for
+    the build's own process to rebuild.
+    """
+
+    __slots__ = ("store", "group", "name", "key", "rebuild", "at")
+
+    def __init__(self, store: "ArticleStore", group: str, name: str, key: str, rebuild: Any, at: str | None) -> None:
+        self.store, self.group, self.name, self.key, self.rebuild, self.at = store, group, name, key, rebuild, at
+
+    def __call__(self) -> dict[str, Any]:
+        return self.store._group(self.group, self.name, self.key, self.rebuild, self.at)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _worker_store_group, (os.fspath(self.store.directory), self.group, self.name, self.key, self.at)
+
+
+# The stores of the groups sent to this process (a render worker), by folder.
+_WORKER_STORES: dict[str, "ArticleStore"] = {}
+
+
+def _worker_store_group(directory: str, group: str, name: str, key: str, at: str | None) -> StoredGroup:
+    store = _WORKER_STORES.get(directory)
+    if store is None:
+        store = _WORKER_STORES[directory] = ArticleStore(Path(directory))
+    return StoredGroup(store, group, name, key, None, at)
 
 
 class Packed(NamedTuple):

@@ -233,6 +233,11 @@ class Shards:
     its file plus the values ``put`` since, never from those objects.
     """
 
+    #: At most this many shards stay loaded (None: every shard read stays), the least recently used let go
+    #: first: for a process that only reads, in an order that keeps to a few shards at a time
+    #: (``keep_at_most``).
+    limit: int | None = None
+
     def __init__(self, directory: Path, shards: int) -> None:
         self.dir = directory
         self.count = shards
@@ -242,30 +247,43 @@ class Shards:
         self.kept: set[str] | None = None
         self._files: set[str] | None = None
 
-    def has_file(self, name: str) -> bool:
-        """Whether the shard file ``name`` belongs to exists (one listing of the folder per build)."""
+    @classmethod
+    def keep_at_most(cls, count: int) -> None:
+        """In this process, keep at most ``count`` shards of each ``Shards`` loaded (a worker that only reads)."""
+        cls.limit = count
+
+    def has_file(self, name: str, at: str | None = None) -> bool:
+        """Whether the shard file ``name`` belongs to exists (one listing of the folder per build).
+
+        ``at``, here and in ``shard`` and ``put``: the key that places the
+        name in a shard, when not the name itself.
+        """
         if self._files is None:
             try:
                 self._files = set(os.listdir(self.dir))
             except OSError:
                 self._files = set()
-        return f"{_shard(name, self.count):03d}.pickle" in self._files
+        return f"{_shard(at or name, self.count):03d}.pickle" in self._files
 
-    def shard(self, name: str) -> dict[str, Any]:
-        return self.load(_shard(name, self.count))
+    def shard(self, name: str, at: str | None = None) -> dict[str, Any]:
+        return self.load(_shard(at or name, self.count))
 
     def _read(self, n: int) -> dict[str, Any]:
         data = load_pickle(self.dir / f"{n:03d}.pickle", {})
         return data if isinstance(data, dict) else {}
 
     def load(self, n: int) -> dict[str, Any]:
-        if n not in self.loaded:
-            self.loaded[n] = self._read(n)
-        return self.loaded[n]
+        shard = self.loaded.pop(n, None)
+        if shard is None:
+            shard = self._read(n)
+            if self.limit is not None and len(self.loaded) >= self.limit:
+                del self.loaded[next(iter(self.loaded))]
+        self.loaded[n] = shard  # last: the most recently used
+        return shard
 
-    def put(self, name: str, value: Any) -> None:
-        """Store ``value`` at the next ``save`` (``shard`` does not see it before)."""
-        n = _shard(name, self.count)
+    def put(self, name: str, value: Any, at: str | None = None) -> None:
+        """Store ``value`` at the next ``save`` (``shard`` sees it after the save)."""
+        n = _shard(at or name, self.count)
         self.puts.setdefault(n, {})[name] = value
         self.dirty.add(n)
 
@@ -285,8 +303,10 @@ class Shards:
                 for gone in [k for k in shard if k not in keep]:
                     del shard[gone]
             dump_pickle(self.dir / f"{n:03d}.pickle", shard)
+            self.loaded.pop(n, None)  # read before the puts: read again when asked for
         self.dirty.clear()
         self.puts.clear()
+        self._files = None
 
 
 @dataclass
