@@ -50,3 +50,55 @@ def test_pool_workers_end_when_their_build_is_killed() -> None:
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+# The same with the render's workers, which start from Python's fork server, not from the build.
+_FRESH_BUILD = """
+import os, sys, time
+from archive_build.build.workers import Workers
+
+def pid(context, item):
+    return os.getpid()
+
+if __name__ == "__main__":
+    pool = Workers(2)
+    pids = set(pool.map_fresh(pid, None, list(range(200))))
+    print(" ".join(map(str, sorted(pids))), flush=True)
+    time.sleep(600)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_fresh_workers_and_their_server_end_when_their_build_is_killed(tmp_path) -> None:
+    script = tmp_path / "fresh_build.py"
+    script.write_text(_FRESH_BUILD)
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        workers = [int(p) for p in proc.stdout.readline().split()]
+        assert workers and all(_alive(p) for p in workers)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and (any(_alive(p) for p in workers) or _group(proc.pid)):
+            time.sleep(0.05)
+        assert not [p for p in workers if _alive(p)]
+        assert not _group(proc.pid)  # the fork server and the resource tracker too
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def _group(pgid: int) -> list[int]:
+    """The running processes of a process group."""
+    found = []
+    for name in os.listdir("/proc"):
+        if name.isdigit() and _alive(int(name)):
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    if int(f.read().rsplit(") ", 1)[1].split()[2]) == pgid:
+                        found.append(int(name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found

@@ -6,10 +6,14 @@ megabytes, and a copy of the build lock).  ``die_with_parent`` is called
 first thing in every worker: on Linux the kernel then sends the worker
 SIGKILL when its parent dies (``PR_SET_PDEATHSIG``); elsewhere a daemon
 thread notices the parent is gone (the worker is re-parented) and exits.
+A worker the build did not fork itself (``Workers.map_fresh``'s, whose
+parent is Python's fork server) calls ``die_with`` the build's process id
+instead.
 """
 from __future__ import annotations
 
 import os
+import select
 import signal
 import sys
 import threading
@@ -51,3 +55,39 @@ def die_with_parent(parent: int | None = None) -> None:
         threading.Thread(target=_watch, args=(parent,), name="archive-build-lifeline", daemon=True).start()
     if os.getppid() != parent:  # the parent died before the request took effect
         os._exit(1)
+
+
+def _wait_for_exit(pid: int) -> None:
+    try:
+        fd = os.pidfd_open(pid)
+    except AttributeError:  # not Linux 5.3+: look every so often
+        while _running(pid):
+            time.sleep(_POLL_SECONDS)
+    except OSError:  # gone already
+        pass
+    else:
+        select.select([fd], [], [])
+    os._exit(1)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def die_with(pid: int) -> None:
+    """Make this process end when the process ``pid`` (the build; not this process's parent) does.
+
+    The fork server's workers cannot be told by the kernel: their parent
+    is the server, and the server waits for them to end before it does.
+    A daemon thread waits for the build to end (``pidfd_open``), then exits.
+    """
+    from archive_build.build.lock import forget_in_child
+
+    forget_in_child()
+    threading.Thread(target=_wait_for_exit, args=(pid,), name="archive-build-lifeline", daemon=True).start()

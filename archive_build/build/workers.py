@@ -54,12 +54,12 @@ def _start_worker(parent: int, initializer: Callable[..., None] | None, initargs
         initializer(*initargs)
 
 
-def _start_fresh_worker(fn: Callable[[Any, Any], Any], context: Any, initializer: Callable[[], None] | None) -> None:
-    """A ``map_fresh`` worker's first step: end with its parent (the server, which ends with the build), keep ``fn`` and ``context``."""
-    from archive_build.build.lifeline import die_with_parent
+def _start_fresh_worker(build: int, fn: Callable[[Any, Any], Any], context: Any, initializer: Callable[[], None] | None) -> None:
+    """A ``map_fresh`` worker's first step: end with the build (``lifeline.die_with``), keep ``fn`` and ``context``."""
+    from archive_build.build.lifeline import die_with
 
     global _FRESH
-    die_with_parent()
+    die_with(build)
     _FRESH = (fn, context)
     if initializer is not None:
         initializer()
@@ -159,7 +159,7 @@ class Workers:
         server = multiprocessing.get_context("forkserver")
         server.set_forkserver_preload(list(preload))
         self._pool = ProcessPoolExecutor(
-            max_workers=self.count, mp_context=server, initializer=_start_fresh_worker, initargs=(fn, context, initializer),
+            max_workers=self.count, mp_context=server, initializer=_start_fresh_worker, initargs=(os.getpid(), fn, context, initializer),
         )
         return self._windowed(items, self._chunksize(len(items)))
 
