@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -33,23 +34,31 @@ def _alive(pid: int) -> bool:
         return False
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_pool_workers_end_when_their_build_is_killed() -> None:
-    proc = subprocess.Popen([sys.executable, "-c", _BUILD], stdout=subprocess.PIPE, text=True, start_new_session=True)
+def _survivors_of_killed_build(cmd: list[str]) -> tuple[list[int], list[int]]:
+    """Start a build that prints its workers' pids, kill it, and give its workers and its process group a while to end.
+
+    Returns the workers still running, and the processes of its group still running.
+    """
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, start_new_session=True)
     try:
         workers = [int(p) for p in proc.stdout.readline().split()]
         assert workers and all(_alive(p) for p in workers)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and any(_alive(p) for p in workers):
+        while time.monotonic() < deadline and (any(_alive(p) for p in workers) or _group(proc.pid)):
             time.sleep(0.05)
-        assert not [p for p in workers if _alive(p)]
+        return [p for p in workers if _alive(p)], _group(proc.pid)
     finally:
         try:
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_pool_workers_end_when_their_build_is_killed() -> None:
+    assert _survivors_of_killed_build([sys.executable, "-c", _BUILD]) == ([], [])
 
 
 # The same with the render's workers, which start from Python's fork server, not from the build.
@@ -69,25 +78,11 @@ if __name__ == "__main__":
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_fresh_workers_and_their_server_end_when_their_build_is_killed(tmp_path) -> None:
+def test_fresh_workers_and_their_server_end_when_their_build_is_killed(tmp_path: Path) -> None:
     script = tmp_path / "fresh_build.py"
     script.write_text(_FRESH_BUILD)
-    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        workers = [int(p) for p in proc.stdout.readline().split()]
-        assert workers and all(_alive(p) for p in workers)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and (any(_alive(p) for p in workers) or _group(proc.pid)):
-            time.sleep(0.05)
-        assert not [p for p in workers if _alive(p)]
-        assert not _group(proc.pid)  # the fork server and the resource tracker too
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+    # No worker left, nor the fork server or the resource tracker in the build's group.
+    assert _survivors_of_killed_build([sys.executable, str(script)]) == ([], [])
 
 
 def _group(pgid: int) -> list[int]:
