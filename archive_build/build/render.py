@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 import os
-from contextlib import nullcontext
+from contextlib import ExitStack
 from typing import Any, Callable, NamedTuple
 
 from archive_build import version
@@ -92,18 +92,16 @@ def render(info: Any, task: RenderTask) -> tuple[Rendered | Any, Any, list[str]]
 
     article, intact = task.article, task.intact
     name = f"{article.id}.md"
-    try:
-        lent = task.texts.lent(article) if task.texts is not None else nullcontext(article)
-        lent.__enter__()
-    except KeyError:
-        return TEXTS_GONE
-    try:
+    with ExitStack() as lent:
+        if task.texts is not None:
+            try:
+                lent.enter_context(task.texts.lent(article))
+            except KeyError:
+                return TEXTS_GONE
         page = rendered(page_text(article).encode("utf-8"), intact.get(name)) if task.page else KEEP
         data = None
         if task.data_fingerprint is not None:
             data = render_data(info, article, task.data_fingerprint)
-    finally:
-        lent.__exit__(None, None, None)
     return page, data, take_damaged()
 
 

@@ -76,7 +76,7 @@ class Texts:
                 stores.add(loader.store)
             self.load(article, group)
         for store in stores:
-            store.groups[group].loaded.clear()
+            store.let_go(group)
 
     @contextmanager
     def lent(self, article: Article, group: str = "texts") -> Iterator[Article]:
@@ -161,6 +161,10 @@ class ArticleStore:
             raise KeyError(f"no cached {group} for {name}")
         fresh = rebuild().article
         return {f: getattr(fresh, f) for f in TEXT_GROUPS[group]}
+
+    def let_go(self, group: str) -> None:
+        """Forget the group's shards read so far (read again if asked for)."""
+        self.groups[group].loaded.clear()
 
     def put(self, name: str, key: str, packed: "Packed", at: str | None = None) -> None:
         """Store a result made by ``pack_result`` (at the next ``save``)."""
